@@ -1,0 +1,457 @@
+//===- DLOps.td - dl dialect operations --------------------*- tablegen -*-===//
+#ifndef DL_DIALECT_DL_IR_DLOPS_TD
+#define DL_DIALECT_DL_IR_DLOPS_TD
+
+include "dl/Dialect/DL/IR/DLDialect.td"
+include "dl/Dialect/DL/IR/DLInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// Float tensors; the batch dimension is usually dynamic.
+def DL_FloatTensor : RankedTensorOf<[F32]>;
+def DL_Matrix : 2DTensorOf<[F32]>;
+def DL_Vector : 1DTensorOf<[F32]>;
+def DL_Scalar : 0DTensorOf<[F32]>;
+def DL_Labels : 1DTensorOf<[I32]>;
+// Sparse class indices, or dense targets shaped like the prediction.
+def DL_Targets : AnyTypeOf<[DL_Labels, DL_FloatTensor]>;
+
+def DL_Differentiable : DeclareOpInterfaceMethods<DL_DifferentiableOpInterface>;
+
+// Every dl op infers its result type from its operands; dl-shape-inference
+// uses the same hook to refine results written with dynamic dimensions.
+class DL_InferOp<string mnemonic, list<Trait> traits = []>
+    : DL_Op<mnemonic, traits # [Pure,
+        DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  // A written `?` is compatible with an inferred static size.
+  let extraClassDeclaration = [{
+    static bool isCompatibleReturnTypes(::mlir::TypeRange l,
+                                        ::mlir::TypeRange r);
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+def DL_DenseOp : DL_InferOp<"dense", [DL_Differentiable]> {
+  let summary = "Fully connected layer: input x kernel + bias";
+  let description = [{
+    Computes `result[b, n] = sum_k input[b, k] * kernel[k, n] + bias[n]`. The
+    kernel is stored `[in, units]` like Keras's `Dense`. The bias is optional
+    (`use_bias = false`). The activation is a separate op.
+
+    ```mlir
+    %y = dl.dense %x, %w, %b : (tensor<?x784xf32>, tensor<784x128xf32>,
+                                tensor<128xf32>) -> tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_Matrix:$input, DL_Matrix:$kernel,
+                       Optional<DL_Vector>:$bias);
+  let results = (outs DL_Matrix:$result);
+  let assemblyFormat = [{
+    $input `,` $kernel (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_FlattenOp : DL_InferOp<"flatten", [DL_Differentiable]> {
+  let summary = "Collapses every per-sample dimension into one";
+  let description = [{
+    Keeps the leading (batch) dimension and collapses the rest, row-major, like
+    Keras's `Flatten`.
+
+    ```mlir
+    %f = dl.flatten %x : tensor<?x28x28xf32> -> tensor<?x784xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_Matrix:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+class DL_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
+    : DL_InferOp<mnemonic, traits # [SameOperandsAndResultType,
+                                     DL_Differentiable]> {
+  let summary = "Elementwise " # mnemonic # ": " # formula;
+  let description = [{
+    Applies `}] # formula # [{` to every element.
+
+    ```mlir
+    %y = dl.}] # mnemonic # [{ %x : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def DL_ReluOp : DL_UnaryOp<"relu", "max(x, 0)">;
+def DL_SigmoidOp : DL_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def DL_TanhOp : DL_UnaryOp<"tanh", "tanh(x)">;
+
+def DL_SoftmaxOp : DL_InferOp<"softmax", [SameOperandsAndResultType,
+                                           DL_Differentiable]> {
+  let summary = "Softmax over the last dimension";
+  let description = [{
+    `result[b, i] = exp(x[b, i] - m[b]) / sum_j exp(x[b, j] - m[b])` with
+    `m[b] = max_j x[b, j]`, so large logits neither overflow nor give NaN.
+
+    ```mlir
+    %p = dl.softmax %logits : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins DL_Matrix:$input);
+  let results = (outs DL_Matrix:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+//===----------------------------------------------------------------------===//
+// Building blocks of backward passes
+//===----------------------------------------------------------------------===//
+
+def DL_MatmulOp : DL_Op<"matmul", [Pure]> {
+  let summary = "Matrix product with optionally transposed operands";
+  let description = [{
+    `result = op(lhs) x op(rhs)` where `op` transposes when the matching flag
+    is set. The dense layer's backward pass is two of these:
+    `dx = dy x kernel^T` and `dkernel = x^T x dy`.
+
+    ```mlir
+    %dw = dl.matmul %x, %dy {transpose_lhs} : (tensor<?x784xf32>,
+          tensor<?x128xf32>) -> tensor<784x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_Matrix:$lhs, DL_Matrix:$rhs, UnitAttr:$transpose_lhs,
+                       UnitAttr:$transpose_rhs);
+  let results = (outs DL_Matrix:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def DL_BatchSumOp : DL_Op<"batch_sum", [Pure]> {
+  let summary = "Sum over the batch (leading) dimension";
+  let description = [{
+    `result[i...] = sum_b input[b, i...]`: the gradient of a per-sample value
+    broadcast over the batch, such as a bias.
+
+    ```mlir
+    %db = dl.batch_sum %dy : tensor<?x128xf32> -> tensor<128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def DL_AddOp : DL_Op<"add", [Pure, SameOperandsAndResultType, DL_Differentiable]> {
+  let summary = "Elementwise sum";
+  let description = [{
+    Adds two tensors of one type; autodiff uses it to accumulate the
+    cotangents of a value used more than once.
+
+    ```mlir
+    %s = dl.add %a, %b : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$lhs, DL_FloatTensor:$rhs);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def DL_ReshapeOp : DL_Op<"reshape", [Pure, DL_Differentiable]> {
+  let summary = "Reshapes every sample, keeping the batch dimension";
+  let description = [{
+    Row-major reinterpretation of each sample's elements; the inverse of
+    `dl.flatten` (its backward pass).
+
+    ```mlir
+    %x = dl.reshape %f : tensor<?x784xf32> -> tensor<?x28x28xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+class DL_ActivationGradOp<string mnemonic, string of, string formula>
+    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "Backward pass of " # of # ": " # formula;
+  let description = [{
+    Computes `}] # formula # [{` elementwise, where `dy` is the cotangent of
+    the activation's result.
+
+    ```mlir
+    %dx = dl.}] # mnemonic # [{ %dy, %v : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$value);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$grad `,` $value attr-dict `:` type($result)";
+}
+
+def DL_ReluGradOp
+    : DL_ActivationGradOp<"relu_grad", "relu", "x > 0 ? dy : 0 (value = x)">;
+def DL_SigmoidGradOp
+    : DL_ActivationGradOp<"sigmoid_grad", "sigmoid", "dy * y * (1 - y) (value = y)">;
+def DL_TanhGradOp
+    : DL_ActivationGradOp<"tanh_grad", "tanh", "dy * (1 - y * y) (value = y)">;
+def DL_SoftmaxGradOp : DL_ActivationGradOp<"softmax_grad", "softmax",
+    "y * (dy - sum_j dy[j] * y[j]) per row (value = y)"> {
+  let arguments = (ins DL_Matrix:$grad, DL_Matrix:$value);
+  let results = (outs DL_Matrix:$result);
+}
+
+//===----------------------------------------------------------------------===//
+// Losses and metrics
+//===----------------------------------------------------------------------===//
+
+class DL_LossOp<string mnemonic, string formula, Type targetType>
+    : DL_Op<mnemonic, [Pure, DL_Differentiable]> {
+  let description = [{
+    The batch mean of `}] # formula # [{`, as a 0-d tensor. Its gradient with
+    respect to the prediction comes from the matching `_grad` op.
+  }];
+  let arguments = (ins DL_FloatTensor:$prediction, targetType:$targets);
+  let results = (outs DL_Scalar:$result);
+  let assemblyFormat =
+      "$prediction `,` $targets attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def DL_SparseSoftmaxCrossEntropyOp : DL_LossOp<"sparse_softmax_cross_entropy",
+    "logsumexp(z) - z[label]", DL_Labels> {
+  let summary = "Softmax cross-entropy from logits and class indices";
+  let description = [{
+    Fuses softmax with Keras's `sparse_categorical_crossentropy`: per sample
+    `logsumexp(z) - z[label]`, with the row maximum subtracted first, so
+    logits of +-1e4 give finite values. A label outside `[0, classes)`
+    matches no class (loss logsumexp(z)); it never indexes memory.
+
+    ```mlir
+    %l = dl.sparse_softmax_cross_entropy %z, %y
+         : (tensor<?x10xf32>, tensor<?xi32>) -> tensor<f32>
+    ```
+  }];
+}
+
+def DL_SoftmaxCrossEntropyOp : DL_LossOp<"softmax_cross_entropy",
+    "logsumexp(z) - sum_c t[c] z[c]", DL_Matrix> {
+  let summary = "Softmax cross-entropy from logits and target distributions";
+  let description = [{
+    Keras's `categorical_crossentropy` fused with the softmax before it:
+    per sample `sum_c t[c] * (logsumexp(z) - z[c])`.
+
+    ```mlir
+    %l = dl.softmax_cross_entropy %z, %t
+         : (tensor<?x10xf32>, tensor<?x10xf32>) -> tensor<f32>
+    ```
+  }];
+}
+
+def DL_SigmoidCrossEntropyOp : DL_LossOp<"sigmoid_cross_entropy",
+    "max(z, 0) - z t + log(1 + exp(-|z|))", DL_FloatTensor> {
+  let summary = "Binary cross-entropy from logits";
+  let description = [{
+    Keras's `binary_crossentropy` fused with the sigmoid before it, in the
+    overflow-free form `max(z, 0) - z t + log(1 + exp(-|z|))`, averaged over
+    every element.
+
+    ```mlir
+    %l = dl.sigmoid_cross_entropy %z, %t
+         : (tensor<?x1xf32>, tensor<?x1xf32>) -> tensor<f32>
+    ```
+  }];
+}
+
+def DL_MeanSquaredErrorOp : DL_LossOp<"mean_squared_error", "(p - t)^2",
+                                      DL_FloatTensor> {
+  let summary = "Mean squared error";
+  let description = [{
+    `mean((p - t)^2)` over every element, like Keras's `mean_squared_error`.
+
+    ```mlir
+    %l = dl.mean_squared_error %p, %t
+         : (tensor<?x1xf32>, tensor<?x1xf32>) -> tensor<f32>
+    ```
+  }];
+}
+
+def DL_LossGradOp : DL_Op<"loss_grad", [Pure]> {
+  let summary = "Gradient of a loss with respect to its prediction";
+  let description = [{
+    `result = dloss * d loss(prediction, targets) / d prediction`, for the
+    loss named by `kind` (the mnemonic of a dl loss op). For the fused
+    softmax losses this is `(softmax(z) - onehot) / batch`; one kernel, no
+    separate softmax backward.
+
+    ```mlir
+    %dz = dl.loss_grad "sparse_softmax_cross_entropy" %z, %y, %seed
+          : (tensor<?x10xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind, DL_FloatTensor:$prediction,
+                       DL_Targets:$targets, DL_Scalar:$loss_grad);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $kind $prediction `,` $targets `,` $loss_grad attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_CountCorrectOp : DL_Op<"count_correct", [Pure]> {
+  let summary = "Number of samples whose prediction matches the target";
+  let description = [{
+    Keras's `accuracy`, as a count: with class indices, `argmax(p) == label`;
+    with one-hot targets, `argmax(p) == argmax(t)`; with one output column,
+    `(p > 0.5) == (t > 0.5)`. Ties go to the lowest index, as argmax does.
+
+    ```mlir
+    %n = dl.count_correct %p, %y : (tensor<?x10xf32>, tensor<?xi32>) -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins DL_Matrix:$prediction, DL_Targets:$targets);
+  let results = (outs DL_Scalar:$result);
+  let assemblyFormat =
+      "$prediction `,` $targets attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizer updates: one fused elementwise pass over a parameter
+//===----------------------------------------------------------------------===//
+
+def DL_SGDUpdateOp : DL_Op<"sgd_update", [Pure]> {
+  let summary = "SGD step, with optional (Nesterov) momentum";
+  let description = [{
+    Without `velocity`: `p' = p - lr g`. With it (PyTorch's form, equal to
+    Keras's for a constant rate): `v' = momentum v + g`, then
+    `p' = p - lr v'`, or `p' = p - lr (g + momentum v')` when `nesterov`.
+
+    ```mlir
+    %p2, %v2 = dl.sgd_update %p, %g, %v {learning_rate = 0.01 : f32,
+               momentum = 0.9 : f32} : (tensor<4xf32>, tensor<4xf32>,
+               tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$param, DL_FloatTensor:$grad,
+                       Optional<DL_FloatTensor>:$velocity,
+                       F32Attr:$learning_rate, F32Attr:$momentum,
+                       UnitAttr:$nesterov);
+  let results = (outs DL_FloatTensor:$new_param,
+                      Optional<DL_FloatTensor>:$new_velocity);
+  let assemblyFormat = [{
+    $param `,` $grad (`,` $velocity^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_AdamUpdateOp : DL_Op<"adam_update", [Pure]> {
+  let summary = "Adam step with bias correction";
+  let description = [{
+    With `t` the step number after this update (a 0-d tensor):
+    `m' = b1 m + (1 - b1) g`, `v' = b2 v + (1 - b2) g^2`,
+    `p' = p - lr (m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps)`, as in
+    PyTorch and the Adam paper.
+
+    ```mlir
+    %p2, %m2, %v2 = dl.adam_update %p, %g, %m, %v, %t {learning_rate = 1.0e-3 : f32,
+        beta_1 = 0.9 : f32, beta_2 = 0.999 : f32, epsilon = 1.0e-7 : f32}
+        : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>)
+        -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$param, DL_FloatTensor:$grad,
+                       DL_FloatTensor:$m, DL_FloatTensor:$v, DL_Scalar:$step,
+                       F32Attr:$learning_rate, F32Attr:$beta_1,
+                       F32Attr:$beta_2, F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$new_param, DL_FloatTensor:$new_m,
+                      DL_FloatTensor:$new_v);
+  let assemblyFormat =
+      "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def DL_RMSpropUpdateOp : DL_Op<"rmsprop_update", [Pure]> {
+  let summary = "RMSprop step, with optional momentum";
+  let description = [{
+    `s' = rho s + (1 - rho) g^2`; without momentum
+    `p' = p - lr g / (sqrt(s') + eps)`; with it
+    `b' = momentum b + g / (sqrt(s') + eps)`, `p' = p - lr b'`.
+
+    ```mlir
+    %p2, %s2 = dl.rmsprop_update %p, %g, %s {learning_rate = 1.0e-3 : f32,
+        rho = 0.9 : f32, momentum = 0.0 : f32, epsilon = 1.0e-7 : f32}
+        : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+        -> (tensor<4xf32>, tensor<4xf32>)
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$param, DL_FloatTensor:$grad,
+                       DL_FloatTensor:$square_avg,
+                       Optional<DL_FloatTensor>:$momentum_buffer,
+                       F32Attr:$learning_rate, F32Attr:$rho,
+                       F32Attr:$momentum, F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$new_param,
+                      DL_FloatTensor:$new_square_avg,
+                      Optional<DL_FloatTensor>:$new_momentum_buffer);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $square_avg (`,` $momentum_buffer^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Parameter initialisation
+//===----------------------------------------------------------------------===//
+
+def DL_RandomUniformOp : DL_Op<"random_uniform", [Pure]> {
+  let summary = "Counter-based uniform random tensor";
+  let description = [{
+    Fills a static-shape tensor with values uniform in `[low, high)`. Element
+    `i` (row-major) is a pure function of `(seed, stream, i)` (SplitMix64), so
+    the result does not depend on how the loop is tiled, vectorised or split
+    across threads, and each parameter tensor gets its own `stream`.
+
+    ```mlir
+    %w = dl.random_uniform %seed {stream = 0 : i64, low = -0.08 : f32,
+                                  high = 0.08 : f32} : tensor<784x128xf32>
+    ```
+  }];
+  let arguments = (ins I64:$seed, I64Attr:$stream, F32Attr:$low,
+                       F32Attr:$high);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = "$seed attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def DL_RandomNormalOp : DL_Op<"random_normal", [Pure]> {
+  let summary = "Counter-based normal random tensor, clipped at two sigma";
+  let description = [{
+    Normal samples with the given `stddev` (Box-Muller over two SplitMix64
+    draws of `(seed, stream, i)`), clipped to `[-2 stddev, 2 stddev]`. Keras
+    redraws outside two sigma (a truncated normal); clipping keeps the op a
+    pure per-element function and the same bound, at the cost of a little mass
+    on the bound.
+
+    ```mlir
+    %w = dl.random_normal %seed {stream = 1 : i64, stddev = 0.05 : f32}
+         : tensor<128x10xf32>
+    ```
+  }];
+  let arguments = (ins I64:$seed, I64Attr:$stream, F32Attr:$stddev);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = "$seed attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // DL_DIALECT_DL_IR_DLOPS_TD

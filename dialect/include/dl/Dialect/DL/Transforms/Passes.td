@@ -1,0 +1,51 @@
+//===- Passes.td - passes inside the dl dialect ------------*- tablegen -*-===//
+#ifndef DL_DIALECT_DL_TRANSFORMS_PASSES_TD
+#define DL_DIALECT_DL_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DLShapeInference : Pass<"dl-shape-inference"> {
+  let summary = "Refine dynamic result shapes of dl ops from their operands";
+  let description = [{
+    Walks the IR in order and, for every op that implements
+    `InferTypeOpInterface`, replaces a result type that is less precise than
+    the inferred one (a `?` where the operands determine the size). Users of a
+    refined value that are not dl ops see a `tensor.cast` back to the old type.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+def DLAutodiff : Pass<"dl-autodiff", "::mlir::ModuleOp"> {
+  let summary = "Derive gradient functions by reverse-mode differentiation";
+  let description = [{
+    For every function carrying `dl.gradient = "NAME"` (a function returning
+    a scalar loss first), creates `@NAME` with the same arguments that returns
+    the loss followed by the gradient of every trainable parameter (arguments
+    with `dl.param` and without `dl.frozen`), in argument order.
+
+    The function's ops are replayed forwards, then visited backwards; each
+    op's cotangents come from its `DifferentiableOpInterface`. Only values that
+    depend on a trainable parameter get cotangents, so no gradient is built for
+    input data, targets or frozen layers. Cotangents of a value used more than
+    once are summed with `dl.add`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def DLOptimizer : Pass<"dl-optimizer", "::mlir::ModuleOp"> {
+  let summary = "Build the fused training step from a gradient function";
+  let description = [{
+    For every function carrying `dl.train_step = "NAME"` and a
+    `dl.optimizer` dictionary (`name` = "sgd" | "adam" | "rmsprop" plus the
+    optimizer's hyper-parameters), creates `@NAME(inputs..., step, params...,
+    state...) -> (loss, step + 1, new params..., new state...)`: the gradient
+    function's body followed by one fused update op per trainable parameter.
+    State tensors carry `dl.state = "<slot>:<param>"`; frozen parameters have
+    no state and are returned unchanged.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+#endif // DL_DIALECT_DL_TRANSFORMS_PASSES_TD

@@ -1,0 +1,135 @@
+//===- DLGradients.cpp - vector-Jacobian products of dl ops ----------------===//
+//
+// Each differentiable op's backward rule, next to the ops themselves. A rule
+// builds only the cotangents the caller asks for: the first dense layer, for
+// instance, never computes the (unused) gradient of the input images.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Dialect/DL/IR/DLOps.h"
+
+using namespace mlir;
+using namespace mlir::dl;
+
+namespace {
+/// Fills `grads` with one null Value per operand of `op`.
+void noGrads(Operation *op, SmallVectorImpl<Value> &grads) {
+  grads.assign(op->getNumOperands(), Value());
+}
+
+/// For single-input elementwise ops: `grads[0] = rule(dy)` if needed.
+template <typename GradOp>
+LogicalResult unaryVJP(Operation *op, OpBuilder &b, ValueRange resultGrads,
+                       ArrayRef<bool> needed, SmallVectorImpl<Value> &grads,
+                       Value value) {
+  noGrads(op, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = GradOp::create(b, op->getLoc(), resultGrads[0], value);
+  return success();
+}
+} // namespace
+
+LogicalResult DenseOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                ArrayRef<bool> needed,
+                                SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  Value dy = resultGrads[0];
+  if (!dy)
+    return success();
+  Location loc = getLoc();
+  // y = x W + b:  dx = dy W^T,  dW = x^T dy,  db = sum_batch dy.
+  if (needed[0])
+    grads[0] = MatmulOp::create(b, loc, getInput().getType(), dy, getKernel(),
+                                /*transpose_lhs=*/false,
+                                /*transpose_rhs=*/true);
+  if (needed[1])
+    grads[1] = MatmulOp::create(b, loc, getKernel().getType(), getInput(), dy,
+                                /*transpose_lhs=*/true,
+                                /*transpose_rhs=*/false);
+  if (getBias() && needed[2])
+    grads[2] = BatchSumOp::create(b, loc, getBias().getType(), dy);
+  return success();
+}
+
+LogicalResult FlattenOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  ArrayRef<bool> needed,
+                                  SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = ReshapeOp::create(b, getLoc(), getInput().getType(),
+                                 resultGrads[0]);
+  return success();
+}
+
+LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  ArrayRef<bool> needed,
+                                  SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = ReshapeOp::create(b, getLoc(), getInput().getType(),
+                                 resultGrads[0]);
+  return success();
+}
+
+LogicalResult ReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               ArrayRef<bool> needed,
+                               SmallVectorImpl<Value> &grads) {
+  return unaryVJP<ReluGradOp>(*this, b, resultGrads, needed, grads,
+                              getInput());
+}
+
+LogicalResult SigmoidOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  ArrayRef<bool> needed,
+                                  SmallVectorImpl<Value> &grads) {
+  return unaryVJP<SigmoidGradOp>(*this, b, resultGrads, needed, grads,
+                                 getResult());
+}
+
+LogicalResult TanhOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               ArrayRef<bool> needed,
+                               SmallVectorImpl<Value> &grads) {
+  return unaryVJP<TanhGradOp>(*this, b, resultGrads, needed, grads,
+                              getResult());
+}
+
+LogicalResult SoftmaxOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  ArrayRef<bool> needed,
+                                  SmallVectorImpl<Value> &grads) {
+  return unaryVJP<SoftmaxGradOp>(*this, b, resultGrads, needed, grads,
+                                 getResult());
+}
+
+LogicalResult AddOp::buildVJP(OpBuilder &, ValueRange resultGrads,
+                              ArrayRef<bool> needed,
+                              SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  for (unsigned i = 0; i < 2; ++i)
+    if (needed[i])
+      grads[i] = resultGrads[0];
+  return success();
+}
+
+namespace {
+/// Losses: only the prediction has a cotangent; targets are data.
+LogicalResult lossVJP(Operation *op, StringRef kind, OpBuilder &b,
+                      ValueRange resultGrads, ArrayRef<bool> needed,
+                      SmallVectorImpl<Value> &grads) {
+  noGrads(op, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = LossGradOp::create(b, op->getLoc(), op->getOperand(0).getType(),
+                                  kind, op->getOperand(0), op->getOperand(1),
+                                  resultGrads[0]);
+  return success();
+}
+} // namespace
+
+#define DL_LOSS_VJP(OP, KIND)                                                  \
+  LogicalResult OP::buildVJP(OpBuilder &b, ValueRange resultGrads,            \
+                             ArrayRef<bool> needed,                            \
+                             SmallVectorImpl<Value> &grads) {                  \
+    return lossVJP(*this, KIND, b, resultGrads, needed, grads);                \
+  }
+DL_LOSS_VJP(SparseSoftmaxCrossEntropyOp, "sparse_softmax_cross_entropy")
+DL_LOSS_VJP(SoftmaxCrossEntropyOp, "softmax_cross_entropy")
+DL_LOSS_VJP(SigmoidCrossEntropyOp, "sigmoid_cross_entropy")
+DL_LOSS_VJP(MeanSquaredErrorOp, "mean_squared_error")
+#undef DL_LOSS_VJP

@@ -1,0 +1,286 @@
+//===- DLOps.cpp - dl dialect operations ----------------------------------===//
+//
+// Verifiers speak to the model author: both shapes, and what was expected.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::dl;
+
+namespace {
+/// Same rank and element type; equal sizes wherever both are static.
+bool compatibleTensorTypes(TypeRange inferred, TypeRange actual) {
+  if (inferred.size() != actual.size())
+    return false;
+  for (auto [l, r] : llvm::zip(inferred, actual))
+    if (failed(verifyCompatibleShape(l, r)) ||
+        getElementTypeOrSelf(l) != getElementTypeOrSelf(r))
+      return false;
+  return true;
+}
+
+RankedTensorType rankedOperand(ValueRange operands, unsigned i) {
+  if (i >= operands.size())
+    return {};
+  return dyn_cast<RankedTensorType>(operands[i].getType());
+}
+} // namespace
+
+// SameOperandsAndResultType generates inferReturnTypes for these.
+#define DL_SAME_TYPE_INFERENCE(OP)                                             \
+  bool OP::isCompatibleReturnTypes(TypeRange l, TypeRange r) {                 \
+    return compatibleTensorTypes(l, r);                                        \
+  }
+DL_SAME_TYPE_INFERENCE(ReluOp)
+DL_SAME_TYPE_INFERENCE(SigmoidOp)
+DL_SAME_TYPE_INFERENCE(TanhOp)
+DL_SAME_TYPE_INFERENCE(SoftmaxOp)
+#undef DL_SAME_TYPE_INFERENCE
+
+//===----------------------------------------------------------------------===//
+// DenseOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                        ValueRange operands, DictionaryAttr,
+                                        OpaqueProperties, RegionRange,
+                                        SmallVectorImpl<Type> &inferred) {
+  auto input = rankedOperand(operands, 0);
+  auto kernel = rankedOperand(operands, 1);
+  if (!input || !kernel || input.getRank() != 2 || kernel.getRank() != 2)
+    return failure();
+  inferred.push_back(RankedTensorType::get(
+      {input.getDimSize(0), kernel.getDimSize(1)}, input.getElementType()));
+  return success();
+}
+
+bool DenseOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return compatibleTensorTypes(l, r);
+}
+
+LogicalResult DenseOp::verify() {
+  auto input = getInput().getType();
+  auto kernel = getKernel().getType();
+  if (failed(verifyCompatibleDims({input.getDimSize(1), kernel.getDimSize(0)})))
+    return emitOpError("expects the kernel's first dimension to match the "
+                       "input's features, but input is ")
+           << input << " and kernel is " << kernel;
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (failed(verifyCompatibleDims(
+            {biasType.getDimSize(0), kernel.getDimSize(1)})))
+      return emitOpError("expects one bias per unit, but kernel is ")
+             << kernel << " and bias is " << biasType;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// FlattenOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location>,
+                                          ValueRange operands, DictionaryAttr,
+                                          OpaqueProperties, RegionRange,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto input = rankedOperand(operands, 0);
+  if (!input || input.getRank() < 1)
+    return failure();
+  int64_t features = 1;
+  for (int64_t d : input.getShape().drop_front()) {
+    if (ShapedType::isDynamic(d)) {
+      features = ShapedType::kDynamic;
+      break;
+    }
+    features *= d;
+  }
+  inferred.push_back(RankedTensorType::get({input.getDimSize(0), features},
+                                           input.getElementType()));
+  return success();
+}
+
+bool FlattenOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return compatibleTensorTypes(l, r);
+}
+
+LogicalResult FlattenOp::verify() {
+  if (getInput().getType().getRank() < 2)
+    return emitOpError("expects a batch dimension and at least one feature "
+                       "dimension, but input is ")
+           << getInput().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Backward-pass building blocks
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  auto lhs = getLhs().getType(), rhs = getRhs().getType();
+  auto result = getResult().getType();
+  int64_t m = lhs.getDimSize(getTransposeLhs() ? 1 : 0);
+  int64_t k1 = lhs.getDimSize(getTransposeLhs() ? 0 : 1);
+  int64_t k2 = rhs.getDimSize(getTransposeRhs() ? 1 : 0);
+  int64_t n = rhs.getDimSize(getTransposeRhs() ? 0 : 1);
+  if (failed(verifyCompatibleDims({k1, k2})))
+    return emitOpError("expects matching contraction dimensions, but lhs is ")
+           << lhs << (getTransposeLhs() ? " (transposed)" : "")
+           << " and rhs is " << rhs << (getTransposeRhs() ? " (transposed)" : "");
+  if (failed(verifyCompatibleDims({m, result.getDimSize(0)})) ||
+      failed(verifyCompatibleDims({n, result.getDimSize(1)})))
+    return emitOpError("expects a result of ")
+           << m << "x" << n << " (? is dynamic), but it is " << result;
+  return success();
+}
+
+LogicalResult BatchSumOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  if (in.getRank() != out.getRank() + 1 ||
+      failed(verifyCompatibleShape(in.getShape().drop_front(), out.getShape())))
+    return emitOpError("expects the result to be the input without its "
+                       "leading dimension, but input is ")
+           << in << " and result is " << out;
+  return success();
+}
+
+namespace {
+/// Elements per sample, or kDynamic.
+int64_t sampleSize(RankedTensorType t) {
+  int64_t n = 1;
+  for (int64_t d : t.getShape().drop_front()) {
+    if (ShapedType::isDynamic(d))
+      return ShapedType::kDynamic;
+    n *= d;
+  }
+  return n;
+}
+} // namespace
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  if (in.getRank() < 1 || out.getRank() < 1 ||
+      failed(verifyCompatibleDims({in.getDimSize(0), out.getDimSize(0)})) ||
+      sampleSize(in) != sampleSize(out) || ShapedType::isDynamic(sampleSize(in)))
+    return emitOpError("expects the same batch and static elements per "
+                       "sample, but input is ")
+           << in << " and result is " << out;
+  return success();
+}
+
+namespace {
+/// Shared checks of loss ops and loss_grad: a batched prediction and targets
+/// that are class indices (one per sample) or shaped like the prediction.
+LogicalResult verifyLossOperands(Operation *op, RankedTensorType prediction,
+                                 Type targets, bool sparse) {
+  auto t = cast<RankedTensorType>(targets);
+  if (sparse) {
+    if (!t.getElementType().isInteger(32) || t.getRank() != 1 ||
+        prediction.getRank() != 2 ||
+        failed(verifyCompatibleDims({t.getDimSize(0), prediction.getDimSize(0)})))
+      return op->emitOpError("expects one i32 class index per sample, but "
+                             "prediction is ")
+             << prediction << " and targets are " << t;
+    return success();
+  }
+  if (!t.getElementType().isF32() ||
+      failed(verifyCompatibleShape(prediction, t)))
+    return op->emitOpError("expects targets shaped like the prediction, but "
+                           "prediction is ")
+           << prediction << " and targets are " << t;
+  return success();
+}
+} // namespace
+
+LogicalResult SparseSoftmaxCrossEntropyOp::verify() {
+  return verifyLossOperands(*this, getPrediction().getType(),
+                            getTargets().getType(), /*sparse=*/true);
+}
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  return verifyLossOperands(*this, getPrediction().getType(),
+                            getTargets().getType(), false);
+}
+LogicalResult SigmoidCrossEntropyOp::verify() {
+  return verifyLossOperands(*this, getPrediction().getType(),
+                            getTargets().getType(), false);
+}
+LogicalResult MeanSquaredErrorOp::verify() {
+  return verifyLossOperands(*this, getPrediction().getType(),
+                            getTargets().getType(), false);
+}
+
+LogicalResult LossGradOp::verify() {
+  StringRef kind = getKind();
+  bool sparse = kind == "sparse_softmax_cross_entropy";
+  if (!sparse && kind != "softmax_cross_entropy" &&
+      kind != "sigmoid_cross_entropy" && kind != "mean_squared_error")
+    return emitOpError("expects the mnemonic of a dl loss op, but got '")
+           << kind << "'";
+  if (getResult().getType() != getPrediction().getType())
+    return emitOpError("expects the result to have the prediction's type ")
+           << getPrediction().getType() << ", but it is "
+           << getResult().getType();
+  return verifyLossOperands(*this, getPrediction().getType(),
+                            getTargets().getType(), sparse);
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizer updates
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Every operand and result of an update has the parameter's type, except
+/// scalars (the step).
+LogicalResult verifyUpdate(Operation *op) {
+  Type param = op->getOperand(0).getType();
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != 0 && t != param)
+      return op->emitOpError("expects every tensor to have the parameter's "
+                             "type ")
+             << param << ", but found " << t;
+  }
+  return success();
+}
+} // namespace
+
+LogicalResult SGDUpdateOp::verify() {
+  if (bool(getVelocity()) != bool(getNewVelocity()))
+    return emitOpError("expects a new velocity exactly when a velocity is "
+                       "given");
+  if (getVelocity() && getMomentum().convertToFloat() == 0.0f)
+    return emitOpError("has a velocity but no momentum");
+  return verifyUpdate(*this);
+}
+LogicalResult AdamUpdateOp::verify() { return verifyUpdate(*this); }
+LogicalResult RMSpropUpdateOp::verify() {
+  if (bool(getMomentumBuffer()) != bool(getNewMomentumBuffer()))
+    return emitOpError("expects a new momentum buffer exactly when one is "
+                       "given");
+  return verifyUpdate(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Random initialisers
+//===----------------------------------------------------------------------===//
+
+LogicalResult RandomUniformOp::verify() {
+  if (!(getLow().convertToFloat() < getHigh().convertToFloat()))
+    return emitOpError("expects low < high, but low is ")
+           << getLowAttr() << " and high is " << getHighAttr();
+  return success();
+}
+
+LogicalResult RandomNormalOp::verify() {
+  if (!(getStddev().convertToFloat() > 0.0f))
+    return emitOpError("expects a positive stddev, but it is ") << getStddevAttr();
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dl/Dialect/DL/IR/DLOps.cpp.inc"
