@@ -1,0 +1,29 @@
+//===- Driver.h - compile a .dl file: the library behind `dlc` ----*- C++ -*-===//
+#ifndef DL_COMPILER_DRIVER_H
+#define DL_COMPILER_DRIVER_H
+
+#include <string>
+
+namespace dlc {
+
+enum class EmitKind { AST, DL, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Header };
+
+struct CompileRequest {
+  std::string input;      ///< .dl file.
+  std::string output;     ///< "-" is stdout; empty: the default for `emit`.
+  std::string header;     ///< Header path for Obj; empty: next to the output.
+  EmitKind emit = EmitKind::Obj;
+  bool summary = false;   ///< Print the layer table instead of compiling.
+  unsigned optLevel = 2;
+  std::string cpu;        ///< Empty: host.
+  std::string triple;     ///< Empty: host.
+  std::string prefix;     ///< Empty: the model's name.
+};
+
+/// Runs one compilation. Diagnostics go to stderr as file:line:col: error.
+/// Returns the process exit status (0 or 1).
+int compile(const CompileRequest &request);
+
+} // namespace dlc
+
+#endif // DL_COMPILER_DRIVER_H

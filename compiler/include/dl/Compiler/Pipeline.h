@@ -1,0 +1,31 @@
+//===- Pipeline.h - the lowering pipeline from dl to LLVM ---------*- C++ -*-===//
+#ifndef DL_COMPILER_PIPELINE_H
+#define DL_COMPILER_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+
+namespace dlc {
+
+struct PipelineOptions {
+  std::string prefix = "model"; ///< Prefix of the exported C symbols.
+  unsigned optLevel = 2;        ///< -O0 .. -O3.
+};
+
+/// Inside dl: shape inference, autodiff, the fused training step.
+void buildDLPipeline(mlir::OpPassManager &pm);
+/// dl (model functions) -> C entry points -> linalg on tensors.
+void buildDLToLinalgPipeline(mlir::OpPassManager &pm,
+                             const PipelineOptions &options);
+/// linalg on tensors -> bufferized loops -> LLVM dialect.
+void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm,
+                               const PipelineOptions &options);
+
+/// Registers `dl-train-pipeline`, `dl-lower-to-linalg` and
+/// `dl-lower-to-llvm` for dl-opt.
+void registerDLPipelines();
+
+} // namespace dlc
+
+#endif // DL_COMPILER_PIPELINE_H

@@ -1,0 +1,41 @@
+//===- Target.h - LLVM dialect to native code ---------------------*- C++ -*-===//
+#ifndef DL_COMPILER_TARGET_H
+#define DL_COMPILER_TARGET_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class raw_pwrite_stream;
+} // namespace llvm
+
+namespace dlc {
+
+struct TargetOptions {
+  std::string triple; ///< Empty: the host's.
+  std::string cpu;    ///< Empty or "native": the host's (with its features).
+  unsigned optLevel = 2;
+};
+
+/// A TargetMachine for the options; PIC so objects link into PIE programs.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetOptions &options);
+
+/// Translates an LLVM-dialect module and runs LLVM's -O pipeline on it.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
+                  llvm::TargetMachine &tm, unsigned optLevel);
+
+/// Writes an object file (or assembly) for `module`.
+llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,
+                            llvm::raw_pwrite_stream &os, bool assembly);
+
+} // namespace dlc
+
+#endif // DL_COMPILER_TARGET_H

@@ -1,0 +1,57 @@
+//===- Passes.td - conversions out of dl -------------------*- tablegen -*-===//
+#ifndef DL_CONVERSION_PASSES_TD
+#define DL_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertDLToLinalg : Pass<"convert-dl-to-linalg"> {
+  let summary = "Lower dl ops to linalg on tensors";
+  let description = [{
+    dense becomes a bias broadcast followed by linalg.matmul accumulating into
+    it; activations become elementwise linalg.generic ops; softmax becomes
+    max / exp / sum / divide over the last dimension; flatten becomes
+    tensor.collapse_shape; random initialisers become a linalg.generic over
+    the element index.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
+  let summary = "Create the C entry points of a model (predict, init_params)";
+  let description = [{
+    Reads the model's `forward` function and the `dl.param` attributes of its
+    arguments and creates `<prefix>_predict(params, x, y, batch)` and
+    `<prefix>_init_params(params, seed)` over flat float buffers. The entry
+    points view the flat buffers as tensors with memref.reinterpret_cast and
+    write results in place with bufferization.materialize_in_destination, so
+    bufferization needs no copy at the boundary. Private model functions are
+    inlined into them and removed.
+  }];
+  let options = [
+    Option<"prefix", "prefix", "std::string", /*default=*/"\"model\"",
+           "Prefix of every exported symbol">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def DLExpandMath : Pass<"dl-expand-math"> {
+  let summary = "Replace transcendental math ops with polynomial approximations";
+  let description = [{
+    Rewrites math.exp, math.tanh, math.log, math.cos and friends into
+    arithmetic (upstream's polynomial approximations). Generated objects then
+    need no libm, and the loops stay vectorisable.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // DL_CONVERSION_PASSES_TD

@@ -1,0 +1,43 @@
+//===- MLIRGen.h - ModelSpec to the dl dialect --------------------*- C++ -*-===//
+#ifndef DL_FRONTEND_MLIRGEN_H
+#define DL_FRONTEND_MLIRGEN_H
+
+#include "dl/Frontend/ModelSpec.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace llvm {
+class SourceMgr;
+}
+
+namespace dlc {
+
+/// Names of the model functions MLIRGen creates and the exporter reads.
+inline constexpr const char *kForwardFunc = "forward";
+inline constexpr const char *kInitFunc = "init_params";
+inline constexpr const char *kLossFunc = "loss";
+inline constexpr const char *kGradientsFunc = "gradients";
+inline constexpr const char *kTrainStepFunc = "train_step";
+inline constexpr const char *kEvalStepFunc = "eval_step";
+/// Argument attribute naming a parameter (its checkpoint name).
+inline constexpr const char *kParamAttr = "dl.param";
+/// Argument attribute marking a parameter frozen (trainable = false).
+inline constexpr const char *kFrozenAttr = "dl.frozen";
+/// Argument attribute naming the model input.
+inline constexpr const char *kInputAttr = "dl.input";
+/// Argument attribute marking the training targets (labels).
+inline constexpr const char *kTargetsAttr = "dl.targets";
+/// Argument attribute of optimizer state ("step", "m:dense.kernel", ...).
+inline constexpr const char *kStateAttr = "dl.state";
+
+/// Builds a module holding `@forward(x, params...) -> y` and
+/// `@init_params(seed) -> params...` in the dl dialect. Every op carries the
+/// file:line:col of the layer that produced it.
+mlir::OwningOpRef<mlir::ModuleOp> generateDL(mlir::MLIRContext &ctx,
+                                             const ModelSpec &spec,
+                                             const llvm::SourceMgr &srcMgr);
+
+} // namespace dlc
+
+#endif // DL_FRONTEND_MLIRGEN_H

@@ -1,0 +1,182 @@
+//===- Driver.cpp - compile a .dl file: the library behind `dlc` -----------===//
+#include "dl/Compiler/Driver.h"
+#include "dl/Compiler/Header.h"
+#include "dl/Compiler/InitAll.h"
+#include "dl/Compiler/Pipeline.h"
+#include "dl/Compiler/Target.h"
+#include "dl/Frontend/Frontend.h"
+#include "dl/Frontend/MLIRGen.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+namespace dlc {
+namespace {
+
+int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "dlc") << message << "\n";
+  return 1;
+}
+
+std::string defaultOutput(const CompileRequest &r) {
+  if (!r.output.empty())
+    return r.output;
+  llvm::SmallString<128> path(llvm::sys::path::filename(r.input));
+  switch (r.emit) {
+  case EmitKind::Obj:
+    llvm::sys::path::replace_extension(path, ".o");
+    return std::string(path);
+  default:
+    return "-";
+  }
+}
+
+/// Opens `path` for writing ("-" is stdout); kept only on success.
+std::unique_ptr<llvm::ToolOutputFile> open(const std::string &path,
+                                           bool binary) {
+  std::error_code ec;
+  auto file = std::make_unique<llvm::ToolOutputFile>(
+      path, ec, binary ? llvm::sys::fs::OF_None : llvm::sys::fs::OF_Text);
+  if (ec) {
+    fail("cannot write '" + path + "': " + ec.message());
+    return nullptr;
+  }
+  return file;
+}
+
+int writeText(const std::string &path, llvm::StringRef text) {
+  auto file = open(path, false);
+  if (!file)
+    return 1;
+  file->os() << text;
+  file->keep();
+  return 0;
+}
+
+} // namespace
+
+int compile(const CompileRequest &r) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(r.input, /*IsText=*/true);
+  if (std::error_code ec = buffer.getError())
+    return fail("cannot read '" + r.input + "': " + ec.message());
+  llvm::SourceMgr srcMgr;
+  unsigned bufferId = srcMgr.AddNewSourceBuffer(std::move(*buffer), {});
+
+  std::optional<ast::Model> model = parseModel(srcMgr, bufferId);
+  if (!model)
+    return 1;
+  if (r.emit == EmitKind::AST) {
+    auto file = open(defaultOutput(r), false);
+    if (!file)
+      return 1;
+    dumpAST(*model, srcMgr, file->os());
+    file->keep();
+    return 0;
+  }
+  std::optional<ModelSpec> spec = checkModel(*model, srcMgr);
+  if (!spec)
+    return 1;
+  if (r.summary) {
+    printSummary(*spec, llvm::outs());
+    return 0;
+  }
+  const std::string prefix = r.prefix.empty() ? spec->name : r.prefix;
+  const std::string sourceName = llvm::sys::path::filename(r.input).str();
+  if (r.emit == EmitKind::Header)
+    return writeText(defaultOutput(r), emitHeader(*spec, prefix, sourceName));
+
+  mlir::DialectRegistry registry;
+  registerDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  mlir::SourceMgrDiagnosticHandler diagnostics(srcMgr, &ctx);
+
+  mlir::OwningOpRef<mlir::ModuleOp> module = generateDL(ctx, *spec, srcMgr);
+  if (!module)
+    return 1;
+  if (failed(mlir::verify(*module)))
+    return fail("internal error: the generated dl module does not verify");
+
+  auto printModule = [&]() {
+    auto file = open(defaultOutput(r), false);
+    if (!file)
+      return 1;
+    module->print(file->os());
+    file->keep();
+    return 0;
+  };
+  PipelineOptions pipeline{prefix, r.optLevel};
+  mlir::PassManager inDL(&ctx);
+  buildDLPipeline(inDL);
+  if (failed(inDL.run(*module)))
+    return 1;
+  if (r.emit == EmitKind::DL)
+    return printModule();
+
+  mlir::PassManager toLinalg(&ctx);
+  buildDLToLinalgPipeline(toLinalg, pipeline);
+  if (failed(toLinalg.run(*module)))
+    return 1;
+  if (r.emit == EmitKind::Linalg)
+    return printModule();
+
+  mlir::PassManager toLLVM(&ctx);
+  buildLinalgToLLVMPipeline(toLLVM, pipeline);
+  if (failed(toLLVM.run(*module)))
+    return 1;
+  if (r.emit == EmitKind::LLVMDialect)
+    return printModule();
+
+  auto tm = createTargetMachine({r.triple, r.cpu, r.optLevel});
+  if (!tm)
+    return fail(llvm::toString(tm.takeError()));
+  llvm::LLVMContext llvmCtx;
+  auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel);
+  if (!llvmModule)
+    return fail(llvm::toString(llvmModule.takeError()));
+  (*llvmModule)->setSourceFileName(sourceName);
+  (*llvmModule)->setModuleIdentifier(prefix);
+  if (r.emit == EmitKind::LLVMIR) {
+    auto file = open(defaultOutput(r), false);
+    if (!file)
+      return 1;
+    (*llvmModule)->print(file->os(), nullptr);
+    file->keep();
+    return 0;
+  }
+
+  const std::string outPath = defaultOutput(r);
+  bool assembly = r.emit == EmitKind::Asm;
+  auto file = open(outPath, !assembly);
+  if (!file)
+    return 1;
+  if (llvm::Error e =
+          emitMachineCode(**llvmModule, **tm, file->os(), assembly))
+    return fail(llvm::toString(std::move(e)));
+  if (r.emit == EmitKind::Obj) {
+    std::string headerPath = r.header;
+    if (headerPath.empty() && outPath != "-") {
+      llvm::SmallString<128> p(outPath);
+      llvm::sys::path::replace_extension(p, ".h");
+      headerPath = std::string(p);
+    }
+    if (!headerPath.empty() &&
+        writeText(headerPath, emitHeader(*spec, prefix, sourceName)))
+      return 1;
+  }
+  file->keep();
+  return 0;
+}
+
+} // namespace dlc

@@ -1,0 +1,91 @@
+//===- Pipeline.cpp - the lowering pipeline from dl to LLVM ----------------===//
+#include "dl/Compiler/Pipeline.h"
+#include "dl/Conversion/Passes.h"
+#include "dl/Dialect/DL/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace dlc {
+
+void buildDLPipeline(OpPassManager &pm) {
+  pm.addPass(dl::createDLShapeInference());
+  pm.addPass(dl::createDLAutodiff());
+  pm.addPass(dl::createDLOptimizer());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
+  pm.addPass(dl::createDLExportABI(mlir::dl::DLExportABIOptions{o.prefix}));
+  pm.addPass(dl::createConvertDLToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  if (o.optLevel > 0)
+    pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCSEPass());
+}
+
+void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(dl::createDLExpandMath());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  // Entry points take only static-shape memrefs: with the bare-pointer
+  // convention each becomes a plain `float *` in the C ABI.
+  ConvertFuncToLLVMPassOptions funcOpts;
+  funcOpts.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOpts));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+namespace {
+struct CLIPipelineOptions : public PassPipelineOptions<CLIPipelineOptions> {
+  Option<std::string> prefix{*this, "prefix",
+                             llvm::cl::desc("Prefix of exported symbols"),
+                             llvm::cl::init("model")};
+  Option<unsigned> optLevel{*this, "opt-level",
+                            llvm::cl::desc("Optimisation level 0-3"),
+                            llvm::cl::init(2)};
+  PipelineOptions get() const { return {prefix, optLevel}; }
+};
+} // namespace
+
+void registerDLPipelines() {
+  PassPipelineRegistration<>(
+      "dl-train-pipeline",
+      "Shape inference, autodiff and the fused training step, inside dl",
+      [](OpPassManager &pm) { buildDLPipeline(pm); });
+  PassPipelineRegistration<CLIPipelineOptions>(
+      "dl-lower-to-linalg", "Lower a dl model to C entry points on linalg",
+      [](OpPassManager &pm, const CLIPipelineOptions &o) {
+        buildDLToLinalgPipeline(pm, o.get());
+      });
+  PassPipelineRegistration<CLIPipelineOptions>(
+      "dl-lower-to-llvm", "Lower a dl model all the way to the LLVM dialect",
+      [](OpPassManager &pm, const CLIPipelineOptions &o) {
+        buildDLPipeline(pm);
+        buildDLToLinalgPipeline(pm, o.get());
+        buildLinalgToLLVMPipeline(pm, o.get());
+      });
+}
+
+} // namespace dlc

@@ -1,0 +1,333 @@
+//===- MLIRGen.cpp - ModelSpec to the dl dialect ---------------------------===//
+#include "dl/Frontend/MLIRGen.h"
+#include "dl/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+class MLIRGen {
+public:
+  MLIRGen(MLIRContext &ctx, const ModelSpec &spec,
+          const llvm::SourceMgr &srcMgr)
+      : ctx(ctx), spec(spec), srcMgr(srcMgr), b(&ctx) {}
+
+  OwningOpRef<ModuleOp> run() {
+    auto module = ModuleOp::create(loc(spec.loc), StringRef(spec.name));
+    b.setInsertionPointToEnd(module.getBody());
+    buildForward();
+    b.setInsertionPointToEnd(module.getBody());
+    buildInit();
+    b.setInsertionPointToEnd(module.getBody());
+    if (spec.train && failed(buildTraining(*spec.train)))
+      return nullptr;
+    return module;
+  }
+
+private:
+  Location loc(llvm::SMLoc l, StringRef name = {}) {
+    Location result = UnknownLoc::get(&ctx);
+    if (l.isValid()) {
+      unsigned buf = srcMgr.FindBufferContainingLoc(l);
+      if (buf) {
+        auto [line, col] = srcMgr.getLineAndColumn(l, buf);
+        result = FileLineColLoc::get(
+            &ctx, srcMgr.getMemoryBuffer(buf)->getBufferIdentifier(), line,
+            col);
+      }
+    }
+    return name.empty() ? result : NameLoc::get(b.getStringAttr(name), result);
+  }
+
+  RankedTensorType batched(const Shape &s) {
+    SmallVector<int64_t> dims{ShapedType::kDynamic};
+    for (int64_t d : s)
+      dims.push_back(d < 0 ? ShapedType::kDynamic : d);
+    return RankedTensorType::get(dims, b.getF32Type());
+  }
+  RankedTensorType paramType(const ParamSpec &p) {
+    return RankedTensorType::get(p.shape, b.getF32Type());
+  }
+
+  /// Emits the layers into the current block. `args` are the input then the
+  /// parameters. Returns the model output and, when the output layer ends in
+  /// an activation, the value before it (the logits).
+  std::pair<Value, Value> emitLayers(ValueRange args) {
+    std::vector<Value> values(spec.layers.size());
+    Value preActivation;
+    values[spec.inputLayer] = args[0];
+    auto param = [&](int idx) { return args[idx + 1]; };
+    for (auto [i, layer] : llvm::enumerate(spec.layers)) {
+      Location l = loc(layer.loc, layer.name);
+      switch (layer.kind) {
+      case LayerSpec::Kind::Input:
+        break;
+      case LayerSpec::Kind::Flatten:
+        values[i] = mlir::dl::FlattenOp::create(b, l, values[layer.inputs[0]]);
+        break;
+      case LayerSpec::Kind::Dense: {
+        Value bias = layer.useBias ? param(layer.params[1]) : Value();
+        Value y = mlir::dl::DenseOp::create(b, l, values[layer.inputs[0]],
+                                            param(layer.params[0]), bias);
+        if (int(i) == spec.outputLayer)
+          preActivation = y;
+        values[i] = activation(l, layer.activation, y);
+        break;
+      }
+      }
+    }
+    Value out = values[spec.outputLayer];
+    return {out, preActivation == out ? Value() : preActivation};
+  }
+
+  /// Argument types and attributes shared by the model functions: the input,
+  /// optionally the targets, then every parameter.
+  void modelArgs(Type targets, SmallVectorImpl<Type> &types,
+                 SmallVectorImpl<DictionaryAttr> &attrs) {
+    const LayerSpec &in = spec.layers[spec.inputLayer];
+    types.push_back(batched(in.outShape));
+    attrs.push_back(b.getDictionaryAttr(
+        b.getNamedAttr(kInputAttr, b.getStringAttr(in.name))));
+    if (targets) {
+      types.push_back(targets);
+      attrs.push_back(
+          b.getDictionaryAttr(b.getNamedAttr(kTargetsAttr, b.getUnitAttr())));
+    }
+    for (const ParamSpec &p : spec.params) {
+      types.push_back(paramType(p));
+      SmallVector<NamedAttribute> a{
+          b.getNamedAttr(kParamAttr, b.getStringAttr(p.name))};
+      if (!p.trainable)
+        a.push_back(b.getNamedAttr(kFrozenAttr, b.getUnitAttr()));
+      attrs.push_back(b.getDictionaryAttr(a));
+    }
+  }
+
+  void buildForward() {
+    SmallVector<Type> argTypes;
+    SmallVector<DictionaryAttr> argAttrs;
+    modelArgs(Type(), argTypes, argAttrs);
+    auto fnType = b.getFunctionType(
+        argTypes, {batched(spec.layers[spec.outputLayer].outShape)});
+    auto fn = func::FuncOp::create(b, loc(spec.loc), kForwardFunc, fnType);
+    fn.setAllArgAttrs(argAttrs);
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    func::ReturnOp::create(b, loc(spec.loc),
+                           emitLayers(entry->getArguments()).first);
+  }
+
+  /// The loss as the training section asks for it. Cross-entropies on
+  /// probabilities are computed from the logits before the output's softmax
+  /// or sigmoid (log-sum-exp form): exact where Keras clips, and never NaN.
+  Value emitLoss(const TrainSpec &t, Value out, Value logits, Value targets) {
+    Location l = loc(t.loc, "loss");
+    const LayerSpec &last = spec.layers[spec.outputLayer];
+    bool softmaxOut = last.kind == LayerSpec::Kind::Dense &&
+                      last.activation == Activation::Softmax;
+    bool sigmoidOut = last.kind == LayerSpec::Kind::Dense &&
+                      last.activation == Activation::Sigmoid;
+    Type scalar = RankedTensorType::get({}, b.getF32Type());
+    auto needs = [&](const char *what) {
+      mlir::emitError(l) << "loss '" << t.loss << "' needs a " << what
+                         << " output layer, but the output layer '"
+                         << last.name << "' has activation '"
+                         << toString(last.activation)
+                         << "'; use from_logits = true if it outputs logits";
+      return Value();
+    };
+    if (t.loss == "sparse_categorical_crossentropy" ||
+        t.loss == "categorical_crossentropy") {
+      if (!t.fromLogits && !softmaxOut)
+        return needs("softmax");
+      Value z = t.fromLogits ? out : logits;
+      if (t.loss == "sparse_categorical_crossentropy")
+        return mlir::dl::SparseSoftmaxCrossEntropyOp::create(b, l, scalar, z,
+                                                             targets);
+      return mlir::dl::SoftmaxCrossEntropyOp::create(b, l, scalar, z, targets);
+    }
+    if (t.loss == "binary_crossentropy") {
+      if (!t.fromLogits && !sigmoidOut)
+        return needs("sigmoid");
+      return mlir::dl::SigmoidCrossEntropyOp::create(
+          b, l, scalar, t.fromLogits ? out : logits, targets);
+    }
+    return mlir::dl::MeanSquaredErrorOp::create(b, l, scalar, out, targets);
+  }
+
+  DictionaryAttr optimizerAttr(const TrainSpec &t) {
+    auto f = [&](double v) { return b.getF32FloatAttr(float(v)); };
+    SmallVector<NamedAttribute> a{
+        b.getNamedAttr("name", b.getStringAttr(t.optimizer)),
+        b.getNamedAttr("learning_rate", f(t.learningRate)),
+        b.getNamedAttr("epsilon", f(t.epsilon))};
+    if (t.optimizer == "adam") {
+      a.push_back(b.getNamedAttr("beta_1", f(t.beta1)));
+      a.push_back(b.getNamedAttr("beta_2", f(t.beta2)));
+    } else if (t.optimizer == "sgd") {
+      a.push_back(b.getNamedAttr("momentum", f(t.momentum)));
+      a.push_back(b.getNamedAttr("nesterov", b.getBoolAttr(t.nesterov)));
+    } else {
+      a.push_back(b.getNamedAttr("rho", f(t.rho)));
+      a.push_back(b.getNamedAttr("momentum", f(t.momentum)));
+    }
+    return b.getDictionaryAttr(a);
+  }
+
+  /// @loss (differentiated by dl-autodiff into @gradients and @train_step)
+  /// and @eval_step (mean loss and correct count of one batch).
+  LogicalResult buildTraining(const TrainSpec &t) {
+    Type targets =
+        t.loss == "sparse_categorical_crossentropy"
+            ? Type(RankedTensorType::get({ShapedType::kDynamic},
+                                         b.getI32Type()))
+            : Type(batched(spec.layers[spec.outputLayer].outShape));
+    SmallVector<Type> argTypes;
+    SmallVector<DictionaryAttr> argAttrs;
+    modelArgs(targets, argTypes, argAttrs);
+    Type scalar = RankedTensorType::get({}, b.getF32Type());
+    for (bool eval : {false, true}) {
+      auto fn = func::FuncOp::create(
+          b, loc(t.loc), eval ? kEvalStepFunc : kLossFunc,
+          b.getFunctionType(argTypes, eval ? SmallVector<Type>{scalar, scalar}
+                                           : SmallVector<Type>{scalar}));
+      fn.setAllArgAttrs(argAttrs);
+      if (!eval) {
+        fn->setAttr("dl.gradient", b.getStringAttr(kGradientsFunc));
+        fn->setAttr("dl.train_step", b.getStringAttr(kTrainStepFunc));
+        fn->setAttr("dl.optimizer", optimizerAttr(t));
+      }
+      Block *entry = fn.addEntryBlock();
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(entry);
+      SmallVector<Value> args{entry->getArgument(0)};
+      for (unsigned i = 2; i < entry->getNumArguments(); ++i)
+        args.push_back(entry->getArgument(i));
+      auto [out, logits] = emitLayers(args);
+      Value y = entry->getArgument(1);
+      Value loss = emitLoss(t, out, logits, y);
+      if (!loss)
+        return failure();
+      SmallVector<Value> results{loss};
+      if (eval) {
+        auto outType = cast<RankedTensorType>(out.getType());
+        bool accuracy = llvm::is_contained(t.metrics, "accuracy") &&
+                        outType.getRank() == 2;
+        results.push_back(
+            accuracy ? Value(mlir::dl::CountCorrectOp::create(
+                           b, loc(t.loc, "accuracy"), scalar, out, y))
+                     : Value(arith::ConstantOp::create(
+                           b, loc(t.loc),
+                           DenseElementsAttr::get(cast<ShapedType>(scalar),
+                                                  b.getF32FloatAttr(0.0f)))));
+      }
+      func::ReturnOp::create(b, loc(t.loc), results);
+    }
+    return success();
+  }
+
+  Value activation(Location l, Activation a, Value x) {
+    switch (a) {
+    case Activation::Linear:
+      return x;
+    case Activation::Relu:
+      return mlir::dl::ReluOp::create(b, l, x);
+    case Activation::Sigmoid:
+      return mlir::dl::SigmoidOp::create(b, l, x);
+    case Activation::Tanh:
+      return mlir::dl::TanhOp::create(b, l, x);
+    case Activation::Softmax:
+      return mlir::dl::SoftmaxOp::create(b, l, x);
+    }
+    return x;
+  }
+
+  /// Keras's fans: the kernel's [in, out]; a vector counts as its own size.
+  static std::pair<double, double> fans(const Shape &s) {
+    if (s.size() == 1)
+      return {double(s[0]), double(s[0])};
+    double receptive = 1;
+    for (size_t i = 0; i + 2 < s.size(); ++i)
+      receptive *= double(s[i]);
+    return {s[s.size() - 2] * receptive, s[s.size() - 1] * receptive};
+  }
+
+  void buildInit() {
+    SmallVector<Type> results;
+    for (const ParamSpec &p : spec.params)
+      results.push_back(paramType(p));
+    auto fn = func::FuncOp::create(b, loc(spec.loc), kInitFunc,
+                                   b.getFunctionType({b.getI64Type()}, results));
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Value seed = entry->getArgument(0);
+    SmallVector<Value> values;
+    for (auto [i, p] : llvm::enumerate(spec.params)) {
+      Location l = loc(spec.loc, p.name);
+      auto type = paramType(p);
+      auto [fanIn, fanOut] = fans(p.shape);
+      auto stream = b.getI64IntegerAttr(int64_t(i));
+      auto uniform = [&](double limit) -> Value {
+        return mlir::dl::RandomUniformOp::create(b, l, type, seed, stream,
+                                           b.getF32FloatAttr(-limit),
+                                           b.getF32FloatAttr(limit));
+      };
+      // Keras divides by this so the *truncated* normal has the target stddev.
+      constexpr double kTruncatedStddev = 0.87962566103423978;
+      auto normal = [&](double stddev) -> Value {
+        return mlir::dl::RandomNormalOp::create(
+            b, l, type, seed, stream,
+            b.getF32FloatAttr(stddev / kTruncatedStddev));
+      };
+      auto splat = [&](float v) -> Value {
+        return arith::ConstantOp::create(
+            b, l, DenseElementsAttr::get(type, b.getF32FloatAttr(v)));
+      };
+      switch (p.init) {
+      case Initializer::Zeros:
+        values.push_back(splat(0.0f));
+        break;
+      case Initializer::Ones:
+        values.push_back(splat(1.0f));
+        break;
+      case Initializer::GlorotUniform:
+        values.push_back(uniform(std::sqrt(6.0 / (fanIn + fanOut))));
+        break;
+      case Initializer::HeUniform:
+        values.push_back(uniform(std::sqrt(6.0 / fanIn)));
+        break;
+      case Initializer::GlorotNormal:
+        values.push_back(normal(std::sqrt(2.0 / (fanIn + fanOut))));
+        break;
+      case Initializer::HeNormal:
+        values.push_back(normal(std::sqrt(2.0 / fanIn)));
+        break;
+      }
+    }
+    func::ReturnOp::create(b, loc(spec.loc), values);
+  }
+
+  MLIRContext &ctx;
+  const ModelSpec &spec;
+  const llvm::SourceMgr &srcMgr;
+  OpBuilder b;
+};
+
+} // namespace
+
+OwningOpRef<ModuleOp> generateDL(MLIRContext &ctx, const ModelSpec &spec,
+                                 const llvm::SourceMgr &srcMgr) {
+  return MLIRGen(ctx, spec, srcMgr).run();
+}
+
+} // namespace dlc
