@@ -1,0 +1,19 @@
+// The whole pipeline: a model becomes two LLVM functions over bare pointers.
+// RUN: dl-opt %s --dl-lower-to-llvm=prefix=tiny | FileCheck %s
+
+func.func @forward(%x: tensor<?x3xf32> {dl.input = "x"},
+                   %w: tensor<3x2xf32> {dl.param = "dense.kernel"}) -> tensor<?x2xf32> {
+  %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
+  %1 = dl.softmax %0 : tensor<?x2xf32>
+  return %1 : tensor<?x2xf32>
+}
+func.func @init_params(%seed: i64) -> (tensor<3x2xf32>) {
+  %0 = dl.random_uniform %seed {stream = 0 : i64, low = -0.5 : f32, high = 0.5 : f32} : tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// CHECK: llvm.func @tiny_predict(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64)
+// CHECK: llvm.func @tiny_init_params(%{{.*}}: !llvm.ptr, %{{.*}}: i64)
+// No libm: exp is a polynomial.
+// CHECK-NOT: llvm.call @expf
+// CHECK-NOT: math.

@@ -1,0 +1,20 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "dlc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".dl", ".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dlc_obj_root, "test")
+
+llvm_config.use_default_substitutions()  # FileCheck, not, count, ...
+llvm_config.add_tool_substitutions(["dlc", "dl-opt"], [config.dlc_tools_dir])
+config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%python", config.python_torch))
+config.substitutions.append(("%examples", os.path.join(config.dlc_src_root, "examples")))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "e2e", "Inputs")))
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
