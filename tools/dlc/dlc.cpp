@@ -1,5 +1,6 @@
 //===- dlc.cpp - the dl model compiler driver -----------------------------===//
 #include "dl/Compiler/Driver.h"
+#include "dl/Compiler/GradCheck.h"
 
 #include "llvm/Support/CommandLine.h"
 
@@ -44,6 +45,30 @@ cl::opt<std::string> prefix("model-prefix",
                             cl::cat(category));
 cl::opt<bool> summary("summary", cl::desc("Print a Keras-like layer table"),
                       cl::cat(category));
+
+// dlc gradcheck model.dl
+cl::SubCommand gradcheck("gradcheck",
+                         "Compare the model's compiled gradients with finite "
+                         "differences of its loss");
+cl::opt<std::string> gcInput(cl::Positional, cl::desc("<model.dl>"),
+                             cl::Required, cl::sub(gradcheck));
+cl::opt<int64_t> gcBatch("batch", cl::desc("Batch size (default 4)"),
+                         cl::init(4), cl::sub(gradcheck));
+cl::opt<uint64_t> gcSeed("seed", cl::desc("Seed of weights and data"),
+                         cl::init(0), cl::sub(gradcheck));
+cl::opt<int64_t> gcSamples("samples",
+                           cl::desc("Elements checked per tensor (default 16)"),
+                           cl::init(16), cl::sub(gradcheck));
+cl::opt<double> gcStep("step",
+                       cl::desc("Half-width of the fitted interval "
+                                "(default 2e-2)"),
+                       cl::init(2e-2), cl::sub(gradcheck));
+cl::opt<double> gcTolerance("tolerance",
+                            cl::desc("Largest accepted relative error "
+                                     "(default 1e-3)"),
+                            cl::init(1e-3), cl::sub(gradcheck));
+cl::opt<unsigned> gcOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
+                        cl::init(2), cl::sub(gradcheck));
 } // namespace
 
 int main(int argc, char **argv) {
@@ -52,6 +77,22 @@ int main(int argc, char **argv) {
                                    "dlc: compile a .dl model to native code\n",
                                    &llvm::errs()))
     return 1;
+  if (gradcheck) {
+    if (gcOpt > 3) {
+      llvm::errs() << "dlc: error: -O" << gcOpt
+                   << " is not a level; use -O0 to -O3\n";
+      return 1;
+    }
+    dlc::GradCheckOptions o;
+    o.input = gcInput;
+    o.batch = gcBatch;
+    o.seed = gcSeed;
+    o.samples = gcSamples;
+    o.step = gcStep;
+    o.tolerance = gcTolerance;
+    o.optLevel = gcOpt;
+    return dlc::runGradCheck(o);
+  }
   if (optLevel > 3) {
     llvm::errs() << "dlc: error: -O" << optLevel << " is not a level; use -O0 to -O3\n";
     return 1;

@@ -1,7 +1,7 @@
 //===- Driver.cpp - compile a .dl file: the library behind `dlc` -----------===//
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Header.h"
-#include "dl/Compiler/InitAll.h"
+#include "dl/Compiler/Model.h"
 #include "dl/Compiler/Pipeline.h"
 #include "dl/Compiler/Target.h"
 #include "dl/Frontend/Frontend.h"
@@ -67,16 +67,15 @@ int writeText(const std::string &path, llvm::StringRef text) {
 } // namespace
 
 int compile(const CompileRequest &r) {
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(r.input, /*IsText=*/true);
-  if (std::error_code ec = buffer.getError())
-    return fail("cannot read '" + r.input + "': " + ec.message());
-  llvm::SourceMgr srcMgr;
-  unsigned bufferId = srcMgr.AddNewSourceBuffer(std::move(*buffer), {});
-
-  std::optional<ast::Model> model = parseModel(srcMgr, bufferId);
-  if (!model)
-    return 1;
   if (r.emit == EmitKind::AST) {
+    auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(r.input, /*IsText=*/true);
+    if (std::error_code ec = buffer.getError())
+      return fail("cannot read '" + r.input + "': " + ec.message());
+    llvm::SourceMgr srcMgr;
+    unsigned id = srcMgr.AddNewSourceBuffer(std::move(*buffer), {});
+    std::optional<ast::Model> model = parseModel(srcMgr, id);
+    if (!model)
+      return 1;
     auto file = open(defaultOutput(r), false);
     if (!file)
       return 1;
@@ -84,29 +83,24 @@ int compile(const CompileRequest &r) {
     file->keep();
     return 0;
   }
-  std::optional<ModelSpec> spec = checkModel(*model, srcMgr);
-  if (!spec)
+  std::unique_ptr<SourceModel> source = loadSourceModel(r.input);
+  if (!source)
     return 1;
+  const ModelSpec &spec = source->spec;
   if (r.summary) {
-    printSummary(*spec, llvm::outs());
+    printSummary(spec, llvm::outs());
     return 0;
   }
-  const std::string prefix = r.prefix.empty() ? spec->name : r.prefix;
+  const std::string prefix = r.prefix.empty() ? spec.name : r.prefix;
   const std::string sourceName = llvm::sys::path::filename(r.input).str();
   if (r.emit == EmitKind::Header)
-    return writeText(defaultOutput(r), emitHeader(*spec, prefix, sourceName));
+    return writeText(defaultOutput(r), emitHeader(spec, prefix, sourceName));
 
-  mlir::DialectRegistry registry;
-  registerDialects(registry);
-  mlir::MLIRContext ctx(registry);
-  ctx.loadAllAvailableDialects();
-  mlir::SourceMgrDiagnosticHandler diagnostics(srcMgr, &ctx);
-
-  mlir::OwningOpRef<mlir::ModuleOp> module = generateDL(ctx, *spec, srcMgr);
+  std::unique_ptr<mlir::MLIRContext> ctx = createContext();
+  mlir::SourceMgrDiagnosticHandler diagnostics(source->srcMgr, ctx.get());
+  mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, *source);
   if (!module)
     return 1;
-  if (failed(mlir::verify(*module)))
-    return fail("internal error: the generated dl module does not verify");
 
   auto printModule = [&]() {
     auto file = open(defaultOutput(r), false);
@@ -116,22 +110,18 @@ int compile(const CompileRequest &r) {
     file->keep();
     return 0;
   };
-  PipelineOptions pipeline{prefix, r.optLevel};
-  mlir::PassManager inDL(&ctx);
-  buildDLPipeline(inDL);
-  if (failed(inDL.run(*module)))
-    return 1;
   if (r.emit == EmitKind::DL)
     return printModule();
 
-  mlir::PassManager toLinalg(&ctx);
+  PipelineOptions pipeline{prefix, r.optLevel};
+  mlir::PassManager toLinalg(ctx.get());
   buildDLToLinalgPipeline(toLinalg, pipeline);
   if (failed(toLinalg.run(*module)))
     return 1;
   if (r.emit == EmitKind::Linalg)
     return printModule();
 
-  mlir::PassManager toLLVM(&ctx);
+  mlir::PassManager toLLVM(ctx.get());
   buildLinalgToLLVMPipeline(toLLVM, pipeline);
   if (failed(toLLVM.run(*module)))
     return 1;
@@ -172,7 +162,7 @@ int compile(const CompileRequest &r) {
       headerPath = std::string(p);
     }
     if (!headerPath.empty() &&
-        writeText(headerPath, emitHeader(*spec, prefix, sourceName)))
+        writeText(headerPath, emitHeader(spec, prefix, sourceName)))
       return 1;
   }
   file->keep();

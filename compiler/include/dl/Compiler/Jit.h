@@ -1,0 +1,67 @@
+//===- Jit.h - a model compiled in-process ------------------------*- C++ -*-===//
+//
+// dlc's own commands (gradcheck, train, evaluate, predict) run the model
+// through MLIR's ExecutionEngine: the same pipeline and the same C entry
+// points as the object file, without an external compiler or linker.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_COMPILER_JIT_H
+#define DL_COMPILER_JIT_H
+
+#include "dl/Compiler/Model.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+}
+
+namespace dlc {
+
+class JitModel {
+public:
+  /// Compiles `model` (its entry points prefixed `jit`) at -O`optLevel`.
+  static llvm::Expected<std::unique_ptr<JitModel>>
+  compile(SourceModel &model, unsigned optLevel);
+  ~JitModel();
+
+  const ModelSpec &spec() const { return spec_; }
+  bool hasTraining() const { return trainStep_ != nullptr; }
+  /// Class indices (int32) rather than float targets.
+  bool sparseLabels() const;
+
+  void initParams(float *params, uint64_t seed) const;
+  void predict(const float *params, const float *x, float *y,
+               int64_t batch) const;
+  int64_t optStateSize() const;
+  void initOptState(float *state) const;
+  float trainStep(float *params, float *state, const float *x,
+                  const void *targets, int64_t batch) const;
+  float gradients(const float *params, const float *x, const void *targets,
+                  int64_t batch, float *grads) const;
+  /// metrics[0] = mean loss, metrics[1] = correct predictions.
+  void evalStep(const float *params, const float *x, const void *targets,
+                int64_t batch, float *metrics) const;
+
+private:
+  JitModel() = default;
+  ModelSpec spec_;
+  std::unique_ptr<mlir::ExecutionEngine> engine_;
+  void (*initParams_)(float *, uint64_t) = nullptr;
+  void (*predict_)(const float *, const float *, float *, int64_t) = nullptr;
+  int64_t (*optStateSize_)() = nullptr;
+  void (*initOptState_)(float *) = nullptr;
+  float (*trainStep_)(float *, float *, const float *, const void *,
+                      int64_t) = nullptr;
+  float (*gradients_)(const float *, const float *, const void *, int64_t,
+                      float *) = nullptr;
+  void (*evalStep_)(const float *, const float *, const void *, int64_t,
+                    float *) = nullptr;
+};
+
+} // namespace dlc
+
+#endif // DL_COMPILER_JIT_H

@@ -1,0 +1,70 @@
+//===- Model.cpp - a .dl file read, checked and lowered --------------------===//
+#include "dl/Compiler/Model.h"
+#include "dl/Compiler/InitAll.h"
+#include "dl/Frontend/Frontend.h"
+#include "dl/Frontend/MLIRGen.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
+
+namespace dlc {
+
+std::unique_ptr<SourceModel> loadSourceModel(const std::string &path) {
+  auto model = std::make_unique<SourceModel>();
+  model->path = path;
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (std::error_code ec = buffer.getError()) {
+    llvm::WithColor::error(llvm::errs(), "dlc")
+        << "cannot read '" << path << "': " << ec.message() << "\n";
+    return nullptr;
+  }
+  unsigned id = model->srcMgr.AddNewSourceBuffer(std::move(*buffer), {});
+  std::optional<ast::Model> tree = parseModel(model->srcMgr, id);
+  if (!tree)
+    return nullptr;
+  std::optional<ModelSpec> spec = checkModel(*tree, model->srcMgr);
+  if (!spec)
+    return nullptr;
+  model->spec = std::move(*spec);
+  return model;
+}
+
+std::unique_ptr<mlir::MLIRContext> createContext() {
+  mlir::DialectRegistry registry;
+  registerDialects(registry);
+  auto ctx = std::make_unique<mlir::MLIRContext>(registry);
+  ctx->loadAllAvailableDialects();
+  return ctx;
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
+                                                 SourceModel &model) {
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      generateDL(ctx, model.spec, model.srcMgr);
+  if (!module)
+    return nullptr;
+  if (failed(mlir::verify(*module))) {
+    llvm::WithColor::error(llvm::errs(), "dlc")
+        << "internal error: the generated dl module does not verify\n";
+    return nullptr;
+  }
+  mlir::PassManager pm(&ctx);
+  buildDLPipeline(pm);
+  if (failed(pm.run(*module)))
+    return nullptr;
+  return module;
+}
+
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
+                                       const PipelineOptions &options) {
+  mlir::PassManager pm(module.getContext());
+  buildDLToLinalgPipeline(pm, options);
+  buildLinalgToLLVMPipeline(pm, options);
+  return pm.run(module);
+}
+
+} // namespace dlc
