@@ -1,0 +1,93 @@
+//===- ModelSpec.h - a checked model, ready for MLIRGen -----------*- C++ -*-===//
+//
+// Sema's output: every name resolved, every shape known, every option checked
+// and defaulted. MLIRGen, --summary and the header emitter read only this.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_FRONTEND_MODELSPEC_H
+#define DL_FRONTEND_MODELSPEC_H
+
+#include "llvm/Support/SMLoc.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dlc {
+
+enum class Activation { Linear, Relu, Sigmoid, Tanh, Softmax };
+enum class Initializer { Zeros, Ones, GlorotUniform, GlorotNormal, HeUniform, HeNormal };
+
+const char *toString(Activation a);
+const char *toString(Initializer i);
+
+/// Per-sample shape (no batch dimension). -1 is a variable-length axis.
+using Shape = std::vector<int64_t>;
+
+/// A trainable tensor. Parameters are laid out back to back, in declaration
+/// order, in one flat float buffer; `offset` is in elements.
+struct ParamSpec {
+  std::string name; ///< "<layer>.kernel", "<layer>.bias"
+  Shape shape;
+  Initializer init = Initializer::Zeros;
+  bool trainable = true;
+  int64_t offset = 0;
+  int64_t numElements() const {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+};
+
+struct LayerSpec {
+  enum class Kind { Input, Flatten, Dense };
+  Kind kind = Kind::Input;
+  std::string name;  ///< Unique: "dense", "dense_1", ... or the user's name=.
+  llvm::SMLoc loc;   ///< Where the layer was written.
+  std::vector<int> inputs; ///< Indices of producing layers in ModelSpec::layers.
+  Shape outShape;    ///< Per-sample output shape.
+  // Dense.
+  int64_t units = 0;
+  Activation activation = Activation::Linear;
+  bool useBias = true;
+  bool trainable = true;
+  std::vector<int> params; ///< Indices into ModelSpec::params.
+};
+
+/// The training section; filled with Keras's defaults where not written.
+struct TrainSpec {
+  std::string loss;          ///< e.g. "sparse_categorical_crossentropy"
+  bool fromLogits = false;
+  std::string optimizer = "adam";
+  double learningRate = 1e-3;
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;
+  double momentum = 0.0, rho = 0.9;
+  bool nesterov = false;
+  std::vector<std::string> metrics;
+  llvm::SMLoc loc;
+};
+
+struct ModelSpec {
+  std::string name;
+  llvm::SMLoc loc;
+  std::vector<LayerSpec> layers; ///< Topologically ordered; inputs first.
+  std::vector<ParamSpec> params;
+  int inputLayer = 0;   ///< v1: exactly one input.
+  int outputLayer = 0;
+  std::optional<TrainSpec> train;
+
+  int64_t numParams() const {
+    int64_t n = 0;
+    for (const ParamSpec &p : params)
+      n += p.numElements();
+    return n;
+  }
+  const Shape &inputShape() const { return layers[inputLayer].outShape; }
+  const Shape &outputShape() const { return layers[outputLayer].outShape; }
+};
+
+} // namespace dlc
+
+#endif // DL_FRONTEND_MODELSPEC_H

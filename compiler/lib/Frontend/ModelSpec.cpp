@@ -1,0 +1,39 @@
+//===- ModelSpec.cpp - names of ModelSpec enumerators ---------------------===//
+
+#include "dl/Frontend/ModelSpec.h"
+
+using namespace dlc;
+
+const char *dlc::toString(Activation a) {
+  switch (a) {
+  case Activation::Linear:
+    return "linear";
+  case Activation::Relu:
+    return "relu";
+  case Activation::Sigmoid:
+    return "sigmoid";
+  case Activation::Tanh:
+    return "tanh";
+  case Activation::Softmax:
+    return "softmax";
+  }
+  return "unknown";
+}
+
+const char *dlc::toString(Initializer i) {
+  switch (i) {
+  case Initializer::Zeros:
+    return "zeros";
+  case Initializer::Ones:
+    return "ones";
+  case Initializer::GlorotUniform:
+    return "glorot_uniform";
+  case Initializer::GlorotNormal:
+    return "glorot_normal";
+  case Initializer::HeUniform:
+    return "he_uniform";
+  case Initializer::HeNormal:
+    return "he_normal";
+  }
+  return "unknown";
+}
