@@ -17,4 +17,8 @@ config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%python", config.python_torch))
 config.substitutions.append(("%examples", os.path.join(config.dlc_src_root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "e2e", "Inputs")))
+config.substitutions.append(("%dlrt_include", os.path.join(config.dlc_src_root, "runtime", "include")))
+# The runtime is C++ inside: a C program linking it also needs these.
+config.substitutions.append(("%dlrt_libs", os.path.join(config.dlc_obj_root, "lib", "libdlrt.a") + " -lfmt -lz -lstdc++ -lm"))
+config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

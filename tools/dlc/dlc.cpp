@@ -1,7 +1,11 @@
 //===- dlc.cpp - the dl model compiler driver -----------------------------===//
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/GradCheck.h"
+#include "dl/Compiler/InitAll.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 
 using namespace llvm;
@@ -72,6 +76,11 @@ cl::opt<unsigned> gcOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
 } // namespace
 
 int main(int argc, char **argv) {
+  // --mlir-print-debuginfo and friends for the --emit=dl/linalg/... dumps.
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  dlc::registerPasses(); // first, so --mlir-print-ir-after=dl-autodiff works
+  mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(category);
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "dlc: compile a .dl model to native code\n",

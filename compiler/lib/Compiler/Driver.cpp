@@ -115,6 +115,7 @@ int compile(const CompileRequest &r) {
 
   PipelineOptions pipeline{prefix, r.optLevel};
   mlir::PassManager toLinalg(ctx.get());
+  (void)mlir::applyPassManagerCLOptions(toLinalg);
   buildDLToLinalgPipeline(toLinalg, pipeline);
   if (failed(toLinalg.run(*module)))
     return 1;
@@ -122,6 +123,7 @@ int compile(const CompileRequest &r) {
     return printModule();
 
   mlir::PassManager toLLVM(ctx.get());
+  (void)mlir::applyPassManagerCLOptions(toLLVM);
   buildLinalgToLLVMPipeline(toLLVM, pipeline);
   if (failed(toLLVM.run(*module)))
     return 1;

@@ -53,6 +53,7 @@ mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
     return nullptr;
   }
   mlir::PassManager pm(&ctx);
+  (void)mlir::applyPassManagerCLOptions(pm);
   buildDLPipeline(pm);
   if (failed(pm.run(*module)))
     return nullptr;
@@ -62,6 +63,7 @@ mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        const PipelineOptions &options) {
   mlir::PassManager pm(module.getContext());
+  (void)mlir::applyPassManagerCLOptions(pm);
   buildDLToLinalgPipeline(pm, options);
   buildLinalgToLLVMPipeline(pm, options);
   return pm.run(module);

@@ -587,6 +587,8 @@ std::optional<ModelSpec> ModelChecker::check() {
     return std::nullopt;
   if (train)
     lintLossAgainstOutput(*train, spec, diag);
+  if (diag.hadError())
+    return std::nullopt;
   warnUnusedLayers();
   return std::move(spec);
 }

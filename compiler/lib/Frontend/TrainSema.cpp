@@ -334,12 +334,13 @@ void dlc::detail::lintLossAgainstOutput(const CheckedTrain &train,
                                     toString(act) +
                                     "; the loss would apply it twice");
   } else if (!t.fromLogits && act != expected) {
-    diag.warning(train.lossLoc,
-                 Twine(t.loss) +
-                     " expects probabilities, but the output "
-                     "layer '" +
-                     out.name + "' has activation '" + toString(act) +
-                     "'; use 'activation = " + toString(expected) +
-                     "' or 'from_logits = true'");
+    // dlc computes cross-entropies from the logits before the output's
+    // softmax/sigmoid (log-sum-exp), so that activation must be there.
+    diag.error(train.lossLoc,
+               Twine(t.loss) + " expects probabilities from a " +
+                   toString(expected) + " output layer, but the output "
+                   "layer '" + out.name + "' has activation '" +
+                   toString(act) + "'; use 'activation = " +
+                   toString(expected) + "' or 'from_logits = true'");
   }
 }

@@ -1,0 +1,126 @@
+//===- Csv.cpp - numeric CSV with a label column ---------------------------===//
+#include "Error.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+struct FileCloser {
+  void operator()(std::FILE *f) const { std::fclose(f); }
+};
+
+/// Splits one line at commas (no quoting: numeric data only).
+std::vector<std::string> fields(const std::string &line) {
+  std::vector<std::string> out(1);
+  for (char c : line) {
+    if (c == ',')
+      out.emplace_back();
+    else if (c != '\r')
+      out.back() += c;
+  }
+  return out;
+}
+
+bool parseNumber(const std::string &s, double &v) {
+  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  if (b == std::string::npos)
+    return false;
+  std::string t = s.substr(b, e - b + 1);
+  char *end = nullptr;
+  errno = 0;
+  v = std::strtod(t.c_str(), &end);
+  return end == t.c_str() + t.size() && errno == 0 && std::isfinite(v);
+}
+} // namespace
+
+extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
+                             float scale, dlrt_dataset *out,
+                             dlrt_error *err) {
+  using dlrt::fail;
+  *out = dlrt_dataset{};
+  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path, "rb"));
+  if (!f)
+    return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
+  std::vector<float> x;
+  std::vector<int32_t> labels;
+  int64_t columns = -1, lineNo = 0, offset = 0;
+  int32_t classes = 0;
+  std::string line;
+  int c;
+  bool eof = false;
+  while (!eof) {
+    line.clear();
+    int64_t lineStart = offset;
+    while ((c = std::fgetc(f.get())) != EOF && c != '\n') {
+      line += char(c);
+      ++offset;
+    }
+    eof = c == EOF;
+    if (!eof)
+      ++offset;
+    ++lineNo;
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    std::vector<std::string> cells = fields(line);
+    if (columns < 0) {
+      columns = int64_t(cells.size());
+      if (columns < 2)
+        return fail(err, "'{}': line 1 (byte 0): expected at least 2 "
+                    "columns (features and a label), found {}", path, columns);
+      double v;
+      if (!parseNumber(cells[0], v))
+        continue; // a header row
+    }
+    if (int64_t(cells.size()) != columns)
+      return fail(err,
+                  "'{}': line {} (byte {}): expected {} columns, found {}",
+                  path, lineNo, lineStart, columns, cells.size());
+    int64_t lc = labelColumn < 0 ? columns + labelColumn : labelColumn;
+    if (lc < 0 || lc >= columns)
+      return fail(err, "'{}': label column {} does not exist; the file has "
+                  "{} columns", path, labelColumn, columns);
+    for (int64_t i = 0; i < columns; ++i) {
+      double v;
+      if (!parseNumber(cells[i], v))
+        return fail(err,
+                    "'{}': line {} (byte {}): column {}: expected a number, "
+                    "found '{}'",
+                    path, lineNo, lineStart, i + 1, cells[i]);
+      if (i == lc) {
+        if (v < 0 || v != std::floor(v) || v > 1e6)
+          return fail(err,
+                      "'{}': line {} (byte {}): expected a class index "
+                      "(integer >= 0) in label column {}, found '{}'",
+                      path, lineNo, lineStart, lc + 1, cells[i]);
+        labels.push_back(int32_t(v));
+        classes = std::max(classes, int32_t(v) + 1);
+      } else {
+        x.push_back(float(v) * scale);
+      }
+    }
+  }
+  if (labels.empty())
+    return fail(err, "'{}': no data rows", path);
+  dlrt_dataset ds{};
+  ds.count = int64_t(labels.size());
+  ds.sample_size = columns - 1;
+  ds.rank = 1;
+  ds.shape[0] = columns - 1;
+  ds.num_classes = classes;
+  ds.x = static_cast<float *>(std::malloc(sizeof(float) * x.size()));
+  ds.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * ds.count));
+  if (!ds.x || !ds.labels) {
+    std::free(ds.x);
+    std::free(ds.labels);
+    return fail(err, "'{}': out of memory", path);
+  }
+  std::copy(x.begin(), x.end(), ds.x);
+  std::copy(labels.begin(), labels.end(), ds.labels);
+  *out = ds;
+  return 0;
+}

@@ -1,0 +1,70 @@
+//===- Dataset.cpp - splitting, shuffling, batching ------------------------===//
+#include "Error.h"
+
+#include <cstdlib>
+#include <cstring>
+
+extern "C" void dlrt_dataset_free(dlrt_dataset *ds) {
+  if (!ds)
+    return;
+  std::free(ds->x);
+  std::free(ds->labels);
+  *ds = dlrt_dataset{};
+}
+
+extern "C" int dlrt_split(dlrt_dataset *ds, double fraction,
+                          dlrt_dataset *validation, dlrt_error *err) {
+  *validation = dlrt_dataset{};
+  if (!(fraction >= 0.0 && fraction < 1.0))
+    return dlrt::fail(err, "validation split must be in [0, 1), got {}",
+                      fraction);
+  int64_t n = int64_t(double(ds->count) * fraction);
+  if (n == 0)
+    return 0;
+  dlrt_dataset v = *ds;
+  v.count = n;
+  int64_t keep = ds->count - n;
+  v.x = static_cast<float *>(std::malloc(sizeof(float) * n * ds->sample_size));
+  v.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * n));
+  if (!v.x || !v.labels) {
+    std::free(v.x);
+    std::free(v.labels);
+    return dlrt::fail(err, "out of memory for {} validation samples", n);
+  }
+  std::memcpy(v.x, ds->x + keep * ds->sample_size,
+              sizeof(float) * n * ds->sample_size);
+  std::memcpy(v.labels, ds->labels + keep, sizeof(int32_t) * n);
+  ds->count = keep;
+  *validation = v;
+  return 0;
+}
+
+extern "C" void dlrt_shuffle(int64_t *order, int64_t n, uint64_t seed) {
+  uint64_t state = seed;
+  auto next = [&]() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  for (int64_t i = 0; i < n; ++i)
+    order[i] = i;
+  for (int64_t i = n - 1; i > 0; --i) {
+    int64_t j = int64_t(next() % uint64_t(i + 1));
+    int64_t t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+}
+
+extern "C" void dlrt_gather(const dlrt_dataset *ds, const int64_t *order,
+                            int64_t first, int64_t n, float *x,
+                            int32_t *labels) {
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t s = order ? order[first + i] : first + i;
+    std::memcpy(x + i * ds->sample_size, ds->x + s * ds->sample_size,
+                sizeof(float) * ds->sample_size);
+    if (labels)
+      labels[i] = ds->labels[s];
+  }
+}

@@ -1,0 +1,147 @@
+//===- Idx.cpp - MNIST's IDX format, gzip or plain -------------------------===//
+//
+// IDX: bytes 0-1 are zero, byte 2 the element type (0x08 = unsigned byte),
+// byte 3 the rank, then one big-endian uint32 per dimension, then the data.
+// zlib's gzread reads compressed and plain files alike.
+//
+//===----------------------------------------------------------------------===//
+#include "Error.h"
+
+#include <zlib.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using dlrt::fail;
+
+/// The largest data set we agree to hold: 2^31 elements (8 GiB of floats).
+constexpr uint64_t kMaxElements = uint64_t(1) << 31;
+
+struct IdxFile {
+  std::vector<uint64_t> dims;
+  std::vector<uint8_t> data;
+};
+
+struct GzCloser {
+  void operator()(gzFile_s *f) const { gzclose(f); }
+};
+
+int readIdx(const char *path, IdxFile &out, dlrt_error *err) {
+  std::unique_ptr<gzFile_s, GzCloser> f(gzopen(path, "rb"));
+  if (!f)
+    return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
+  uint64_t offset = 0;
+  auto read = [&](void *buf, uint64_t n, const char *what) -> int {
+    uint8_t *p = static_cast<uint8_t *>(buf);
+    uint64_t got = 0;
+    while (got < n) {
+      unsigned chunk = unsigned(std::min<uint64_t>(n - got, 1u << 30));
+      int r = gzread(f.get(), p + got, chunk);
+      if (r < 0) {
+        int code;
+        const char *m = gzerror(f.get(), &code);
+        return fail(err, "'{}': byte {}: cannot read {}: {}", path,
+                    offset + got, what, m);
+      }
+      if (r == 0)
+        return fail(err,
+                    "'{}': byte {}: truncated: expected {} bytes of {}, "
+                    "found {}",
+                    path, offset + got, n, what, got);
+      got += uint64_t(r);
+    }
+    offset += n;
+    return 0;
+  };
+  uint8_t magic[4];
+  if (read(magic, 4, "the IDX header"))
+    return -1;
+  if (magic[0] != 0 || magic[1] != 0)
+    return fail(err,
+                "'{}': byte 0: expected the IDX magic 00 00, found {:02x} "
+                "{:02x}; is this an IDX file?",
+                path, magic[0], magic[1]);
+  if (magic[2] != 0x08)
+    return fail(err,
+                "'{}': byte 2: expected element type 0x08 (unsigned byte), "
+                "found 0x{:02x}",
+                path, magic[2]);
+  if (magic[3] < 1 || magic[3] > 8)
+    return fail(err, "'{}': byte 3: expected a rank from 1 to 8, found {}",
+                path, magic[3]);
+  uint64_t total = 1;
+  for (int i = 0; i < magic[3]; ++i) {
+    uint8_t b[4];
+    if (read(b, 4, "the dimensions"))
+      return -1;
+    uint64_t d = (uint64_t(b[0]) << 24) | (uint64_t(b[1]) << 16) |
+                 (uint64_t(b[2]) << 8) | b[3];
+    if (d == 0)
+      return fail(err, "'{}': byte {}: dimension {} is 0", path, offset - 4,
+                  i);
+    total *= d;
+    if (total > kMaxElements)
+      return fail(err,
+                  "'{}': byte {}: the dimensions describe more than 2^31 "
+                  "elements; this is not a data set dlc can hold",
+                  path, offset - 4);
+    out.dims.push_back(d);
+  }
+  out.data.resize(total);
+  if (read(out.data.data(), total, "data"))
+    return -1;
+  uint8_t extra;
+  if (gzread(f.get(), &extra, 1) > 0)
+    return fail(err, "'{}': byte {}: expected the end of the file after {} "
+                "data bytes, found more", path, offset, total);
+  return 0;
+}
+
+} // namespace
+
+extern "C" int dlrt_load_idx(const char *images, const char *labels,
+                             float scale, dlrt_dataset *out, dlrt_error *err) {
+  *out = dlrt_dataset{};
+  IdxFile im, lb;
+  if (readIdx(images, im, err) || readIdx(labels, lb, err))
+    return -1;
+  if (lb.dims.size() != 1)
+    return fail(err, "'{}': expected a rank-1 label file, found rank {}",
+                labels, lb.dims.size());
+  if (im.dims[0] != lb.dims[0])
+    return fail(err, "'{}' has {} samples but '{}' has {} labels", images,
+                im.dims[0], labels, lb.dims[0]);
+  if (im.dims.size() > 9)
+    return fail(err, "'{}': too many dimensions", images);
+  dlrt_dataset ds{};
+  ds.count = int64_t(im.dims[0]);
+  ds.sample_size = 1;
+  ds.rank = int32_t(im.dims.size() - 1);
+  for (size_t i = 1; i < im.dims.size(); ++i) {
+    ds.shape[i - 1] = int64_t(im.dims[i]);
+    ds.sample_size *= int64_t(im.dims[i]);
+  }
+  if (ds.rank == 0) {
+    ds.rank = 1;
+    ds.shape[0] = 1;
+  }
+  ds.x = static_cast<float *>(std::malloc(sizeof(float) * im.data.size()));
+  ds.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * ds.count));
+  if (!ds.x || !ds.labels) {
+    std::free(ds.x);
+    std::free(ds.labels);
+    return fail(err, "'{}': out of memory for {} samples", images, ds.count);
+  }
+  for (size_t i = 0; i < im.data.size(); ++i)
+    ds.x[i] = float(im.data[i]) * scale;
+  for (int64_t i = 0; i < ds.count; ++i) {
+    ds.labels[i] = lb.data[i];
+    ds.num_classes = std::max(ds.num_classes, int32_t(lb.data[i]) + 1);
+  }
+  *out = ds;
+  return 0;
+}
