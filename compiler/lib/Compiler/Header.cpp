@@ -107,6 +107,12 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
         "float {0}_train_step(float *params, float *opt_state, const float *x,\n"
         "                     {1}, int64_t batch);\n\n",
         p, targets);
+    out("/* The same step; metrics[0] = the batch's mean loss, metrics[1] =\n"
+        " * its correct predictions (before the update; 0 without accuracy). */\n"
+        "void {0}_train_step_metrics(float *params, float *opt_state,\n"
+        "                            const float *x, {1}, int64_t batch,\n"
+        "                            float *metrics);\n\n",
+        p, targets);
     out("/* The batch's mean loss; writes d loss / d params into grads (same\n"
         " * layout as params; zero for frozen tensors). */\n"
         "float {0}_gradients(const float *params, const float *x,\n"

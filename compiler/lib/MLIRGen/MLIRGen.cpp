@@ -184,8 +184,10 @@ private:
     return b.getDictionaryAttr(a);
   }
 
-  /// @loss (differentiated by dl-autodiff into @gradients and @train_step)
-  /// and @eval_step (mean loss and correct count of one batch).
+  /// @loss(x, targets, params...) -> (loss [, correct]): the batch's mean
+  /// loss and, with the accuracy metric, its number of correct predictions
+  /// (result attribute dl.metric). dl-autodiff derives @gradients and
+  /// dl-optimizer @train_step from it; dl-export-abi makes eval_step of it.
   LogicalResult buildTraining(const TrainSpec &t) {
     Type targets =
         t.loss == "sparse_categorical_crossentropy"
@@ -196,43 +198,40 @@ private:
     SmallVector<DictionaryAttr> argAttrs;
     modelArgs(targets, argTypes, argAttrs);
     Type scalar = RankedTensorType::get({}, b.getF32Type());
-    for (bool eval : {false, true}) {
-      auto fn = func::FuncOp::create(
-          b, loc(t.loc), eval ? kEvalStepFunc : kLossFunc,
-          b.getFunctionType(argTypes, eval ? SmallVector<Type>{scalar, scalar}
-                                           : SmallVector<Type>{scalar}));
-      fn.setAllArgAttrs(argAttrs);
-      if (!eval) {
-        fn->setAttr("dl.gradient", b.getStringAttr(kGradientsFunc));
-        fn->setAttr("dl.train_step", b.getStringAttr(kTrainStepFunc));
-        fn->setAttr("dl.optimizer", optimizerAttr(t));
-      }
-      Block *entry = fn.addEntryBlock();
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(entry);
-      SmallVector<Value> args{entry->getArgument(0)};
-      for (unsigned i = 2; i < entry->getNumArguments(); ++i)
-        args.push_back(entry->getArgument(i));
-      auto [out, logits] = emitLayers(args);
-      Value y = entry->getArgument(1);
-      Value loss = emitLoss(t, out, logits, y);
-      if (!loss)
-        return failure();
-      SmallVector<Value> results{loss};
-      if (eval) {
-        auto outType = cast<RankedTensorType>(out.getType());
-        bool accuracy = llvm::is_contained(t.metrics, "accuracy") &&
-                        outType.getRank() == 2;
-        results.push_back(
-            accuracy ? Value(mlir::dl::CountCorrectOp::create(
-                           b, loc(t.loc, "accuracy"), scalar, out, y))
-                     : Value(arith::ConstantOp::create(
-                           b, loc(t.loc),
-                           DenseElementsAttr::get(cast<ShapedType>(scalar),
-                                                  b.getF32FloatAttr(0.0f)))));
-      }
-      func::ReturnOp::create(b, loc(t.loc), results);
+    bool accuracy = llvm::is_contained(t.metrics, "accuracy") &&
+                    spec.layers[spec.outputLayer].outShape.size() == 1;
+    SmallVector<Type> resultTypes{scalar};
+    if (accuracy)
+      resultTypes.push_back(scalar);
+    auto fn = func::FuncOp::create(b, loc(t.loc), kLossFunc,
+                                   b.getFunctionType(argTypes, resultTypes));
+    fn.setAllArgAttrs(argAttrs);
+    if (accuracy)
+      fn.setResultAttr(1, kMetricAttr, b.getStringAttr("correct"));
+    fn->setAttr("dl.gradient", b.getStringAttr(kGradientsFunc));
+    fn->setAttr("dl.train_step", b.getStringAttr(kTrainStepFunc));
+    fn->setAttr("dl.optimizer", optimizerAttr(t));
+    Block *entry = fn.addEntryBlock();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(entry);
+    SmallVector<Value> args{entry->getArgument(0)};
+    for (unsigned i = 2; i < entry->getNumArguments(); ++i)
+      args.push_back(entry->getArgument(i));
+    auto [out, logits] = emitLayers(args);
+    Value y = entry->getArgument(1);
+    Value loss = emitLoss(t, out, logits, y);
+    if (!loss)
+      return failure();
+    SmallVector<Value> results{loss};
+    if (accuracy) {
+      // argmax(softmax(z)) = argmax(z): count on the logits when the output
+      // is a softmax, so no softmax is computed just for the metric.
+      const LayerSpec &last = spec.layers[spec.outputLayer];
+      bool softmaxOut = logits && last.activation == Activation::Softmax;
+      results.push_back(mlir::dl::CountCorrectOp::create(
+          b, loc(t.loc, "accuracy"), scalar, softmaxOut ? logits : out, y));
     }
+    func::ReturnOp::create(b, loc(t.loc), results);
     return success();
   }
 

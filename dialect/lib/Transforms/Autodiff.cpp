@@ -98,10 +98,14 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
         accumulate(operand, g, op->getLoc());
   }
 
-  // Return the loss, then each trainable parameter's gradient (zero when the
-  // loss does not depend on it).
-  SmallVector<Value> results{loss};
-  SmallVector<Type> types{lossType};
+  // Return the loss, the function's other results (metrics: passed through),
+  // then each trainable parameter's gradient (zero when the loss does not
+  // depend on it), marked with dl.grad_of.
+  SmallVector<Value> results(ret.getOperands());
+  SmallVector<Type> types(ret.getOperandTypes());
+  SmallVector<DictionaryAttr> resultAttrs;
+  for (unsigned r = 0; r < ret.getNumOperands(); ++r)
+    resultAttrs.push_back(fn.getResultAttrDict(r));
   for (unsigned i : params) {
     Value arg = body.getArgument(i);
     Value g = grads.lookup(arg);
@@ -112,13 +116,13 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
                                  b.getF32FloatAttr(0.0f)));
     results.push_back(g);
     types.push_back(arg.getType());
+    resultAttrs.push_back(b.getDictionaryAttr(
+        b.getNamedAttr("dl.grad_of", fn.getArgAttr(i, "dl.param"))));
   }
   func::ReturnOp::create(b, ret.getLoc(), results);
   ret.erase();
   fn.setType(b.getFunctionType(fn.getArgumentTypes(), types));
-  fn.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
-  for (auto [k, i] : llvm::enumerate(params))
-    fn.setResultAttr(k + 1, "dl.grad_of", fn.getArgAttr(i, "dl.param"));
+  fn.setAllResultAttrs(resultAttrs);
   return success();
 }
 

@@ -71,9 +71,22 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
         trainable.push_back(i);
     }
   }
-  if (grad.getNumResults() != 1 + trainable.size())
-    return grad.emitError("dl-optimizer expects the loss and one gradient per "
-                          "trainable parameter");
+  // Results: the loss, pass-through metrics, then gradients (dl.grad_of).
+  SmallVector<unsigned> metrics;
+  DenseMap<unsigned, unsigned> gradOf; // trainable arg -> gradient result
+  for (unsigned r = 1; r < grad.getNumResults(); ++r) {
+    auto of = grad.getResultAttrOfType<StringAttr>(r, "dl.grad_of");
+    if (!of) {
+      metrics.push_back(r);
+      continue;
+    }
+    for (unsigned i : trainable)
+      if (grad.getArgAttr(i, "dl.param") == of)
+        gradOf[i] = r;
+  }
+  if (gradOf.size() != trainable.size())
+    return grad.emitError("dl-optimizer expects one gradient (dl.grad_of) "
+                          "per trainable parameter");
 
   OpBuilder b(grad);
   b.setInsertionPointAfter(grad);
@@ -99,13 +112,29 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
       argAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
           "dl.state", b.getStringAttr(slot + ":" + param.getValue()))));
     }
-  SmallVector<Type> resultTypes(argTypes.begin() + inputs.size(),
-                                argTypes.end());
-  resultTypes.insert(resultTypes.begin(), scalar);
+  // Results: loss, metrics, step, new trainable params, new state.
+  SmallVector<Type> resultTypes{scalar};
+  SmallVector<DictionaryAttr> resultAttrs{DictionaryAttr::get(b.getContext())};
+  for (unsigned r : metrics) {
+    resultTypes.push_back(grad.getResultTypes()[r]);
+    resultAttrs.push_back(grad.getResultAttrDict(r));
+  }
+  resultTypes.push_back(scalar);
+  resultAttrs.push_back(argAttrs[inputs.size()]);
+  for (unsigned i : trainable) {
+    resultTypes.push_back(grad.getArgumentTypes()[i]);
+    resultAttrs.push_back(b.getDictionaryAttr(
+        b.getNamedAttr("dl.param", grad.getArgAttr(i, "dl.param"))));
+  }
+  for (size_t k = inputs.size() + 1 + params.size(); k < argTypes.size(); ++k) {
+    resultTypes.push_back(argTypes[k]);
+    resultAttrs.push_back(argAttrs[k]);
+  }
 
   auto fn = func::FuncOp::create(b, loc, name,
                                  b.getFunctionType(argTypes, resultTypes));
   fn.setAllArgAttrs(argAttrs);
+  fn.setAllResultAttrs(resultAttrs);
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 
@@ -132,7 +161,7 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   auto lr = b.getF32FloatAttr(opt.get("learning_rate", 1e-3f));
   for (auto [k, i] : llvm::enumerate(trainable)) {
     Value p = map.lookup(gradBody.getArgument(i));
-    Value g = map.lookupOrDefault(gradRet.getOperand(k + 1));
+    Value g = map.lookupOrDefault(gradRet.getOperand(gradOf[i]));
     auto state = [&](unsigned slot) {
       return entry->getArgument(stateBase + slot * trainable.size() + k);
     };
@@ -175,10 +204,12 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     }
   }
 
-  SmallVector<Value> results{loss, newStep};
-  for (unsigned i : params)
-    results.push_back(newParam.count(i) ? newParam[i]
-                                        : map.lookup(gradBody.getArgument(i)));
+  SmallVector<Value> results{loss};
+  for (unsigned r : metrics)
+    results.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
+  results.push_back(newStep);
+  for (unsigned i : trainable)
+    results.push_back(newParam[i]);
   for (auto &slot : newState)
     results.append(slot.begin(), slot.end());
   func::ReturnOp::create(b, loc, results);

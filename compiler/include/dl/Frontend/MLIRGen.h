@@ -19,7 +19,6 @@ inline constexpr const char *kInitFunc = "init_params";
 inline constexpr const char *kLossFunc = "loss";
 inline constexpr const char *kGradientsFunc = "gradients";
 inline constexpr const char *kTrainStepFunc = "train_step";
-inline constexpr const char *kEvalStepFunc = "eval_step";
 /// Argument attribute naming a parameter (its checkpoint name).
 inline constexpr const char *kParamAttr = "dl.param";
 /// Argument attribute marking a parameter frozen (trainable = false).
@@ -28,11 +27,16 @@ inline constexpr const char *kFrozenAttr = "dl.frozen";
 inline constexpr const char *kInputAttr = "dl.input";
 /// Argument attribute marking the training targets (labels).
 inline constexpr const char *kTargetsAttr = "dl.targets";
-/// Argument attribute of optimizer state ("step", "m:dense.kernel", ...).
+/// Argument/result attribute of optimizer state ("step", "m:dense.kernel").
 inline constexpr const char *kStateAttr = "dl.state";
+/// Result attribute of a metric computed with the loss ("correct").
+inline constexpr const char *kMetricAttr = "dl.metric";
+/// Result attribute of a gradient: the parameter it belongs to.
+inline constexpr const char *kGradOfAttr = "dl.grad_of";
 
-/// Builds a module holding `@forward(x, params...) -> y` and
-/// `@init_params(seed) -> params...` in the dl dialect. Every op carries the
+/// Builds a module holding `@forward(x, params...) -> y`,
+/// `@init_params(seed) -> params...` and, with a train section,
+/// `@loss(x, targets, params...) -> (loss [, correct])` in the dl dialect. Every op carries the
 /// file:line:col of the layer that produced it.
 mlir::OwningOpRef<mlir::ModuleOp> generateDL(mlir::MLIRContext &ctx,
                                              const ModelSpec &spec,

@@ -246,6 +246,18 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
       finish({});
     }
 
+    // Which result of `fn` carries `attr` = `value`, if any.
+    auto resultWith = [](func::FuncOp fn, StringRef attr,
+                         Attribute value) -> std::optional<unsigned> {
+      for (unsigned r = 0; r < fn.getNumResults(); ++r)
+        if (fn.getResultAttr(r, attr) == value)
+          return r;
+      return std::nullopt;
+    };
+    auto paramName = [&](unsigned k) {
+      return forward.getArgAttr(k + 1, ::dlc::kParamAttr);
+    };
+
     // <prefix>_gradients(params, x, targets, batch, grads) -> loss
     if (auto grads = lookup(::dlc::kGradientsFunc)) {
       auto fn = makeEntry(
@@ -259,18 +271,33 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
       if (!ok)
         return signalPassFailure();
       // Gradients of trainable parameters, zeros for frozen ones.
-      unsigned next = 1;
       for (auto [k, p] : llvm::enumerate(params)) {
         Value view = e.paramView(fn.getArgument(4), p);
-        if (forward.getArgAttr(k + 1, ::dlc::kFrozenAttr))
-          e.fill(view, 0.0f);
+        if (auto r = resultWith(grads, ::dlc::kGradOfAttr, paramName(k)))
+          e.store(out[*r], view);
         else
-          e.store(out[next++], view);
+          e.fill(view, 0.0f);
       }
       finish({lossScalar(out[0])});
       grads.erase();
     }
 
+    // metrics[0] = loss, metrics[1] = correct (0 without the metric).
+    auto storeMetrics = [&](func::FuncOp model, ArrayRef<Value> out,
+                            Value metrics) {
+      auto correct = resultWith(model, ::dlc::kMetricAttr,
+                                b.getStringAttr("correct"));
+      Value values[2] = {
+          lossScalar(out[0]),
+          correct ? lossScalar(out[*correct])
+                  : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))};
+      for (unsigned k = 0; k < 2; ++k)
+        memref::StoreOp::create(b, loc, values[k], metrics,
+                                ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
+    };
+    auto metricsType = MemRefType::get({2}, f32);
+
+    // <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[2])
     // <prefix>_train_step(params, opt_state, x, targets, batch) -> loss
     // <prefix>_opt_state_size(), <prefix>_init_opt_state(opt_state)
     if (auto step = lookup(::dlc::kTrainStepFunc)) {
@@ -283,28 +310,47 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
           stateSize += type.getNumElements();
         }
       auto stateType = MemRefType::get({stateSize}, f32);
+      SmallVector<Type> args{paramsType, stateType, ptrType,
+                             targetsPtrType(step), i64};
+      func::FuncOp full;
       {
-        auto fn = makeEntry("train_step",
-                            {paramsType, stateType, ptrType,
-                             targetsPtrType(step), i64},
-                            {f32});
+        SmallVector<Type> withMetrics(args);
+        withMetrics.push_back(metricsType);
+        full = makeEntry("train_step_metrics", withMetrics, {});
         EntryBuilder e(b, loc);
-        Buffers buf{fn.getArgument(0), fn.getArgument(1), fn.getArgument(2),
-                    fn.getArgument(3), e.batchIndex(fn.getArgument(4)), params,
-                    state, /*writableParams=*/true};
+        Buffers buf{full.getArgument(0), full.getArgument(1),
+                    full.getArgument(2), full.getArgument(3),
+                    e.batchIndex(full.getArgument(4)), params, state,
+                    /*writableParams=*/true};
         SmallVector<Value> pm, sm;
         SmallVector<Value> out = bind(step, e, buf, pm, sm);
         if (!ok)
           return signalPassFailure();
-        // Results: loss, step, params..., state... (dl-optimizer's order).
-        // Write back in place; frozen parameters come back unchanged.
-        e.store(out[1], sm[0]);
+        // Every result named after a parameter or a state slot goes back
+        // into the buffer it was read from, in place.
+        unsigned nextState = 0;
+        for (unsigned i = 0; i < step.getNumArguments(); ++i) {
+          if (auto name = step.getArgAttr(i, ::dlc::kStateAttr)) {
+            Value view = sm[nextState++];
+            if (auto r = resultWith(step, ::dlc::kStateAttr, name))
+              e.store(out[*r], view);
+          }
+        }
         for (auto [k, m] : llvm::enumerate(pm))
-          if (!forward.getArgAttr(k + 1, ::dlc::kFrozenAttr))
-            e.store(out[2 + k], m);
-        for (unsigned k = 1; k < sm.size(); ++k)
-          e.store(out[1 + pm.size() + k], sm[k]);
-        finish({lossScalar(out[0])});
+          if (auto r = resultWith(step, ::dlc::kParamAttr, paramName(k)))
+            e.store(out[*r], m);
+        storeMetrics(step, out, full.getArgument(5));
+        finish({});
+      }
+      {
+        // The plain form: a thin wrapper with its metrics on the stack.
+        auto fn = makeEntry("train_step", args, {f32});
+        Value m = memref::AllocaOp::create(b, loc, metricsType);
+        SmallVector<Value> callArgs(fn.getArguments());
+        callArgs.push_back(m);
+        func::CallOp::create(b, loc, full, callArgs);
+        finish({memref::LoadOp::create(
+            b, loc, m, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)})});
       }
       {
         makeEntry("opt_state_size", {}, {i64});
@@ -320,25 +366,20 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     }
 
     // <prefix>_eval_step(params, x, targets, batch, metrics[2])
-    if (auto eval = lookup(::dlc::kEvalStepFunc)) {
+    if (auto lossFn = lookup(::dlc::kLossFunc)) {
       auto fn = makeEntry("eval_step",
-                          {paramsType, ptrType, targetsPtrType(eval), i64,
-                           MemRefType::get({2}, f32)},
+                          {paramsType, ptrType, targetsPtrType(lossFn), i64,
+                           metricsType},
                           {});
       EntryBuilder e(b, loc);
       Buffers buf{fn.getArgument(0), {}, fn.getArgument(1), fn.getArgument(2),
                   e.batchIndex(fn.getArgument(3)), params};
       SmallVector<Value> pm, sm;
-      SmallVector<Value> out = bind(eval, e, buf, pm, sm);
+      SmallVector<Value> out = bind(lossFn, e, buf, pm, sm);
       if (!ok)
         return signalPassFailure();
-      for (unsigned k = 0; k < 2; ++k) {
-        Value idx = arith::ConstantIndexOp::create(b, loc, k);
-        memref::StoreOp::create(b, loc, lossScalar(out[k]), fn.getArgument(4),
-                                ValueRange{idx});
-      }
+      storeMetrics(lossFn, out, fn.getArgument(4));
       finish({});
-      eval.erase();
     }
 
     // Everything else at dl level was an ingredient of the entry points.

@@ -20,8 +20,9 @@ def DLAutodiff : Pass<"dl-autodiff", "::mlir::ModuleOp"> {
   let description = [{
     For every function carrying `dl.gradient = "NAME"` (a function returning
     a scalar loss first), creates `@NAME` with the same arguments that returns
-    the loss followed by the gradient of every trainable parameter (arguments
-    with `dl.param` and without `dl.frozen`), in argument order.
+    the function's own results (the loss, then e.g. metrics) followed by the
+    gradient of every trainable parameter (arguments with `dl.param` and
+    without `dl.frozen`), in argument order, each marked `dl.grad_of`.
 
     The function's ops are replayed forwards, then visited backwards; each
     op's cotangents come from its `DifferentiableOpInterface`. Only values that
@@ -39,10 +40,12 @@ def DLOptimizer : Pass<"dl-optimizer", "::mlir::ModuleOp"> {
     For every function carrying `dl.train_step = "NAME"` and a
     `dl.optimizer` dictionary (`name` = "sgd" | "adam" | "rmsprop" plus the
     optimizer's hyper-parameters), creates `@NAME(inputs..., step, params...,
-    state...) -> (loss, step + 1, new params..., new state...)`: the gradient
-    function's body followed by one fused update op per trainable parameter.
-    State tensors carry `dl.state = "<slot>:<param>"`; frozen parameters have
-    no state and are returned unchanged.
+    state...) -> (loss, metrics..., step + 1, new params..., new state...)`:
+    the gradient function's body followed by one fused update op per
+    trainable parameter. State arguments and results carry
+    `dl.state = "step"` or `"<slot>:<param>"`, new parameters `dl.param`, so
+    a caller maps each result back onto the buffer it came from; frozen
+    parameters have no state and no new value.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect"];

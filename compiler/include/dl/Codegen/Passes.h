@@ -1,0 +1,20 @@
+//===- Passes.h - code generation on bufferized IR ----------------*- C++ -*-===//
+#ifndef DL_CODEGEN_PASSES_H
+#define DL_CODEGEN_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::dl {
+#define GEN_PASS_DECL
+#include "dl/Codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "dl/Codegen/Passes.h.inc"
+} // namespace mlir::dl
+
+#endif // DL_CODEGEN_PASSES_H

@@ -1,0 +1,49 @@
+// The training entry points: results go back into the buffers named by their
+// dl.param / dl.state attributes, in place.
+// RUN: dl-opt %s --dl-train-pipeline --dl-export-abi=prefix=t | FileCheck %s
+
+func.func @forward(%x: tensor<?x3xf32> {dl.input = "x"},
+                   %w: tensor<3x2xf32> {dl.param = "dense.kernel"}) -> tensor<?x2xf32> {
+  %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+func.func @init_params(%seed: i64) -> (tensor<3x2xf32>) {
+  %0 = dl.random_uniform %seed {stream = 0 : i64, low = -0.5 : f32, high = 0.5 : f32} : tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?x2xf32> {dl.targets},
+                %w: tensor<3x2xf32> {dl.param = "dense.kernel"}) -> tensor<f32>
+    attributes {dl.gradient = "gradients", dl.train_step = "train_step",
+                dl.optimizer = {name = "sgd", learning_rate = 0.1 : f32, momentum = 0.9 : f32}} {
+  %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
+  %1 = dl.mean_squared_error %0, %y : (tensor<?x2xf32>, tensor<?x2xf32>) -> tensor<f32>
+  return %1 : tensor<f32>
+}
+
+// CHECK-LABEL: func.func @t_gradients(
+// CHECK-SAME: %{{.*}}: memref<6xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[G:.*]]: memref<6xf32>) -> f32
+// CHECK: %[[GV:.*]] = memref.reinterpret_cast %[[G]] to offset: [0], sizes: [3, 2]
+// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[GV]]
+
+// State: the step counter, then one velocity per parameter element.
+// CHECK-LABEL: func.func @t_train_step_metrics(
+// CHECK-SAME: %[[P:.*]]: memref<6xf32>, %[[S:.*]]: memref<7xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[M:.*]]: memref<2xf32>)
+// CHECK-DAG: %[[PV:.*]] = memref.reinterpret_cast %[[P]] to offset: [0], sizes: [3, 2]
+// CHECK-DAG: %[[PT:.*]] = bufferization.to_tensor %[[PV]] restrict writable
+// CHECK-DAG: %[[STEP:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [], strides: []
+// CHECK-DAG: %[[VEL:.*]] = memref.reinterpret_cast %[[S]] to offset: [1], sizes: [3, 2]
+// CHECK: %[[NEWP:.*]], %[[NEWV:.*]] = dl.sgd_update %[[PT]]
+// CHECK-DAG: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[STEP]]
+// CHECK-DAG: bufferization.materialize_in_destination %[[NEWV]] in restrict writable %[[VEL]]
+// CHECK-DAG: bufferization.materialize_in_destination %[[NEWP]] in restrict writable %[[PV]]
+// CHECK: memref.store %{{.*}}, %[[M]]
+
+// CHECK-LABEL: func.func @t_train_step(
+// CHECK: %[[A:.*]] = memref.alloca() : memref<2xf32>
+// CHECK: call @t_train_step_metrics({{.*}}, %[[A]])
+// CHECK-LABEL: func.func @t_opt_state_size() -> i64
+// CHECK: arith.constant 7 : i64
+// CHECK-LABEL: func.func @t_init_opt_state(
+// CHECK: linalg.fill
+// CHECK-LABEL: func.func @t_eval_step(
+// CHECK: dl.mean_squared_error

@@ -1,0 +1,19 @@
+// dl-autodiff refuses what it cannot differentiate, with a reason.
+// RUN: dl-opt %s --dl-autodiff --split-input-file -verify-diagnostics
+
+// expected-error @+1 {{dl-autodiff expects the first result to be a scalar loss (tensor<f32>), but the function returns 'tensor<?x3xf32>'}}
+func.func @not_scalar(%x: tensor<?x3xf32>, %w: tensor<3x3xf32> {dl.param = "w"}) -> tensor<?x3xf32> attributes {dl.gradient = "g"} {
+  %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x3xf32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @no_rule(%x: tensor<?x3xf32>, %t: tensor<?x3xf32>, %w: tensor<3x3xf32> {dl.param = "w"}) -> tensor<f32> attributes {dl.gradient = "g"} {
+  %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x3xf32>) -> tensor<?x3xf32>
+  %1 = tensor.cast %0 : tensor<?x3xf32> to tensor<?x?xf32>
+  // expected-error @+1 {{dl-autodiff: 'tensor.cast' has no gradient rule (it does not implement DifferentiableOpInterface)}}
+  %2 = tensor.cast %1 : tensor<?x?xf32> to tensor<?x3xf32>
+  %3 = dl.mean_squared_error %2, %t : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<f32>
+  return %3 : tensor<f32>
+}

@@ -1,0 +1,98 @@
+//===- CsvTest.cpp - dlrt_load_csv on good and broken CSV files ------------===//
+#include "TestUtil.h"
+
+using namespace dlrt_test;
+
+namespace {
+
+class Csv : public TempDirTest {
+protected:
+  dlrt_dataset ds{};
+  void TearDown() override {
+    dlrt_dataset_free(&ds);
+    TempDirTest::TearDown();
+  }
+  std::string fail(const std::string &text, int32_t labelColumn = -1) {
+    std::string p = write("data.csv", text);
+    EXPECT_EQ(dlrt_load_csv(p.c_str(), labelColumn, 1, &ds, &err), -1);
+    EXPECT_EQ(ds.x, nullptr);
+    return err.message;
+  }
+};
+
+TEST_F(Csv, WithHeader) {
+  std::string p = write("h.csv", "f1,f2,label\n1,2,0\n3.5, -4 ,2\n");
+  ASSERT_EQ(dlrt_load_csv(p.c_str(), -1, 0.5f, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 2);
+  EXPECT_EQ(ds.sample_size, 2);
+  EXPECT_EQ(ds.rank, 1);
+  EXPECT_EQ(ds.shape[0], 2);
+  EXPECT_EQ(ds.num_classes, 3);
+  const float x[] = {0.5f, 1.0f, 1.75f, -2.0f};
+  for (int i = 0; i < 4; ++i)
+    EXPECT_FLOAT_EQ(ds.x[i], x[i]) << i;
+  EXPECT_EQ(ds.labels[0], 0);
+  EXPECT_EQ(ds.labels[1], 2);
+}
+
+TEST_F(Csv, WithoutHeaderLabelFirstCrlfAndBlankLines) {
+  std::string p = write("n.csv", "1,0.5,0.25\r\n\r\n0,1,2\r\n");
+  ASSERT_EQ(dlrt_load_csv(p.c_str(), 0, 1, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 2);
+  EXPECT_EQ(ds.labels[0], 1);
+  EXPECT_EQ(ds.labels[1], 0);
+  EXPECT_FLOAT_EQ(ds.x[0], 0.5f);
+  EXPECT_FLOAT_EQ(ds.x[3], 2.0f);
+}
+
+TEST_F(Csv, NegativeLabelColumnCountsFromTheEnd) {
+  std::string p = write("m.csv", "1,4,2\n3,5,6\n");
+  ASSERT_EQ(dlrt_load_csv(p.c_str(), -2, 1, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.labels[0], 4);
+  EXPECT_EQ(ds.labels[1], 5);
+  EXPECT_FLOAT_EQ(ds.x[0], 1);
+  EXPECT_FLOAT_EQ(ds.x[1], 2);
+  EXPECT_FLOAT_EQ(ds.x[3], 6);
+}
+
+TEST_F(Csv, LabelColumnOutOfRange) {
+  EXPECT_TRUE(mentions(fail("1,2,0\n", 5).c_str(),
+                       {"data.csv", "label column 5", "3 columns"}));
+  EXPECT_TRUE(mentions(fail("1,2,0\n", -4).c_str(), {"label column -4"}));
+}
+
+TEST_F(Csv, RaggedRow) {
+  EXPECT_TRUE(mentions(fail("a,b,c\n1,2,0\n3,4\n").c_str(),
+                       {"data.csv", "line 3", "byte 12", "expected 3 columns",
+                        "found 2"}));
+}
+
+TEST_F(Csv, NonNumericCell) {
+  EXPECT_TRUE(mentions(fail("1,2,0\n1,abc,0\n").c_str(),
+                       {"data.csv", "line 2", "byte 6", "column 2",
+                        "expected a number", "'abc'"}));
+}
+
+TEST_F(Csv, NonIntegerLabel) {
+  EXPECT_TRUE(mentions(fail("1,2,0.5\n").c_str(),
+                       {"data.csv", "line 1", "class index", "'0.5'"}));
+  EXPECT_TRUE(mentions(fail("1,2,-1\n").c_str(), {"class index", "'-1'"}));
+}
+
+TEST_F(Csv, EmptyFileAndHeaderOnly) {
+  EXPECT_TRUE(mentions(fail("").c_str(), {"data.csv", "no data rows"}));
+  EXPECT_TRUE(mentions(fail("x,label\n").c_str(), {"no data rows"}));
+}
+
+TEST_F(Csv, OneColumn) {
+  EXPECT_TRUE(mentions(fail("1\n2\n").c_str(),
+                       {"data.csv", "at least 2 columns", "found 1"}));
+}
+
+TEST_F(Csv, MissingFile) {
+  std::string p = path("missing.csv");
+  EXPECT_EQ(dlrt_load_csv(p.c_str(), -1, 1, &ds, &err), -1);
+  EXPECT_TRUE(mentions(err.message, {p, "cannot open"}));
+}
+
+} // namespace

@@ -1,0 +1,171 @@
+//===- IdxTest.cpp - dlrt_load_idx on good and broken IDX files ------------===//
+#include "TestUtil.h"
+
+#include <zlib.h>
+
+using namespace dlrt_test;
+
+namespace {
+
+/// An IDX file: 00 00 <type> <rank>, big-endian uint32 dims, then `data`.
+Bytes idx(std::vector<uint32_t> dims, const Bytes &data, uint8_t type = 0x08) {
+  Bytes b = {0, 0, type, uint8_t(dims.size())};
+  for (uint32_t d : dims)
+    for (int s = 24; s >= 0; s -= 8)
+      b.push_back(uint8_t(d >> s));
+  b.insert(b.end(), data.begin(), data.end());
+  return b;
+}
+
+class Idx : public TempDirTest {
+protected:
+  dlrt_dataset ds{};
+  const Bytes pixels = {0, 255, 51, 102, 1, 2, 3, 4, 10, 20, 30, 40};
+  const Bytes labelBytes = {7, 0, 3};
+
+  void TearDown() override {
+    dlrt_dataset_free(&ds);
+    TempDirTest::TearDown();
+  }
+
+  std::string gzip(const std::string &name, const Bytes &bytes) {
+    std::string p = path(name);
+    gzFile f = gzopen(p.c_str(), "wb");
+    EXPECT_NE(f, nullptr);
+    EXPECT_EQ(gzwrite(f, bytes.data(), unsigned(bytes.size())),
+              int(bytes.size()));
+    gzclose(f);
+    return p;
+  }
+
+  void expectSmallSet() {
+    EXPECT_EQ(ds.count, 3);
+    EXPECT_EQ(ds.rank, 2);
+    EXPECT_EQ(ds.shape[0], 2);
+    EXPECT_EQ(ds.shape[1], 2);
+    EXPECT_EQ(ds.sample_size, 4);
+    EXPECT_EQ(ds.num_classes, 8);
+    for (size_t i = 0; i < pixels.size(); ++i)
+      EXPECT_FLOAT_EQ(ds.x[i], float(pixels[i]) / 255.0f) << i;
+    EXPECT_EQ(ds.labels[0], 7);
+    EXPECT_EQ(ds.labels[1], 0);
+    EXPECT_EQ(ds.labels[2], 3);
+  }
+
+  /// Loads `images` with a matching label file; expects failure.
+  std::string failImages(const std::string &images) {
+    std::string l = write("labels.idx", idx({3}, labelBytes));
+    EXPECT_EQ(dlrt_load_idx(images.c_str(), l.c_str(), 1, &ds, &err), -1);
+    EXPECT_EQ(ds.x, nullptr);
+    return err.message;
+  }
+};
+
+TEST_F(Idx, PlainRoundTrip) {
+  std::string im = write("images.idx", idx({3, 2, 2}, pixels));
+  std::string lb = write("labels.idx", idx({3}, labelBytes));
+  ASSERT_EQ(dlrt_load_idx(im.c_str(), lb.c_str(), 1 / 255.0f, &ds, &err), 0)
+      << err.message;
+  expectSmallSet();
+}
+
+TEST_F(Idx, GzipRoundTrip) {
+  std::string im = gzip("images.idx.gz", idx({3, 2, 2}, pixels));
+  std::string lb = gzip("labels.idx.gz", idx({3}, labelBytes));
+  ASSERT_EQ(dlrt_load_idx(im.c_str(), lb.c_str(), 1 / 255.0f, &ds, &err), 0)
+      << err.message;
+  expectSmallSet();
+}
+
+TEST_F(Idx, RankOneImagesAreOneFeature) {
+  std::string im = write("images.idx", idx({3}, {5, 6, 7}));
+  std::string lb = write("labels.idx", idx({3}, labelBytes));
+  ASSERT_EQ(dlrt_load_idx(im.c_str(), lb.c_str(), 1, &ds, &err), 0)
+      << err.message;
+  EXPECT_EQ(ds.rank, 1);
+  EXPECT_EQ(ds.shape[0], 1);
+  EXPECT_EQ(ds.sample_size, 1);
+  EXPECT_FLOAT_EQ(ds.x[2], 7.0f);
+}
+
+TEST_F(Idx, TruncatedHeader) {
+  std::string im = write("short.idx", Bytes{0, 0});
+  EXPECT_TRUE(mentions(failImages(im).c_str(),
+                       {im, "byte 2", "truncated", "IDX header", "found 2"}));
+}
+
+TEST_F(Idx, TruncatedDimensions) {
+  Bytes b = idx({3, 2, 2}, {});
+  b.resize(10); // magic + 1.5 dimensions
+  std::string im = write("dims.idx", b);
+  EXPECT_TRUE(mentions(failImages(im).c_str(),
+                       {im, "truncated", "dimensions"}));
+}
+
+TEST_F(Idx, TruncatedData) {
+  std::string im = write("images.idx", idx({3, 2, 2}, Bytes(5, 1)));
+  EXPECT_TRUE(mentions(failImages(im).c_str(),
+                       {im, "byte 21", "truncated", "expected 12 bytes of data",
+                        "found 5"}));
+}
+
+TEST_F(Idx, TruncatedGzipData) {
+  std::string full = gzip("full.gz", idx({3, 200, 200}, Bytes(120000, 7)));
+  Bytes b = readAll(full);
+  b.resize(b.size() / 2);
+  std::string im = write("cut.idx.gz", b);
+  std::string m = failImages(im);
+  EXPECT_TRUE(mentions(m.c_str(), {im, "byte"}));
+}
+
+TEST_F(Idx, WrongMagic) {
+  std::string im = write("magic.idx", Bytes{0x1f, 0x9c, 8, 1, 0, 0, 0, 1, 0});
+  EXPECT_TRUE(mentions(failImages(im).c_str(),
+                       {im, "byte 0", "magic", "1f 9c"}));
+}
+
+TEST_F(Idx, WrongElementType) {
+  std::string im = write("float.idx", idx({3, 2, 2}, Bytes(48, 0), 0x0D));
+  EXPECT_TRUE(mentions(failImages(im).c_str(),
+                       {im, "byte 2", "element type", "0x08", "0x0d"}));
+}
+
+TEST_F(Idx, ZeroDimension) {
+  std::string im = write("zero.idx", idx({3, 0, 2}, {}));
+  EXPECT_TRUE(mentions(failImages(im).c_str(), {im, "byte 8", "dimension 1 is 0"}));
+}
+
+TEST_F(Idx, AbsurdDimensions) {
+  std::string im = write("huge.idx", idx({65536, 65536}, {}));
+  EXPECT_TRUE(mentions(failImages(im).c_str(), {im, "byte 8", "2^31"}));
+}
+
+TEST_F(Idx, CountMismatch) {
+  std::string im = write("images.idx", idx({3, 2, 2}, pixels));
+  std::string lb = write("two.idx", idx({2}, {1, 2}));
+  EXPECT_EQ(dlrt_load_idx(im.c_str(), lb.c_str(), 1, &ds, &err), -1);
+  EXPECT_TRUE(mentions(err.message, {im, lb, "3 samples", "2 labels"}));
+}
+
+TEST_F(Idx, LabelsOfRankTwo) {
+  std::string im = write("images.idx", idx({3, 2, 2}, pixels));
+  std::string lb = write("labels2.idx", idx({3, 1}, labelBytes));
+  EXPECT_EQ(dlrt_load_idx(im.c_str(), lb.c_str(), 1, &ds, &err), -1);
+  EXPECT_TRUE(mentions(err.message, {lb, "rank-1", "rank 2"}));
+}
+
+TEST_F(Idx, TrailingBytes) {
+  Bytes b = idx({3, 2, 2}, pixels);
+  b.push_back(9);
+  std::string im = write("trailing.idx", b);
+  EXPECT_TRUE(mentions(failImages(im).c_str(),
+                       {im, "byte 28", "expected the end of the file"}));
+}
+
+TEST_F(Idx, MissingFile) {
+  std::string im = path("nope.idx");
+  EXPECT_TRUE(mentions(failImages(im).c_str(),
+                       {im, "cannot open", "No such file"}));
+}
+
+} // namespace
