@@ -14,6 +14,7 @@ config.test_exec_root = os.path.join(config.dlc_obj_root, "test")
 llvm_config.use_default_substitutions()  # FileCheck, not, count, ...
 llvm_config.add_tool_substitutions(["dlc", "dl-opt"], [config.dlc_tools_dir])
 config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%python", config.python_torch))
 config.substitutions.append(("%examples", os.path.join(config.dlc_src_root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "e2e", "Inputs")))

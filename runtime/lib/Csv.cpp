@@ -38,9 +38,9 @@ bool parseNumber(const std::string &s, double &v) {
 }
 } // namespace
 
-extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
-                             float scale, dlrt_dataset *out,
-                             dlrt_error *err) {
+namespace {
+int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
+            dlrt_dataset *out, dlrt_error *err) {
   using dlrt::fail;
   *out = dlrt_dataset{};
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path, "rb"));
@@ -69,7 +69,7 @@ extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
     std::vector<std::string> cells = fields(line);
     if (columns < 0) {
       columns = int64_t(cells.size());
-      if (columns < 2)
+      if (labelled && columns < 2)
         return fail(err, "'{}': line 1 (byte 0): expected at least 2 "
                     "columns (features and a label), found {}", path, columns);
       double v;
@@ -80,8 +80,10 @@ extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
       return fail(err,
                   "'{}': line {} (byte {}): expected {} columns, found {}",
                   path, lineNo, lineStart, columns, cells.size());
-    int64_t lc = labelColumn < 0 ? columns + labelColumn : labelColumn;
-    if (lc < 0 || lc >= columns)
+    int64_t lc = !labelled          ? -1
+                 : labelColumn < 0 ? columns + labelColumn
+                                   : labelColumn;
+    if (labelled && (lc < 0 || lc >= columns))
       return fail(err, "'{}': label column {} does not exist; the file has "
                   "{} columns", path, labelColumn, columns);
     for (int64_t i = 0; i < columns; ++i) {
@@ -104,17 +106,19 @@ extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
       }
     }
   }
-  if (labels.empty())
+  if (x.empty() && labels.empty())
     return fail(err, "'{}': no data rows", path);
   dlrt_dataset ds{};
-  ds.count = int64_t(labels.size());
-  ds.sample_size = columns - 1;
+  ds.sample_size = columns - (labelled ? 1 : 0);
+  ds.count = int64_t(x.size()) / std::max<int64_t>(ds.sample_size, 1);
   ds.rank = 1;
-  ds.shape[0] = columns - 1;
+  ds.shape[0] = ds.sample_size;
   ds.num_classes = classes;
-  ds.x = static_cast<float *>(std::malloc(sizeof(float) * x.size()));
-  ds.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * ds.count));
-  if (!ds.x || !ds.labels) {
+  ds.x = static_cast<float *>(std::malloc(sizeof(float) * std::max<size_t>(x.size(), 1)));
+  ds.labels = labelled ? static_cast<int32_t *>(
+                             std::malloc(sizeof(int32_t) * ds.count))
+                       : nullptr;
+  if (!ds.x || (labelled && !ds.labels)) {
     std::free(ds.x);
     std::free(ds.labels);
     return fail(err, "'{}': out of memory", path);
@@ -123,4 +127,16 @@ extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
   std::copy(labels.begin(), labels.end(), ds.labels);
   *out = ds;
   return 0;
+}
+} // namespace
+
+extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
+                             float scale, dlrt_dataset *out,
+                             dlrt_error *err) {
+  return loadCsv(path, /*labelled=*/true, labelColumn, scale, out, err);
+}
+
+extern "C" int dlrt_load_csv_features(const char *path, float scale,
+                                      dlrt_dataset *out, dlrt_error *err) {
+  return loadCsv(path, /*labelled=*/false, 0, scale, out, err);
 }

@@ -9,7 +9,9 @@
 
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,7 +103,41 @@ int readIdx(const char *path, IdxFile &out, dlrt_error *err) {
   return 0;
 }
 
+/// Fills `ds` with the samples of `im` (first dimension) scaled to floats.
+int toDataset(const char *images, const IdxFile &im, float scale,
+              dlrt_dataset &ds, dlrt_error *err) {
+  ds = dlrt_dataset{};
+  if (im.dims.size() > 9)
+    return fail(err, "'{}': too many dimensions", images);
+  ds.count = int64_t(im.dims[0]);
+  ds.sample_size = 1;
+  ds.rank = int32_t(im.dims.size() - 1);
+  for (size_t i = 1; i < im.dims.size(); ++i) {
+    ds.shape[i - 1] = int64_t(im.dims[i]);
+    ds.sample_size *= int64_t(im.dims[i]);
+  }
+  if (ds.rank == 0) {
+    ds.rank = 1;
+    ds.shape[0] = 1;
+  }
+  ds.x = static_cast<float *>(std::malloc(sizeof(float) * im.data.size()));
+  if (!ds.x)
+    return fail(err, "'{}': out of memory for {} samples", images, ds.count);
+  for (size_t i = 0; i < im.data.size(); ++i)
+    ds.x[i] = float(im.data[i]) * scale;
+  return 0;
+}
+
 } // namespace
+
+extern "C" int dlrt_load_idx_images(const char *images, float scale,
+                                    dlrt_dataset *out, dlrt_error *err) {
+  *out = dlrt_dataset{};
+  IdxFile im;
+  if (readIdx(images, im, err))
+    return -1;
+  return toDataset(images, im, scale, *out, err);
+}
 
 extern "C" int dlrt_load_idx(const char *images, const char *labels,
                              float scale, dlrt_dataset *out, dlrt_error *err) {
@@ -115,29 +151,14 @@ extern "C" int dlrt_load_idx(const char *images, const char *labels,
   if (im.dims[0] != lb.dims[0])
     return fail(err, "'{}' has {} samples but '{}' has {} labels", images,
                 im.dims[0], labels, lb.dims[0]);
-  if (im.dims.size() > 9)
-    return fail(err, "'{}': too many dimensions", images);
-  dlrt_dataset ds{};
-  ds.count = int64_t(im.dims[0]);
-  ds.sample_size = 1;
-  ds.rank = int32_t(im.dims.size() - 1);
-  for (size_t i = 1; i < im.dims.size(); ++i) {
-    ds.shape[i - 1] = int64_t(im.dims[i]);
-    ds.sample_size *= int64_t(im.dims[i]);
-  }
-  if (ds.rank == 0) {
-    ds.rank = 1;
-    ds.shape[0] = 1;
-  }
-  ds.x = static_cast<float *>(std::malloc(sizeof(float) * im.data.size()));
+  dlrt_dataset ds;
+  if (toDataset(images, im, scale, ds, err))
+    return -1;
   ds.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * ds.count));
-  if (!ds.x || !ds.labels) {
-    std::free(ds.x);
-    std::free(ds.labels);
+  if (!ds.labels) {
+    dlrt_dataset_free(&ds);
     return fail(err, "'{}': out of memory for {} samples", images, ds.count);
   }
-  for (size_t i = 0; i < im.data.size(); ++i)
-    ds.x[i] = float(im.data[i]) * scale;
   for (int64_t i = 0; i < ds.count; ++i) {
     ds.labels[i] = lb.data[i];
     ds.num_classes = std::max(ds.num_classes, int32_t(lb.data[i]) + 1);

@@ -89,6 +89,24 @@ TEST_F(Csv, OneColumn) {
                        {"data.csv", "at least 2 columns", "found 1"}));
 }
 
+TEST_F(Csv, FeaturesWithoutLabels) {
+  std::string p = write("f.csv", "a,b,c\n1,2,3\n4,5,6\n");
+  ASSERT_EQ(dlrt_load_csv_features(p.c_str(), 2, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 2);
+  EXPECT_EQ(ds.sample_size, 3);
+  EXPECT_EQ(ds.labels, nullptr);
+  EXPECT_FLOAT_EQ(ds.x[5], 12.0f);
+  dlrt_dataset_free(&ds);
+  p = write("one.csv", "0.5\n0.25\n");
+  ASSERT_EQ(dlrt_load_csv_features(p.c_str(), 1, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 2);
+  EXPECT_EQ(ds.sample_size, 1);
+  dlrt_dataset_free(&ds);
+  p = write("r.csv", "1,2\n3\n");
+  EXPECT_EQ(dlrt_load_csv_features(p.c_str(), 1, &ds, &err), -1);
+  EXPECT_TRUE(mentions(err.message, {p, "line 2", "byte 4", "found 1"}));
+}
+
 TEST_F(Csv, MissingFile) {
   std::string p = path("missing.csv");
   EXPECT_EQ(dlrt_load_csv(p.c_str(), -1, 1, &ds, &err), -1);

@@ -1,6 +1,7 @@
 //===- DatasetTest.cpp - split, shuffle, gather ----------------------------===//
 #include "TestUtil.h"
 
+#include <cmath>
 #include <numeric>
 
 using namespace dlrt_test;

@@ -88,6 +88,19 @@ TEST_F(Idx, RankOneImagesAreOneFeature) {
   EXPECT_FLOAT_EQ(ds.x[2], 7.0f);
 }
 
+TEST_F(Idx, ImagesWithoutLabels) {
+  std::string im = gzip("images.idx.gz", idx({3, 2, 2}, pixels));
+  ASSERT_EQ(dlrt_load_idx_images(im.c_str(), 1 / 255.0f, &ds, &err), 0)
+      << err.message;
+  EXPECT_EQ(ds.count, 3);
+  EXPECT_EQ(ds.sample_size, 4);
+  EXPECT_EQ(ds.labels, nullptr);
+  EXPECT_FLOAT_EQ(ds.x[1], 1.0f);
+  std::string bad = write("bad.idx", Bytes{0, 0, 9, 1});
+  EXPECT_EQ(dlrt_load_idx_images(bad.c_str(), 1, &ds, &err), -1);
+  EXPECT_TRUE(mentions(err.message, {bad, "element type"}));
+}
+
 TEST_F(Idx, TruncatedHeader) {
   std::string im = write("short.idx", Bytes{0, 0});
   EXPECT_TRUE(mentions(failImages(im).c_str(),

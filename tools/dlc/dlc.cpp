@@ -1,4 +1,5 @@
 //===- dlc.cpp - the dl model compiler driver -----------------------------===//
+#include "dl/Compiler/Commands.h"
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/GradCheck.h"
 #include "dl/Compiler/InitAll.h"
@@ -49,6 +50,15 @@ cl::opt<std::string> prefix("model-prefix",
                             cl::cat(category));
 cl::opt<bool> summary("summary", cl::desc("Print a Keras-like layer table"),
                       cl::cat(category));
+cl::opt<std::string> bakeWeights(
+    "weights",
+    cl::desc("Bake this safetensors checkpoint into the object: predict "
+             "then needs no parameter buffer"),
+    cl::value_desc("ckpt.safetensors"), cl::cat(category));
+cl::opt<bool> writableWeights(
+    "writable-weights",
+    cl::desc("With --weights: keep them writable, for on-device training"),
+    cl::cat(category));
 
 // dlc gradcheck model.dl
 cl::SubCommand gradcheck("gradcheck",
@@ -73,6 +83,68 @@ cl::opt<double> gcTolerance("tolerance",
                             cl::init(1e-3), cl::sub(gradcheck));
 cl::opt<unsigned> gcOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
                         cl::init(2), cl::sub(gradcheck));
+
+// dlc train / evaluate / predict
+cl::SubCommand trainCmd("train", "Train a model on data (Keras's fit)");
+cl::SubCommand evaluateCmd("evaluate",
+                           "Loss, accuracy and confusion matrix on test data");
+cl::SubCommand predictCmd("predict", "Top-k classes for inputs");
+cl::opt<std::string> runInput(cl::Positional, cl::desc("<model.dl>"),
+                              cl::Required, cl::sub(trainCmd),
+                              cl::sub(evaluateCmd), cl::sub(predictCmd));
+cl::opt<std::string> data("data",
+                          cl::desc("IDX directory (MNIST layout) or CSV file "
+                                   "(label in the last column); default: "
+                                   "Debian's Fashion-MNIST"),
+                          cl::init(dlc::kDefaultData), cl::sub(trainCmd),
+                          cl::sub(evaluateCmd));
+cl::opt<std::string> testData("test-data",
+                              cl::desc("CSV test file (IDX: t10k-* in --data)"),
+                              cl::sub(trainCmd));
+cl::opt<int64_t> epochs("epochs", cl::desc("Epochs (default 1, as Keras)"),
+                        cl::init(1), cl::sub(trainCmd));
+cl::opt<int64_t> batchSize("batch-size", cl::desc("Batch size (default 32)"),
+                           cl::init(32), cl::sub(trainCmd));
+cl::opt<int64_t> evalBatch("batch-size", cl::desc("Batch size (default 1000)"),
+                           cl::init(1000), cl::sub(evaluateCmd));
+cl::opt<double> validationSplit(
+    "validation-split",
+    cl::desc("Fraction of the training data held out for validation (the "
+             "last samples, as Keras)"),
+    cl::init(0.0), cl::sub(trainCmd));
+cl::opt<uint64_t> seed("seed", cl::desc("Seed of initial weights and shuffling"),
+                       cl::init(0), cl::sub(trainCmd));
+cl::opt<std::string> save("save",
+                          cl::desc("Write a safetensors checkpoint after "
+                                   "every epoch"),
+                          cl::sub(trainCmd));
+cl::opt<std::string> historyPath("history", cl::desc("Write the history as CSV"),
+                                 cl::sub(trainCmd));
+cl::opt<std::string> plotPath("plot",
+                              cl::desc("Write loss/accuracy curves as SVG"),
+                              cl::sub(trainCmd));
+cl::opt<std::string> initFrom(
+    "init-from",
+    cl::desc("Start from the matching parameters of a checkpoint (transfer "
+             "learning)"),
+    cl::sub(trainCmd));
+cl::opt<std::string> resume("resume",
+                            cl::desc("Continue a run from its checkpoint "
+                                     "(parameters, optimizer state, epoch)"),
+                            cl::sub(trainCmd));
+cl::opt<std::string> weights("weights", cl::desc("safetensors checkpoint"),
+                             cl::Required, cl::sub(evaluateCmd),
+                             cl::sub(predictCmd));
+cl::opt<std::string> predictInput("input",
+                                  cl::desc("IDX images or a CSV of features"),
+                                  cl::Required, cl::sub(predictCmd));
+cl::opt<int64_t> topK("top-k", cl::desc("Classes shown per sample (default 3)"),
+                      cl::init(3), cl::sub(predictCmd));
+cl::opt<int64_t> limit("limit", cl::desc("Samples shown (default 10)"),
+                       cl::init(10), cl::sub(predictCmd));
+cl::opt<unsigned> runOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
+                         cl::init(2), cl::sub(trainCmd), cl::sub(evaluateCmd),
+                         cl::sub(predictCmd));
 } // namespace
 
 int main(int argc, char **argv) {
@@ -86,6 +158,49 @@ int main(int argc, char **argv) {
                                    "dlc: compile a .dl model to native code\n",
                                    &llvm::errs()))
     return 1;
+  if (trainCmd || evaluateCmd || predictCmd) {
+    if (runOpt > 3) {
+      llvm::errs() << "dlc: error: -O" << runOpt
+                   << " is not a level; use -O0 to -O3\n";
+      return 1;
+    }
+  }
+  if (trainCmd) {
+    dlc::TrainOptions o;
+    o.input = runInput;
+    o.data = data;
+    o.testData = testData;
+    o.epochs = epochs;
+    o.batchSize = batchSize;
+    o.validationSplit = validationSplit;
+    o.seed = seed;
+    o.save = save;
+    o.history = historyPath;
+    o.plot = plotPath;
+    o.initFrom = initFrom;
+    o.resume = resume;
+    o.optLevel = runOpt;
+    return dlc::runTrain(o);
+  }
+  if (evaluateCmd) {
+    dlc::EvaluateOptions o;
+    o.input = runInput;
+    o.weights = weights;
+    o.data = data;
+    o.batchSize = evalBatch;
+    o.optLevel = runOpt;
+    return dlc::runEvaluate(o);
+  }
+  if (predictCmd) {
+    dlc::PredictOptions o;
+    o.input = runInput;
+    o.weights = weights;
+    o.inputFile = predictInput;
+    o.topK = topK;
+    o.limit = limit;
+    o.optLevel = runOpt;
+    return dlc::runPredict(o);
+  }
   if (gradcheck) {
     if (gcOpt > 3) {
       llvm::errs() << "dlc: error: -O" << gcOpt
@@ -116,5 +231,7 @@ int main(int argc, char **argv) {
   r.cpu = mcpu;
   r.triple = triple;
   r.prefix = prefix;
+  r.weights = bakeWeights;
+  r.writableWeights = writableWeights;
   return dlc::compile(r);
 }

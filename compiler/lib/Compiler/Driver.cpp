@@ -1,6 +1,7 @@
 //===- Driver.cpp - compile a .dl file: the library behind `dlc` -----------===//
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Header.h"
+#include "dl/Compiler/Checkpoint.h"
 #include "dl/Compiler/Model.h"
 #include "dl/Compiler/Pipeline.h"
 #include "dl/Compiler/Target.h"
@@ -92,15 +93,35 @@ int compile(const CompileRequest &r) {
     return 0;
   }
   const std::string prefix = r.prefix.empty() ? spec.name : r.prefix;
+  if (r.writableWeights && r.weights.empty())
+    return fail("--writable-weights needs --weights <checkpoint>");
+  const WeightsMode mode = r.weights.empty() ? WeightsMode::Buffer
+                           : r.writableWeights ? WeightsMode::BakedWritable
+                                               : WeightsMode::BakedConst;
+  std::vector<float> weights;
+  if (!r.weights.empty()) {
+    weights.resize(spec.numParams());
+    if (!loadParams("compile", spec, r.weights, weights, /*verbose=*/false,
+                    /*requireAll=*/true))
+      return 1;
+  }
   const std::string sourceName = llvm::sys::path::filename(r.input).str();
   if (r.emit == EmitKind::Header)
-    return writeText(defaultOutput(r), emitHeader(spec, prefix, sourceName));
+    return writeText(defaultOutput(r), emitHeader(spec, prefix, sourceName, mode));
 
   std::unique_ptr<mlir::MLIRContext> ctx = createContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source->srcMgr, ctx.get());
   mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, *source);
   if (!module)
     return 1;
+  if (!weights.empty()) {
+    auto type = mlir::RankedTensorType::get({int64_t(weights.size())},
+                                            mlir::Float32Type::get(ctx.get()));
+    (*module)->setAttr("dl.weights", mlir::DenseElementsAttr::get(
+                                         type, llvm::ArrayRef<float>(weights)));
+    if (r.writableWeights)
+      (*module)->setAttr("dl.weights_writable", mlir::UnitAttr::get(ctx.get()));
+  }
 
   auto printModule = [&]() {
     auto file = open(defaultOutput(r), false);
@@ -164,7 +185,7 @@ int compile(const CompileRequest &r) {
       headerPath = std::string(p);
     }
     if (!headerPath.empty() &&
-        writeText(headerPath, emitHeader(spec, prefix, sourceName)))
+        writeText(headerPath, emitHeader(spec, prefix, sourceName, mode)))
       return 1;
   }
   file->keep();

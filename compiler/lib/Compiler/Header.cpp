@@ -32,7 +32,11 @@ int64_t product(const Shape &s) {
 } // namespace
 
 std::string emitHeader(const ModelSpec &spec, const std::string &p,
-                       const std::string &sourceName) {
+                       const std::string &sourceName, WeightsMode mode) {
+  const bool baked = mode != WeightsMode::Buffer;
+  // The leading parameter argument of each function, if any.
+  const char *cparams = baked ? "" : "const float *params, ";
+  const char *mparams = baked ? "" : "float *params, ";
   const std::string P = upper(p);
   std::string h;
   auto out = [&](auto &&...args) {
@@ -76,18 +80,33 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
     out("  {{\"\", 0, {{0}}, 0, 0, 0}},\n");
   out("}};\n\n");
 
-  out("/* Fills params ({0}_NUM_PARAMS floats) with the layers' initialisers\n"
-      " * (Keras defaults: glorot_uniform kernels, zero biases). The same seed\n"
-      " * gives the same values on every machine and thread count. */\n"
-      "void {1}_init_params(float *params, uint64_t seed);\n\n",
-      P, p);
+  if (mode == WeightsMode::Buffer)
+    out("/* Fills params ({0}_NUM_PARAMS floats) with the layers' initialisers\n"
+        " * (Keras defaults: glorot_uniform kernels, zero biases). The same seed\n"
+        " * gives the same values on every machine and thread count. */\n"
+        "void {1}_init_params(float *params, uint64_t seed);\n\n",
+        P, p);
+  else if (mode == WeightsMode::BakedConst)
+    out("/* The trained weights are read-only constants in the object. */\n"
+        "#define {}_BAKED_WEIGHTS 1\n\n", P);
+  else
+    out("/* The trained weights live in the object, writable: train_step\n"
+        " * updates them in place; this returns them ({0}_NUM_PARAMS floats,\n"
+        " * laid out as {1}_param_info says), e.g. to save a checkpoint. */\n"
+        "#define {0}_BAKED_WEIGHTS 1\n"
+        "float *{1}_params(void);\n\n",
+        P, p);
   out("/* y[batch][{0}_OUTPUT_SIZE] = model(x[batch][{0}_INPUT_SIZE]), batch >= "
-      "1.\n * Reentrant: no global state; buffers are the caller's. */\n"
-      "void {1}_predict(const float *params, const float *x, float *y,\n"
-      "                 int64_t batch);\n\n",
-      P, p);
+      "1.\n * {2} */\n"
+      "void {1}_predict({3}const float *x, float *y, int64_t batch);\n\n",
+      P, p,
+      mode == WeightsMode::BakedWritable
+          ? "Not reentrant with train_step: both use the object's weights."
+          : "Reentrant: no mutable global state; buffers are the caller's.",
+      cparams);
   if (spec.train) {
     const TrainSpec &t = *spec.train;
+    const bool trainable = mode != WeightsMode::BakedConst;
     bool sparse = t.loss == "sparse_categorical_crossentropy";
     std::string targets = sparse ? "const int32_t *labels" : "const float *targets";
     std::string what =
@@ -97,6 +116,7 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
         what);
     out("#define {}_HAS_TRAINING 1\n", P);
     out("#define {}_SPARSE_LABELS {}\n\n", P, sparse ? 1 : 0);
+    if (trainable) {
     out("/* Floats of optimizer state (step counter and moments). */\n"
         "int64_t {0}_opt_state_size(void);\n"
         "/* Resets the optimizer state: step 0, zero moments. */\n"
@@ -104,25 +124,26 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
         p);
     out("/* One optimizer step on a batch, in place on params and opt_state;\n"
         " * returns the batch's mean loss (before the update). */\n"
-        "float {0}_train_step(float *params, float *opt_state, const float *x,\n"
+        "float {0}_train_step({2}float *opt_state, const float *x,\n"
         "                     {1}, int64_t batch);\n\n",
-        p, targets);
+        p, targets, mparams);
     out("/* The same step; metrics[0] = the batch's mean loss, metrics[1] =\n"
         " * its correct predictions (before the update; 0 without accuracy). */\n"
-        "void {0}_train_step_metrics(float *params, float *opt_state,\n"
+        "void {0}_train_step_metrics({2}float *opt_state,\n"
         "                            const float *x, {1}, int64_t batch,\n"
         "                            float *metrics);\n\n",
-        p, targets);
+        p, targets, mparams);
     out("/* The batch's mean loss; writes d loss / d params into grads (same\n"
         " * layout as params; zero for frozen tensors). */\n"
-        "float {0}_gradients(const float *params, const float *x,\n"
+        "float {0}_gradients({2}const float *x,\n"
         "                    {1}, int64_t batch, float *grads);\n\n",
-        p, targets);
+        p, targets, cparams);
+    }
     out("/* metrics[0] = the batch's mean loss, metrics[1] = correct\n"
         " * predictions in the batch (0 without the accuracy metric). */\n"
-        "void {0}_eval_step(const float *params, const float *x,\n"
+        "void {0}_eval_step({2}const float *x,\n"
         "                   {1}, int64_t batch, float *metrics);\n\n",
-        p, targets);
+        p, targets, cparams);
   }
   out("#ifdef __cplusplus\n}} /* extern \"C\" */\n#endif\n\n#endif /* {}_DLC_H "
       "*/\n",

@@ -60,7 +60,7 @@ JitModel::compile(SourceModel &model, unsigned optLevel) {
     return std::move(e);
   if (auto e = bind(jit->initOptState_, "init_opt_state", train))
     return std::move(e);
-  if (auto e = bind(jit->trainStep_, "train_step", train))
+  if (auto e = bind(jit->trainStep_, "train_step_metrics", train))
     return std::move(e);
   if (auto e = bind(jit->gradients_, "gradients", train))
     return std::move(e);
@@ -81,9 +81,10 @@ void JitModel::predict(const float *params, const float *x, float *y,
 }
 int64_t JitModel::optStateSize() const { return optStateSize_(); }
 void JitModel::initOptState(float *state) const { initOptState_(state); }
-float JitModel::trainStep(float *params, float *state, const float *x,
-                          const void *targets, int64_t batch) const {
-  return trainStep_(params, state, x, targets, batch);
+void JitModel::trainStep(float *params, float *state, const float *x,
+                         const void *targets, int64_t batch,
+                         float *metrics) const {
+  trainStep_(params, state, x, targets, batch, metrics);
 }
 float JitModel::gradients(const float *params, const float *x,
                           const void *targets, int64_t batch,

@@ -11,6 +11,7 @@
 #define DLRT_DLRT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,6 +47,13 @@ int dlrt_load_idx(const char *images_path, const char *labels_path,
 int dlrt_load_csv(const char *path, int32_t label_column, float scale,
                   dlrt_dataset *out, dlrt_error *err);
 
+/* Inputs without labels, for prediction: an IDX image file, or a CSV file
+ * whose every column is a feature. `labels` is NULL in the result. */
+int dlrt_load_idx_images(const char *images_path, float scale,
+                         dlrt_dataset *out, dlrt_error *err);
+int dlrt_load_csv_features(const char *path, float scale, dlrt_dataset *out,
+                           dlrt_error *err);
+
 void dlrt_dataset_free(dlrt_dataset *ds);
 
 /* Splits off the last `fraction` of `ds` (as Keras's validation_split does,
@@ -60,6 +68,82 @@ void dlrt_shuffle(int64_t *order, int64_t n, uint64_t seed);
 /* Copies samples order[first .. first+n) into x / labels (a batch). */
 void dlrt_gather(const dlrt_dataset *ds, const int64_t *order, int64_t first,
                  int64_t n, float *x, int32_t *labels);
+
+/*===-- Checkpoints: safetensors ------------------------------------------===*/
+
+/* One named float32 tensor: row-major, little-endian on disk. Rank 0 is a
+ * scalar (one element). */
+typedef struct dlrt_named_tensor {
+  const char *name;
+  int32_t rank;
+  int64_t shape[8];
+  float *data;
+} dlrt_named_tensor;
+
+/* Writes F32 tensors (and string metadata pairs) to `path` atomically: a
+ * temporary file in the same directory, fsync, then rename — a crash or
+ * error mid-save leaves any previous checkpoint intact. The file is
+ * HuggingFace's safetensors format (readable by `safetensors.torch.load_file`);
+ * names are free-form ("dense.kernel"). metadata_kv holds key, value, key,
+ * value, ... (2 * metadata_pairs strings). */
+int dlrt_save_safetensors(const char *path, const dlrt_named_tensor *tensors,
+                          int64_t count, const char *const *metadata_kv,
+                          int64_t metadata_pairs, dlrt_error *err);
+
+typedef struct dlrt_checkpoint {
+  int64_t count;
+  dlrt_named_tensor *tensors; /* owned, names and data too */
+  int64_t metadata_pairs;
+  char **metadata_kv; /* owned, 2 * metadata_pairs: key, value, ... */
+} dlrt_checkpoint;
+
+/* Reads a safetensors file; F32 tensors only (another dtype is an error
+ * naming it). Tensors come in header order. */
+int dlrt_load_safetensors(const char *path, dlrt_checkpoint *out,
+                          dlrt_error *err);
+
+void dlrt_checkpoint_free(dlrt_checkpoint *ckpt);
+
+/* Convenience: the tensor called `name`, or NULL. */
+const dlrt_named_tensor *dlrt_checkpoint_find(const dlrt_checkpoint *ckpt,
+                                              const char *name);
+
+/*===-- Keras-style progress bar ------------------------------------------===*/
+
+typedef struct dlrt_progress dlrt_progress;
+
+/* Prints "Epoch e/E" and starts a bar of `steps` steps (<= 0: unknown).
+ * tty: 1 = redraw one line with \r, 0 = only a plain line per epoch at the
+ * end, -1 = decide with isatty(fileno(out)). Returns NULL only when out of
+ * memory; update and end accept NULL and do nothing. */
+dlrt_progress *dlrt_progress_begin(FILE *out, int epoch, int epochs,
+                                   int64_t steps, int tty);
+
+/* After step `step` (1-based) with the running metrics already formatted,
+ * e.g. "loss: 0.4983 - accuracy: 0.8250" (NULL or "" for none); redraws at
+ * most ~10 times per second. */
+void dlrt_progress_update(dlrt_progress *p, int64_t step, const char *metrics);
+
+/* Ends the epoch and frees `p`: the final line, Keras style:
+ * "1875/1875 [==============================] - 2s 1ms/step - loss: 0.4983 - accuracy: 0.8250 - val_loss: ..." */
+void dlrt_progress_end(dlrt_progress *p, const char *metrics);
+
+/*===-- Training history --------------------------------------------------===*/
+
+/* A table of doubles with named columns, e.g. epoch, loss, accuracy,
+ * val_loss, val_accuracy; NaN = missing (an empty CSV cell). Both writers
+ * replace `path` atomically, like dlrt_save_safetensors. */
+int dlrt_write_history_csv(const char *path, const char *const *columns,
+                           int32_t ncols,
+                           const double *rows /* nrows x ncols */,
+                           int64_t nrows, dlrt_error *err);
+
+/* An SVG with one panel per metric family (`x` with `val_x`: train and
+ * validation curves per epoch), axes with ticks and labels, a legend; opens
+ * in any browser. The first column is the x axis. */
+int dlrt_write_history_svg(const char *path, const char *title,
+                           const char *const *columns, int32_t ncols,
+                           const double *rows, int64_t nrows, dlrt_error *err);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -3,7 +3,8 @@ sparse categorical cross-entropy): same initial weights, same batch; the
 loss, every gradient, and the parameters after 3 optimizer steps must match
 PyTorch's.
 
-usage: torch_parity.py LIB.so PREFIX adam|sgd LR [MOMENTUM NESTEROV]
+usage: torch_parity.py LIB.so PREFIX adam LR EPSILON
+       torch_parity.py LIB.so PREFIX sgd LR MOMENTUM NESTEROV
 """
 import ctypes
 import sys
@@ -12,8 +13,9 @@ import numpy as np
 import torch
 
 lib_path, prefix, opt_name, lr = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-momentum = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
-nesterov = len(sys.argv) > 6 and sys.argv[6] == "1"
+epsilon = float(sys.argv[5]) if opt_name == "adam" else 0.0
+momentum = float(sys.argv[5]) if opt_name == "sgd" else 0.0
+nesterov = opt_name == "sgd" and sys.argv[6] == "1"
 
 lib = ctypes.CDLL(lib_path)
 fn = lambda name: getattr(lib, f"{prefix}_{name}")
@@ -54,8 +56,8 @@ with torch.no_grad():  # Keras kernels are [in, out]; torch weights [out, in]
 torch_params = [model[1].weight, model[1].bias, model[3].weight, model[3].bias]
 names = ["dense.kernel", "dense.bias", "dense_1.kernel", "dense_1.bias"]
 shapes = [(IN, HID), (HID,), (HID, OUT), (OUT,)]
-if opt_name == "adam":  # Keras's epsilon, the one dlc compiled in
-    opt = torch.optim.Adam(torch_params, lr=lr, eps=1e-7)
+if opt_name == "adam":  # the epsilon the model was compiled with
+    opt = torch.optim.Adam(torch_params, lr=lr, eps=epsilon)
 else:
     opt = torch.optim.SGD(torch_params, lr=lr, momentum=momentum, nesterov=nesterov)
 lossf = torch.nn.CrossEntropyLoss()

@@ -18,6 +18,8 @@ struct CompileRequest {
   std::string cpu;        ///< Empty: host.
   std::string triple;     ///< Empty: host.
   std::string prefix;     ///< Empty: the model's name.
+  std::string weights;    ///< safetensors to bake into the object.
+  bool writableWeights = false; ///< Baked weights stay trainable in place.
 };
 
 /// Runs one compilation. Diagnostics go to stderr as file:line:col: error.

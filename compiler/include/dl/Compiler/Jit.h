@@ -38,8 +38,10 @@ public:
                int64_t batch) const;
   int64_t optStateSize() const;
   void initOptState(float *state) const;
-  float trainStep(float *params, float *state, const float *x,
-                  const void *targets, int64_t batch) const;
+  /// One optimizer step; metrics[0] = mean loss, metrics[1] = correct
+  /// predictions (before the update).
+  void trainStep(float *params, float *state, const float *x,
+                 const void *targets, int64_t batch, float *metrics) const;
   float gradients(const float *params, const float *x, const void *targets,
                   int64_t batch, float *grads) const;
   /// metrics[0] = mean loss, metrics[1] = correct predictions.
@@ -54,8 +56,8 @@ private:
   void (*predict_)(const float *, const float *, float *, int64_t) = nullptr;
   int64_t (*optStateSize_)() = nullptr;
   void (*initOptState_)(float *) = nullptr;
-  float (*trainStep_)(float *, float *, const float *, const void *,
-                      int64_t) = nullptr;
+  void (*trainStep_)(float *, float *, const float *, const void *, int64_t,
+                     float *) = nullptr;
   float (*gradients_)(const float *, const float *, const void *, int64_t,
                       float *) = nullptr;
   void (*evalStep_)(const float *, const float *, const void *, int64_t,

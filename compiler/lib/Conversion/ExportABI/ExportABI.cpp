@@ -24,6 +24,11 @@ using namespace mlir;
 
 namespace {
 
+/// Module attributes set by `dlc --weights`: the flat parameter vector to
+/// bake in, and whether it stays writable (on-device training).
+constexpr llvm::StringLiteral kWeightsAttr = "dl.weights";
+constexpr llvm::StringLiteral kWritableWeightsAttr = "dl.weights_writable";
+
 struct ParamView {
   RankedTensorType type;
   int64_t offset;
@@ -195,14 +200,42 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
       return ptrType;
     };
 
+    // Baked weights (dl.weights on the module, see dlc --weights): the
+    // parameters are a global instead of the first argument of each entry.
+    auto weights = module->getAttrOfType<DenseElementsAttr>(kWeightsAttr);
+    bool writable = module->hasAttr(kWritableWeightsAttr);
+    memref::GlobalOp global;
+    if (weights) {
+      if (weights.getType() != RankedTensorType::get({total}, f32)) {
+        module.emitError("expects dl.weights of type ")
+            << RankedTensorType::get({total}, f32) << ", found "
+            << weights.getType();
+        return signalPassFailure();
+      }
+      global = memref::GlobalOp::create(
+          b, loc, prefix + "_weights", b.getStringAttr("private"),
+          paramsType, weights, /*constant=*/!writable,
+          /*alignment=*/b.getI64IntegerAttr(64));
+    }
+    const unsigned P = weights ? 0 : 1; // arguments before the others
     auto makeEntry = [&](StringRef suffix, ArrayRef<Type> argTypes,
                          ArrayRef<Type> resultTypes) {
-      auto fn = func::FuncOp::create(
-          b, loc, (prefix + "_" + suffix).str(),
-          b.getFunctionType(argTypes, resultTypes));
+      SmallVector<Type> types;
+      if (!weights)
+        types.push_back(paramsType);
+      types.append(argTypes.begin(), argTypes.end());
+      auto fn = func::FuncOp::create(b, loc, (prefix + "_" + suffix).str(),
+                                     b.getFunctionType(types, resultTypes));
       b.setInsertionPointToStart(fn.addEntryBlock());
       return fn;
     };
+    auto paramsOf = [&](func::FuncOp fn) -> Value {
+      if (weights)
+        return memref::GetGlobalOp::create(b, loc, paramsType,
+                                           global.getSymName());
+      return fn.getArgument(0);
+    };
+    auto arg = [&](func::FuncOp fn, unsigned k) { return fn.getArgument(k + P); };
     auto finish = [&](ValueRange results) {
       func::ReturnOp::create(b, loc, results);
       b.setInsertionPointToEnd(module.getBody());
@@ -223,27 +256,30 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
 
     // <prefix>_predict(params, x, y, batch)
     {
-      auto fn = makeEntry("predict", {paramsType, ptrType, ptrType, i64}, {});
+      auto fn = makeEntry("predict", {ptrType, ptrType, i64}, {});
       EntryBuilder e(b, loc);
-      Buffers buf{fn.getArgument(0), {}, fn.getArgument(1), {},
-                  e.batchIndex(fn.getArgument(3)), params};
+      Buffers buf{paramsOf(fn), {}, arg(fn, 0), {},
+                  e.batchIndex(arg(fn, 2)), params};
       SmallVector<Value> pm, sm;
       SmallVector<Value> out = bind(forward, e, buf, pm, sm);
       if (!ok)
         return signalPassFailure();
       auto outType = cast<RankedTensorType>(forward.getResultTypes()[0]);
-      e.store(out[0], e.batchedView(fn.getArgument(2), outType, buf.batch));
+      e.store(out[0], e.batchedView(arg(fn, 1), outType, buf.batch));
       finish({});
     }
 
-    // <prefix>_init_params(params, seed)
-    {
-      auto fn = makeEntry("init_params", {paramsType, i64}, {});
+    // <prefix>_init_params(params, seed); with baked weights, <prefix>_params()
+    if (!weights) {
+      auto fn = makeEntry("init_params", {i64}, {});
       EntryBuilder e(b, loc);
-      SmallVector<Value> values = e.inlineBody(init, fn.getArgument(1));
+      SmallVector<Value> values = e.inlineBody(init, arg(fn, 0));
       for (auto [value, p] : llvm::zip(values, params))
-        e.store(value, e.paramView(fn.getArgument(0), p));
+        e.store(value, e.paramView(paramsOf(fn), p));
       finish({});
+    } else if (writable) {
+      auto fn = makeEntry("params", {}, {paramsType});
+      finish({paramsOf(fn)});
     }
 
     // Which result of `fn` carries `attr` = `value`, if any.
@@ -259,27 +295,27 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     };
 
     // <prefix>_gradients(params, x, targets, batch, grads) -> loss
-    if (auto grads = lookup(::dlc::kGradientsFunc)) {
-      auto fn = makeEntry(
-          "gradients",
-          {paramsType, ptrType, targetsPtrType(grads), i64, paramsType}, {f32});
+    auto grads = lookup(::dlc::kGradientsFunc);
+    if (grads && (!weights || writable)) {
+      auto fn = makeEntry("gradients",
+                          {ptrType, targetsPtrType(grads), i64, paramsType},
+                          {f32});
       EntryBuilder e(b, loc);
-      Buffers buf{fn.getArgument(0), {}, fn.getArgument(1), fn.getArgument(2),
-                  e.batchIndex(fn.getArgument(3)), params};
+      Buffers buf{paramsOf(fn), {}, arg(fn, 0), arg(fn, 1),
+                  e.batchIndex(arg(fn, 2)), params};
       SmallVector<Value> pm, sm;
       SmallVector<Value> out = bind(grads, e, buf, pm, sm);
       if (!ok)
         return signalPassFailure();
       // Gradients of trainable parameters, zeros for frozen ones.
       for (auto [k, p] : llvm::enumerate(params)) {
-        Value view = e.paramView(fn.getArgument(4), p);
+        Value view = e.paramView(arg(fn, 3), p);
         if (auto r = resultWith(grads, ::dlc::kGradOfAttr, paramName(k)))
           e.store(out[*r], view);
         else
           e.fill(view, 0.0f);
       }
       finish({lossScalar(out[0])});
-      grads.erase();
     }
 
     // metrics[0] = loss, metrics[1] = correct (0 without the metric).
@@ -300,7 +336,8 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     // <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[2])
     // <prefix>_train_step(params, opt_state, x, targets, batch) -> loss
     // <prefix>_opt_state_size(), <prefix>_init_opt_state(opt_state)
-    if (auto step = lookup(::dlc::kTrainStepFunc)) {
+    auto step = lookup(::dlc::kTrainStepFunc);
+    if (step && (!weights || writable)) {
       SmallVector<ParamView> state;
       int64_t stateSize = 0;
       for (unsigned i = 0; i < step.getNumArguments(); ++i)
@@ -310,17 +347,15 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
           stateSize += type.getNumElements();
         }
       auto stateType = MemRefType::get({stateSize}, f32);
-      SmallVector<Type> args{paramsType, stateType, ptrType,
-                             targetsPtrType(step), i64};
+      SmallVector<Type> args{stateType, ptrType, targetsPtrType(step), i64};
       func::FuncOp full;
       {
         SmallVector<Type> withMetrics(args);
         withMetrics.push_back(metricsType);
         full = makeEntry("train_step_metrics", withMetrics, {});
         EntryBuilder e(b, loc);
-        Buffers buf{full.getArgument(0), full.getArgument(1),
-                    full.getArgument(2), full.getArgument(3),
-                    e.batchIndex(full.getArgument(4)), params, state,
+        Buffers buf{paramsOf(full), arg(full, 0), arg(full, 1), arg(full, 2),
+                    e.batchIndex(arg(full, 3)), params, state,
                     /*writableParams=*/true};
         SmallVector<Value> pm, sm;
         SmallVector<Value> out = bind(step, e, buf, pm, sm);
@@ -339,7 +374,7 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
         for (auto [k, m] : llvm::enumerate(pm))
           if (auto r = resultWith(step, ::dlc::kParamAttr, paramName(k)))
             e.store(out[*r], m);
-        storeMetrics(step, out, full.getArgument(5));
+        storeMetrics(step, out, arg(full, 4));
         finish({});
       }
       {
@@ -353,40 +388,47 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
             b, loc, m, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)})});
       }
       {
-        makeEntry("opt_state_size", {}, {i64});
+        auto fn = func::FuncOp::create(b, loc,
+                                       prefix + "_opt_state_size",
+                                       b.getFunctionType({}, {i64}));
+        b.setInsertionPointToStart(fn.addEntryBlock());
         finish({arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(stateSize))});
       }
       {
-        auto fn = makeEntry("init_opt_state", {stateType}, {});
+        auto fn = func::FuncOp::create(
+            b, loc, prefix + "_init_opt_state",
+            b.getFunctionType({stateType}, {}));
+        b.setInsertionPointToStart(fn.addEntryBlock());
         EntryBuilder e(b, loc);
         e.fill(fn.getArgument(0), 0.0f);
         finish({});
       }
-      step.erase();
     }
 
     // <prefix>_eval_step(params, x, targets, batch, metrics[2])
     if (auto lossFn = lookup(::dlc::kLossFunc)) {
       auto fn = makeEntry("eval_step",
-                          {paramsType, ptrType, targetsPtrType(lossFn), i64,
-                           metricsType},
+                          {ptrType, targetsPtrType(lossFn), i64, metricsType},
                           {});
       EntryBuilder e(b, loc);
-      Buffers buf{fn.getArgument(0), {}, fn.getArgument(1), fn.getArgument(2),
-                  e.batchIndex(fn.getArgument(3)), params};
+      Buffers buf{paramsOf(fn), {}, arg(fn, 0), arg(fn, 1),
+                  e.batchIndex(arg(fn, 2)), params};
       SmallVector<Value> pm, sm;
       SmallVector<Value> out = bind(lossFn, e, buf, pm, sm);
       if (!ok)
         return signalPassFailure();
-      storeMetrics(lossFn, out, fn.getArgument(4));
+      storeMetrics(lossFn, out, arg(fn, 3));
       finish({});
     }
 
     // Everything else at dl level was an ingredient of the entry points.
     for (StringRef name : {::dlc::kLossFunc, ::dlc::kForwardFunc,
-                           ::dlc::kInitFunc})
+                           ::dlc::kInitFunc, ::dlc::kGradientsFunc,
+                           ::dlc::kTrainStepFunc})
       if (auto fn = lookup(name))
         fn.erase();
+    module->removeAttr(kWeightsAttr);
+    module->removeAttr(kWritableWeightsAttr);
   }
 };
 } // namespace

@@ -1,0 +1,34 @@
+//===- Checkpoint.h - model parameters from safetensors -----------*- C++ -*-===//
+#ifndef DL_COMPILER_CHECKPOINT_H
+#define DL_COMPILER_CHECKPOINT_H
+
+#include "dl/Frontend/ModelSpec.h"
+
+#include "dlrt/dlrt.h"
+
+#include <string>
+#include <vector>
+
+namespace dlc {
+
+/// A dlrt_checkpoint that frees itself.
+struct Checkpoint : dlrt_checkpoint {
+  Checkpoint() : dlrt_checkpoint{} {}
+  ~Checkpoint() { dlrt_checkpoint_free(this); }
+  Checkpoint(const Checkpoint &) = delete;
+  Checkpoint &operator=(const Checkpoint &) = delete;
+};
+
+/// Copies the tensors of the checkpoint at `path` (or `already`, when the
+/// caller has read it) whose names and shapes match `spec`'s parameters into
+/// the flat `params`. With `requireAll`, any missing or mis-shaped tensor is
+/// an error; with `verbose`, prints what was loaded and skipped (transfer
+/// learning). Errors go to stderr as "dlc <command>: error: ...".
+bool loadParams(const std::string &command, const ModelSpec &spec,
+                const std::string &path, std::vector<float> &params,
+                bool verbose, bool requireAll,
+                const dlrt_checkpoint *already = nullptr);
+
+} // namespace dlc
+
+#endif // DL_COMPILER_CHECKPOINT_H

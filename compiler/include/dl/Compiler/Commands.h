@@ -1,0 +1,57 @@
+//===- Commands.h - dlc train / evaluate / predict ----------------*- C++ -*-===//
+//
+// The Keras-like workflow over a JIT-compiled model and the runtime (dlrt):
+// data loading, shuffling, batching, progress, history, checkpoints.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_COMPILER_COMMANDS_H
+#define DL_COMPILER_COMMANDS_H
+
+#include <cstdint>
+#include <string>
+
+namespace dlc {
+
+/// The Fashion-MNIST files of Debian's dataset-fashion-mnist package.
+inline constexpr const char *kDefaultData = "/usr/share/datasets/fashion-mnist";
+
+struct TrainOptions {
+  std::string input;
+  std::string data = kDefaultData; ///< IDX directory or a CSV file.
+  std::string testData;            ///< CSV test file (IDX: from the directory).
+  int64_t epochs = 1;
+  int64_t batchSize = 32;
+  double validationSplit = 0;
+  uint64_t seed = 0;
+  std::string save;       ///< safetensors checkpoint, rewritten every epoch
+  std::string history;    ///< CSV, rewritten every epoch
+  std::string plot;       ///< SVG, rewritten every epoch
+  std::string initFrom;   ///< transfer learning: matching parameters only
+  std::string resume;     ///< continue: parameters, optimizer state, epoch
+  unsigned optLevel = 2;
+};
+
+struct EvaluateOptions {
+  std::string input;
+  std::string weights;
+  std::string data = kDefaultData;
+  int64_t batchSize = 1000;
+  unsigned optLevel = 2;
+};
+
+struct PredictOptions {
+  std::string input;
+  std::string weights;
+  std::string inputFile; ///< IDX images, or CSV rows of features
+  int64_t topK = 3;
+  int64_t limit = 10;    ///< samples to print
+  unsigned optLevel = 2;
+};
+
+int runTrain(const TrainOptions &options);
+int runEvaluate(const EvaluateOptions &options);
+int runPredict(const PredictOptions &options);
+
+} // namespace dlc
+
+#endif // DL_COMPILER_COMMANDS_H

@@ -1,0 +1,507 @@
+//===- Commands.cpp - dlc train / evaluate / predict -----------------------===//
+//
+// Keras semantics where a Keras user would look for them: validation_split
+// takes the last samples before shuffling, the last partial batch is
+// trained on, the epoch line shows running means, evaluate reports the mean
+// loss and accuracy over the whole set. Same seed, same data: same numbers.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Compiler/Commands.h"
+#include "dl/Compiler/Checkpoint.h"
+#include "dl/Compiler/Jit.h"
+
+#include "dlrt/dlrt.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+namespace dlc {
+namespace {
+
+/// The checkpoint tensor holding the optimizer state (step, moments).
+constexpr const char *kStateTensor = "optimizer.state";
+
+int fail(const std::string &command, const std::string &message) {
+  llvm::WithColor::error(llvm::errs(), "dlc " + command) << message << "\n";
+  return 1;
+}
+
+/// A dlrt_dataset that frees itself.
+struct Dataset : dlrt_dataset {
+  Dataset() : dlrt_dataset{} {}
+  ~Dataset() { dlrt_dataset_free(this); }
+  Dataset(const Dataset &) = delete;
+  Dataset &operator=(const Dataset &) = delete;
+};
+
+
+/// "train-images-idx3-ubyte" with or without ".gz", in `dir`.
+std::string findIdx(const std::string &dir, const std::string &stem) {
+  for (const char *ext : {".gz", ""}) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, stem + ext);
+    if (llvm::sys::fs::exists(p))
+      return std::string(p);
+  }
+  return "";
+}
+
+/// Loads split `which` ("train" or "t10k") of `data`: a directory of IDX
+/// files (pixels / 255), or a CSV file (label in the last column).
+bool loadData(const std::string &command, const std::string &data,
+              const std::string &which, Dataset &ds, bool required = true) {
+  dlrt_error err;
+  if (llvm::sys::fs::is_directory(data)) {
+    std::string images = findIdx(data, which + "-images-idx3-ubyte");
+    std::string labels = findIdx(data, which + "-labels-idx1-ubyte");
+    if (images.empty() || labels.empty()) {
+      if (required)
+        fail(command, fmt::format("'{}': expected the IDX files {}-images-"
+                                  "idx3-ubyte[.gz] and {}-labels-idx1-"
+                                  "ubyte[.gz] (MNIST's layout)",
+                                  data, which, which));
+      return false;
+    }
+    if (dlrt_load_idx(images.c_str(), labels.c_str(), 1.0f / 255, &ds, &err)) {
+      fail(command, err.message);
+      return false;
+    }
+    return true;
+  }
+  if (dlrt_load_csv(data.c_str(), -1, 1.0f, &ds, &err)) {
+    fail(command, err.message);
+    return false;
+  }
+  return true;
+}
+
+std::string shapeString(const Shape &s) {
+  std::string r;
+  for (size_t i = 0; i < s.size(); ++i)
+    r += fmt::format("{}{}", i ? ", " : "", s[i]);
+  return "f32[" + r + "]";
+}
+
+int64_t elements(const Shape &s) {
+  int64_t n = 1;
+  for (int64_t d : s)
+    n *= d;
+  return n;
+}
+
+/// Turns a data set's class labels into the model's targets: int32 indices
+/// for sparse cross-entropy, one-hot rows for categorical, the label value
+/// for a single-output model. Checks sizes and ranges.
+class Targets {
+public:
+  bool init(const std::string &command, const JitModel &m,
+            const Dataset &ds, const std::string &what) {
+    const ModelSpec &spec = m.spec();
+    if (ds.sample_size != elements(spec.inputShape())) {
+      fail(command, fmt::format("{} has {} values per sample, but model '{}' "
+                                "takes input {} ({} values)",
+                                what, ds.sample_size, spec.name,
+                                shapeString(spec.inputShape()),
+                                elements(spec.inputShape())));
+      return false;
+    }
+    outSize = elements(spec.outputShape());
+    sparse = m.sparseLabels();
+    oneHot = spec.train && spec.train->loss == "categorical_crossentropy";
+    if (!sparse && !oneHot && outSize != 1) {
+      fail(command, fmt::format("loss {} needs targets shaped like the "
+                                "output {}, but {} has one class label per "
+                                "sample",
+                                spec.train ? spec.train->loss : "(none)",
+                                shapeString(spec.outputShape()), what));
+      return false;
+    }
+    if (sparse || oneHot)
+      for (int64_t i = 0; i < ds.count; ++i)
+        if (ds.labels[i] < 0 || ds.labels[i] >= outSize) {
+          fail(command, fmt::format("{}: sample {} has label {}, outside the "
+                                    "model's {} classes",
+                                    what, i, ds.labels[i], outSize));
+          return false;
+        }
+    return true;
+  }
+
+  /// Targets for a batch whose labels are in `labels`.
+  const void *batch(const int32_t *labels, int64_t n) {
+    if (sparse)
+      return labels;
+    dense.assign(n * outSize, 0.0f);
+    for (int64_t i = 0; i < n; ++i) {
+      if (oneHot)
+        dense[i * outSize + labels[i]] = 1.0f;
+      else
+        dense[i] = float(labels[i]);
+    }
+    return dense.data();
+  }
+
+private:
+  int64_t outSize = 0;
+  bool sparse = false, oneHot = false;
+  std::vector<float> dense;
+};
+
+struct Metrics {
+  double loss = 0, correct = 0;
+  int64_t count = 0;
+  void add(const float m[2], int64_t n) {
+    loss += double(m[0]) * n;
+    correct += m[1];
+    count += n;
+  }
+  double meanLoss() const { return count ? loss / count : NAN; }
+  double accuracy() const { return count ? correct / count : NAN; }
+};
+
+/// Mean loss and accuracy of `ds` in batches of `batch`.
+Metrics evaluate(const JitModel &m, const std::vector<float> &params,
+                 const Dataset &ds, Targets &targets, int64_t batch) {
+  Metrics r;
+  std::vector<float> x(batch * ds.sample_size);
+  std::vector<int32_t> y(batch);
+  for (int64_t i = 0; i < ds.count; i += batch) {
+    int64_t n = std::min(batch, ds.count - i);
+    dlrt_gather(&ds, nullptr, i, n, x.data(), y.data());
+    float out[2];
+    m.evalStep(params.data(), x.data(), targets.batch(y.data(), n), n, out);
+    r.add(out, n);
+  }
+  return r;
+}
+
+/// Parameters, optimizer state and where training stands, atomically.
+bool saveCheckpoint(const std::string &path, const ModelSpec &spec,
+                    const std::vector<float> &params,
+                    const std::vector<float> &state, int64_t epoch,
+                    uint64_t seed) {
+  std::vector<dlrt_named_tensor> tensors;
+  for (const ParamSpec &p : spec.params) {
+    dlrt_named_tensor t{};
+    t.name = p.name.c_str();
+    t.rank = int32_t(p.shape.size());
+    std::copy(p.shape.begin(), p.shape.end(), t.shape);
+    t.data = const_cast<float *>(params.data() + p.offset);
+    tensors.push_back(t);
+  }
+  if (!state.empty()) {
+    dlrt_named_tensor t{};
+    t.name = kStateTensor;
+    t.rank = 1;
+    t.shape[0] = int64_t(state.size());
+    t.data = const_cast<float *>(state.data());
+    tensors.push_back(t);
+  }
+  std::string epochText = std::to_string(epoch);
+  std::string seedText = std::to_string(seed);
+  const char *meta[] = {"format", "dlc",  "model", spec.name.c_str(),
+                        "epoch",  epochText.c_str(), "seed", seedText.c_str()};
+  dlrt_error err;
+  if (dlrt_save_safetensors(path.c_str(), tensors.data(),
+                            int64_t(tensors.size()), meta, 4, &err)) {
+    fail("train", err.message);
+    return false;
+  }
+  return true;
+}
+
+const char *metadata(const dlrt_checkpoint &ck, const char *key) {
+  for (int64_t i = 0; i < ck.metadata_pairs; ++i)
+    if (std::string(ck.metadata_kv[2 * i]) == key)
+      return ck.metadata_kv[2 * i + 1];
+  return nullptr;
+}
+
+/// The shuffle seed of epoch `e`: a function of (seed, e) only, so a run
+/// resumed at epoch e sees the same order as an uninterrupted one.
+uint64_t epochSeed(uint64_t seed, int64_t epoch) {
+  return seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch);
+}
+
+std::string formatMetrics(const Metrics &m, bool accuracy,
+                          const char *prefix = "") {
+  std::string r = fmt::format("{}loss: {:.4f}", prefix, m.meanLoss());
+  if (accuracy)
+    r += fmt::format(" - {}accuracy: {:.4f}", prefix, m.accuracy());
+  return r;
+}
+
+std::unique_ptr<JitModel> compileForCommand(const std::string &command,
+                                            const std::string &input,
+                                            unsigned optLevel,
+                                            bool needTraining) {
+  std::unique_ptr<SourceModel> source = loadSourceModel(input);
+  if (!source)
+    return nullptr;
+  if (needTraining && !source->spec.train) {
+    fail(command, "model '" + source->spec.name +
+                      "' has no train section (loss and optimizer)");
+    return nullptr;
+  }
+  auto jit = JitModel::compile(*source, optLevel);
+  if (!jit) {
+    fail(command, llvm::toString(jit.takeError()));
+    return nullptr;
+  }
+  return std::move(*jit);
+}
+
+} // namespace
+
+int runTrain(const TrainOptions &o) {
+  const std::string cmd = "train";
+  if (o.epochs < 1)
+    return fail(cmd, fmt::format("--epochs must be at least 1, got {}", o.epochs));
+  if (o.batchSize < 1)
+    return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
+                                 o.batchSize));
+  if (!(o.validationSplit >= 0 && o.validationSplit < 1))
+    return fail(cmd, fmt::format("--validation-split must be in [0, 1), got {}",
+                                 o.validationSplit));
+  if (!o.initFrom.empty() && !o.resume.empty())
+    return fail(cmd, "--init-from and --resume exclude each other");
+  std::unique_ptr<JitModel> m = compileForCommand(cmd, o.input, o.optLevel, true);
+  if (!m)
+    return 1;
+  const ModelSpec &spec = m->spec();
+  bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
+
+  Dataset train, validation, test;
+  if (!loadData(cmd, o.data, "train", train))
+    return 1;
+  bool haveTest = false;
+  if (!o.testData.empty())
+    haveTest = loadData(cmd, o.testData, "t10k", test);
+  else if (llvm::sys::fs::is_directory(o.data))
+    haveTest = loadData(cmd, o.data, "t10k", test, /*required=*/false);
+  if (!o.testData.empty() && !haveTest)
+    return 1;
+  dlrt_error err;
+  if (dlrt_split(&train, o.validationSplit, &validation, &err))
+    return fail(cmd, err.message);
+  Targets targets;
+  if (!targets.init(cmd, *m, train, "the training data") ||
+      (haveTest && !targets.init(cmd, *m, test, "the test data")))
+    return 1;
+
+  std::vector<float> params(spec.numParams());
+  std::vector<float> state(m->optStateSize());
+  m->initParams(params.data(), o.seed);
+  m->initOptState(state.data());
+  int64_t firstEpoch = 1;
+  if (!o.initFrom.empty() &&
+      !loadParams(cmd, spec, o.initFrom, params, /*verbose=*/true,
+                  /*requireAll=*/false))
+    return 1;
+  if (!o.resume.empty()) {
+    Checkpoint ck;
+    if (dlrt_load_safetensors(o.resume.c_str(), &ck, &err))
+      return fail(cmd, err.message);
+    if (!loadParams(cmd, spec, o.resume, params, false, true, &ck))
+      return 1;
+    const dlrt_named_tensor *st = dlrt_checkpoint_find(&ck, kStateTensor);
+    const char *epoch = metadata(ck, "epoch");
+    if (!st || !epoch || st->rank != 1 || st->shape[0] != int64_t(state.size()))
+      return fail(cmd, fmt::format("'{}' has no optimizer state of this "
+                                   "model's optimizer to resume from; use "
+                                   "--init-from to start from its weights",
+                                   o.resume));
+    std::copy(st->data, st->data + state.size(), state.begin());
+    firstEpoch = std::strtoll(epoch, nullptr, 10) + 1;
+    llvm::outs() << fmt::format("Resuming from {} after epoch {}\n", o.resume,
+                                firstEpoch - 1);
+  }
+
+  llvm::outs() << fmt::format(
+      "Training {} on {} samples{}, {} epochs, batch size {}\n", spec.name,
+      train.count,
+      validation.count ? fmt::format(", validating on {}", validation.count)
+                       : std::string(),
+      o.epochs, o.batchSize);
+  std::vector<const char *> columns{"epoch", "loss"};
+  if (accuracy)
+    columns.push_back("accuracy");
+  if (validation.count) {
+    columns.push_back("val_loss");
+    if (accuracy)
+      columns.push_back("val_accuracy");
+  }
+  std::vector<double> history;
+  std::vector<int64_t> order(train.count);
+  std::vector<float> x(o.batchSize * train.sample_size);
+  std::vector<int32_t> y(o.batchSize);
+  int64_t steps = (train.count + o.batchSize - 1) / o.batchSize;
+  for (int64_t epoch = firstEpoch; epoch <= o.epochs; ++epoch) {
+    dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
+    llvm::outs().flush(); // the bar writes to stdout through stdio
+    dlrt_progress *bar = dlrt_progress_begin(stdout, int(epoch), int(o.epochs),
+                                             steps, -1);
+    Metrics running;
+    for (int64_t step = 0; step < steps; ++step) {
+      int64_t first = step * o.batchSize;
+      int64_t n = std::min(o.batchSize, train.count - first);
+      dlrt_gather(&train, order.data(), first, n, x.data(), y.data());
+      float out[2];
+      m->trainStep(params.data(), state.data(), x.data(),
+                   targets.batch(y.data(), n), n, out);
+      running.add(out, n);
+      dlrt_progress_update(bar, step + 1,
+                           formatMetrics(running, accuracy).c_str());
+    }
+    std::string line = formatMetrics(running, accuracy);
+    std::vector<double> row{double(epoch), running.meanLoss()};
+    if (accuracy)
+      row.push_back(running.accuracy());
+    if (validation.count) {
+      Metrics v = evaluate(*m, params, validation, targets, 1000);
+      line += " - " + formatMetrics(v, accuracy, "val_");
+      row.push_back(v.meanLoss());
+      if (accuracy)
+        row.push_back(v.accuracy());
+    }
+    dlrt_progress_end(bar, line.c_str());
+    std::fflush(stdout);
+    if (!std::isfinite(running.meanLoss()))
+      return fail(cmd, fmt::format("the loss is {} after epoch {}; lower the "
+                                   "learning rate",
+                                   running.meanLoss(), epoch));
+    history.insert(history.end(), row.begin(), row.end());
+    int64_t rows = int64_t(history.size() / columns.size());
+    if (!o.save.empty() &&
+        !saveCheckpoint(o.save, spec, params, state, epoch, o.seed))
+      return 1;
+    if (!o.history.empty() &&
+        dlrt_write_history_csv(o.history.c_str(), columns.data(),
+                               int32_t(columns.size()), history.data(), rows,
+                               &err))
+      return fail(cmd, err.message);
+    if (!o.plot.empty() &&
+        dlrt_write_history_svg(o.plot.c_str(), spec.name.c_str(),
+                               columns.data(), int32_t(columns.size()),
+                               history.data(), rows, &err))
+      return fail(cmd, err.message);
+  }
+  if (haveTest) {
+    Metrics t = evaluate(*m, params, test, targets, 1000);
+    llvm::outs() << fmt::format("Test: {}\n", formatMetrics(t, accuracy));
+  }
+  if (!o.save.empty())
+    llvm::outs() << "Saved " << o.save << "\n";
+  return 0;
+}
+
+int runEvaluate(const EvaluateOptions &o) {
+  const std::string cmd = "evaluate";
+  if (o.batchSize < 1)
+    return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
+                                 o.batchSize));
+  std::unique_ptr<JitModel> m = compileForCommand(cmd, o.input, o.optLevel, true);
+  if (!m)
+    return 1;
+  const ModelSpec &spec = m->spec();
+  Dataset test;
+  if (!loadData(cmd, o.data, "t10k", test))
+    return 1;
+  Targets targets;
+  if (!targets.init(cmd, *m, test, "the test data"))
+    return 1;
+  std::vector<float> params(spec.numParams());
+  if (!loadParams(cmd, spec, o.weights, params, false, true))
+    return 1;
+  bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
+  Metrics r = evaluate(*m, params, test, targets, o.batchSize);
+  llvm::outs() << fmt::format("{} samples - {}\n", test.count,
+                              formatMetrics(r, accuracy));
+
+  // Confusion matrix from the predicted classes (argmax of predict).
+  int64_t classes = elements(spec.outputShape());
+  if (classes < 2 || classes > 100)
+    return 0;
+  std::vector<int64_t> confusion(classes * classes, 0);
+  std::vector<float> x(o.batchSize * test.sample_size), out(o.batchSize * classes);
+  std::vector<int32_t> y(o.batchSize);
+  for (int64_t i = 0; i < test.count; i += o.batchSize) {
+    int64_t n = std::min(o.batchSize, test.count - i);
+    dlrt_gather(&test, nullptr, i, n, x.data(), y.data());
+    m->predict(params.data(), x.data(), out.data(), n);
+    for (int64_t b = 0; b < n; ++b) {
+      const float *row = out.data() + b * classes;
+      int64_t best = std::max_element(row, row + classes) - row;
+      if (y[b] >= 0 && y[b] < classes)
+        ++confusion[y[b] * classes + best];
+    }
+  }
+  llvm::outs() << "Confusion matrix (rows: true class, columns: predicted)\n";
+  llvm::outs() << fmt::format("{:>6}", "");
+  for (int64_t c = 0; c < classes; ++c)
+    llvm::outs() << fmt::format("{:>6}", c);
+  llvm::outs() << "\n";
+  for (int64_t t = 0; t < classes; ++t) {
+    llvm::outs() << fmt::format("{:>6}", t);
+    for (int64_t c = 0; c < classes; ++c)
+      llvm::outs() << fmt::format("{:>6}", confusion[t * classes + c]);
+    llvm::outs() << "\n";
+  }
+  return 0;
+}
+
+int runPredict(const PredictOptions &o) {
+  const std::string cmd = "predict";
+  if (o.topK < 1)
+    return fail(cmd, fmt::format("--top-k must be at least 1, got {}", o.topK));
+  std::unique_ptr<JitModel> m =
+      compileForCommand(cmd, o.input, o.optLevel, false);
+  if (!m)
+    return 1;
+  const ModelSpec &spec = m->spec();
+  std::vector<float> params(spec.numParams());
+  if (!loadParams(cmd, spec, o.weights, params, false, true))
+    return 1;
+  Dataset ds;
+  dlrt_error err;
+  bool csv = llvm::StringRef(o.inputFile).ends_with_insensitive(".csv");
+  if (csv ? dlrt_load_csv_features(o.inputFile.c_str(), 1.0f, &ds, &err)
+          : dlrt_load_idx_images(o.inputFile.c_str(), 1.0f / 255, &ds, &err))
+    return fail(cmd, err.message);
+  if (ds.sample_size != elements(spec.inputShape()))
+    return fail(cmd, fmt::format("'{}' has {} values per sample, but model "
+                                 "'{}' takes input {}",
+                                 o.inputFile, ds.sample_size, spec.name,
+                                 shapeString(spec.inputShape())));
+  int64_t n = std::min(o.limit, ds.count);
+  int64_t outSize = elements(spec.outputShape());
+  std::vector<float> y(n * outSize);
+  m->predict(params.data(), ds.x, y.data(), n);
+  for (int64_t b = 0; b < n; ++b) {
+    const float *row = y.data() + b * outSize;
+    std::vector<int64_t> idx(outSize);
+    for (int64_t c = 0; c < outSize; ++c)
+      idx[c] = c;
+    int64_t k = std::min(o.topK, outSize);
+    std::partial_sort(idx.begin(), idx.begin() + k, idx.end(),
+                      [&](int64_t a, int64_t c) { return row[a] > row[c]; });
+    std::string line = fmt::format("sample {}:", b);
+    for (int64_t j = 0; j < k; ++j)
+      line += fmt::format("{} class {} ({:.4f})", j ? "," : "", idx[j],
+                          row[idx[j]]);
+    llvm::outs() << line << "\n";
+  }
+  return 0;
+}
+
+} // namespace dlc

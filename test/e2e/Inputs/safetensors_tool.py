@@ -1,0 +1,43 @@
+"""An independent reader of the safetensors format (8-byte little-endian
+header size, JSON header, raw little-endian data), for checking what
+dlc writes.
+usage: safetensors_tool.py list FILE
+       safetensors_tool.py same FILE_A FILE_B TENSOR...   (bit-identical?)
+       safetensors_tool.py differ FILE_A FILE_B TENSOR... (changed?)"""
+import json
+import struct
+import sys
+
+import numpy as np
+
+
+def read(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    tensors = {}
+    for name, info in header.items():
+        assert info["dtype"] == "F32", info
+        begin, end = info["data_offsets"]
+        arr = np.frombuffer(data[8 + n + begin:8 + n + end], "<f4")
+        tensors[name] = arr.reshape(info["shape"])
+    return tensors, meta
+
+
+cmd = sys.argv[1]
+if cmd == "list":
+    tensors, meta = read(sys.argv[2])
+    for name, arr in tensors.items():
+        print(f"{name} {list(arr.shape)} mean {arr.mean():.6f}")
+    for k in sorted(meta):
+        print(f"meta {k} = {meta[k]}")
+else:
+    a, _ = read(sys.argv[2])
+    b, _ = read(sys.argv[3])
+    for name in sys.argv[4:]:
+        same = a[name].shape == b[name].shape and np.array_equal(a[name], b[name])
+        print(f"{name}: {'identical' if same else 'changed'}")
+        if same != (cmd == "same"):
+            sys.exit(1)
