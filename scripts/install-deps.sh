@@ -7,7 +7,7 @@ PKGS=(
   cmake ninja-build g++ git
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
   libfmt-dev zlib1g-dev libgtest-dev
-  python3-torch python3-numpy dataset-fashion-mnist
+  python3-torch python3-numpy dataset-fashion-mnist libopenblas0
 )
 
 SUDO=""

@@ -1,0 +1,117 @@
+/* Times a dlc-compiled model loaded from a shared library (cc -shared m.o).
+ *   bench_dlc LIB.so PREFIX train DATA_DIR EPOCHS BATCH NPARAMS -> s/epoch, acc
+ *   bench_dlc LIB.so PREFIX predict BATCH IN_SIZE OUT_SIZE NPARAMS SECONDS
+ *                                                         -> us/call, samples/s
+ * Prints one JSON object per line. */
+#include "dlrt/dlrt.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static void *sym(void *lib, const char *prefix, const char *name) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s_%s", prefix, name);
+  void *p = dlsym(lib, buf);
+  if (!p) {
+    fprintf(stderr, "error: %s not found: %s\n", buf, dlerror());
+    exit(1);
+  }
+  return p;
+}
+
+typedef void (*init_fn)(float *, uint64_t);
+typedef void (*predict_fn)(const float *, const float *, float *, int64_t);
+typedef int64_t (*size_fn)(void);
+typedef void (*init_state_fn)(float *);
+typedef float (*train_fn)(float *, float *, const float *, const int32_t *, int64_t);
+typedef void (*eval_fn)(const float *, const float *, const int32_t *, int64_t, float *);
+
+static int train(void *lib, const char *p, const char *dir, int epochs, int64_t batch,
+                 int64_t nparams) {
+  char a[1024], b[1024];
+  dlrt_error err;
+  dlrt_dataset tr, te;
+  snprintf(a, sizeof a, "%s/train-images-idx3-ubyte.gz", dir);
+  snprintf(b, sizeof b, "%s/train-labels-idx1-ubyte.gz", dir);
+  if (dlrt_load_idx(a, b, 1.0f / 255, &tr, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
+  snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte.gz", dir);
+  snprintf(b, sizeof b, "%s/t10k-labels-idx1-ubyte.gz", dir);
+  if (dlrt_load_idx(a, b, 1.0f / 255, &te, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
+  float *params = malloc(sizeof(float) * nparams);
+  float *state = malloc(sizeof(float) * ((size_fn)sym(lib, p, "opt_state_size"))());
+  ((init_fn)sym(lib, p, "init_params"))(params, 0);
+  ((init_state_fn)sym(lib, p, "init_opt_state"))(state);
+  train_fn step = (train_fn)sym(lib, p, "train_step");
+  eval_fn eval = (eval_fn)sym(lib, p, "eval_step");
+  float *x = malloc(sizeof(float) * batch * tr.sample_size);
+  int32_t *y = malloc(sizeof(int32_t) * (batch > 1000 ? batch : 1000));
+  int64_t *order = malloc(sizeof(int64_t) * tr.count);
+  double best = 1e30, total = 0;
+  for (int e = 1; e <= epochs; ++e) {
+    dlrt_shuffle(order, tr.count, (uint64_t)e);
+    double t0 = now();
+    for (int64_t i = 0; i < tr.count; i += batch) {
+      int64_t n = tr.count - i < batch ? tr.count - i : batch;
+      dlrt_gather(&tr, order, i, n, x, y);
+      step(params, state, x, y, n);
+    }
+    double dt = now() - t0;
+    total += dt;
+    if (dt < best) best = dt;
+  }
+  float *xe = malloc(sizeof(float) * 1000 * te.sample_size);
+  double correct = 0;
+  for (int64_t i = 0; i < te.count; i += 1000) {
+    int64_t n = te.count - i < 1000 ? te.count - i : 1000;
+    float m[2];
+    dlrt_gather(&te, NULL, i, n, xe, y);
+    eval(params, xe, y, n, m);
+    correct += m[1];
+  }
+  printf("{\"epoch_s_best\": %.4f, \"epoch_s_mean\": %.4f, \"test_acc\": %.4f}\n",
+         best, total / epochs, correct / te.count);
+  return 0;
+}
+
+static int predict(void *lib, const char *p, int64_t batch, int64_t in, int64_t out,
+                   int64_t nparams, double seconds) {
+  float *params = malloc(sizeof(float) * nparams);
+  float *x = malloc(sizeof(float) * batch * in);
+  float *y = malloc(sizeof(float) * batch * out);
+  ((init_fn)sym(lib, p, "init_params"))(params, 1);
+  for (int64_t i = 0; i < batch * in; ++i) x[i] = (float)(i % 97) / 97.0f;
+  predict_fn f = (predict_fn)sym(lib, p, "predict");
+  f(params, x, y, batch); /* warm up */
+  int64_t calls = 0;
+  double t0 = now(), t;
+  do {
+    for (int r = 0; r < 10; ++r) f(params, x, y, batch);
+    calls += 10;
+    t = now() - t0;
+  } while (t < seconds);
+  printf("{\"us_per_call\": %.3f, \"samples_per_s\": %.1f, \"checksum\": %g}\n",
+         t / calls * 1e6, batch * calls / t, (double)y[0]);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 4) { fprintf(stderr, "usage: see the comment at the top\n"); return 1; }
+  void *lib = dlopen(argv[1], RTLD_NOW);
+  if (!lib) { fprintf(stderr, "error: %s\n", dlerror()); return 1; }
+  if (!strcmp(argv[3], "train") && argc == 8)
+    return train(lib, argv[2], argv[4], atoi(argv[5]), atoll(argv[6]), atoll(argv[7]));
+  if (!strcmp(argv[3], "predict") && argc == 9)
+    return predict(lib, argv[2], atoll(argv[4]), atoll(argv[5]), atoll(argv[6]),
+                   atoll(argv[7]), atof(argv[8]));
+  fprintf(stderr, "error: bad arguments\n");
+  return 1;
+}

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""dlc's benchmark: dlc against PyTorch and OpenBLAS, measured in one run on
+this machine, reported as ratios (the machines are shared and noisy; only
+ratios from one run compare).
+
+usage: /usr/bin/python3 bench/run.py [--quick] [--json FILE]
+
+Needs a build (scripts/build.sh), Debian's python3-torch and
+dataset-fashion-mnist, and libopenblas for the sgemm peer. For OpenBLAS,
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset in the peer's process only
+(they force slower kernels on this CPU)."""
+import argparse
+import ctypes
+import ctypes.util
+import json
+import os
+import resource  # noqa: F401 (used in the probe)
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+DLC = os.path.join(BUILD, "bin", "dlc")
+DATA = "/usr/share/datasets/fashion-mnist"
+MLP = os.path.join(ROOT, "examples", "mnist_mlp.dl")
+MLP_PARAMS = 101770
+
+
+def run(cmd, env=None, capture=True):
+    r = subprocess.run(cmd, env=env, capture_output=capture, text=True)
+    if r.returncode != 0:
+        sys.exit(f"error: {' '.join(cmd)} failed:\n{r.stdout}\n{r.stderr}")
+    return r.stdout
+
+
+def json_lines(out):
+    return [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+
+
+def peer_env(threads):
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+              "DLC_NUM_THREADS"):
+        env[k] = str(threads)
+    return env
+
+
+# --- PyTorch peer (runs in a child process so threads and RSS are its own) --
+TORCH_TRAIN = r"""
+import gzip, struct, sys, time, json, resource
+import numpy as np, torch
+D = sys.argv[1]; threads = int(sys.argv[2]); epochs = int(sys.argv[3]); batch = int(sys.argv[4])
+def idx(p):
+    d = gzip.open(p).read(); nd = d[3]
+    dims = struct.unpack(">" + "I" * nd, d[4:4 + 4 * nd])
+    return np.frombuffer(d, np.uint8, offset=4 + 4 * nd).reshape(dims)
+torch.set_num_threads(threads); torch.manual_seed(0)
+xtr = torch.tensor(idx(D + "/train-images-idx3-ubyte.gz"), dtype=torch.float32) / 255
+ytr = torch.tensor(idx(D + "/train-labels-idx1-ubyte.gz"), dtype=torch.long)
+xte = torch.tensor(idx(D + "/t10k-images-idx3-ubyte.gz"), dtype=torch.float32) / 255
+yte = torch.tensor(idx(D + "/t10k-labels-idx1-ubyte.gz"), dtype=torch.long)
+m = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-7); lossf = torch.nn.CrossEntropyLoss()
+best = 1e30
+for ep in range(epochs):
+    t = time.perf_counter(); perm = torch.randperm(60000)
+    for i in range(0, 60000, batch):
+        j = perm[i:i + batch]; opt.zero_grad(); lossf(m(xtr[j]), ytr[j]).backward(); opt.step()
+    best = min(best, time.perf_counter() - t)
+with torch.no_grad():
+    acc = (m(xte).argmax(1) == yte).float().mean().item()
+print(json.dumps({"epoch_s_best": best, "test_acc": acc,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+TORCH_PREDICT = r"""
+import sys, time, json, torch
+threads = int(sys.argv[1]); batch = int(sys.argv[2]); seconds = float(sys.argv[3])
+torch.set_num_threads(threads)
+m = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(),
+                        torch.nn.Linear(128, 10), torch.nn.Softmax(dim=1)).eval()
+x = torch.rand(batch, 28, 28)
+with torch.inference_mode():
+    m(x); calls = 0; t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for _ in range(10): m(x)
+        calls += 10
+    t = time.perf_counter() - t0
+print(json.dumps({"us_per_call": t / calls * 1e6, "samples_per_s": batch * calls / t}))
+"""
+
+SGEMM = r"""
+import ctypes, ctypes.util, sys, time, json
+import numpy as np
+lib = ctypes.CDLL(ctypes.util.find_library("openblas") or "libopenblas.so.0")
+lib.openblas_set_num_threads(int(sys.argv[1]))
+out = {}
+for spec in sys.argv[2:]:
+    M, K, N = map(int, spec.split("x"))
+    a = np.random.rand(M, K).astype(np.float32); b = np.random.rand(K, N).astype(np.float32)
+    c = np.zeros((M, N), np.float32)
+    f32p = ctypes.POINTER(ctypes.c_float)
+    args = [101, 111, 111, M, N, K, ctypes.c_float(1), a.ctypes.data_as(f32p), K,
+            b.ctypes.data_as(f32p), N, ctypes.c_float(0), c.ctypes.data_as(f32p), N]
+    lib.cblas_sgemm(*args); calls = 0; t0 = time.perf_counter()
+    while time.perf_counter() - t0 < 0.5:
+        lib.cblas_sgemm(*args); calls += 1
+    t = (time.perf_counter() - t0) / calls
+    out[spec] = 2 * M * N * K / t / 1e9
+print(json.dumps(out))
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="fewer epochs and shapes")
+    ap.add_argument("--json", default=os.path.join(ROOT, "bench", "results.json"))
+    args = ap.parse_args()
+    epochs = 1 if args.quick else 2
+    if not os.path.exists(DLC):
+        sys.exit("error: build dlc first (scripts/build.sh)")
+    tmp = tempfile.mkdtemp(prefix="dlc-bench-")
+    inc = os.path.join(ROOT, "runtime", "include")
+    harness = os.path.join(tmp, "bench_dlc")
+    run(["cc", "-O2", "-I" + inc, os.path.join(ROOT, "bench", "bench_dlc.c"),
+         os.path.join(BUILD, "lib", "libdlrt.a"), "-lfmt", "-lz", "-lstdc++",
+         "-lm", "-ldl", "-o", harness])
+
+    def shared(model, name, prefix):
+        obj, so = os.path.join(tmp, name + ".o"), os.path.join(tmp, name + ".so")
+        t0 = time.perf_counter()
+        run([DLC, model, "--model-prefix=" + prefix, "-o", obj])
+        dt = time.perf_counter() - t0
+        run(["cc", "-shared", obj, "-o", so])
+        return so, dt
+
+    results = {"machine": os.uname().nodename, "cpus": os.cpu_count(),
+               "date": time.strftime("%Y-%m-%d %H:%M")}
+    mlp, compile_s = shared(MLP, "mlp", "mlp")
+    results["compile_s"] = {"mnist_mlp.dl": compile_s}
+
+    # Training, s/epoch (best of `epochs`), and test accuracy.
+    train = {}
+    for threads in (1, 2):
+        for batch in (32, 256):
+            key = f"{threads}t_b{batch}"
+            d = json_lines(run([harness, mlp, "mlp", "train", DATA, str(epochs),
+                                str(batch), str(MLP_PARAMS)], env=peer_env(threads)))[0]
+            t = json_lines(run(["/usr/bin/python3", "-c", TORCH_TRAIN, DATA,
+                                str(threads), str(epochs), str(batch)],
+                               env=peer_env(threads)))[0]
+            train[key] = {"dlc": d, "torch": t}
+            print(f"train {key}: dlc {d['epoch_s_best']:.2f}s torch "
+                  f"{t['epoch_s_best']:.2f}s", flush=True)
+    results["train"] = train
+
+    # Peak RSS of a whole `dlc train` run (JIT included) and of the compiled
+    # object's training loop, each measured in a fresh parent process.
+    def peak_rss_mb(cmd):
+        probe = ("import resource, subprocess, sys; "
+                 "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+        return float(run(["/usr/bin/python3", "-c", probe] + cmd).strip())
+    results["dlc_train_rss_mb"] = peak_rss_mb(
+        [DLC, "train", MLP, "--epochs", "1", "--batch-size", "32"])
+    results["object_train_rss_mb"] = peak_rss_mb(
+        [harness, mlp, "mlp", "train", DATA, "1", "32", str(MLP_PARAMS)])
+
+    # predict: batch-1 latency, batch-256 throughput.
+    pred = {}
+    for batch in (1, 256):
+        d = json_lines(run([harness, mlp, "mlp", "predict", str(batch), "784",
+                            "10", str(MLP_PARAMS), "1.0"], env=peer_env(1)))[0]
+        t = json_lines(run(["/usr/bin/python3", "-c", TORCH_PREDICT, "1",
+                            str(batch), "1.0"], env=peer_env(1)))[0]
+        pred[f"b{batch}"] = {"dlc": d, "torch": t}
+    results["predict"] = pred
+
+    # Matmul GFLOP/s: a dense layer without bias, y[M,N] = x[M,K] W[K,N].
+    shapes = ["32x784x128", "32x128x10", "256x256x256", "512x512x512"]
+    if not args.quick:
+        shapes.append("1024x1024x1024")
+    gemm = {}
+    blas = json_lines(run(["/usr/bin/python3", "-c", SGEMM, "1"] + shapes,
+                          env=peer_env(1)))[0]
+    for spec in shapes:
+        M, K, N = map(int, spec.split("x"))
+        dl = os.path.join(tmp, f"mm{spec}.dl")
+        with open(dl, "w") as f:
+            f.write(f"model mm {{ input x: f32[{K}]; dense({N}, use_bias = false); }}\n")
+        so, _ = shared(dl, f"mm{spec}", "mm")
+        d = json_lines(run([harness, so, "mm", "predict", str(M), str(K), str(N),
+                            str(K * N), "0.5"], env=peer_env(1)))[0]
+        gf = 2 * M * K * N / (d["us_per_call"] * 1e-6) / 1e9
+        gemm[spec] = {"dlc": gf, "openblas": blas[spec]}
+    results["gemm_gflops"] = gemm
+
+    with open(args.json, "w") as f:
+        json.dump(results, f, indent=1)
+
+    # The table: ratios > 1 mean dlc is better.
+    rows = []
+    for key, v in train.items():
+        threads, batch = key.split("_")
+        rows.append((f"MLP train s/epoch, {threads[:-1]} thread(s), batch {batch[1:]}",
+                     v["dlc"]["epoch_s_best"], v["torch"]["epoch_s_best"],
+                     v["torch"]["epoch_s_best"] / v["dlc"]["epoch_s_best"]))
+    b1, b256 = pred["b1"], pred["b256"]
+    rows.append(("predict batch 1, us", b1["dlc"]["us_per_call"],
+                 b1["torch"]["us_per_call"],
+                 b1["torch"]["us_per_call"] / b1["dlc"]["us_per_call"]))
+    rows.append(("predict batch 256, samples/s", b256["dlc"]["samples_per_s"],
+                 b256["torch"]["samples_per_s"],
+                 b256["dlc"]["samples_per_s"] / b256["torch"]["samples_per_s"]))
+    t1 = train["1t_b32"]
+    rows.append(("test accuracy after training (1 thread, batch 32)",
+                 t1["dlc"]["test_acc"], t1["torch"]["test_acc"], None))
+    rows.append(("peak RSS MB, `dlc train` (JIT) vs PyTorch",
+                 results["dlc_train_rss_mb"], t1["torch"]["rss_mb"],
+                 t1["torch"]["rss_mb"] / results["dlc_train_rss_mb"]))
+    rows.append(("peak RSS MB, compiled object + runtime vs PyTorch",
+                 results["object_train_rss_mb"], t1["torch"]["rss_mb"],
+                 t1["torch"]["rss_mb"] / results["object_train_rss_mb"]))
+    print()
+    print(f"{'measure':<52} {'dlc':>12} {'PyTorch':>12} {'ratio':>8}")
+    for name, d, t, r in rows:
+        print(f"{name:<52} {d:>12.4g} {t:>12.4g} {'' if r is None else f'{r:>7.2f}x':>8}")
+    print()
+    print(f"{'matmul GFLOP/s (1 thread)':<52} {'dlc':>12} {'OpenBLAS':>12} {'of BLAS':>8}")
+    for spec, v in gemm.items():
+        print(f"{spec:<52} {v['dlc']:>12.1f} {v['openblas']:>12.1f} {v['dlc'] / v['openblas']:>7.0%}")
+    print(f"\ndlc compile time of mnist_mlp.dl: {compile_s:.2f} s")
+    print(f"JSON: {args.json}")
+
+
+if __name__ == "__main__":
+    main()
