@@ -9,14 +9,6 @@
 #include <algorithm>
 
 namespace dlc {
-namespace {
-std::string shapeString(const Shape &s) {
-  std::string r;
-  for (size_t i = 0; i < s.size(); ++i)
-    r += fmt::format("{}{}", i ? ", " : "", s[i]);
-  return "f32[" + r + "]";
-}
-} // namespace
 
 /// Copies the checkpoint's tensors whose names and shapes match into
 /// `params`; reports what it loaded and skipped (transfer learning).
@@ -45,7 +37,7 @@ bool loadParams(const std::string &command, const ModelSpec &spec,
     Shape shape(t->shape, t->shape + t->rank);
     if (shape != p.shape) {
       skipped.push_back(fmt::format("{} (checkpoint {} vs model {})", p.name,
-                                    shapeString(shape), shapeString(p.shape)));
+                                    formatShape(shape), formatShape(p.shape)));
       continue;
     }
     std::copy(t->data, t->data + p.numElements(),

@@ -85,12 +85,6 @@ bool loadData(const std::string &command, const std::string &data,
   return true;
 }
 
-std::string shapeString(const Shape &s) {
-  std::string r;
-  for (size_t i = 0; i < s.size(); ++i)
-    r += fmt::format("{}{}", i ? ", " : "", s[i]);
-  return "f32[" + r + "]";
-}
 
 int64_t elements(const Shape &s) {
   int64_t n = 1;
@@ -111,7 +105,7 @@ public:
       fail(command, fmt::format("{} has {} values per sample, but model '{}' "
                                 "takes input {} ({} values)",
                                 what, ds.sample_size, spec.name,
-                                shapeString(spec.inputShape()),
+                                formatShape(spec.inputShape()),
                                 elements(spec.inputShape())));
       return false;
     }
@@ -123,7 +117,7 @@ public:
                                 "output {}, but {} has one class label per "
                                 "sample",
                                 spec.train ? spec.train->loss : "(none)",
-                                shapeString(spec.outputShape()), what));
+                                formatShape(spec.outputShape()), what));
       return false;
     }
     if (sparse || oneHot)
@@ -482,7 +476,7 @@ int runPredict(const PredictOptions &o) {
     return fail(cmd, fmt::format("'{}' has {} values per sample, but model "
                                  "'{}' takes input {}",
                                  o.inputFile, ds.sample_size, spec.name,
-                                 shapeString(spec.inputShape())));
+                                 formatShape(spec.inputShape())));
   int64_t n = std::min(o.limit, ds.count);
   int64_t outSize = elements(spec.outputShape());
   std::vector<float> y(n * outSize);

@@ -30,14 +30,6 @@
 
 namespace dlc {
 
-namespace {
-std::string shapeString(const Shape &s) {
-  std::string r = "[";
-  for (size_t i = 0; i < s.size(); ++i)
-    r += fmt::format("{}{}", i ? ", " : "", s[i]);
-  return r + "]";
-}
-} // namespace
 
 int runGradCheck(const GradCheckOptions &o) {
   auto fail = [](const std::string &m) {
@@ -114,7 +106,7 @@ int runGradCheck(const GradCheckOptions &o) {
     if (!p.trainable) {
       bool zero = std::all_of(a, a + n, [](float g) { return g == 0.0f; });
       llvm::outs() << fmt::format("  {:<20} {:<14} frozen: gradient {}\n",
-                                  p.name, shapeString(p.shape),
+                                  p.name, formatShape(p.shape),
                                   zero ? "is zero" : "is NOT zero");
       ok &= zero;
       continue;
@@ -190,7 +182,7 @@ int runGradCheck(const GradCheckOptions &o) {
     worst = std::max(worst, rel);
     llvm::outs() << fmt::format(
         "  {:<20} {:<14} {:>7} {:>9} {:>10.3e} {:>10.3e}\n", p.name,
-        shapeString(p.shape), checked, discarded, scale, rel);
+        formatShape(p.shape), checked, discarded, scale, rel);
   }
   ok &= worst <= o.tolerance;
   llvm::outs() << fmt::format("worst relative error {:.3e} (tolerance {:g}): "

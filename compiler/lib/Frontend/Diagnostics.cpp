@@ -1,6 +1,7 @@
 //===- Diagnostics.cpp - frontend diagnostic helpers ----------------------===//
 
 #include "Diagnostics.h"
+#include "dl/Frontend/ModelSpec.h"
 
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Format.h"
@@ -209,13 +210,7 @@ std::string dlc::detail::didYouMean(StringRef name,
 }
 
 std::string dlc::detail::formatShape(llvm::ArrayRef<int64_t> dims) {
-  std::string out = "f32[";
-  for (size_t i = 0; i < dims.size(); ++i) {
-    if (i)
-      out += ", ";
-    out += dims[i] < 0 ? std::string("?") : std::to_string(dims[i]);
-  }
-  return out + "]";
+  return dlc::formatShape(std::vector<int64_t>(dims.begin(), dims.end()));
 }
 
 std::string dlc::detail::withThousandsSeparators(int64_t value) {

@@ -37,3 +37,13 @@ const char *dlc::toString(Initializer i) {
   }
   return "unknown";
 }
+
+std::string dlc::formatShape(const std::vector<int64_t> &dims) {
+  std::string out = "f32[";
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (i)
+      out += ", ";
+    out += dims[i] < 0 ? std::string("?") : std::to_string(dims[i]);
+  }
+  return out + "]";
+}

@@ -22,6 +22,9 @@ enum class Initializer { Zeros, Ones, GlorotUniform, GlorotNormal, HeUniform, He
 const char *toString(Activation a);
 const char *toString(Initializer i);
 
+/// "f32[28, 28]"; a negative (variable) size prints as "?".
+std::string formatShape(const std::vector<int64_t> &dims);
+
 /// Per-sample shape (no batch dimension). -1 is a variable-length axis.
 using Shape = std::vector<int64_t>;
 

@@ -157,18 +157,22 @@ struct DenseLowering : OpConversionPattern<DenseOp> {
   }
 };
 
+/// [[0], [1, ..., rank-1]]: the batch and everything else.
+SmallVector<ReassociationIndices> batchAndRest(int64_t rank) {
+  ReassociationIndices rest;
+  for (int64_t i = 1; i < rank; ++i)
+    rest.push_back(i);
+  return {{0}, rest};
+}
+
 struct FlattenLowering : OpConversionPattern<FlattenOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(FlattenOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    int64_t rank = op.getInput().getType().getRank();
-    ReassociationIndices rest;
-    for (int64_t i = 1; i < rank; ++i)
-      rest.push_back(i);
-    SmallVector<ReassociationIndices> groups{{0}, rest};
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, op.getType(), adaptor.getInput(), groups);
+        op, op.getType(), adaptor.getInput(),
+        batchAndRest(op.getInput().getType().getRank()));
     return success();
   }
 };
@@ -505,20 +509,15 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
     auto in = op.getInput().getType();
     auto out = op.getType();
     // Through [batch, elements]: collapse the input, expand to the result.
-    auto groups = [](int64_t rank) {
-      ReassociationIndices rest;
-      for (int64_t i = 1; i < rank; ++i)
-        rest.push_back(i);
-      return SmallVector<ReassociationIndices>{{0}, rest};
-    };
     if (in.getRank() > 2)
-      v = tensor::CollapseShapeOp::create(rewriter, loc, v, groups(in.getRank()));
+      v = tensor::CollapseShapeOp::create(rewriter, loc, v,
+                                          batchAndRest(in.getRank()));
     if (out.getRank() > 2) {
       SmallVector<OpFoldResult> shape{tensor::getMixedSize(rewriter, loc, v, 0)};
       for (int64_t d : out.getShape().drop_front())
         shape.push_back(rewriter.getIndexAttr(d));
       v = tensor::ExpandShapeOp::create(rewriter, loc, out, v,
-                                        groups(out.getRank()), shape);
+                                        batchAndRest(out.getRank()), shape);
     }
     rewriter.replaceOp(op, v);
     return success();
