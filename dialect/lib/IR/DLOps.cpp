@@ -135,7 +135,8 @@ LogicalResult MatmulOp::verify() {
   if (failed(verifyCompatibleDims({m, result.getDimSize(0)})) ||
       failed(verifyCompatibleDims({n, result.getDimSize(1)})))
     return emitOpError("expects a result of ")
-           << m << "x" << n << " (? is dynamic), but it is " << result;
+           << RankedTensorType::get({m, n}, result.getElementType())
+           << ", but it is " << result;
   return success();
 }
 

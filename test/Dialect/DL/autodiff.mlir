@@ -107,3 +107,15 @@ func.func @cce(%x: tensor<?x3xf32>, %t: tensor<?x3xf32>, %w: tensor<3x3xf32> {dl
   %1 = dl.softmax_cross_entropy %0, %t : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<f32>
   return %1 : tensor<f32>
 }
+
+// -----
+
+// Flatten of a value that needs a gradient: reshaped back to the input shape.
+// CHECK-LABEL: func.func @g_flat(
+// CHECK: %[[DF:.*]] = dl.loss_grad "mean_squared_error"
+// CHECK: dl.reshape %[[DF]] : tensor<?x6xf32> -> tensor<?x2x3xf32>
+func.func @flat(%x: tensor<?x2x3xf32> {dl.param = "x"}, %t: tensor<?x6xf32>) -> tensor<f32> attributes {dl.gradient = "g_flat"} {
+  %f = dl.flatten %x : tensor<?x2x3xf32> -> tensor<?x6xf32>
+  %l = dl.mean_squared_error %f, %t : (tensor<?x6xf32>, tensor<?x6xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}

@@ -88,3 +88,75 @@ func.func @normal_stddev(%s: i64) -> tensor<2xf32> {
   %0 = dl.random_normal %s {stream = 0 : i64, stddev = 0.0 : f32} : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @matmul_contraction(%a: tensor<?x5xf32>, %b: tensor<12x4xf32>) -> tensor<?x12xf32> {
+  // expected-error @+1 {{'dl.matmul' op expects matching contraction dimensions, but lhs is 'tensor<?x5xf32>' and rhs is 'tensor<12x4xf32>' (transposed)}}
+  %0 = dl.matmul %a, %b {transpose_rhs} : (tensor<?x5xf32>, tensor<12x4xf32>) -> tensor<?x12xf32>
+  return %0 : tensor<?x12xf32>
+}
+
+// -----
+
+func.func @matmul_result(%a: tensor<?x5xf32>, %b: tensor<5x4xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{'dl.matmul' op expects a result of 'tensor<?x4xf32>', but it is 'tensor<?x3xf32>'}}
+  %0 = dl.matmul %a, %b : (tensor<?x5xf32>, tensor<5x4xf32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @batch_sum_shape(%a: tensor<?x5xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dl.batch_sum' op expects the result to be the input without its leading dimension, but input is 'tensor<?x5xf32>' and result is 'tensor<4xf32>'}}
+  %0 = dl.batch_sum %a : tensor<?x5xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @reshape_elements(%a: tensor<?x12xf32>) -> tensor<?x5x2xf32> {
+  // expected-error @+1 {{'dl.reshape' op expects the same batch and static elements per sample, but input is 'tensor<?x12xf32>' and result is 'tensor<?x5x2xf32>'}}
+  %0 = dl.reshape %a : tensor<?x12xf32> -> tensor<?x5x2xf32>
+  return %0 : tensor<?x5x2xf32>
+}
+
+// -----
+
+func.func @sparse_labels_type(%z: tensor<?x5xf32>, %y: tensor<?xi64>) -> tensor<f32> {
+  // expected-error @+1 {{'dl.sparse_softmax_cross_entropy' op operand #1 must be 1D tensor of 32-bit signless integer values, but got 'tensor<?xi64>'}}
+  %0 = dl.sparse_softmax_cross_entropy %z, %y : (tensor<?x5xf32>, tensor<?xi64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @dense_targets_shape(%z: tensor<?x5xf32>, %t: tensor<?x4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'dl.mean_squared_error' op expects targets shaped like the prediction, but prediction is 'tensor<?x5xf32>' and targets are 'tensor<?x4xf32>'}}
+  %0 = dl.mean_squared_error %z, %t : (tensor<?x5xf32>, tensor<?x4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @loss_grad_kind(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f32>) -> tensor<?x5xf32> {
+  // expected-error @+1 {{'dl.loss_grad' op expects the mnemonic of a dl loss op, but got 'hinge'}}
+  %0 = dl.loss_grad "hinge" %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  return %0 : tensor<?x5xf32>
+}
+
+// -----
+
+func.func @sgd_velocity(%p: tensor<4xf32>, %g: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dl.sgd_update' op has a velocity but no momentum}}
+  %0:2 = dl.sgd_update %p, %g, %v {learning_rate = 0.1 : f32, momentum = 0.0 : f32} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return %0#0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @adam_types(%p: tensor<4xf32>, %g: tensor<3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<f32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dl.adam_update' op expects every tensor to have the parameter's type 'tensor<4xf32>', but found 'tensor<3xf32>'}}
+  %0:3 = dl.adam_update %p, %g, %m, %v, %t {learning_rate = 1.0e-3 : f32, beta_1 = 0.9 : f32, beta_2 = 0.999 : f32, epsilon = 1.0e-7 : f32} : (tensor<4xf32>, tensor<3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return %0#0 : tensor<4xf32>
+}
