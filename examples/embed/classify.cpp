@@ -29,8 +29,10 @@ int main(int argc, char **argv) {
                  images.c_str(), (long long)test.sample_size, MNIST_MLP_INPUT_SIZE);
     return 1;
   }
+  std::vector<float> x(test.count * test.sample_size);
   std::vector<float> probs(test.count * MNIST_MLP_OUTPUT_SIZE);
-  mnist_mlp_predict(test.x, probs.data(), test.count); // no parameter buffer
+  dlrt_gather(&test, nullptr, 0, test.count, x.data(), nullptr);
+  mnist_mlp_predict(x.data(), probs.data(), test.count); // no parameter buffer
   int64_t correct = 0;
   for (int64_t i = 0; i < test.count; ++i) {
     const float *p = probs.data() + i * MNIST_MLP_OUTPUT_SIZE;

@@ -8,6 +8,7 @@ extern "C" void dlrt_dataset_free(dlrt_dataset *ds) {
   if (!ds)
     return;
   std::free(ds->x);
+  std::free(ds->bytes);
   std::free(ds->labels);
   *ds = dlrt_dataset{};
 }
@@ -24,15 +25,22 @@ extern "C" int dlrt_split(dlrt_dataset *ds, double fraction,
   dlrt_dataset v = *ds;
   v.count = n;
   int64_t keep = ds->count - n;
-  v.x = static_cast<float *>(std::malloc(sizeof(float) * n * ds->sample_size));
+  size_t width = ds->bytes ? 1 : sizeof(float);
+  void *values = std::malloc(width * n * ds->sample_size);
   v.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * n));
-  if (!v.x || !v.labels) {
-    std::free(v.x);
+  if (!values || !v.labels) {
+    std::free(values);
     std::free(v.labels);
     return dlrt::fail(err, "out of memory for {} validation samples", n);
   }
-  std::memcpy(v.x, ds->x + keep * ds->sample_size,
-              sizeof(float) * n * ds->sample_size);
+  if (ds->bytes) {
+    v.bytes = static_cast<uint8_t *>(values);
+    std::memcpy(v.bytes, ds->bytes + keep * ds->sample_size, n * ds->sample_size);
+  } else {
+    v.x = static_cast<float *>(values);
+    std::memcpy(v.x, ds->x + keep * ds->sample_size,
+                sizeof(float) * n * ds->sample_size);
+  }
   std::memcpy(v.labels, ds->labels + keep, sizeof(int32_t) * n);
   ds->count = keep;
   *validation = v;
@@ -62,8 +70,15 @@ extern "C" void dlrt_gather(const dlrt_dataset *ds, const int64_t *order,
                             int32_t *labels) {
   for (int64_t i = 0; i < n; ++i) {
     int64_t s = order ? order[first + i] : first + i;
-    std::memcpy(x + i * ds->sample_size, ds->x + s * ds->sample_size,
-                sizeof(float) * ds->sample_size);
+    float *out = x + i * ds->sample_size;
+    if (ds->bytes) {
+      const uint8_t *in = ds->bytes + s * ds->sample_size;
+      for (int64_t k = 0; k < ds->sample_size; ++k)
+        out[k] = float(in[k]) * ds->scale;
+    } else {
+      std::memcpy(out, ds->x + s * ds->sample_size,
+                  sizeof(float) * ds->sample_size);
+    }
     if (labels)
       labels[i] = ds->labels[s];
   }

@@ -45,11 +45,20 @@ protected:
     EXPECT_EQ(ds.shape[1], 2);
     EXPECT_EQ(ds.sample_size, 4);
     EXPECT_EQ(ds.num_classes, 8);
+    std::vector<float> x = values();
     for (size_t i = 0; i < pixels.size(); ++i)
-      EXPECT_FLOAT_EQ(ds.x[i], float(pixels[i]) / 255.0f) << i;
+      EXPECT_FLOAT_EQ(x[i], float(pixels[i]) / 255.0f) << i;
     EXPECT_EQ(ds.labels[0], 7);
     EXPECT_EQ(ds.labels[1], 0);
     EXPECT_EQ(ds.labels[2], 3);
+  }
+
+  /// Every sample's values, read back through dlrt_gather (the loader keeps
+  /// bytes; gather scales them).
+  std::vector<float> values() {
+    std::vector<float> x(ds.count * ds.sample_size);
+    dlrt_gather(&ds, nullptr, 0, ds.count, x.data(), nullptr);
+    return x;
   }
 
   /// Loads `images` with a matching label file; expects failure.
@@ -57,6 +66,7 @@ protected:
     std::string l = write("labels.idx", idx({3}, labelBytes));
     EXPECT_EQ(dlrt_load_idx(images.c_str(), l.c_str(), 1, &ds, &err), -1);
     EXPECT_EQ(ds.x, nullptr);
+    EXPECT_EQ(ds.bytes, nullptr);
     return err.message;
   }
 };
@@ -85,7 +95,7 @@ TEST_F(Idx, RankOneImagesAreOneFeature) {
   EXPECT_EQ(ds.rank, 1);
   EXPECT_EQ(ds.shape[0], 1);
   EXPECT_EQ(ds.sample_size, 1);
-  EXPECT_FLOAT_EQ(ds.x[2], 7.0f);
+  EXPECT_FLOAT_EQ(values()[2], 7.0f);
 }
 
 TEST_F(Idx, ImagesWithoutLabels) {
@@ -95,7 +105,7 @@ TEST_F(Idx, ImagesWithoutLabels) {
   EXPECT_EQ(ds.count, 3);
   EXPECT_EQ(ds.sample_size, 4);
   EXPECT_EQ(ds.labels, nullptr);
-  EXPECT_FLOAT_EQ(ds.x[1], 1.0f);
+  EXPECT_FLOAT_EQ(values()[1], 1.0f);
   std::string bad = write("bad.idx", Bytes{0, 0, 9, 1});
   EXPECT_EQ(dlrt_load_idx_images(bad.c_str(), 1, &ds, &err), -1);
   EXPECT_TRUE(mentions(err.message, {bad, "element type"}));
@@ -182,3 +192,21 @@ TEST_F(Idx, MissingFile) {
 }
 
 } // namespace
+
+TEST_F(Idx, SplitKeepsBytes) {
+  std::string im = write("images.idx", idx({3, 2, 2}, pixels));
+  std::string lb = write("labels.idx", idx({3}, labelBytes));
+  ASSERT_EQ(dlrt_load_idx(im.c_str(), lb.c_str(), 1.0f, &ds, &err), 0)
+      << err.message;
+  dlrt_dataset val;
+  ASSERT_EQ(dlrt_split(&ds, 0.34, &val, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 2);
+  ASSERT_EQ(val.count, 1);
+  ASSERT_NE(val.bytes, nullptr);
+  std::vector<float> x(4);
+  dlrt_gather(&val, nullptr, 0, 1, x.data(), nullptr);
+  for (int k = 0; k < 4; ++k)
+    EXPECT_FLOAT_EQ(x[k], float(pixels[8 + k])) << k; // the last sample
+  EXPECT_EQ(val.labels[0], 3);
+  dlrt_dataset_free(&val);
+}

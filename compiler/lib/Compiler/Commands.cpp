@@ -479,8 +479,9 @@ int runPredict(const PredictOptions &o) {
                                  formatShape(spec.inputShape())));
   int64_t n = std::min(o.limit, ds.count);
   int64_t outSize = elements(spec.outputShape());
-  std::vector<float> y(n * outSize);
-  m->predict(params.data(), ds.x, y.data(), n);
+  std::vector<float> x(n * ds.sample_size), y(n * outSize);
+  dlrt_gather(&ds, nullptr, 0, n, x.data(), nullptr);
+  m->predict(params.data(), x.data(), y.data(), n);
   for (int64_t b = 0; b < n; ++b) {
     const float *row = y.data() + b * outSize;
     std::vector<int64_t> idx(outSize);

@@ -22,8 +22,10 @@ typedef struct dlrt_error {
 } dlrt_error;
 
 /* A labelled data set held in memory: `count` samples of `sample_size`
- * floats (row-major, per-sample shape `shape[0..rank)`), one int32 label
- * each (class index). */
+ * values (row-major, per-sample shape `shape[0..rank)`), one int32 label
+ * each (class index). Values are stored as floats in `x`, or — for byte
+ * data such as IDX images, 4x smaller — as `bytes` with value
+ * `bytes[i] * scale` (then `x` is NULL). dlrt_gather reads either. */
 typedef struct dlrt_dataset {
   int64_t count;
   int64_t sample_size;
@@ -32,6 +34,8 @@ typedef struct dlrt_dataset {
   float *x;
   int32_t *labels;
   int32_t num_classes; /* 1 + the largest label */
+  uint8_t *bytes;
+  float scale;
 } dlrt_dataset;
 
 /* Reads an IDX image file (MNIST's format: unsigned bytes, any rank >= 1;
@@ -65,7 +69,8 @@ int dlrt_split(dlrt_dataset *ds, double fraction, dlrt_dataset *validation,
  * the same seed gives the same order on every machine. */
 void dlrt_shuffle(int64_t *order, int64_t n, uint64_t seed);
 
-/* Copies samples order[first .. first+n) into x / labels (a batch). */
+/* Copies samples order[first .. first+n) (or first .. first+n when `order`
+ * is NULL) into x as floats, and their labels into `labels` (may be NULL). */
 void dlrt_gather(const dlrt_dataset *ds, const int64_t *order, int64_t first,
                  int64_t n, float *x, int32_t *labels);
 
