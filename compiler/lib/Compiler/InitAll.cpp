@@ -1,5 +1,6 @@
 //===- InitAll.cpp - the one registration point of dlc and dl-opt ----------===//
 #include "dl/Compiler/InitAll.h"
+#include "dl/Codegen/Passes.h"
 #include "dl/Compiler/Pipeline.h"
 #include "dl/Conversion/Passes.h"
 #include "dl/Dialect/DL/IR/DLDialect.h"
@@ -55,6 +56,7 @@ void registerDialects(DialectRegistry &registry) {
 void registerPasses() {
   dl::registerDLPasses();
   dl::registerDLConversionPasses();
+  dl::registerDLCodegenPasses();
   registerDLPipelines();
   registerTransformsPasses();
   registerConvertLinalgToLoopsPass();

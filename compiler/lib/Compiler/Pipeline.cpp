@@ -1,5 +1,6 @@
 //===- Pipeline.cpp - the lowering pipeline from dl to LLVM ----------------===//
 #include "dl/Compiler/Pipeline.h"
+#include "dl/Codegen/Passes.h"
 #include "dl/Conversion/Passes.h"
 #include "dl/Dialect/DL/Transforms/Passes.h"
 
@@ -36,6 +37,10 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   bufferization::OneShotBufferizePassOptions bufferize;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Register-blocked AVX-512 FMA kernels for every matrix product; -O0 keeps
+  // the plain loops (FMA contracts differently in the last bit).
+  if (o.optLevel > 0)
+    pm.addPass(dl::createDLVectorizeContractions());
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(dl::createDLExpandMath());
   pm.addPass(createLowerAffinePass());
@@ -43,6 +48,7 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -1,6 +1,6 @@
 /* Checks generated matrix-product kernels against a naive double-precision
- * reference for awkward shapes. Build with -DKERNELS_H="path/to/kernels.h"
- * (written by gen_contractions.py test).
+ * reference for awkward shapes. Includes kernels.h, written by
+ * `gen_contractions.py test` (or -DKERNELS_H='"other.h"').
  *
  * Every operand lives in its own mmap'ed region whose last element touches a
  * PROT_NONE page, so a read or write past the end of an operand faults; the
@@ -14,6 +14,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#ifndef KERNELS_H
+#define KERNELS_H "kernels.h"
+#endif
 #include KERNELS_H
 
 static const int64_t Ms[] = {1, 3, 33, 257};

@@ -1,0 +1,71 @@
+//===- Passes.td - code generation on bufferized IR --------*- tablegen -*-===//
+#ifndef DL_CODEGEN_PASSES_TD
+#define DL_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
+  let summary = "Rewrite f32 matrix products on memrefs into register-blocked "
+                "vector kernels";
+  let description = [{
+    Runs after bufferization, before convert-linalg-to-loops; needs
+    convert-vector-to-llvm later in the pipeline. Every 2-D f32 contraction
+    C[m, n] += A * B on memrefs (linalg.matmul, and any linalg.generic with
+    two parallel and one reduction loop whose body is `out + in0 * in1`,
+    each operand indexed by a permutation of its two loops: the dense
+    forward, dx = dy * W^T and dW = x^T * dy) becomes:
+
+      for k0 in [0, K) step kc:                       // K blocking
+        [copy B[k0:k0+kc, :] into kc x nr panels]
+        for m1 in [0, M) step mc:                     // M blocking
+          for n0 in [0, N) step nr:                   // nr = nr-vectors * lanes
+            for m0 in [m1, m1+mc) step mr:
+              acc[i][v] = C[m0+i, n0+v*lanes : +lanes]
+              for k in [k0, k0+kc):
+                b[v] = B(k, n0+v*lanes : +lanes)      // panel row or in place
+                acc[i][v] = fma(broadcast(A(m0+i, k)), b[v], acc[i][v])
+              C[m0+i, n0+v*lanes : +lanes] = acc[i][v]
+
+    The mr x nr accumulators stay in vector registers (8 x 32 = 16 zmm
+    registers by default). The lanes run along C's contiguous dimension, so
+    C must be unit-stride there; A is read one scalar at a time, so any
+    layout of A works. Remainders: lanes past N are masked off
+    (vector.create_mask and masked loads/stores; constant masks when N is a
+    static multiple of nr); rows past M are clamped to row M - 1, so a
+    partial row tile recomputes that row and stores the same values again,
+    with no second kernel. Products with N <= lanes use one vector per row.
+
+    B is copied into zero-padded panels when its n dimension is not
+    contiguous (the dx = dy * W^T form: lanes x lanes blocks transposed in
+    registers with vector.shuffle), when its row stride is a multiple of
+    4 KiB (every panel row would map to the same cache sets), or when
+    M >= pack-min-m; the last two tests run at run time when the operand is
+    dynamic, with one loop nest for each outcome. Otherwise B is read in
+    place.
+
+    Each k step is a fused multiply-add and k runs in order, so results can
+    differ from the naive loops (separate multiply and add) in the last bit.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "unsigned", /*default=*/"16",
+           "f32 lanes per vector register: 16 for AVX-512, 8 for AVX2">,
+    Option<"mr", "mr", "unsigned", /*default=*/"8",
+           "Rows of the register tile (AVX2: 6)">,
+    Option<"nrVectors", "nr-vectors", "unsigned", /*default=*/"2",
+           "Vectors per row of the register tile; products with N <= lanes "
+           "use one">,
+    Option<"kc", "kc", "unsigned", /*default=*/"256",
+           "Block of the reduction dimension (B panel rows kept in L1)">,
+    Option<"mc", "mc", "unsigned", /*default=*/"128",
+           "Block of rows of A kept in L2 (rounded up to a multiple of mr)">,
+    Option<"packMinM", "pack-min-m", "unsigned", /*default=*/"1024",
+           "Copy a row-contiguous B into panels when M is at least this "
+           "(tested at run time for a dynamic M); 0 packs always">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // DL_CODEGEN_PASSES_TD

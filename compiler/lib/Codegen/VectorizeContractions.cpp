@@ -1,0 +1,478 @@
+//===- VectorizeContractions.cpp - register-blocked f32 matrix products ----===//
+//
+// Rewrites the matrix products that dl lowers to (linalg.matmul and the two
+// transposed linalg.generic forms), once bufferized, into a register-blocked
+// outer-product kernel on the vector dialect. See Passes.td for the loop nest.
+//
+// Vocabulary: C[m, n] += sum_k A(m, k) * B(k, n). `n` is always C's last,
+// contiguous dimension (the vector lanes run along it); A is the input
+// indexed by m, B the one indexed by n, whatever their order in the op.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Codegen/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::dl {
+#define GEN_PASS_DEF_DLVECTORIZECONTRACTIONS
+#include "dl/Codegen/Passes.h.inc"
+} // namespace mlir::dl
+
+using namespace mlir;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Matching
+//===----------------------------------------------------------------------===//
+
+/// A matched contraction, with roles assigned.
+struct Contraction {
+  linalg::LinalgOp op;
+  Value a, b, c;
+  bool aKM = false; ///< A is indexed [k, m] rather than [m, k].
+  bool bNK = false; ///< B is indexed [n, k] rather than [k, n].
+};
+
+/// The body `yield out + in0 * in1` (either operand order).
+bool isMulAddBody(Block &body) {
+  if (body.getNumArguments() != 3 ||
+      !llvm::hasNItems(body.without_terminator(), 2))
+    return false;
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value in0 = body.getArgument(0), in1 = body.getArgument(1),
+        out = body.getArgument(2);
+  Value other = add.getLhs() == out   ? add.getRhs()
+                : add.getRhs() == out ? add.getLhs()
+                                      : Value();
+  auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul || mul->getBlock() != &body)
+    return false;
+  return (mul.getLhs() == in0 && mul.getRhs() == in1) ||
+         (mul.getLhs() == in1 && mul.getRhs() == in0);
+}
+
+/// The loop dimension of result `r` of `map`, if it is a plain dimension.
+std::optional<unsigned> dimAt(AffineMap map, unsigned r) {
+  if (auto d = dyn_cast<AffineDimExpr>(map.getResult(r)))
+    return d.getPosition();
+  return std::nullopt;
+}
+
+std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 3 ||
+      op->getNumResults() != 0)
+    return std::nullopt;
+  for (Value v : op->getOperands()) {
+    auto t = dyn_cast<MemRefType>(v.getType());
+    if (!t || t.getRank() != 2 || !t.getElementType().isF32())
+      return std::nullopt;
+  }
+  if (!isMulAddBody(*op.getBlock()))
+    return std::nullopt;
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  for (AffineMap map : maps)
+    if (map.getNumResults() != 2)
+      return std::nullopt;
+  std::optional<unsigned> m = dimAt(maps[2], 0), n = dimAt(maps[2], 1);
+  if (!m || !n || *m == *n || iters[*m] != utils::IteratorType::parallel ||
+      iters[*n] != utils::IteratorType::parallel)
+    return std::nullopt;
+  unsigned k = 3 - *m - *n;
+  if (iters[k] != utils::IteratorType::reduction)
+    return std::nullopt;
+
+  Contraction ct;
+  ct.op = op;
+  ct.c = op.getDpsInitOperand(0)->get();
+  for (unsigned i = 0; i < 2; ++i) {
+    std::optional<unsigned> d0 = dimAt(maps[i], 0), d1 = dimAt(maps[i], 1);
+    if (!d0 || !d1)
+      return std::nullopt;
+    Value v = op.getDpsInputOperand(i)->get();
+    // Which parallel dimension this input carries, and in which position.
+    if (*d0 == *m && *d1 == k && !ct.a)
+      ct.a = v, ct.aKM = false;
+    else if (*d0 == k && *d1 == *m && !ct.a)
+      ct.a = v, ct.aKM = true;
+    else if (*d0 == k && *d1 == *n && !ct.b)
+      ct.b = v, ct.bNK = false;
+    else if (*d0 == *n && *d1 == k && !ct.b)
+      ct.b = v, ct.bNK = true;
+    else
+      return std::nullopt;
+  }
+  // The lanes run along C's rows: they must be contiguous.
+  if (!cast<MemRefType>(ct.c.getType()).isLastDimUnitStride())
+    return std::nullopt;
+  return ct;
+}
+
+//===----------------------------------------------------------------------===//
+// Code generation
+//===----------------------------------------------------------------------===//
+
+struct KernelOptions {
+  int64_t lanes, mr, nrVectors, kc, mc, packMinM;
+};
+
+/// x / d rounded up, for positive sizes.
+int64_t ceilDiv(int64_t x, int64_t d) { return (x + d - 1) / d; }
+
+/// Builds the loop nest for one contraction, before `ct.op`.
+class ContractionEmitter {
+public:
+  ContractionEmitter(OpBuilder &b, const Contraction &ct,
+                     const KernelOptions &o)
+      : b(b), loc(ct.op->getLoc()), ct(ct), o(o) {}
+
+  void emit();
+
+private:
+  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value lessThan(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
+  }
+  /// `body(iv)` inside `scf.for iv = lb to ub step step`.
+  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, lb, ub, cst(step), {},
+                       [&](OpBuilder &, Location, Value iv, ValueRange) {
+                         body(iv);
+                         scf::YieldOp::create(b, loc);
+                       });
+  }
+  /// Size `d` of `memref`; `staticSize` gets its static value or kDynamic.
+  Value size(Value memref, int64_t d, int64_t &staticSize) {
+    staticSize = cast<MemRefType>(memref.getType()).getDimSize(d);
+    if (!ShapedType::isDynamic(staticSize))
+      return cst(staticSize);
+    return memref::DimOp::create(b, loc, memref, d);
+  }
+  /// A[row, k] as a scalar, whichever way A is stored.
+  Value loadA(Value row, Value k) {
+    return memref::LoadOp::create(
+        b, loc, ct.a, ct.aKM ? ValueRange{k, row} : ValueRange{row, k});
+  }
+
+  SmallVector<Value> columnMasks(Value n0);
+  void emitNest(bool pack);
+  void emitPack(Value packed, Value k0, Value kEnd);
+  void emitTile(Value m0, Value n0, Value packed, Value k0, Value kEnd,
+                ArrayRef<Value> masks);
+
+  OpBuilder &b;
+  Location loc;
+  const Contraction &ct;
+  const KernelOptions &o;
+  VectorType vecType, maskType;
+  Value M, N, K, zeroVec;
+  int64_t staticM = 0, staticN = 0, staticK = 0;
+  int64_t mr = 0; ///< rows per register tile
+  int64_t nv = 0; ///< vectors per register-tile row
+  int64_t nr = 0; ///< columns per register tile: nv * lanes
+  int64_t kc = 0; ///< k block
+  int64_t mc = 0; ///< m block, a multiple of mr
+};
+
+/// The masks of the `nv` vectors of the column tile starting at `n0`: lanes
+/// at or past N are off. All-true constants when every tile is full.
+SmallVector<Value> ContractionEmitter::columnMasks(Value n0) {
+  SmallVector<Value> masks;
+  bool full = !ShapedType::isDynamic(staticN) && staticN % nr == 0;
+  Value left = full ? Value() : sub(N, n0);
+  for (int64_t v = 0; v < nv; ++v)
+    masks.push_back(
+        full ? vector::ConstantMaskOp::create(b, loc, maskType,
+                                              vector::ConstantMaskKind::AllTrue)
+                   .getResult()
+             : vector::CreateMaskOp::create(
+                   b, loc, maskType, ValueRange{sub(left, cst(v * o.lanes))})
+                   .getResult());
+  return masks;
+}
+
+/// Transposes the square block held in `rows` (one vector per row) in
+/// registers: log2(n) rounds of two-input shuffles, round d swapping the
+/// off-diagonal d x d sub-blocks of every 2d x 2d block.
+SmallVector<Value> transposeInRegisters(OpBuilder &b, Location loc,
+                                        SmallVector<Value> rows) {
+  int64_t n = rows.size();
+  for (int64_t d = n / 2; d >= 1; d /= 2) {
+    SmallVector<int64_t> lo, hi;
+    for (int64_t j = 0; j < n; ++j) {
+      bool upper = j & d;
+      lo.push_back(upper ? n + j - d : j);
+      hi.push_back(upper ? n + j : j + d);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (i & d)
+        continue;
+      Value x = rows[i], y = rows[i + d];
+      rows[i] = vector::ShuffleOp::create(b, loc, x, y, lo);
+      rows[i + d] = vector::ShuffleOp::create(b, loc, x, y, hi);
+    }
+  }
+  return rows;
+}
+
+/// Copies B[k0:kEnd, :] into `packed`[t, k - k0, j] = B(k, t * nr + j), zero
+/// past N: each register tile then reads one contiguous nr-wide row per k,
+/// from a panel that stays in L1, whatever B's layout.
+void ContractionEmitter::emitPack(Value packed, Value k0, Value kEnd) {
+  Value c0 = cst(0), lastN = sub(N, cst(1));
+  Value tiles = arith::CeilDivUIOp::create(b, loc, N, cst(nr));
+  Value kLen = sub(kEnd, k0);
+  bool unitStride = cast<MemRefType>(ct.b.getType()).isLastDimUnitStride();
+  loop(c0, tiles, 1, [&](Value t) {
+    Value n0 = mul(t, cst(nr));
+    if (!ct.bNK && unitStride) {
+      // B[k, n] with contiguous rows: masked vector copies.
+      SmallVector<Value> masks = columnMasks(n0);
+      loop(c0, kLen, 1, [&](Value kk) {
+        for (int64_t v = 0; v < nv; ++v) {
+          Value x = vector::MaskedLoadOp::create(
+              b, loc, vecType, ct.b,
+              ValueRange{add(k0, kk), add(n0, cst(v * o.lanes))}, masks[v],
+              zeroVec);
+          vector::StoreOp::create(b, loc, x, packed,
+                                  ValueRange{t, kk, cst(v * o.lanes)});
+        }
+      });
+    } else if (ct.bNK && unitStride && llvm::isPowerOf2_64(o.lanes)) {
+      // B[n, k] (dx = dy * W^T): load lanes x lanes blocks along k,
+      // transpose them in registers, store them along n. Rows past N and
+      // columns past kEnd load as zeros; the buffer's k extent is rounded up
+      // to whole blocks.
+      loop(c0, kLen, o.lanes, [&](Value kk) {
+        Value k = add(k0, kk), kLeft = sub(kLen, kk);
+        for (int64_t v = 0; v < nv; ++v) {
+          SmallVector<Value> rows;
+          for (int64_t r = 0; r < o.lanes; ++r) {
+            Value n = add(n0, cst(v * o.lanes + r));
+            Value count =
+                arith::SelectOp::create(b, loc, lessThan(n, N), kLeft, c0);
+            Value mask = vector::CreateMaskOp::create(b, loc, maskType,
+                                                      ValueRange{count});
+            rows.push_back(vector::MaskedLoadOp::create(
+                b, loc, vecType, ct.b, ValueRange{min(n, lastN), k}, mask,
+                zeroVec));
+          }
+          SmallVector<Value> cols = transposeInRegisters(b, loc, rows);
+          for (int64_t c = 0; c < o.lanes; ++c)
+            vector::StoreOp::create(
+                b, loc, cols[c], packed,
+                ValueRange{t, add(kk, cst(c)), cst(v * o.lanes)});
+        }
+      });
+    } else {
+      // Any other layout: element by element.
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+      loop(c0, cst(nr), 1, [&](Value j) {
+        Value n = add(n0, j);
+        Value inside = lessThan(n, N), clamped = min(n, lastN);
+        loop(c0, kLen, 1, [&](Value kk) {
+          Value k = add(k0, kk);
+          Value x = memref::LoadOp::create(
+              b, loc, ct.b,
+              ct.bNK ? ValueRange{clamped, k} : ValueRange{k, clamped});
+          x = arith::SelectOp::create(b, loc, inside, x, zero);
+          memref::StoreOp::create(b, loc, x, packed, ValueRange{t, kk, j});
+        });
+      });
+    }
+  });
+}
+
+/// The mr x nr register tile of C at (m0, n0), accumulated over k in
+/// [k0, kEnd), with B read from `packed` when set and in place otherwise.
+/// Rows past M are clamped to M - 1: they recompute that row and store the
+/// same values again, so partial row tiles need no second kernel.
+void ContractionEmitter::emitTile(Value m0, Value n0, Value packed, Value k0,
+                                  Value kEnd, ArrayRef<Value> masks) {
+  bool fullRows = !ShapedType::isDynamic(staticM) && staticM % mr == 0;
+  Value lastM = sub(M, cst(1));
+  SmallVector<Value> rows{m0};
+  for (int64_t i = 1; i < mr; ++i)
+    rows.push_back(fullRows ? add(m0, cst(i)) : min(add(m0, cst(i)), lastM));
+  SmallVector<Value> cols;
+  for (int64_t v = 0; v < nv; ++v)
+    cols.push_back(add(n0, cst(v * o.lanes)));
+  Value panel = packed ? arith::DivUIOp::create(b, loc, n0, cst(nr)) : Value();
+
+  SmallVector<Value> init;
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t v = 0; v < nv; ++v)
+      init.push_back(vector::MaskedLoadOp::create(
+          b, loc, vecType, ct.c, ValueRange{rows[i], cols[v]}, masks[v],
+          zeroVec));
+
+  auto kLoop = scf::ForOp::create(
+      b, loc, k0, kEnd, cst(1), init,
+      [&](OpBuilder &, Location, Value k, ValueRange acc) {
+        SmallVector<Value> bv;
+        for (int64_t v = 0; v < nv; ++v)
+          bv.push_back(
+              packed ? vector::LoadOp::create(
+                           b, loc, vecType, packed,
+                           ValueRange{panel, sub(k, k0), cst(v * o.lanes)})
+                           .getResult()
+                     : vector::MaskedLoadOp::create(
+                           b, loc, vecType, ct.b, ValueRange{k, cols[v]},
+                           masks[v], zeroVec)
+                           .getResult());
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < mr; ++i) {
+          Value a =
+              vector::BroadcastOp::create(b, loc, vecType, loadA(rows[i], k));
+          for (int64_t v = 0; v < nv; ++v)
+            next.push_back(
+                vector::FMAOp::create(b, loc, a, bv[v], acc[i * nv + v]));
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t v = 0; v < nv; ++v)
+      vector::MaskedStoreOp::create(b, loc, ct.c, ValueRange{rows[i], cols[v]},
+                                    masks[v], kLoop.getResult(i * nv + v));
+}
+
+/// The blocked loop nest, B packed or read in place:
+///   for k0 step kc: [pack B] for m1 step mc: for n0 step nr:
+///     for m0 in [m1, m1 + mc) step mr: tile
+void ContractionEmitter::emitNest(bool pack) {
+  Value packed;
+  if (pack) {
+    int64_t tiles = ShapedType::isDynamic(staticN)
+                        ? ShapedType::kDynamic
+                        : ceilDiv(staticN, nr);
+    auto type = MemRefType::get(
+        {tiles, ceilDiv(kc, o.lanes) * o.lanes, nr}, b.getF32Type());
+    SmallVector<Value> dynSizes;
+    if (ShapedType::isDynamic(tiles))
+      dynSizes.push_back(arith::CeilDivUIOp::create(b, loc, N, cst(nr)));
+    packed = memref::AllocOp::create(b, loc, type, dynSizes,
+                                     b.getI64IntegerAttr(64));
+  }
+  Value c0 = cst(0);
+  loop(c0, K, kc, [&](Value k0) {
+    Value kEnd = min(add(k0, cst(kc)), K);
+    if (packed)
+      emitPack(packed, k0, kEnd);
+    loop(c0, M, mc, [&](Value m1) {
+      Value mEnd = min(add(m1, cst(mc)), M);
+      loop(c0, N, nr, [&](Value n0) {
+        SmallVector<Value> masks = columnMasks(n0);
+        loop(m1, mEnd, mr, [&](Value m0) {
+          emitTile(m0, n0, packed, k0, kEnd, masks);
+        });
+      });
+    });
+  });
+  if (packed)
+    memref::DeallocOp::create(b, loc, packed);
+}
+
+void ContractionEmitter::emit() {
+  vecType = VectorType::get({o.lanes}, b.getF32Type());
+  maskType = VectorType::get({o.lanes}, b.getI1Type());
+  zeroVec = arith::ConstantOp::create(
+      b, loc, vecType, DenseElementsAttr::get(vecType, b.getF32FloatAttr(0)));
+  M = size(ct.c, 0, staticM);
+  N = size(ct.c, 1, staticN);
+  K = size(ct.a, ct.aKM ? 0 : 1, staticK);
+
+  // Narrow products (a 10-class output layer) use one vector per row.
+  nv = !ShapedType::isDynamic(staticN) && staticN <= o.lanes ? 1 : o.nrVectors;
+  nr = nv * o.lanes;
+  mr = o.mr;
+  mc = ceilDiv(o.mc, mr) * mr;
+  kc = ShapedType::isDynamic(staticK) ? o.kc
+                                      : std::clamp<int64_t>(staticK, 1, o.kc);
+
+  // B is packed when its n dimension is not contiguous. A row-contiguous B
+  // is read in place (the copy rarely pays for the batch sizes of training)
+  // unless M >= pack-min-m, or B's row stride is a multiple of 4 KiB: then
+  // every row of a panel maps to the same few cache sets, and the panel
+  // cannot stay in L1 or even L2. Either test happens at run time when
+  // its operand is dynamic, with one nest per outcome.
+  bool mustPack =
+      ct.bNK || !cast<MemRefType>(ct.b.getType()).isLastDimUnitStride();
+  if (mustPack || o.packMinM == 0)
+    return emitNest(/*pack=*/true);
+  constexpr int64_t kConflictStride = 1024; // floats: 4 KiB
+  int64_t staticStride =
+      cast<MemRefType>(ct.b.getType()).getStridesAndOffset().first[0];
+  bool largeM = !ShapedType::isDynamic(staticM) && staticM >= o.packMinM;
+  bool badStride = !ShapedType::isDynamic(staticStride) &&
+                   staticStride % kConflictStride == 0;
+  if (largeM || badStride)
+    return emitNest(/*pack=*/true);
+  Value cond;
+  if (ShapedType::isDynamic(staticM))
+    cond = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, M,
+                                 cst(o.packMinM));
+  if (ShapedType::isDynamic(staticStride)) {
+    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, ct.b);
+    Value rem = arith::RemUIOp::create(b, loc, meta.getStrides()[0],
+                                       cst(kConflictStride));
+    Value bad =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem, cst(0));
+    cond = cond ? arith::OrIOp::create(b, loc, cond, bad).getResult() : bad;
+  }
+  if (!cond)
+    return emitNest(/*pack=*/false);
+  scf::IfOp::create(
+      b, loc, cond,
+      [&](OpBuilder &, Location) {
+        emitNest(/*pack=*/true);
+        scf::YieldOp::create(b, loc);
+      },
+      [&](OpBuilder &, Location) {
+        emitNest(/*pack=*/false);
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+struct DLVectorizeContractions
+    : mlir::dl::impl::DLVectorizeContractionsBase<DLVectorizeContractions> {
+  using DLVectorizeContractionsBase::DLVectorizeContractionsBase;
+
+  void runOnOperation() override {
+    KernelOptions o{lanes, mr, nrVectors, kc, mc, packMinM};
+    if (o.lanes < 1 || o.mr < 1 || o.nrVectors < 1 || o.kc < 1 || o.mc < 1) {
+      getOperation()->emitError("dl-vectorize-contractions: lanes, mr, "
+                                "nr-vectors, kc and mc must be positive");
+      return signalPassFailure();
+    }
+    SmallVector<Contraction> found;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (auto ct = matchContraction(op))
+        found.push_back(*ct);
+    });
+    IRRewriter rewriter(&getContext());
+    for (const Contraction &ct : found) {
+      rewriter.setInsertionPoint(ct.op);
+      ContractionEmitter(rewriter, ct, o).emit();
+      rewriter.eraseOp(ct.op);
+    }
+  }
+};
+
+} // namespace
