@@ -91,14 +91,15 @@ func.func @count(%z: tensor<?x4xf32>, %y: tensor<?xi32>) -> tensor<f32> {
 // CHECK-LABEL: func.func @updates
 func.func @updates(%p: tensor<8xf32>, %g: tensor<8xf32>, %m: tensor<8xf32>, %v: tensor<8xf32>, %t: tensor<f32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
   // Adam: the bias corrections once, outside the loop; then one generic
-  // with three outputs.
+  // that reads the gradient and updates p, m and v in place (they are its
+  // outs: destination-passing style).
   // CHECK: %[[T:.*]] = tensor.extract
   // CHECK: math.exp
   // CHECK: math.rsqrt
-  // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
+  // CHECK: linalg.generic {{.*}} ins(%[[G:.*]] : tensor<8xf32>) outs(%[[P:.*]], %[[M:.*]], %[[V:.*]] : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
   // CHECK: math.sqrt
   %p1, %m1, %v1 = dl.adam_update %p, %g, %m, %v, %t {learning_rate = 1.0e-3 : f32, beta_1 = 0.9 : f32, beta_2 = 0.999 : f32, epsilon = 1.0e-7 : f32} : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<f32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
-  // CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<8xf32>)
+  // CHECK: linalg.generic {{.*}} ins(%[[G]] : tensor<8xf32>) outs(%[[P]], %[[M]] : tensor<8xf32>, tensor<8xf32>)
   %p2, %v2 = dl.sgd_update %p, %g, %m {learning_rate = 0.1 : f32, momentum = 0.9 : f32} : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
   return %p1, %m1, %v1, %p2, %v2 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
 }

@@ -34,8 +34,12 @@ void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
 }
 
 void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
+  // tensor.empty destined for a caller's buffer (materialize_in_destination)
+  // becomes that buffer: results are computed in place, not copied.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass()); // drops the in-place self-copies
   bufferization::buildBufferDeallocationPipeline(pm);
   // Register-blocked AVX-512 FMA kernels for every matrix product; -O0 keeps
   // the plain loops (FMA contracts differently in the last bit).

@@ -893,23 +893,28 @@ struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
 // Optimizer updates: one generic with several outputs per parameter
 //===----------------------------------------------------------------------===//
 
-/// An elementwise generic over tensors of the parameter's shape producing
-/// `numResults` new tensors.
+/// An elementwise update over `operands` = (param, grad, state...) that
+/// yields (param', state'...). The old param and state are the generic's
+/// outs (destination-passing style), so bufferization updates them in place
+/// in the caller's buffers instead of writing new ones and copying back.
 SmallVector<Value>
-updateGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+updateGeneric(OpBuilder &b, Location loc, ValueRange operands,
               unsigned numResults,
               function_ref<SmallVector<Value>(OpBuilder &, Location,
                                               ValueRange)> body) {
-  auto type = cast<RankedTensorType>(inputs.front().getType());
-  SmallVector<Value> inits;
-  for (unsigned i = 0; i < numResults; ++i)
-    inits.push_back(emptyLike(b, loc, inputs.front()));
-  SmallVector<AffineMap> maps(inputs.size() + numResults,
+  assert(numResults + 1 == operands.size() && "every state but grad updated");
+  auto type = cast<RankedTensorType>(operands.front().getType());
+  SmallVector<Value> outs{operands[0]};
+  outs.append(operands.begin() + 2, operands.end());
+  SmallVector<AffineMap> maps(operands.size(),
                               b.getMultiDimIdentityMap(type.getRank()));
   SmallVector<IteratorType> par(type.getRank(), IteratorType::parallel);
-  return generic(b, loc, inputs, inits, maps, par,
+  return generic(b, loc, ValueRange{operands[1]}, outs, maps, par,
                  [&](OpBuilder &nb, Location l, ValueRange a) {
-                   return body(nb, l, a.take_front(inputs.size()));
+                   // Back to (param, grad, state...) order for the body.
+                   SmallVector<Value> args{a[1], a[0]};
+                   args.append(a.begin() + 2, a.end());
+                   return body(nb, l, args);
                  });
 }
 
