@@ -8,7 +8,9 @@
 
 // Form 1 (dense forward): dynamic batch M, static N and K, a strided kernel
 // view. B is row-contiguous: it is read in place unless M >= pack-min-m
-// (1024), a run-time test here, so there are two nests.
+// (1024), a run-time test here, so there are two nests. Whole 2 x 8 tiles
+// cover the rows up to M rounded down to mr; the odd last row is a 1 x 16
+// tile (as wide as N allows) with two sets of accumulators over k.
 // CHECK-LABEL: func.func @matmul_dynamic_m(
 // CHECK-SAME:    %[[X:[a-z0-9]+]]: memref<?x12xf32>, %[[W:[a-z0-9]+]]: memref<12x16xf32, strided<[16, 1], offset: 40>>, %[[Y:[a-z0-9]+]]: memref<?x16xf32>)
 // CHECK-NOT:   linalg.matmul
@@ -17,16 +19,17 @@
 // CHECK:       scf.if %[[LARGE]] {
 //   Packed: B[k0:k0+8, :] copied into 2 panels of 8 x 8.
 // CHECK:         %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x8xf32>
+// CHECK:         %[[REM:.*]] = arith.remui %[[M]], %c2
+// CHECK:         %[[MFULL:.*]] = arith.subi %[[M]], %[[REM]]
 // CHECK:         scf.for %[[K0:[a-z0-9_]+]] = %c0 to %c12 step %c8 {
+// CHECK:           %[[KEND:.*]] = arith.minsi %{{.*}}, %c12
 // CHECK:           vector.load %[[W]][
 // CHECK:           vector.store %{{.*}}, %[[P]][
-// CHECK:           scf.for %[[M1:[a-z0-9_]+]] = %c0 to %[[M]] step %c4 {
+// CHECK:           scf.for %[[M1:[a-z0-9_]+]] = %c0 to %[[MFULL]] step %c4 {
 // CHECK:             scf.for %[[N0:[a-z0-9_]+]] = %c0 to %c16 step %c8 {
 // CHECK:               scf.for %[[M0:[a-z0-9_]+]] = %[[M1]] to %{{.*}} step %c2 {
-//   The second row is clamped to M - 1.
-// CHECK:                 %[[LAST:.*]] = arith.subi %[[M]], %c1
-// CHECK:                 %[[NEXT:.*]] = arith.addi %[[M0]], %c1
-// CHECK:                 %[[ROW1:.*]] = arith.minsi %[[NEXT]], %[[LAST]]
+//   No clamping: every row of a whole tile exists.
+// CHECK:                 %[[ROW1:.*]] = arith.addi %[[M0]], %c1
 // CHECK:                 %[[PANEL:.*]] = arith.divui %[[N0]], %c8
 // CHECK-COUNT-4:         vector.load %[[Y]]
 // CHECK:                 %[[ACC:.*]]:4 = scf.for %[[K:[a-z0-9_]+]] = %[[K0]] to %{{.*}} step %c1 iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>) {
@@ -46,17 +49,43 @@
 // CHECK:                 vector.store %[[ACC]]#1, %[[Y]][%[[M0]],
 // CHECK:                 vector.store %[[ACC]]#2, %[[Y]][%[[ROW1]], %[[N0]]]
 // CHECK:                 vector.store %[[ACC]]#3, %[[Y]][%[[ROW1]],
+//   The last row when M is odd: 4 vectors, across both panels.
+// CHECK:           %[[ODD:.*]] = arith.andi %[[REM]], %c1
+// CHECK:           %[[HAS:.*]] = arith.cmpi ne, %[[ODD]], %c0
+// CHECK:           scf.if %[[HAS]] {
+// CHECK:             %[[HIGH:.*]] = arith.andi %[[REM]], %c-2
+// CHECK:             %[[ROW:.*]] = arith.addi %[[MFULL]], %[[HIGH]]
+// CHECK-COUNT-4:     vector.load %[[Y]][%[[ROW]],
+// CHECK:             %[[KODD:.*]] = arith.remui %{{.*}}, %c2
+// CHECK:             %[[KMAIN:.*]] = arith.subi %[[KEND]], %[[KODD]]
+// CHECK:             %[[TWO:.*]]:8 = scf.for %[[K:[a-z0-9_]+]] = %[[K0]] to %[[KMAIN]] step %c2 iter_args({{.*}}, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst)
+// CHECK:               vector.load %[[P]][%c0, %{{.*}}, %c0]
+// CHECK:               vector.load %[[P]][%c0, %{{.*}}, %c4]
+// CHECK:               vector.load %[[P]][%c1, %{{.*}}, %c0]
+// CHECK:               vector.load %[[P]][%c1, %{{.*}}, %c4]
+// CHECK:               memref.load %[[X]][%[[ROW]], %[[K]]]
+// CHECK-COUNT-4:       vector.fma
+// CHECK:               %[[K1:.*]] = arith.addi %[[K]], %c1
+// CHECK:               memref.load %[[X]][%[[ROW]], %[[K1]]]
+// CHECK-COUNT-4:       vector.fma
+// CHECK:               scf.yield
+// CHECK:             %[[ONE:.*]]:4 = scf.for %{{.*}} = %[[KMAIN]] to %[[KEND]] step %c1 iter_args(%{{.*}} = %[[TWO]]#0, %{{.*}} = %[[TWO]]#1, %{{.*}} = %[[TWO]]#2, %{{.*}} = %[[TWO]]#3)
+// CHECK:             %[[S0:.*]] = arith.addf %[[ONE]]#0, %[[TWO]]#4
+// CHECK:             vector.store %[[S0]], %[[Y]][%[[ROW]], %c0]
 // CHECK:         memref.dealloc %[[P]]
 // CHECK:       } else {
 //   In place: the same nest, B read straight from the kernel view.
 // CHECK-NOT:     memref.alloc
 // CHECK:         scf.for %[[K0:[a-z0-9_]+]] = %c0 to %c12 step %c8 {
-// CHECK:           scf.for %{{.*}} = %c0 to %[[M]] step %c4 {
+// CHECK:           scf.for %{{.*}} = %c0 to %{{.*}} step %c4 {
 // CHECK:             scf.for %[[N0:[a-z0-9_]+]] = %c0 to %c16 step %c8 {
 // CHECK:               scf.for
 // CHECK:                 scf.for %[[K:[a-z0-9_]+]] = %[[K0]] to
 // CHECK:                   vector.load %[[W]][%[[K]], %[[N0]]] : memref<12x16xf32, strided<[16, 1], offset: 40>>, vector<4xf32>
 // CHECK-COUNT-4:           vector.fma
+// CHECK:           scf.if
+// CHECK:             scf.for %[[K:[a-z0-9_]+]] = %[[K0]] to
+// CHECK:               vector.load %[[W]][%[[K]], %c12] : memref<12x16xf32, strided<[16, 1], offset: 40>>, vector<4xf32>
 // CHECK:       return
 func.func @matmul_dynamic_m(%x: memref<?x12xf32>, %w: memref<12x16xf32, strided<[16, 1], offset: 40>>, %y: memref<?x16xf32>) {
   linalg.matmul ins(%x, %w : memref<?x12xf32>, memref<12x16xf32, strided<[16, 1], offset: 40>>) outs(%y : memref<?x16xf32>)

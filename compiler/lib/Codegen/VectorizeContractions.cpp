@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Codegen/Passes.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::dl {
@@ -32,6 +33,9 @@ struct Contraction {
   Value a, b, c;
   bool aKM = false; ///< A is indexed [k, m] rather than [m, k].
   bool bNK = false; ///< B is indexed [n, k] rather than [k, n].
+  /// The linalg.fill of +0.0 into C that immediately precedes the op, if
+  /// any: the kernel then starts its accumulators at zero instead.
+  linalg::FillOp zeroFill;
 };
 
 /// The body `yield out + in0 * in1` (either operand order).
@@ -113,6 +117,13 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   // The lanes run along C's rows: they must be contiguous.
   if (!cast<MemRefType>(ct.c.getType()).isLastDimUnitStride())
     return std::nullopt;
+  // C freshly zeroed by the op just before (dl's dx and dW products): nothing
+  // can read C in between, and neither input is C itself.
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode()))
+    if (fill.hasPureBufferSemantics() && fill.getDpsInitOperand(0)->get() == ct.c &&
+        ct.a != ct.c && ct.b != ct.c &&
+        matchPattern(fill.getDpsInputOperand(0)->get(), m_PosZeroFloat()))
+      ct.zeroFill = fill;
   return ct;
 }
 
@@ -166,11 +177,14 @@ private:
         b, loc, ct.a, ct.aKM ? ValueRange{k, row} : ValueRange{row, k});
   }
 
-  SmallVector<Value> columnMasks(Value n0);
+  SmallVector<Value> columnMasks(Value n0, int64_t vectors);
   void emitNest(bool pack);
   void emitPack(Value packed, Value k0, Value kEnd);
-  void emitTile(Value m0, Value n0, Value packed, Value k0, Value kEnd,
-                ArrayRef<Value> masks);
+  void emitTile(ArrayRef<Value> rows, Value n0, int64_t vectors,
+                int64_t kUnroll, Value packed, Value k0, Value kEnd,
+                ArrayRef<Value> masks, Value notFirst);
+  void emitRowBlock(Value m0, int64_t rows, Value packed, Value k0,
+                    Value kEnd, Value notFirst);
 
   OpBuilder &b;
   Location loc;
@@ -184,15 +198,18 @@ private:
   int64_t nr = 0; ///< columns per register tile: nv * lanes
   int64_t kc = 0; ///< k block
   int64_t mc = 0; ///< m block, a multiple of mr
+  Value zeroFilled; ///< the fill folded into the kernel, if any
 };
 
-/// The masks of the `nv` vectors of the column tile starting at `n0`: lanes
-/// at or past N are off. All-true constants when every tile is full.
-SmallVector<Value> ContractionEmitter::columnMasks(Value n0) {
+/// The masks of the `vectors` vectors of the column tile starting at `n0`:
+/// lanes at or past N are off. All-true constants when every such tile is
+/// full.
+SmallVector<Value> ContractionEmitter::columnMasks(Value n0, int64_t vectors) {
   SmallVector<Value> masks;
-  bool full = !ShapedType::isDynamic(staticN) && staticN % nr == 0;
+  bool full =
+      !ShapedType::isDynamic(staticN) && staticN % (vectors * o.lanes) == 0;
   Value left = full ? Value() : sub(N, n0);
-  for (int64_t v = 0; v < nv; ++v)
+  for (int64_t v = 0; v < vectors; ++v)
     masks.push_back(
         full ? vector::ConstantMaskOp::create(b, loc, maskType,
                                               vector::ConstantMaskKind::AllTrue)
@@ -239,7 +256,7 @@ void ContractionEmitter::emitPack(Value packed, Value k0, Value kEnd) {
     Value n0 = mul(t, cst(nr));
     if (!ct.bNK && unitStride) {
       // B[k, n] with contiguous rows: masked vector copies.
-      SmallVector<Value> masks = columnMasks(n0);
+      SmallVector<Value> masks = columnMasks(n0, nv);
       loop(c0, kLen, 1, [&](Value kk) {
         for (int64_t v = 0; v < nv; ++v) {
           Value x = vector::MaskedLoadOp::create(
@@ -295,63 +312,169 @@ void ContractionEmitter::emitPack(Value packed, Value k0, Value kEnd) {
   });
 }
 
-/// The mr x nr register tile of C at (m0, n0), accumulated over k in
-/// [k0, kEnd), with B read from `packed` when set and in place otherwise.
-/// Rows past M are clamped to M - 1: they recompute that row and store the
-/// same values again, so partial row tiles need no second kernel.
-void ContractionEmitter::emitTile(Value m0, Value n0, Value packed, Value k0,
-                                  Value kEnd, ArrayRef<Value> masks) {
-  bool fullRows = !ShapedType::isDynamic(staticM) && staticM % mr == 0;
-  Value lastM = sub(M, cst(1));
-  SmallVector<Value> rows{m0};
-  for (int64_t i = 1; i < mr; ++i)
-    rows.push_back(fullRows ? add(m0, cst(i)) : min(add(m0, cst(i)), lastM));
+/// The register tile of C made of rows `rows` and the `vectors` vectors of
+/// columns from n0 (n0 a multiple of nr), accumulated over k in [k0, kEnd),
+/// with B read from `packed` when set and in place otherwise. `kUnroll` > 1
+/// keeps that many independent sets of accumulators, each taking every
+/// kUnroll-th k, summed at the end: narrow tiles (one row, N = 10) are then
+/// not bound by the latency of one chain of FMAs. With `notFirst` set (C was
+/// zero-filled), C is not read when it is false (the first k block).
+void ContractionEmitter::emitTile(ArrayRef<Value> rows, Value n0,
+                                  int64_t vectors, int64_t kUnroll,
+                                  Value packed, Value k0, Value kEnd,
+                                  ArrayRef<Value> masks, Value notFirst) {
+  int64_t R = rows.size(), W = vectors, tileAcc = R * W;
   SmallVector<Value> cols;
-  for (int64_t v = 0; v < nv; ++v)
+  for (int64_t v = 0; v < W; ++v)
     cols.push_back(add(n0, cst(v * o.lanes)));
+  // Packed vector v lies in panel n0 / nr + v / nv, at lane (v % nv) * lanes.
+  // Panels past the last one exist only for tiles of nv vectors, so wider
+  // tiles mask their panel reads unless every tile is full.
   Value panel = packed ? arith::DivUIOp::create(b, loc, n0, cst(nr)) : Value();
+  SmallVector<Value> panels;
+  for (int64_t v = 0; v < W; ++v)
+    panels.push_back(!packed || v < nv ? panel : add(panel, cst(v / nv)));
+  bool guardPanels =
+      W > nv && (ShapedType::isDynamic(staticN) || staticN % (W * o.lanes));
 
+  // The accumulators start from C, or from zero on the first k block of a
+  // zero-filled C: a branch, not masked-off loads (slow on fresh pages).
+  auto loadC = [&] {
+    SmallVector<Value> c;
+    for (int64_t i = 0; i < R; ++i)
+      for (int64_t v = 0; v < W; ++v)
+        c.push_back(vector::MaskedLoadOp::create(
+            b, loc, vecType, ct.c, ValueRange{rows[i], cols[v]}, masks[v],
+            zeroVec));
+    return c;
+  };
   SmallVector<Value> init;
-  for (int64_t i = 0; i < mr; ++i)
-    for (int64_t v = 0; v < nv; ++v)
-      init.push_back(vector::MaskedLoadOp::create(
-          b, loc, vecType, ct.c, ValueRange{rows[i], cols[v]}, masks[v],
-          zeroVec));
+  if (notFirst) {
+    auto ifOp = scf::IfOp::create(
+        b, loc, notFirst,
+        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, loadC()); },
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(b, loc,
+                               SmallVector<Value>(tileAcc, zeroVec));
+        });
+    init.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+  } else {
+    init = loadC();
+  }
+  for (int64_t u = 1; u < kUnroll; ++u)
+    init.append(tileAcc, zeroVec);
 
-  auto kLoop = scf::ForOp::create(
-      b, loc, k0, kEnd, cst(1), init,
-      [&](OpBuilder &, Location, Value k, ValueRange acc) {
-        SmallVector<Value> bv;
-        for (int64_t v = 0; v < nv; ++v)
-          bv.push_back(
-              packed ? vector::LoadOp::create(
-                           b, loc, vecType, packed,
-                           ValueRange{panel, sub(k, k0), cst(v * o.lanes)})
-                           .getResult()
-                     : vector::MaskedLoadOp::create(
-                           b, loc, vecType, ct.b, ValueRange{k, cols[v]},
-                           masks[v], zeroVec)
-                           .getResult());
-        SmallVector<Value> next;
-        for (int64_t i = 0; i < mr; ++i) {
-          Value a =
-              vector::BroadcastOp::create(b, loc, vecType, loadA(rows[i], k));
-          for (int64_t v = 0; v < nv; ++v)
-            next.push_back(
-                vector::FMAOp::create(b, loc, a, bv[v], acc[i * nv + v]));
-        }
-        scf::YieldOp::create(b, loc, next);
-      });
+  // One k step into the tileAcc accumulators `acc`.
+  auto step = [&](Value k, ValueRange acc) {
+    SmallVector<Value> bv;
+    for (int64_t v = 0; v < W; ++v) {
+      if (!packed) {
+        bv.push_back(vector::MaskedLoadOp::create(b, loc, vecType, ct.b,
+                                                  ValueRange{k, cols[v]},
+                                                  masks[v], zeroVec));
+        continue;
+      }
+      SmallVector<Value> idx{panels[v], sub(k, k0), cst(v % nv * o.lanes)};
+      bv.push_back(guardPanels ? vector::MaskedLoadOp::create(
+                                     b, loc, vecType, packed, idx, masks[v],
+                                     zeroVec)
+                                     .getResult()
+                               : vector::LoadOp::create(b, loc, vecType,
+                                                        packed, idx)
+                                     .getResult());
+    }
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < R; ++i) {
+      Value a = vector::BroadcastOp::create(b, loc, vecType, loadA(rows[i], k));
+      for (int64_t v = 0; v < W; ++v)
+        next.push_back(vector::FMAOp::create(b, loc, a, bv[v], acc[i * W + v]));
+    }
+    return next;
+  };
 
-  for (int64_t i = 0; i < mr; ++i)
-    for (int64_t v = 0; v < nv; ++v)
+  SmallVector<Value> result;
+  if (kUnroll == 1) {
+    auto kLoop = scf::ForOp::create(
+        b, loc, k0, kEnd, cst(1), init,
+        [&](OpBuilder &, Location, Value k, ValueRange acc) {
+          scf::YieldOp::create(b, loc, step(k, acc));
+        });
+    result.assign(kLoop.getResults().begin(), kLoop.getResults().end());
+  } else {
+    // k in [k0, kMain) by kUnroll, then the rest into the first set.
+    Value kMain =
+        sub(kEnd, arith::RemUIOp::create(b, loc, sub(kEnd, k0), cst(kUnroll)));
+    auto mainLoop = scf::ForOp::create(
+        b, loc, k0, kMain, cst(kUnroll), init,
+        [&](OpBuilder &, Location, Value k, ValueRange acc) {
+          SmallVector<Value> next;
+          for (int64_t u = 0; u < kUnroll; ++u)
+            llvm::append_range(
+                next, step(add(k, cst(u)), acc.slice(u * tileAcc, tileAcc)));
+          scf::YieldOp::create(b, loc, next);
+        });
+    auto restLoop = scf::ForOp::create(
+        b, loc, kMain, kEnd, cst(1),
+        mainLoop.getResults().take_front(tileAcc),
+        [&](OpBuilder &, Location, Value k, ValueRange acc) {
+          scf::YieldOp::create(b, loc, step(k, acc));
+        });
+    SmallVector<SmallVector<Value>> sets;
+    sets.emplace_back(restLoop.getResults().begin(),
+                      restLoop.getResults().end());
+    for (int64_t u = 1; u < kUnroll; ++u)
+      sets.emplace_back(
+          mainLoop.getResults().slice(u * tileAcc, tileAcc).begin(),
+          mainLoop.getResults().slice(u * tileAcc, tileAcc).end());
+    // Pairwise sums.
+    while (sets.size() > 1) {
+      SmallVector<SmallVector<Value>> halved;
+      for (size_t s = 0; s + 1 < sets.size(); s += 2) {
+        SmallVector<Value> sum;
+        for (int64_t j = 0; j < tileAcc; ++j)
+          sum.push_back(
+              arith::AddFOp::create(b, loc, sets[s][j], sets[s + 1][j]));
+        halved.push_back(sum);
+      }
+      if (sets.size() % 2)
+        halved.push_back(sets.back());
+      sets = std::move(halved);
+    }
+    result = sets.front();
+  }
+
+  for (int64_t i = 0; i < R; ++i)
+    for (int64_t v = 0; v < W; ++v)
       vector::MaskedStoreOp::create(b, loc, ct.c, ValueRange{rows[i], cols[v]},
-                                    masks[v], kLoop.getResult(i * nv + v));
+                                    masks[v], result[i * W + v]);
+}
+
+/// `rows` rows of C from m0 (fewer than mr), across all of N, in tiles as
+/// wide as fit about 16 accumulators (8 for one row), at most 8 vectors and
+/// never wider than N needs; a multiple of nv vectors, so that a tile covers
+/// whole packed panels.
+void ContractionEmitter::emitRowBlock(Value m0, int64_t rows, Value packed,
+                                      Value k0, Value kEnd, Value notFirst) {
+  int64_t W = std::clamp<int64_t>(16 / rows, 1, 8);
+  if (!ShapedType::isDynamic(staticN))
+    W = std::min(W, ceilDiv(staticN, o.lanes));
+  W = ceilDiv(W, nv) * nv;
+  int64_t kUnroll = std::max<int64_t>(1, 8 / (rows * W));
+  SmallVector<Value> rowIdx{m0};
+  for (int64_t i = 1; i < rows; ++i)
+    rowIdx.push_back(add(m0, cst(i)));
+  loop(cst(0), N, W * o.lanes, [&](Value n0) {
+    SmallVector<Value> masks = columnMasks(n0, W);
+    emitTile(rowIdx, n0, W, kUnroll, packed, k0, kEnd, masks, notFirst);
+  });
 }
 
 /// The blocked loop nest, B packed or read in place:
-///   for k0 step kc: [pack B] for m1 step mc: for n0 step nr:
-///     for m0 in [m1, m1 + mc) step mr: tile
+///   for k0 step kc: [pack B]
+///     for m1 in [0, mFull) step mc: for n0 step nr:
+///       for m0 in [m1, m1 + mc) step mr: mr x nr tile
+///     rows [mFull, M) (fewer than mr): blocks of 4, 2, 1 rows, wide tiles
+/// where mFull = M rounded down to a multiple of mr.
 void ContractionEmitter::emitNest(bool pack) {
   Value packed;
   if (pack) {
@@ -366,20 +489,58 @@ void ContractionEmitter::emitNest(bool pack) {
     packed = memref::AllocOp::create(b, loc, type, dynSizes,
                                      b.getI64IntegerAttr(64));
   }
+  bool staticRows = !ShapedType::isDynamic(staticM);
+  int64_t staticRem = staticRows ? staticM % mr : -1;
+  bool mainTiles = !staticRows || staticM >= mr;
   Value c0 = cst(0);
+  Value rem = staticRows ? cst(staticRem)
+                         : arith::RemUIOp::create(b, loc, M, cst(mr));
+  Value mFull = staticRows ? cst(staticM - staticRem) : sub(M, rem);
   loop(c0, K, kc, [&](Value k0) {
     Value kEnd = min(add(k0, cst(kc)), K);
+    Value notFirst =
+        zeroFilled
+            ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, k0, c0)
+                  .getResult()
+            : Value();
     if (packed)
       emitPack(packed, k0, kEnd);
-    loop(c0, M, mc, [&](Value m1) {
-      Value mEnd = min(add(m1, cst(mc)), M);
-      loop(c0, N, nr, [&](Value n0) {
-        SmallVector<Value> masks = columnMasks(n0);
-        loop(m1, mEnd, mr, [&](Value m0) {
-          emitTile(m0, n0, packed, k0, kEnd, masks);
+    if (mainTiles)
+      loop(c0, mFull, mc, [&](Value m1) {
+        Value mEnd = min(add(m1, cst(mc)), mFull);
+        loop(c0, N, nr, [&](Value n0) {
+          SmallVector<Value> masks = columnMasks(n0, nv);
+          loop(m1, mEnd, mr, [&](Value m0) {
+            SmallVector<Value> rows{m0};
+            for (int64_t i = 1; i < mr; ++i)
+              rows.push_back(add(m0, cst(i)));
+            emitTile(rows, n0, nv, /*kUnroll=*/1, packed, k0, kEnd, masks,
+                     notFirst);
+          });
         });
       });
-    });
+    // The rem < mr rows left: a block of p rows for each bit p of rem, from
+    // the highest, at mFull + (the higher bits of rem).
+    for (int64_t p = llvm::PowerOf2Ceil(mr) / 2; p >= 1; p /= 2) {
+      if (p >= mr || (staticRows && !(staticRem & p)))
+        continue;
+      auto emitBlock = [&] {
+        Value m0 = add(mFull, arith::AndIOp::create(b, loc, rem,
+                                                    cst(~(2 * p - 1))));
+        emitRowBlock(m0, p, packed, k0, kEnd, notFirst);
+      };
+      if (staticRows) {
+        emitBlock();
+        continue;
+      }
+      Value bit = arith::AndIOp::create(b, loc, rem, cst(p));
+      Value has =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit, c0);
+      scf::IfOp::create(b, loc, has, [&](OpBuilder &, Location) {
+        emitBlock();
+        scf::YieldOp::create(b, loc);
+      });
+    }
   });
   if (packed)
     memref::DeallocOp::create(b, loc, packed);
@@ -401,6 +562,23 @@ void ContractionEmitter::emit() {
   mc = ceilDiv(o.mc, mr) * mr;
   kc = ShapedType::isDynamic(staticK) ? o.kc
                                       : std::clamp<int64_t>(staticK, 1, o.kc);
+
+  // A zero fill of C just before: the first k block starts from zero instead
+  // of reading C. With K = 0 there is no k block: the fill then still runs,
+  // under a run-time test when K is dynamic.
+  if (ct.zeroFill && staticK != 0) {
+    zeroFilled = ct.c;
+    if (ShapedType::isDynamic(staticK)) {
+      Value none =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, K, cst(0));
+      auto ifOp = scf::IfOp::create(b, loc, none, [&](OpBuilder &, Location) {
+        scf::YieldOp::create(b, loc);
+      });
+      ct.zeroFill->moveBefore(ifOp.thenBlock()->getTerminator());
+    } else {
+      ct.zeroFill->erase();
+    }
+  }
 
   // B is packed when its n dimension is not contiguous. A row-contiguous B
   // is read in place (the copy rarely pays for the batch sizes of training)

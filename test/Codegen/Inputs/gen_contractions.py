@@ -13,6 +13,10 @@ test: the shapes of harness.c (the batch dynamic, as in dlc's models, plus
 fully dynamic kernels with dynamic strides); bench / big: the shapes of
 bench_contractions.c.
 
+Kernels named zf_* zero C with a linalg.fill just before the product (as
+dl's dx and dW products do), which dl-vectorize-contractions folds into the
+kernel; the harness then expects C = A * B.
+
 Forms (C[m, n] += sum_k A * B, f32):
   nn  : linalg.matmul        A[m, k], B[k, n]   (dense forward)
   gnn : linalg.generic       A[m, k], B[k, n]
@@ -51,9 +55,9 @@ def dim(v):
 
 
 class Kernel:
-    def __init__(self, name, form, M, N, K, pad, off):
+    def __init__(self, name, form, M, N, K, pad, off, zero_fill=False):
         # M/N/K: int (static) or None (dynamic, taken from the argument).
-        self.name, self.form = name, form
+        self.name, self.form, self.zero_fill = name, form, zero_fill
         self.M, self.N, self.K = M, N, K
         self.pad, self.off = pad, off  # pad/off: int (static) or None (dynamic)
 
@@ -101,6 +105,9 @@ class Kernel:
             views[which] = ty
         ta, tb, tc, named = FORMS[self.form]
         ins = f"ins(%A, %B : {views['a']}, {views['b']}) outs(%C : {views['c']})"
+        if self.zero_fill:
+            ln("  %zero = arith.constant 0.0 : f32")
+            ln(f"  linalg.fill ins(%zero : f32) outs(%C : {views['c']})")
         if named:
             ln(f"  linalg.matmul {ins}")
         else:
@@ -125,11 +132,13 @@ class Kernel:
         z = lambda v: -1 if v is None else v
         return (f"  {{\"{self.name}\", {self.name}, {int(ta)}, {int(tb)}, "
                 f"{int(tc)}, {z(self.M)}, {z(self.N)}, {z(self.K)}, "
-                f"{z(self.pad)}, {z(self.off)}}},")
+                f"{z(self.pad)}, {z(self.off)}, {int(self.zero_fill)}}},")
 
 
 def test_kernels():
-    Ms = [1, 3, 33, 257]
+    # Every remainder of M modulo 8 and 5 (the two tiles of the test) that
+    # takes 4-, 2- and 1-row blocks.
+    Ms = [1, 3, 7, 14, 33, 257]
     NKs = [1, 10, 17, 128, 784]
     ks = []
     i = 0
@@ -151,6 +160,19 @@ def test_kernels():
             i += 1
     for form in FORMS:
         ks.append(Kernel(f"{form}_dyn", form, None, None, None, None, None))
+    # C zero-filled first: dW (K the batch, dynamic), dx (K static, one or
+    # several k blocks), everything dynamic.
+    for M in Ms:
+        for N in (10, 128):
+            pad, off = (3, 7) if i % 2 else (0, 0)
+            ks.append(Kernel(f"zf_tn_m{M}_n{N}", "tn", M, N, None, pad, off,
+                             True))
+            i += 1
+    for N, K in ((128, 10), (17, 784), (784, 128)):
+        ks.append(Kernel(f"zf_nt_n{N}_k{K}", "nt", None, N, K, 3, 7, True))
+    for form in ("nn", "tn"):
+        ks.append(Kernel(f"zf_{form}_dyn", form, None, None, None, None, None,
+                         True))
     return ks
 
 
@@ -207,7 +229,8 @@ def main():
         f.write("typedef void (*kernel_fn)(float *, float *, float *, int64_t, "
                 "int64_t, int64_t, int64_t, int64_t);\n")
         f.write("typedef struct { const char *name; kernel_fn fn; int ta, tb, tc;"
-                " int64_t m, n, k, pad, off; } kernel_info;\n#endif\n")
+                " int64_t m, n, k, pad, off; int zero_fill; } kernel_info;\n"
+                "#endif\n")
         for k in ks:
             f.write(f"void {k.name}(float *, float *, float *, int64_t, int64_t, "
                     "int64_t, int64_t, int64_t);\n")

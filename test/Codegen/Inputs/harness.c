@@ -19,7 +19,8 @@
 #endif
 #include KERNELS_H
 
-static const int64_t Ms[] = {1, 3, 33, 257};
+static const int64_t Ms[] = {1, 3, 7, 14, 33, 257};
+#define NUM_MS (sizeof(Ms) / sizeof(Ms[0]))
 static const int64_t NKs[] = {1, 10, 17, 128, 784};
 static const float SENTINEL = 12345.0f;
 
@@ -84,7 +85,7 @@ static int check(const kernel_info *ki, int64_t M, int64_t N, int64_t K,
     for (int64_t j = 0; j < N; ++j) {
       size_t idx = ki->tc ? (size_t)(C.off + j * C.ld + i)
                           : (size_t)(C.off + i * C.ld + j);
-      double ref = before[idx], mag = fabs(ref);
+      double ref = ki->zero_fill ? 0.0 : before[idx], mag = fabs(ref);
       for (int64_t k = 0; k < K; ++k) {
         double p = (double)(ki->ta ? at(&A, k, i) : at(&A, i, k)) *
                    (double)(ki->tb ? at(&B, j, k) : at(&B, k, j));
@@ -126,7 +127,7 @@ int main(void) {
   for (size_t i = 0; i < count; ++i) {
     const kernel_info *ki = &kernels[i];
     int kernelRuns = 0, kernelBad = 0;
-    for (size_t a = 0; a < 4; ++a)
+    for (size_t a = 0; a < NUM_MS; ++a)
       for (size_t b = 0; b < 5; ++b)
         for (size_t c = 0; c < 5; ++c) {
           /* Static sizes are fixed; each dynamic one sweeps its list. */

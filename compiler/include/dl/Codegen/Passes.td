@@ -17,7 +17,7 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
 
       for k0 in [0, K) step kc:                       // K blocking
         [copy B[k0:k0+kc, :] into kc x nr panels]
-        for m1 in [0, M) step mc:                     // M blocking
+        for m1 in [0, M - M % mr) step mc:            // M blocking
           for n0 in [0, N) step nr:                   // nr = nr-vectors * lanes
             for m0 in [m1, m1+mc) step mr:
               acc[i][v] = C[m0+i, n0+v*lanes : +lanes]
@@ -31,9 +31,18 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
     C must be unit-stride there; A is read one scalar at a time, so any
     layout of A works. Remainders: lanes past N are masked off
     (vector.create_mask and masked loads/stores; constant masks when N is a
-    static multiple of nr); rows past M are clamped to row M - 1, so a
-    partial row tile recomputes that row and stores the same values again,
-    with no second kernel. Products with N <= lanes use one vector per row.
+    static multiple of nr). The mr x nr tiles cover M rounded down to a
+    multiple of mr; the rem < mr rows left (all of M when M < mr: batch-1
+    predict) go through blocks of 4, 2 and 1 rows, one per bit of rem, with
+    wide tiles (about 16 accumulators, 8 for one row: 1 x 128 columns by
+    default) and, when N is too narrow for that, several sets of
+    accumulators over interleaved k, summed at the end. No row is computed
+    twice. Products with N <= lanes use one vector per row.
+
+    A linalg.fill of +0.0 into C immediately before the contraction (dl's dx
+    and dW products) is folded in: on the first k block the accumulators
+    start at zero instead of loading C, and the fill is erased (kept under
+    `scf.if K == 0` when K is dynamic).
 
     B is copied into zero-padded panels when its n dimension is not
     contiguous (the dx = dy * W^T form: lanes x lanes blocks transposed in
