@@ -86,12 +86,6 @@ bool loadData(const std::string &command, const std::string &data,
 }
 
 
-int64_t elements(const Shape &s) {
-  int64_t n = 1;
-  for (int64_t d : s)
-    n *= d;
-  return n;
-}
 
 /// Turns a data set's class labels into the model's targets: int32 indices
 /// for sparse cross-entropy, one-hot rows for categorical, the label value
@@ -101,15 +95,15 @@ public:
   bool init(const std::string &command, const JitModel &m,
             const Dataset &ds, const std::string &what) {
     const ModelSpec &spec = m.spec();
-    if (ds.sample_size != elements(spec.inputShape())) {
+    if (ds.sample_size != numElements(spec.inputShape())) {
       fail(command, fmt::format("{} has {} values per sample, but model '{}' "
                                 "takes input {} ({} values)",
                                 what, ds.sample_size, spec.name,
                                 formatShape(spec.inputShape()),
-                                elements(spec.inputShape())));
+                                numElements(spec.inputShape())));
       return false;
     }
-    outSize = elements(spec.outputShape());
+    outSize = numElements(spec.outputShape());
     sparse = m.sparseLabels();
     oneHot = spec.train && spec.train->loss == "categorical_crossentropy";
     if (!sparse && !oneHot && outSize != 1) {
@@ -423,7 +417,7 @@ int runEvaluate(const EvaluateOptions &o) {
                               formatMetrics(r, accuracy));
 
   // Confusion matrix from the predicted classes (argmax of predict).
-  int64_t classes = elements(spec.outputShape());
+  int64_t classes = numElements(spec.outputShape());
   if (classes < 2 || classes > 100)
     return 0;
   std::vector<int64_t> confusion(classes * classes, 0);
@@ -472,13 +466,13 @@ int runPredict(const PredictOptions &o) {
   if (csv ? dlrt_load_csv_features(o.inputFile.c_str(), 1.0f, &ds, &err)
           : dlrt_load_idx_images(o.inputFile.c_str(), 1.0f / 255, &ds, &err))
     return fail(cmd, err.message);
-  if (ds.sample_size != elements(spec.inputShape()))
+  if (ds.sample_size != numElements(spec.inputShape()))
     return fail(cmd, fmt::format("'{}' has {} values per sample, but model "
                                  "'{}' takes input {}",
                                  o.inputFile, ds.sample_size, spec.name,
                                  formatShape(spec.inputShape())));
   int64_t n = std::min(o.limit, ds.count);
-  int64_t outSize = elements(spec.outputShape());
+  int64_t outSize = numElements(spec.outputShape());
   std::vector<float> x(n * ds.sample_size), y(n * outSize);
   dlrt_gather(&ds, nullptr, 0, n, x.data(), nullptr);
   m->predict(params.data(), x.data(), y.data(), n);

@@ -56,11 +56,8 @@ int runGradCheck(const GradCheckOptions &o) {
   std::uniform_real_distribution<float> unit(0.0f, 1.0f);
   std::vector<float> params(spec.numParams());
   m.initParams(params.data(), o.seed);
-  int64_t inSize = 1, outSize = 1;
-  for (int64_t d : spec.inputShape())
-    inSize *= d;
-  for (int64_t d : spec.outputShape())
-    outSize *= d;
+  const int64_t inSize = numElements(spec.inputShape());
+  const int64_t outSize = numElements(spec.outputShape());
   std::vector<float> x(o.batch * inSize);
   for (float &v : x)
     v = unit(rng);

@@ -23,12 +23,6 @@ std::string list(const Shape &s) {
   return r;
 }
 
-int64_t product(const Shape &s) {
-  int64_t n = 1;
-  for (int64_t d : s)
-    n *= d;
-  return n;
-}
 } // namespace
 
 std::string emitHeader(const ModelSpec &spec, const std::string &p,
@@ -54,9 +48,9 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
   out("#define {}_NUM_PARAMS {}\n", P, spec.numParams());
   out("#define {}_NUM_PARAM_TENSORS {}\n", P, spec.params.size());
   out("/* Per-sample input and output: floats per sample, rank, shape. */\n");
-  out("#define {}_INPUT_SIZE {}\n", P, product(spec.inputShape()));
+  out("#define {}_INPUT_SIZE {}\n", P, numElements(spec.inputShape()));
   out("#define {}_INPUT_RANK {}\n", P, spec.inputShape().size());
-  out("#define {}_OUTPUT_SIZE {}\n", P, product(spec.outputShape()));
+  out("#define {}_OUTPUT_SIZE {}\n", P, numElements(spec.outputShape()));
   out("#define {}_OUTPUT_RANK {}\n", P, spec.outputShape().size());
   out("static const int64_t {}_input_shape[] DLC_UNUSED = {{{}}};\n", p,
       list(spec.inputShape()));

@@ -28,6 +28,14 @@ std::string formatShape(const std::vector<int64_t> &dims);
 /// Per-sample shape (no batch dimension). -1 is a variable-length axis.
 using Shape = std::vector<int64_t>;
 
+/// The number of elements of a (static) shape.
+inline int64_t numElements(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
 /// A trainable tensor. Parameters are laid out back to back, in declaration
 /// order, in one flat float buffer; `offset` is in elements.
 struct ParamSpec {
@@ -36,12 +44,7 @@ struct ParamSpec {
   Initializer init = Initializer::Zeros;
   bool trainable = true;
   int64_t offset = 0;
-  int64_t numElements() const {
-    int64_t n = 1;
-    for (int64_t d : shape)
-      n *= d;
-    return n;
-  }
+  int64_t numElements() const { return dlc::numElements(shape); }
 };
 
 struct LayerSpec {
