@@ -21,5 +21,6 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "e
 config.substitutions.append(("%dlrt_include", os.path.join(config.dlc_src_root, "runtime", "include")))
 # The runtime is C++ inside: a C program linking it also needs these.
 config.substitutions.append(("%dlrt_libs", os.path.join(config.dlc_obj_root, "lib", "libdlrt.a") + " -lfmt -lz -lstdc++ -lm"))
+config.substitutions.append(("%dlc_build", config.dlc_obj_root))
 config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -29,6 +29,11 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     write results in place with bufferization.materialize_in_destination, so
     bufferization needs no copy at the boundary. Private model functions are
     inlined into them and removed.
+
+    With a `dl.weights` module attribute (a dense f32 vector: `dlc --weights`)
+    the parameters become a global (constant unless `dl.weights_writable`)
+    and the entry points lose their params argument; without writable
+    weights, only predict and eval_step are exported.
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", /*default=*/"\"model\"",
@@ -36,8 +41,8 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
-    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -12,6 +12,7 @@
 #include "dl/Conversion/Passes.h"
 #include "dl/Frontend/MLIRGen.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -278,8 +279,14 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
         e.store(value, e.paramView(paramsOf(fn), p));
       finish({});
     } else if (writable) {
-      auto fn = makeEntry("params", {}, {paramsType});
-      finish({paramsOf(fn)});
+      // float *<prefix>_params(void): a raw pointer, not a memref (the
+      // bare-pointer convention covers arguments only).
+      auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+      auto fn = makeEntry("params", {}, {ptr});
+      Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+          b, loc, paramsOf(fn));
+      Value i = arith::IndexCastOp::create(b, loc, i64, base);
+      finish({LLVM::IntToPtrOp::create(b, loc, ptr, i)});
     }
 
     // Which result of `fn` carries `attr` = `value`, if any.
