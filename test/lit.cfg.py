@@ -22,5 +22,7 @@ config.substitutions.append(("%dlrt_include", os.path.join(config.dlc_src_root, 
 # The runtime is C++ inside: a C program linking it also needs these.
 config.substitutions.append(("%dlrt_libs", os.path.join(config.dlc_obj_root, "lib", "libdlrt.a") + " -lfmt -lz -lstdc++ -lm"))
 config.substitutions.append(("%dlc_build", config.dlc_obj_root))
+# LLVM's OpenMP runtime, for objects compiled with dlc --parallel.
+config.substitutions.append(("%libomp", "-L{0} -lomp -Wl,-rpath,{0}".format(config.llvm_lib_dir)))
 config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

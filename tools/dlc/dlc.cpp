@@ -55,6 +55,12 @@ cl::opt<std::string> bakeWeights(
     cl::desc("Bake this safetensors checkpoint into the object: predict "
              "then needs no parameter buffer"),
     cl::value_desc("ckpt.safetensors"), cl::cat(category));
+cl::opt<bool> threads(
+    "parallel",
+    cl::desc("Multithreaded matrix products (OpenMP) for those of at least "
+             "2 MFLOP: link the object with libomp (-fopenmp, or -lomp from "
+             "/usr/lib/llvm-22/lib); OMP_NUM_THREADS sets the thread count"),
+    cl::cat(category));
 cl::opt<bool> writableWeights(
     "writable-weights",
     cl::desc("With --weights: keep them writable, for on-device training"),
@@ -145,6 +151,11 @@ cl::opt<int64_t> limit("limit", cl::desc("Samples shown (default 10)"),
 cl::opt<unsigned> runOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
                          cl::init(2), cl::sub(trainCmd), cl::sub(evaluateCmd),
                          cl::sub(predictCmd));
+cl::opt<bool> runThreads("parallel",
+                         cl::desc("Multithreaded matrix products (OpenMP, "
+                                  "libomp); OMP_NUM_THREADS sets the count"),
+                         cl::sub(trainCmd), cl::sub(evaluateCmd),
+                         cl::sub(predictCmd));
 } // namespace
 
 int main(int argc, char **argv) {
@@ -180,6 +191,7 @@ int main(int argc, char **argv) {
     o.initFrom = initFrom;
     o.resume = resume;
     o.optLevel = runOpt;
+    o.threads = runThreads;
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -189,6 +201,7 @@ int main(int argc, char **argv) {
     o.data = data;
     o.batchSize = evalBatch;
     o.optLevel = runOpt;
+    o.threads = runThreads;
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -199,6 +212,7 @@ int main(int argc, char **argv) {
     o.topK = topK;
     o.limit = limit;
     o.optLevel = runOpt;
+    o.threads = runThreads;
     return dlc::runPredict(o);
   }
   if (gradcheck) {
@@ -233,5 +247,6 @@ int main(int argc, char **argv) {
   r.prefix = prefix;
   r.weights = bakeWeights;
   r.writableWeights = writableWeights;
+  r.threads = threads;
   return dlc::compile(r);
 }

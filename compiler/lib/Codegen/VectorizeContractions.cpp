@@ -133,6 +133,8 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
 
 struct KernelOptions {
   int64_t lanes, mr, nrVectors, kc, mc, packMinM;
+  bool parallel = false;
+  uint64_t parallelMinFlops = 0;
 };
 
 /// x / d rounded up, for positive sizes.
@@ -200,6 +202,7 @@ private:
   int64_t mc = 0; ///< m block, a multiple of mr
   Value zeroFilled; ///< the fill folded into the kernel, if any
 };
+
 
 /// The masks of the `vectors` vectors of the column tile starting at `n0`:
 /// lanes at or past N are off. All-true constants when every such tile is
@@ -496,6 +499,22 @@ void ContractionEmitter::emitNest(bool pack) {
   Value rem = staticRows ? cst(staticRem)
                          : arith::RemUIOp::create(b, loc, M, cst(mr));
   Value mFull = staticRows ? cst(staticM - staticRem) : sub(M, rem);
+  // Parallel tiles: decided here for static sizes, else by `parallelIf`.
+  bool useParallel = false;
+  Value parallelIf;
+  if (o.parallel && mainTiles) {
+    uint64_t half = (o.parallelMinFlops + 1) / 2; // M * N * K at least
+    if (!ShapedType::isDynamic(staticM) && !ShapedType::isDynamic(staticN) &&
+        !ShapedType::isDynamic(staticK)) {
+      useParallel = uint64_t(staticM) * uint64_t(staticN) * uint64_t(staticK) >=
+                    half;
+    } else {
+      useParallel = true;
+      parallelIf = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
+                                         mul(mul(M, N), K),
+                                         cst(int64_t(half)));
+    }
+  }
   loop(c0, K, kc, [&](Value k0) {
     Value kEnd = min(add(k0, cst(kc)), K);
     Value notFirst =
@@ -505,20 +524,50 @@ void ContractionEmitter::emitNest(bool pack) {
             : Value();
     if (packed)
       emitPack(packed, k0, kEnd);
-    if (mainTiles)
+    // One mc x nr block of full tiles. With o.parallel (and enough flops)
+    // the (m1, n0) pairs are one 2-D scf.parallel: the blocks write
+    // disjoint parts of C and only read A and the packed panels.
+    auto block = [&](Value m1, Value mEnd, Value n0) {
+      SmallVector<Value> masks = columnMasks(n0, nv);
+      loop(m1, mEnd, mr, [&](Value m0) {
+        SmallVector<Value> rows{m0};
+        for (int64_t i = 1; i < mr; ++i)
+          rows.push_back(add(m0, cst(i)));
+        emitTile(rows, n0, nv, /*kUnroll=*/1, packed, k0, kEnd, masks,
+                 notFirst);
+      });
+    };
+    auto sequential = [&] {
       loop(c0, mFull, mc, [&](Value m1) {
         Value mEnd = min(add(m1, cst(mc)), mFull);
-        loop(c0, N, nr, [&](Value n0) {
-          SmallVector<Value> masks = columnMasks(n0, nv);
-          loop(m1, mEnd, mr, [&](Value m0) {
-            SmallVector<Value> rows{m0};
-            for (int64_t i = 1; i < mr; ++i)
-              rows.push_back(add(m0, cst(i)));
-            emitTile(rows, n0, nv, /*kUnroll=*/1, packed, k0, kEnd, masks,
-                     notFirst);
-          });
-        });
+        loop(c0, N, nr, [&](Value n0) { block(m1, mEnd, n0); });
       });
+    };
+    auto parallel = [&] {
+      scf::ParallelOp::create(
+          b, loc, ValueRange{c0, c0}, ValueRange{mFull, N},
+          ValueRange{cst(mc), cst(nr)},
+          [&](OpBuilder &, Location, ValueRange ivs) {
+            block(ivs[0], min(add(ivs[0], cst(mc)), mFull), ivs[1]);
+          });
+    };
+    if (mainTiles) {
+      if (!useParallel)
+        sequential();
+      else if (!parallelIf)
+        parallel();
+      else
+        scf::IfOp::create(
+            b, loc, parallelIf,
+            [&](OpBuilder &, Location) {
+              parallel();
+              scf::YieldOp::create(b, loc);
+            },
+            [&](OpBuilder &, Location) {
+              sequential();
+              scf::YieldOp::create(b, loc);
+            });
+    }
     // The rem < mr rows left: a block of p rows for each bit p of rem, from
     // the highest, at mFull + (the higher bits of rem).
     for (int64_t p = llvm::PowerOf2Ceil(mr) / 2; p >= 1; p /= 2) {
@@ -633,7 +682,8 @@ struct DLVectorizeContractions
   using DLVectorizeContractionsBase::DLVectorizeContractionsBase;
 
   void runOnOperation() override {
-    KernelOptions o{lanes, mr, nrVectors, kc, mc, packMinM};
+    KernelOptions o{lanes, mr, nrVectors, kc, mc, packMinM, parallel,
+                    parallelMinFlops};
     if (o.lanes < 1 || o.mr < 1 || o.nrVectors < 1 || o.kc < 1 || o.mc < 1) {
       getOperation()->emitError("dl-vectorize-contractions: lanes, mr, "
                                 "nr-vectors, kc and mc must be positive");

@@ -232,7 +232,8 @@ std::string formatMetrics(const Metrics &m, bool accuracy,
 std::unique_ptr<JitModel> compileForCommand(const std::string &command,
                                             const std::string &input,
                                             unsigned optLevel,
-                                            bool needTraining) {
+                                            bool needTraining,
+                                            bool threads) {
   std::unique_ptr<SourceModel> source = loadSourceModel(input);
   if (!source)
     return nullptr;
@@ -241,7 +242,7 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &command,
                       "' has no train section (loss and optimizer)");
     return nullptr;
   }
-  auto jit = JitModel::compile(*source, optLevel);
+  auto jit = JitModel::compile(*source, optLevel, threads);
   if (!jit) {
     fail(command, llvm::toString(jit.takeError()));
     return nullptr;
@@ -263,7 +264,8 @@ int runTrain(const TrainOptions &o) {
                                  o.validationSplit));
   if (!o.initFrom.empty() && !o.resume.empty())
     return fail(cmd, "--init-from and --resume exclude each other");
-  std::unique_ptr<JitModel> m = compileForCommand(cmd, o.input, o.optLevel, true);
+  std::unique_ptr<JitModel> m =
+      compileForCommand(cmd, o.input, o.optLevel, true, o.threads);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -398,7 +400,8 @@ int runEvaluate(const EvaluateOptions &o) {
   if (o.batchSize < 1)
     return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
                                  o.batchSize));
-  std::unique_ptr<JitModel> m = compileForCommand(cmd, o.input, o.optLevel, true);
+  std::unique_ptr<JitModel> m =
+      compileForCommand(cmd, o.input, o.optLevel, true, o.threads);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -453,7 +456,7 @@ int runPredict(const PredictOptions &o) {
   if (o.topK < 1)
     return fail(cmd, fmt::format("--top-k must be at least 1, got {}", o.topK));
   std::unique_ptr<JitModel> m =
-      compileForCommand(cmd, o.input, o.optLevel, false);
+      compileForCommand(cmd, o.input, o.optLevel, false, o.threads);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();

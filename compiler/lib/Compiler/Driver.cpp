@@ -134,7 +134,7 @@ int compile(const CompileRequest &r) {
   if (r.emit == EmitKind::DL)
     return printModule();
 
-  PipelineOptions pipeline{prefix, r.optLevel};
+  PipelineOptions pipeline{prefix, r.optLevel, r.threads};
   mlir::PassManager toLinalg(ctx.get());
   (void)mlir::applyPassManagerCLOptions(toLinalg);
   buildDLToLinalgPipeline(toLinalg, pipeline);

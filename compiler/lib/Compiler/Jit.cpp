@@ -8,20 +8,26 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 namespace dlc {
+
+/// LLVM's OpenMP runtime (Debian's libomp-22-dev), loaded by the JIT for
+/// --parallel.
+static constexpr const char *kLibompPath = DLC_LLVM_LIBRARY_DIR "/libomp.so";
 
 JitModel::~JitModel() = default;
 
 llvm::Expected<std::unique_ptr<JitModel>>
-JitModel::compile(SourceModel &model, unsigned optLevel) {
+JitModel::compile(SourceModel &model, unsigned optLevel, bool threads) {
   std::unique_ptr<mlir::MLIRContext> ctx = createContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(model.srcMgr, ctx.get());
   mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, model);
-  if (!module || failed(lowerToLLVMDialect(*module, {"jit", optLevel})))
+  if (!module || failed(lowerToLLVMDialect(*module, {"jit", optLevel, threads})))
     return llvm::createStringError("cannot compile '" + model.path + "'");
   mlir::registerBuiltinDialectTranslation(*ctx);
   mlir::registerLLVMDialectTranslation(*ctx);
+  mlir::registerOpenMPDialectTranslation(*ctx);
 
   auto tm = createTargetMachine({"", "", optLevel});
   if (!tm)
@@ -33,6 +39,12 @@ JitModel::compile(SourceModel &model, unsigned optLevel) {
   options.jitCodeGenOptLevel = (*tm)->getOptLevel();
   options.enableGDBNotificationListener = false;
   options.enablePerfNotificationListener = false;
+  // Threaded kernels call LLVM's OpenMP runtime.
+  llvm::SmallVector<llvm::StringRef, 1> libs;
+  if (threads) {
+    libs.push_back(kLibompPath);
+    options.sharedLibPaths = libs;
+  }
   auto engine = mlir::ExecutionEngine::create(*module, options, std::move(*tm));
   if (!engine)
     return engine.takeError();

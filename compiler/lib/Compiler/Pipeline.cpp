@@ -43,8 +43,19 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   bufferization::buildBufferDeallocationPipeline(pm);
   // Register-blocked AVX-512 FMA kernels for every matrix product; -O0 keeps
   // the plain loops (FMA contracts differently in the last bit).
-  if (o.optLevel > 0)
-    pm.addPass(dl::createDLVectorizeContractions());
+  if (o.optLevel > 0) {
+    dl::DLVectorizeContractionsOptions kernels;
+    kernels.parallel = o.threads;
+    pm.addPass(dl::createDLVectorizeContractions(kernels));
+  }
+  // --threads: the kernels' scf.parallel loops -> omp.parallel + omp.wsloop.
+  // It wraps each loop body in a memref.alloca_scope, single-block, which
+  // scf-to-cf cannot lower into: the canonicalizer inlines those that
+  // allocate nothing (all of them, for the kernels).
+  if (o.threads) {
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(dl::createDLExpandMath());
   pm.addPass(createLowerAffinePass());
@@ -63,6 +74,8 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   ConvertFuncToLLVMPassOptions funcOpts;
   funcOpts.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcOpts));
+  if (o.threads)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -75,7 +88,10 @@ struct CLIPipelineOptions : public PassPipelineOptions<CLIPipelineOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("Optimisation level 0-3"),
                             llvm::cl::init(2)};
-  PipelineOptions get() const { return {prefix, optLevel}; }
+  Option<bool> threads{*this, "threads",
+                       llvm::cl::desc("Multithreaded matrix products (OpenMP)"),
+                       llvm::cl::init(false)};
+  PipelineOptions get() const { return {prefix, optLevel, threads}; }
 };
 } // namespace
 

@@ -54,6 +54,14 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
 
     Each k step is a fused multiply-add and k runs in order, so results can
     differ from the naive loops (separate multiply and add) in the last bit.
+
+    With `parallel`, the (m1, n0) loops of each k block become one 2-D
+    scf.parallel over M blocks x N tiles (B is still packed once per k block,
+    before it; the rem < mr leftover rows stay sequential). Every C tile is
+    accumulated in the same order, so results are bitwise those of the
+    sequential nest. Products below parallel-min-flops use the sequential
+    loops, chosen at compile time for static sizes and by an scf.if
+    otherwise.
   }];
   let options = [
     Option<"lanes", "lanes", "unsigned", /*default=*/"16",
@@ -69,7 +77,15 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
            "Block of rows of A kept in L2 (rounded up to a multiple of mr)">,
     Option<"packMinM", "pack-min-m", "unsigned", /*default=*/"1024",
            "Copy a row-contiguous B into panels when M is at least this "
-           "(tested at run time for a dynamic M); 0 packs always">
+           "(tested at run time for a dynamic M); 0 packs always">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the loop over the (M block, N tile) pairs of each k block an "
+           "scf.parallel (for convert-scf-to-openmp) when the product has at "
+           "least parallel-min-flops; off: the loop nest is unchanged">,
+    Option<"parallelMinFlops", "parallel-min-flops", "uint64_t",
+           /*default=*/"2000000",
+           "With parallel: products of fewer flops (2*M*N*K, tested at run "
+           "time when a size is dynamic) keep the sequential loops">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",

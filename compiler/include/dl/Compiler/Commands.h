@@ -29,6 +29,7 @@ struct TrainOptions {
   std::string initFrom;   ///< transfer learning: matching parameters only
   std::string resume;     ///< continue: parameters, optimizer state, epoch
   unsigned optLevel = 2;
+  bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
 };
 
 struct EvaluateOptions {
@@ -37,6 +38,7 @@ struct EvaluateOptions {
   std::string data = kDefaultData;
   int64_t batchSize = 1000;
   unsigned optLevel = 2;
+  bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
 };
 
 struct PredictOptions {
@@ -46,6 +48,7 @@ struct PredictOptions {
   int64_t topK = 3;
   int64_t limit = 10;    ///< samples to print
   unsigned optLevel = 2;
+  bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
 };
 
 int runTrain(const TrainOptions &options);

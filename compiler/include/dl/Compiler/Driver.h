@@ -20,6 +20,9 @@ struct CompileRequest {
   std::string prefix;     ///< Empty: the model's name.
   std::string weights;    ///< safetensors to bake into the object.
   bool writableWeights = false; ///< Baked weights stay trainable in place.
+  /// Multithreaded matrix products (OpenMP): the object then needs libomp
+  /// (-fopenmp, or -lomp from /usr/lib/llvm-22/lib); OMP_NUM_THREADS.
+  bool threads = false;
 };
 
 /// Runs one compilation. Diagnostics go to stderr as file:line:col: error.

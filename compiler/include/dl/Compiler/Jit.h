@@ -23,9 +23,11 @@ namespace dlc {
 
 class JitModel {
 public:
-  /// Compiles `model` (its entry points prefixed `jit`) at -O`optLevel`.
+  /// Compiles `model` (its entry points prefixed `jit`) at -O`optLevel`;
+  /// `threads`: multithreaded matrix products, with libomp loaded into the
+  /// JIT (OMP_NUM_THREADS sets the thread count).
   static llvm::Expected<std::unique_ptr<JitModel>>
-  compile(SourceModel &model, unsigned optLevel);
+  compile(SourceModel &model, unsigned optLevel, bool threads = false);
   ~JitModel();
 
   const ModelSpec &spec() const { return spec_; }

@@ -11,6 +11,10 @@ namespace dlc {
 struct PipelineOptions {
   std::string prefix = "model"; ///< Prefix of the exported C symbols.
   unsigned optLevel = 2;        ///< -O0 .. -O3.
+  /// Multithreaded matrix products (OpenMP): the code then calls libomp
+  /// (__kmpc_*); the thread count comes from OMP_NUM_THREADS at run time.
+  /// Needs optLevel > 0 (the kernels).
+  bool threads = false;
 };
 
 /// Inside dl: shape inference, autodiff, the fused training step.
