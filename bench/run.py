@@ -130,17 +130,23 @@ def main():
          os.path.join(BUILD, "lib", "libdlrt.a"), "-lfmt", "-lz", "-lstdc++",
          "-lm", "-ldl", "-o", harness])
 
-    def shared(model, name, prefix):
+    libdir = "/usr/lib/llvm-22/lib"  # LLVM's libomp, for dlc --parallel
+
+    def shared(model, name, prefix, parallel=False):
         obj, so = os.path.join(tmp, name + ".o"), os.path.join(tmp, name + ".so")
         t0 = time.perf_counter()
-        run([DLC, model, "--model-prefix=" + prefix, "-o", obj])
+        run([DLC, model, "--model-prefix=" + prefix, "-o", obj] +
+            (["--parallel"] if parallel else []))
         dt = time.perf_counter() - t0
-        run(["cc", "-shared", obj, "-o", so])
+        link = ["-L" + libdir, "-lomp", "-Wl,-rpath," + libdir] if parallel else []
+        run(["cc", "-shared", obj, "-o", so] + link)
         return so, dt
 
     results = {"machine": os.uname().nodename, "cpus": os.cpu_count(),
                "date": time.strftime("%Y-%m-%d %H:%M")}
     mlp, compile_s = shared(MLP, "mlp", "mlp")
+    # 2 threads: dlc --parallel (OpenMP, OMP_NUM_THREADS from peer_env).
+    mlp_mt, _ = shared(MLP, "mlp_mt", "mlp", parallel=True)
     results["compile_s"] = {"mnist_mlp.dl": compile_s}
 
     # Training, s/epoch (best of `epochs`), and test accuracy.
@@ -148,7 +154,8 @@ def main():
     for threads in (1, 2):
         for batch in (32, 256):
             key = f"{threads}t_b{batch}"
-            d = json_lines(run([harness, mlp, "mlp", "train", DATA, str(epochs),
+            d = json_lines(run([harness, mlp if threads == 1 else mlp_mt,
+                                "mlp", "train", DATA, str(epochs),
                                 str(batch), str(MLP_PARAMS)], env=peer_env(threads)))[0]
             t = json_lines(run(["/usr/bin/python3", "-c", TORCH_TRAIN, DATA,
                                 str(threads), str(epochs), str(batch)],
