@@ -117,10 +117,10 @@ int compile(const CompileRequest &r) {
   if (!weights.empty()) {
     auto type = mlir::RankedTensorType::get({int64_t(weights.size())},
                                             mlir::Float32Type::get(ctx.get()));
-    (*module)->setAttr("dl.weights", mlir::DenseElementsAttr::get(
+    (*module)->setAttr(kWeightsAttr, mlir::DenseElementsAttr::get(
                                          type, llvm::ArrayRef<float>(weights)));
     if (r.writableWeights)
-      (*module)->setAttr("dl.weights_writable", mlir::UnitAttr::get(ctx.get()));
+      (*module)->setAttr(kWritableWeightsAttr, mlir::UnitAttr::get(ctx.get()));
   }
 
   auto printModule = [&]() {

@@ -31,6 +31,10 @@ inline constexpr const char *kTargetsAttr = "dl.targets";
 inline constexpr const char *kStateAttr = "dl.state";
 /// Result attribute of a metric computed with the loss ("correct").
 inline constexpr const char *kMetricAttr = "dl.metric";
+/// Module attributes of `dlc --weights`: the flat parameter vector to bake
+/// into the object, and whether it stays writable.
+inline constexpr const char *kWeightsAttr = "dl.weights";
+inline constexpr const char *kWritableWeightsAttr = "dl.weights_writable";
 /// Result attribute of a gradient: the parameter it belongs to.
 inline constexpr const char *kGradOfAttr = "dl.grad_of";
 

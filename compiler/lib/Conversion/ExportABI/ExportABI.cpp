@@ -25,11 +25,6 @@ using namespace mlir;
 
 namespace {
 
-/// Module attributes set by `dlc --weights`: the flat parameter vector to
-/// bake in, and whether it stays writable (on-device training).
-constexpr llvm::StringLiteral kWeightsAttr = "dl.weights";
-constexpr llvm::StringLiteral kWritableWeightsAttr = "dl.weights_writable";
-
 struct ParamView {
   RankedTensorType type;
   int64_t offset;
@@ -203,8 +198,8 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
 
     // Baked weights (dl.weights on the module, see dlc --weights): the
     // parameters are a global instead of the first argument of each entry.
-    auto weights = module->getAttrOfType<DenseElementsAttr>(kWeightsAttr);
-    bool writable = module->hasAttr(kWritableWeightsAttr);
+    auto weights = module->getAttrOfType<DenseElementsAttr>(::dlc::kWeightsAttr);
+    bool writable = module->hasAttr(::dlc::kWritableWeightsAttr);
     memref::GlobalOp global;
     if (weights) {
       if (weights.getType() != RankedTensorType::get({total}, f32)) {
@@ -434,8 +429,8 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
                            ::dlc::kTrainStepFunc})
       if (auto fn = lookup(name))
         fn.erase();
-    module->removeAttr(kWeightsAttr);
-    module->removeAttr(kWritableWeightsAttr);
+    module->removeAttr(::dlc::kWeightsAttr);
+    module->removeAttr(::dlc::kWritableWeightsAttr);
   }
 };
 } // namespace
