@@ -181,36 +181,39 @@ struct FlattenLowering : OpConversionPattern<FlattenOp> {
 // Activations
 //===----------------------------------------------------------------------===//
 
+/// An elementwise dl op (activation, activation gradient, add): one
+/// parallel linalg.generic over its operands; the op's scalar rule is a
+/// specialisation of `scalar` taking the operands' elements in order.
 template <typename OpTy>
-struct UnaryLowering : OpConversionPattern<OpTy> {
+struct ElementwiseLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   LogicalResult
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(
-        op, elementwise(rewriter, op.getLoc(), ValueRange{adaptor.getInput()},
-                        [](OpBuilder &b, Location loc, ValueRange a) {
-                          return scalar(b, loc, a[0]);
-                        }));
+    rewriter.replaceOp(op, elementwise(rewriter, op.getLoc(),
+                                       adaptor.getOperands(), &scalar));
     return success();
   }
-  static Value scalar(OpBuilder &b, Location loc, Value x);
+  static Value scalar(OpBuilder &b, Location loc, ValueRange args);
 };
 
 template <>
-Value UnaryLowering<ReluOp>::scalar(OpBuilder &b, Location loc, Value x) {
-  return arith::MaximumFOp::create(b, loc, x, f32Const(b, loc, 0.0));
+Value ElementwiseLowering<ReluOp>::scalar(OpBuilder &b, Location loc,
+                                          ValueRange a) {
+  return arith::MaximumFOp::create(b, loc, a[0], f32Const(b, loc, 0.0));
 }
 template <>
-Value UnaryLowering<SigmoidOp>::scalar(OpBuilder &b, Location loc, Value x) {
+Value ElementwiseLowering<SigmoidOp>::scalar(OpBuilder &b, Location loc,
+                                             ValueRange a) {
   Value one = f32Const(b, loc, 1.0);
-  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
   return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
 }
 template <>
-Value UnaryLowering<TanhOp>::scalar(OpBuilder &b, Location loc, Value x) {
-  return math::TanhOp::create(b, loc, x);
+Value ElementwiseLowering<TanhOp>::scalar(OpBuilder &b, Location loc,
+                                          ValueRange a) {
+  return math::TanhOp::create(b, loc, a[0]);
 }
 
 /// Reduces a [B, N] tensor over its last dimension into [B].
@@ -484,20 +487,11 @@ struct BatchSumLowering : OpConversionPattern<BatchSumOp> {
   }
 };
 
-struct AddLowering : OpConversionPattern<AddOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(AddOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(
-        op, elementwise(rewriter, op.getLoc(),
-                        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                          return arith::AddFOp::create(b, l, a[0], a[1]);
-                        }));
-    return success();
-  }
-};
+template <>
+Value ElementwiseLowering<AddOp>::scalar(OpBuilder &b, Location loc,
+                                         ValueRange a) {
+  return arith::AddFOp::create(b, loc, a[0], a[1]);
+}
 
 struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -524,42 +518,27 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   }
 };
 
-template <typename OpTy>
-struct ActivationGradLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
-  using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
-  LogicalResult
-  matchAndRewrite(OpTy op, Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(
-        op, elementwise(rewriter, op.getLoc(),
-                        ValueRange{adaptor.getGrad(), adaptor.getValue()},
-                        [](OpBuilder &b, Location l, ValueRange a) {
-                          return scalar(b, l, a[0], a[1]);
-                        }));
-    return success();
-  }
-  static Value scalar(OpBuilder &b, Location loc, Value dy, Value v);
-};
-
+// Activation gradients: operands (dy, value).
 template <>
-Value ActivationGradLowering<ReluGradOp>::scalar(OpBuilder &b, Location loc,
-                                                 Value dy, Value x) {
+Value ElementwiseLowering<ReluGradOp>::scalar(OpBuilder &b, Location loc,
+                                              ValueRange a) {
+  Value dy = a[0], x = a[1];
   Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
                                     f32Const(b, loc, 0.0));
   return arith::SelectOp::create(b, loc, pos, dy, f32Const(b, loc, 0.0));
 }
 template <>
-Value ActivationGradLowering<SigmoidGradOp>::scalar(OpBuilder &b,
-                                                    Location loc, Value dy,
-                                                    Value y) {
+Value ElementwiseLowering<SigmoidGradOp>::scalar(OpBuilder &b, Location loc,
+                                                 ValueRange a) {
+  Value dy = a[0], y = a[1];
   Value oneMinus = arith::SubFOp::create(b, loc, f32Const(b, loc, 1.0), y);
   return arith::MulFOp::create(b, loc, dy,
                                arith::MulFOp::create(b, loc, y, oneMinus));
 }
 template <>
-Value ActivationGradLowering<TanhGradOp>::scalar(OpBuilder &b, Location loc,
-                                                 Value dy, Value y) {
+Value ElementwiseLowering<TanhGradOp>::scalar(OpBuilder &b, Location loc,
+                                              ValueRange a) {
+  Value dy = a[0], y = a[1];
   Value y2 = arith::MulFOp::create(b, loc, y, y);
   return arith::MulFOp::create(
       b, loc, dy, arith::SubFOp::create(b, loc, f32Const(b, loc, 1.0), y2));
@@ -1068,13 +1047,13 @@ struct ConvertDLToLinalg
                            math::MathDialect, tensor::TensorDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
-    patterns.add<DenseLowering, FlattenLowering, UnaryLowering<ReluOp>,
-                 UnaryLowering<SigmoidOp>, UnaryLowering<TanhOp>,
+    patterns.add<DenseLowering, FlattenLowering, ElementwiseLowering<ReluOp>,
+                 ElementwiseLowering<SigmoidOp>, ElementwiseLowering<TanhOp>,
                  SoftmaxLowering, RandomUniformLowering, RandomNormalLowering,
-                 MatmulLowering, BatchSumLowering, AddLowering, ReshapeLowering,
-                 ActivationGradLowering<ReluGradOp>,
-                 ActivationGradLowering<SigmoidGradOp>,
-                 ActivationGradLowering<TanhGradOp>, SoftmaxGradLowering,
+                 MatmulLowering, BatchSumLowering, ReshapeLowering,
+                 ElementwiseLowering<AddOp>, ElementwiseLowering<ReluGradOp>,
+                 ElementwiseLowering<SigmoidGradOp>,
+                 ElementwiseLowering<TanhGradOp>, SoftmaxGradLowering,
                  LossLowering<SparseSoftmaxCrossEntropyOp>,
                  LossLowering<SoftmaxCrossEntropyOp>,
                  LossLowering<SigmoidCrossEntropyOp>,
