@@ -14,7 +14,6 @@ import ctypes
 import ctypes.util
 import json
 import os
-import resource  # noqa: F401 (used in the probe)
 import subprocess
 import sys
 import tempfile
@@ -43,8 +42,7 @@ def peer_env(threads):
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OPENBLAS_L2_SIZE", None)
-    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-              "DLC_NUM_THREADS"):
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[k] = str(threads)
     return env
 

@@ -17,3 +17,14 @@ func.func @no_rule(%x: tensor<?x3xf32>, %t: tensor<?x3xf32>, %w: tensor<3x3xf32>
   %3 = dl.mean_squared_error %2, %t : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<f32>
   return %3 : tensor<f32>
 }
+
+// -----
+
+// expected-error @+1 {{dl-autodiff expects a single-block function}}
+func.func @two_blocks(%x: tensor<?x3xf32>, %t: tensor<?x3xf32>, %w: tensor<3x3xf32> {dl.param = "w"}) -> tensor<f32> attributes {dl.gradient = "g"} {
+  %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x3xf32>) -> tensor<?x3xf32>
+  cf.br ^next
+^next:
+  %1 = dl.mean_squared_error %0, %t : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<f32>
+  return %1 : tensor<f32>
+}

@@ -1,8 +1,16 @@
-// RUN: dl-opt %s --dl-optimizer -verify-diagnostics
+// RUN: dl-opt %s --dl-optimizer -split-input-file -verify-diagnostics
 
 // expected-error @+1 {{dl-optimizer expects a dl.optimizer dictionary whose name is sgd, adam or rmsprop}}
 func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "s", dl.optimizer = {name = "adagrad"}} {
   %c = arith.constant dense<1.0> : tensor<f32>
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{dl-optimizer expects one gradient (dl.grad_of) per trainable parameter}}
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> tensor<f32> attributes {dl.train_step = "s", dl.optimizer = {name = "sgd"}} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  return %c : tensor<f32>
 }
