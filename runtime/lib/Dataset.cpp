@@ -78,22 +78,33 @@ void bytesToFloats(const uint8_t *in, float *out, int64_t n, float scale) {
 }
 } // namespace
 
+namespace {
+/// Asks for the cache lines of sample `s` (a hint: never faults).
+void prefetchSample(const dlrt_dataset *ds, int64_t s) {
+  size_t rowBytes = size_t(ds->sample_size) * (ds->bytes ? 1 : sizeof(float));
+  const char *row =
+      ds->bytes
+          ? reinterpret_cast<const char *>(ds->bytes + s * ds->sample_size)
+          : reinterpret_cast<const char *>(ds->x + s * ds->sample_size);
+  for (size_t off = 0; off < rowBytes; off += 64)
+    __builtin_prefetch(row + off);
+}
+} // namespace
+
+extern "C" void dlrt_prefetch(const dlrt_dataset *ds, const int64_t *order,
+                              int64_t first, int64_t n) {
+  for (int64_t i = 0; i < n && first + i < ds->count; ++i)
+    prefetchSample(ds, order ? order[first + i] : first + i);
+}
+
 extern "C" void dlrt_gather(const dlrt_dataset *ds, const int64_t *order,
                             int64_t first, int64_t n, float *x,
                             int32_t *labels) {
   // Shuffled rows are cache misses: fetch a few rows ahead while converting.
   constexpr int64_t kAhead = 16;
-  size_t rowBytes = size_t(ds->sample_size) * (ds->bytes ? 1 : sizeof(float));
   auto prefetch = [&](int64_t i) {
-    if (!order || i >= n)
-      return;
-    const char *row = ds->bytes
-                          ? reinterpret_cast<const char *>(
-                                ds->bytes + order[first + i] * ds->sample_size)
-                          : reinterpret_cast<const char *>(
-                                ds->x + order[first + i] * ds->sample_size);
-    for (size_t off = 0; off < rowBytes; off += 64)
-      __builtin_prefetch(row + off);
+    if (order && i < n)
+      prefetchSample(ds, order[first + i]);
   };
   for (int64_t i = 0; i < kAhead; ++i)
     prefetch(i);

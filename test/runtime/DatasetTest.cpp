@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <numeric>
+#include <sys/mman.h>
+#include <unistd.h>
 
 using namespace dlrt_test;
 
@@ -119,6 +121,29 @@ TEST(Gather, CopiesTheOrderedRows) {
       EXPECT_FLOAT_EQ(x[3 * i + j], float(want[i]) + 0.25f * float(j));
     EXPECT_EQ(labels[i], want[i] % 7);
   }
+}
+
+// The next batch's prefetch at the end of an epoch asks for rows past the
+// data set: it must stop at ds->count and never read order[] beyond it. The
+// order array ends right before a page that faults on any access.
+TEST(Prefetch, StopsAtTheEndOfTheDataSet) {
+  Made m(10);
+  long page = sysconf(_SC_PAGESIZE);
+  auto *mem = static_cast<char *>(mmap(nullptr, 2 * size_t(page),
+                                       PROT_READ | PROT_WRITE,
+                                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(mem, MAP_FAILED);
+  ASSERT_EQ(mprotect(mem + page, size_t(page), PROT_NONE), 0);
+  auto *order = reinterpret_cast<int64_t *>(mem + page) - 10;
+  for (int64_t i = 0; i < 10; ++i)
+    order[i] = 9 - i;
+  dlrt_prefetch(&m.ds, order, 8, 32);  // rows 8, 9 only
+  dlrt_prefetch(&m.ds, order, 10, 32); // nothing left
+  dlrt_prefetch(&m.ds, nullptr, 4, 100);
+  // A hint only: the data set and the order are as they were.
+  EXPECT_FLOAT_EQ(m.ds.x[3 * 9 + 2], 9.5f);
+  EXPECT_EQ(order[9], 0);
+  munmap(mem, 2 * size_t(page));
 }
 
 TEST(Gather, WithoutOrderTakesConsecutiveRowsAndLabelsAreOptional) {

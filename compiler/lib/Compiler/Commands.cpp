@@ -346,6 +346,8 @@ int runTrain(const TrainOptions &o) {
       int64_t first = step * o.batchSize;
       int64_t n = std::min(o.batchSize, train.count - first);
       dlrt_gather(&train, order.data(), first, n, x.data(), y.data());
+      // The next batch's rows arrive during this step.
+      dlrt_prefetch(&train, order.data(), first + n, o.batchSize);
       float out[2];
       m->trainStep(params.data(), state.data(), x.data(),
                    targets.batch(y.data(), n), n, out);

@@ -74,6 +74,14 @@ void dlrt_shuffle(int64_t *order, int64_t n, uint64_t seed);
 void dlrt_gather(const dlrt_dataset *ds, const int64_t *order, int64_t first,
                  int64_t n, float *x, int32_t *labels);
 
+/* A hint that samples order[first .. first+n) (first .. first+n when `order`
+ * is NULL; only those below ds->count) will be gathered soon: their rows are
+ * requested into the cache. Called for the next batch right after gathering
+ * the current one, the shuffled rows' memory latency overlaps the training
+ * step instead of stalling the next gather. */
+void dlrt_prefetch(const dlrt_dataset *ds, const int64_t *order, int64_t first,
+                   int64_t n);
+
 /*===-- Checkpoints: safetensors ------------------------------------------===*/
 
 /* One named float32 tensor: row-major, little-endian on disk. Rank 0 is a
