@@ -631,10 +631,12 @@ void ContractionEmitter::emit() {
 
   // B is packed when its n dimension is not contiguous. A row-contiguous B
   // is read in place (the copy rarely pays for the batch sizes of training)
-  // unless M >= pack-min-m, or B's row stride is a multiple of 4 KiB: then
-  // every row of a panel maps to the same few cache sets, and the panel
-  // cannot stay in L1 or even L2. Either test happens at run time when
-  // its operand is dynamic, with one nest per outcome.
+  // unless a static M >= pack-min-m, or B's row stride is a multiple of
+  // 4 KiB: then every row of a panel maps to the same few cache sets, and
+  // the panel cannot stay in L1 or even L2. A dynamic M (the batch) reads B
+  // in place: a second nest for the rare batches >= pack-min-m would cost
+  // a third of the object's code and of its compile time. A dynamic stride
+  // is tested at run time, with one nest per outcome.
   bool mustPack =
       ct.bNK || !cast<MemRefType>(ct.b.getType()).isLastDimUnitStride();
   if (mustPack || o.packMinM == 0)
@@ -648,9 +650,6 @@ void ContractionEmitter::emit() {
   if (largeM || badStride)
     return emitNest(/*pack=*/true);
   Value cond;
-  if (ShapedType::isDynamic(staticM))
-    cond = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, M,
-                                 cst(o.packMinM));
   if (ShapedType::isDynamic(staticStride)) {
     auto meta = memref::ExtractStridedMetadataOp::create(b, loc, ct.b);
     Value rem = arith::RemUIOp::create(b, loc, meta.getStrides()[0],

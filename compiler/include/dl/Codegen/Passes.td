@@ -47,10 +47,11 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
     B is copied into zero-padded panels when its n dimension is not
     contiguous (the dx = dy * W^T form: lanes x lanes blocks transposed in
     registers with vector.shuffle), when its row stride is a multiple of
-    4 KiB (every panel row would map to the same cache sets), or when
-    M >= pack-min-m; the last two tests run at run time when the operand is
-    dynamic, with one loop nest for each outcome. Otherwise B is read in
-    place.
+    4 KiB (every panel row would map to the same cache sets; tested at run
+    time for a dynamic stride, with one loop nest for each outcome), or when
+    a static M >= pack-min-m. Otherwise, and always for a dynamic M (the
+    batch: a second nest would cost a third of the code and compile time for
+    batches that rarely reach pack-min-m), B is read in place.
 
     Each k step is a fused multiply-add and k runs in order, so results can
     differ from the naive loops (separate multiply and add) in the last bit.
@@ -76,8 +77,8 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
     Option<"mc", "mc", "unsigned", /*default=*/"128",
            "Block of rows of A kept in L2 (rounded up to a multiple of mr)">,
     Option<"packMinM", "pack-min-m", "unsigned", /*default=*/"1024",
-           "Copy a row-contiguous B into panels when M is at least this "
-           "(tested at run time for a dynamic M); 0 packs always">,
+           "Copy a row-contiguous B into panels when a static M is at least "
+           "this; 0 packs always">,
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Make the loop over the (M block, N tile) pairs of each k block an "
            "scf.parallel (for convert-scf-to-openmp) when the product has at "
@@ -90,6 +91,39 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def DLFuseContractionConsumers : Pass<"dl-fuse-contraction-consumers"> {
+  let summary = "Tile elementwise consumers of large matrix products by rows "
+                "and fuse the product into the tile loop";
+  let description = [{
+    Runs on tensors, before bufferization. A matrix product (a linalg op with
+    two parallel loops and one reduction) whose one use is an elementwise
+    linalg.generic (every loop parallel, every indexing map the identity),
+    and whose result has at least `min-bytes`, is computed a block of rows at
+    a time, each block consumed right after it is produced:
+
+      scf.for r0 in [0, M) step T:
+        C_r = fill + contraction over rows [r0, r0 + T)   // the fused producer
+        consumer over rows [r0, r0 + T)
+
+    This is what makes dl's optimizer step cheap: the weight gradient
+    `dW = x^T * dy` of a 784 x 128 layer is 401 KB, and writing it out only to
+    read it back in the Adam update costs more than computing it. In blocks of
+    about `tile-bytes` (L1-sized) each block of the gradient is still in L1
+    when the update reads it. T is a multiple of 8 (the register tile), and a
+    divisor of M near `tile-bytes` is preferred so every block has the same
+    static shape.
+  }];
+  let options = [
+    Option<"tileBytes", "tile-bytes", "unsigned", /*default=*/"16384",
+           "Target bytes of one block of the product's result">,
+    Option<"minBytes", "min-bytes", "unsigned", /*default=*/"65536",
+           "Products with smaller results are left alone">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 
