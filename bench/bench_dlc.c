@@ -28,6 +28,11 @@ static void *sym(void *lib, const char *prefix, const char *name) {
   return p;
 }
 
+static float *aligned_buffer(int64_t floats) {
+  size_t bytes = ((size_t)floats * sizeof(float) + 63) / 64 * 64;
+  return aligned_alloc(64, bytes);
+}
+
 typedef void (*init_fn)(float *, uint64_t);
 typedef void (*predict_fn)(const float *, const float *, float *, int64_t);
 typedef int64_t (*size_fn)(void);
@@ -46,13 +51,15 @@ static int train(void *lib, const char *p, const char *dir, int epochs, int64_t 
   snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte.gz", dir);
   snprintf(b, sizeof b, "%s/t10k-labels-idx1-ubyte.gz", dir);
   if (dlrt_load_idx(a, b, 1.0f / 255, &te, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
-  float *params = malloc(sizeof(float) * nparams);
-  float *state = malloc(sizeof(float) * ((size_fn)sym(lib, p, "opt_state_size"))());
+  /* 64-byte aligned, as dlc train allocates them: whole cache lines per
+   * vector. */
+  float *params = aligned_buffer(nparams);
+  float *state = aligned_buffer(((size_fn)sym(lib, p, "opt_state_size"))());
   ((init_fn)sym(lib, p, "init_params"))(params, 0);
   ((init_state_fn)sym(lib, p, "init_opt_state"))(state);
   train_fn step = (train_fn)sym(lib, p, "train_step");
   eval_fn eval = (eval_fn)sym(lib, p, "eval_step");
-  float *x = malloc(sizeof(float) * batch * tr.sample_size);
+  float *x = aligned_buffer(batch * tr.sample_size);
   int32_t *y = malloc(sizeof(int32_t) * (batch > 1000 ? batch : 1000));
   int64_t *order = malloc(sizeof(int64_t) * tr.count);
   double best = 1e30, total = 0;
@@ -62,6 +69,7 @@ static int train(void *lib, const char *p, const char *dir, int epochs, int64_t 
     for (int64_t i = 0; i < tr.count; i += batch) {
       int64_t n = tr.count - i < batch ? tr.count - i : batch;
       dlrt_gather(&tr, order, i, n, x, y);
+      dlrt_prefetch(&tr, order, i + n, batch);
       step(params, state, x, y, n);
     }
     double dt = now() - t0;

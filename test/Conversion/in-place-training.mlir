@@ -31,8 +31,8 @@ func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?xi32> {dl.targ
 
 // CHECK-LABEL: func.func @t_train_step_metrics(
 // CHECK-DAG: %[[W:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [3, 2], strides: [2, 1]
-// CHECK-DAG: %[[M:.*]] = memref.reinterpret_cast %{{.*}} to offset: [1], sizes: [3, 2], strides: [2, 1]
-// CHECK-DAG: %[[V:.*]] = memref.reinterpret_cast %{{.*}} to offset: [7], sizes: [3, 2], strides: [2, 1]
+// CHECK-DAG: %[[M:.*]] = memref.reinterpret_cast %{{.*}} to offset: [16], sizes: [3, 2], strides: [2, 1]
+// CHECK-DAG: %[[V:.*]] = memref.reinterpret_cast %{{.*}} to offset: [32], sizes: [3, 2], strides: [2, 1]
 // CHECK: linalg.generic {{.*}} outs(%[[W]], %[[M]], %[[V]] :
 // CHECK-NOT: memref.copy {{.*}}3x2xf32
 // CHECK: return

@@ -25,6 +25,9 @@ using namespace mlir;
 
 namespace {
 
+/// Floats per alignment unit of opt_state slots (64 bytes).
+constexpr int64_t kStateSlotAlign = 16;
+
 struct ParamView {
   RankedTensorType type;
   int64_t offset;
@@ -345,6 +348,9 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
       for (unsigned i = 0; i < step.getNumArguments(); ++i)
         if (step.getArgAttr(i, ::dlc::kStateAttr)) {
           auto type = cast<RankedTensorType>(step.getArgumentTypes()[i]);
+          // Every slot starts on a 64-byte boundary of the buffer: vector
+          // loads and stores of the moments never straddle cache lines.
+          stateSize = llvm::alignTo(stateSize, kStateSlotAlign);
           state.push_back({type, stateSize});
           stateSize += type.getNumElements();
         }
