@@ -34,12 +34,21 @@ void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
 }
 
 void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
+  // Weight gradients consumed by their optimizer update a block of rows at a
+  // time, so no gradient-sized buffer goes through memory. With --parallel the
+  // products stay whole: their kernels split them over threads instead.
+  if (o.optLevel > 0 && !o.threads) {
+    pm.addPass(dl::createDLFuseContractionConsumers());
+    pm.addPass(createCanonicalizerPass());
+  }
   // tensor.empty destined for a caller's buffer (materialize_in_destination)
   // becomes that buffer: results are computed in place, not copied.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass()); // drops the in-place self-copies
+  // Block buffers of fused products: one allocation before the loop.
+  pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   // Register-blocked AVX-512 FMA kernels for every matrix product; -O0 keeps
   // the plain loops (FMA contracts differently in the last bit).

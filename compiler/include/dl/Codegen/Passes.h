@@ -1,4 +1,4 @@
-//===- Passes.h - code generation on bufferized IR ----------------*- C++ -*-===//
+//===- Passes.h - code generation: kernels and fusion -----------*- C++ -*-===//
 #ifndef DL_CODEGEN_PASSES_H
 #define DL_CODEGEN_PASSES_H
 
@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
