@@ -96,10 +96,16 @@ func.func @updates(%p: tensor<8xf32>, %g: tensor<8xf32>, %m: tensor<8xf32>, %v: 
   // CHECK: %[[T:.*]] = tensor.extract
   // CHECK: math.exp
   // CHECK: math.rsqrt
+  // Every multiply and add of the update may contract into an FMA.
   // CHECK: linalg.generic {{.*}} ins(%[[G:.*]] : tensor<8xf32>) outs(%[[P:.*]], %[[M:.*]], %[[V:.*]] : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
-  // CHECK: math.sqrt
+  // CHECK: arith.mulf {{.*}} fastmath<contract> : f32
+  // CHECK: arith.addf {{.*}} fastmath<contract> : f32
+  // CHECK: math.sqrt {{.*}} fastmath<contract> : f32
+  // CHECK: arith.divf {{.*}} fastmath<contract> : f32
+  // CHECK: arith.subf {{.*}} fastmath<contract> : f32
   %p1, %m1, %v1 = dl.adam_update %p, %g, %m, %v, %t {learning_rate = 1.0e-3 : f32, beta_1 = 0.9 : f32, beta_2 = 0.999 : f32, epsilon = 1.0e-7 : f32} : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<f32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
   // CHECK: linalg.generic {{.*}} ins(%[[G]] : tensor<8xf32>) outs(%[[P]], %[[M]] : tensor<8xf32>, tensor<8xf32>)
+  // CHECK: arith.mulf {{.*}} fastmath<contract> : f32
   %p2, %v2 = dl.sgd_update %p, %g, %m {learning_rate = 0.1 : f32, momentum = 0.9 : f32} : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
   return %p1, %m1, %v1, %p2, %v2 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
 }

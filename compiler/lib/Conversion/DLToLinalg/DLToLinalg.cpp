@@ -888,13 +888,24 @@ updateGeneric(OpBuilder &b, Location loc, ValueRange operands,
   SmallVector<AffineMap> maps(operands.size(),
                               b.getMultiDimIdentityMap(type.getRank()));
   SmallVector<IteratorType> par(type.getRank(), IteratorType::parallel);
-  return generic(b, loc, ValueRange{operands[1]}, outs, maps, par,
-                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                   // Back to (param, grad, state...) order for the body.
-                   SmallVector<Value> args{a[1], a[0]};
-                   args.append(a.begin() + 2, a.end());
-                   return body(nb, l, args);
-                 });
+  SmallVector<Value> results =
+      generic(b, loc, ValueRange{operands[1]}, outs, maps, par,
+              [&](OpBuilder &nb, Location l, ValueRange a) {
+                // Back to (param, grad, state...) order for the body.
+                SmallVector<Value> args{a[1], a[0]};
+                args.append(a.begin() + 2, a.end());
+                return body(nb, l, args);
+              });
+  // The update runs over every parameter every step and is bound by its
+  // arithmetic: allow a * b + c to become one FMA (PyTorch's fused CPU
+  // kernels contract the same way; FMA rounds once, so it is the more
+  // accurate form).
+  auto contract = arith::FastMathFlagsAttr::get(b.getContext(),
+                                                arith::FastMathFlags::contract);
+  results.front().getDefiningOp()->walk([&](arith::ArithFastMathInterface op) {
+    op->setAttr(op.getFastMathAttrName(), contract);
+  });
+  return results;
 }
 
 float attrValue(FloatAttr a) { return float(a.getValueAsDouble()); }
