@@ -65,6 +65,8 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     pm.addPass(createConvertSCFToOpenMPPass());
     pm.addPass(createCanonicalizerPass());
   }
+  if (o.optLevel > 0)
+    pm.addPass(dl::createDLCollapseElementwise());
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(dl::createDLExpandMath());
   pm.addPass(createLowerAffinePass());

@@ -127,4 +127,19 @@ def DLFuseContractionConsumers : Pass<"dl-fuse-contraction-consumers"> {
   ];
 }
 
+def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
+  let summary = "Run elementwise ops over contiguous buffers as one 1-D loop";
+  let description = [{
+    Runs on buffers, before convert-linalg-to-loops. A linalg.generic whose
+    loops are all parallel, whose indexing maps are all the identity and
+    whose memref operands are each contiguous (row-major, no gaps between
+    rows) becomes the same generic over memref.collapse_shape views of rank
+    1. LLVM's vectoriser then sees one long loop instead of short rows: the
+    optimizer update of a [128, 10] kernel ran as 128 scalar loops of 10 and
+    now runs as vector code over 1280 elements, and a [16, 128] block of the
+    fused Adam update is one loop of 2048.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // DL_CODEGEN_PASSES_TD

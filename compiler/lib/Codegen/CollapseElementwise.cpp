@@ -1,0 +1,63 @@
+//===- CollapseElementwise.cpp - elementwise ops as one 1-D loop ----------===//
+//
+// See Passes.td: contiguous elementwise generics on buffers are rewritten
+// over rank-1 views, so the loop LLVM vectorises is the whole buffer.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Codegen/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::dl {
+#define GEN_PASS_DEF_DLCOLLAPSEELEMENTWISE
+#include "dl/Codegen/Passes.h.inc"
+} // namespace mlir::dl
+
+using namespace mlir;
+
+namespace {
+
+/// All loops parallel, every map the identity, every operand a memref that
+/// is contiguous across all of its dimensions.
+bool isCollapsible(linalg::GenericOp op, const ReassociationIndices &all) {
+  if (!op.hasPureBufferSemantics() || op.getNumLoops() < 2 ||
+      op.getNumParallelLoops() != op.getNumLoops())
+    return false;
+  if (!llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  for (Value v : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type || type.getRank() != int64_t(op.getNumLoops()) ||
+        !memref::CollapseShapeOp::isGuaranteedCollapsible(type, {all}))
+      return false;
+  }
+  return true;
+}
+
+struct CollapseElementwise
+    : mlir::dl::impl::DLCollapseElementwiseBase<CollapseElementwise> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> work;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      ReassociationIndices all =
+          llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops()));
+      if (isCollapsible(op, all))
+        work.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::GenericOp op : work) {
+      ReassociationIndices all =
+          llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops()));
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::CollapseResult> r =
+          linalg::collapseOpIterationDims(op, {all}, rewriter);
+      if (failed(r))
+        continue; // Correct as it is, only slower.
+      rewriter.eraseOp(op);
+    }
+  }
+};
+
+} // namespace
