@@ -37,7 +37,9 @@ typedef void (*init_fn)(float *, uint64_t);
 typedef void (*predict_fn)(const float *, const float *, float *, int64_t);
 typedef int64_t (*size_fn)(void);
 typedef void (*init_state_fn)(float *);
-typedef float (*train_fn)(float *, float *, const float *, const int32_t *, int64_t);
+typedef void (*train_ws_fn)(float *, float *, const float *, const int32_t *, int64_t,
+                            float *, void *);
+typedef int64_t (*ws_size_fn)(int64_t);
 typedef void (*eval_fn)(const float *, const float *, const int32_t *, int64_t, float *);
 
 static int train(void *lib, const char *p, const char *dir, int epochs, int64_t batch,
@@ -57,7 +59,11 @@ static int train(void *lib, const char *p, const char *dir, int epochs, int64_t 
   float *state = aligned_buffer(((size_fn)sym(lib, p, "opt_state_size"))());
   ((init_fn)sym(lib, p, "init_params"))(params, 0);
   ((init_state_fn)sym(lib, p, "init_opt_state"))(state);
-  train_fn step = (train_fn)sym(lib, p, "train_step");
+  /* The allocation-free step: one workspace for the whole run. */
+  train_ws_fn step = (train_ws_fn)sym(lib, p, "train_step_metrics_ws");
+  int64_t ws_bytes = ((ws_size_fn)sym(lib, p, "train_step_metrics_workspace_size"))(batch);
+  void *ws = aligned_alloc(64, (size_t)(ws_bytes + 63) / 64 * 64);
+  float metrics[2];
   eval_fn eval = (eval_fn)sym(lib, p, "eval_step");
   float *x = aligned_buffer(batch * tr.sample_size);
   int32_t *y = malloc(sizeof(int32_t) * (batch > 1000 ? batch : 1000));
@@ -70,7 +76,7 @@ static int train(void *lib, const char *p, const char *dir, int epochs, int64_t 
       int64_t n = tr.count - i < batch ? tr.count - i : batch;
       dlrt_gather(&tr, order, i, n, x, y);
       dlrt_prefetch(&tr, order, i + n, batch);
-      step(params, state, x, y, n);
+      step(params, state, x, y, n, metrics, ws);
     }
     double dt = now() - t0;
     total += dt;

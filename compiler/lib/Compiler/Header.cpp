@@ -98,6 +98,14 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
           ? "Not reentrant with train_step: both use the object's weights."
           : "Reentrant: no mutable global state; buffers are the caller's.",
       cparams);
+  out("/* Each batch entry point F also comes as F_ws, which takes its scratch\n"
+      " * memory from the caller and allocates nothing (F allocates it once\n"
+      " * per call): `workspace` holds F_workspace_size(batch) bytes, 64-byte\n"
+      " * aligned, for any batch up to that one. */\n"
+      "int64_t {0}_predict_workspace_size(int64_t batch);\n"
+      "void {0}_predict_ws({1}const float *x, float *y, int64_t batch,\n"
+      "                    void *workspace);\n\n",
+      p, cparams);
   if (spec.train) {
     const TrainSpec &t = *spec.train;
     const bool trainable = mode != WeightsMode::BakedConst;
@@ -125,7 +133,12 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
         " * its correct predictions (before the update; 0 without accuracy). */\n"
         "void {0}_train_step_metrics({2}float *opt_state,\n"
         "                            const float *x, {1}, int64_t batch,\n"
-        "                            float *metrics);\n\n",
+        "                            float *metrics);\n"
+        "int64_t {0}_train_step_metrics_workspace_size(int64_t batch);\n"
+        "void {0}_train_step_metrics_ws({2}float *opt_state,\n"
+        "                               const float *x, {1},\n"
+        "                               int64_t batch, float *metrics,\n"
+        "                               void *workspace);\n\n",
         p, targets, mparams);
     out("/* The batch's mean loss; writes d loss / d params into grads (same\n"
         " * layout as params; zero for frozen tensors). */\n"
@@ -136,7 +149,11 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
     out("/* metrics[0] = the batch's mean loss, metrics[1] = correct\n"
         " * predictions in the batch (0 without the accuracy metric). */\n"
         "void {0}_eval_step({2}const float *x,\n"
-        "                   {1}, int64_t batch, float *metrics);\n\n",
+        "                   {1}, int64_t batch, float *metrics);\n"
+        "int64_t {0}_eval_step_workspace_size(int64_t batch);\n"
+        "void {0}_eval_step_ws({2}const float *x,\n"
+        "                      {1}, int64_t batch, float *metrics,\n"
+        "                      void *workspace);\n\n",
         p, targets, cparams);
   }
   out("#ifdef __cplusplus\n}} /* extern \"C\" */\n#endif\n\n#endif /* {}_DLC_H "

@@ -1,5 +1,7 @@
 //===- Jit.cpp - a model compiled in-process -------------------------------===//
 #include "dl/Compiler/Jit.h"
+
+#include <cstdlib>
 #include "dl/Compiler/Target.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -9,6 +11,8 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+
+#include <cstdlib>
 
 namespace dlc {
 
@@ -74,6 +78,11 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads) {
     return std::move(e);
   if (auto e = bind(jit->trainStep_, "train_step_metrics", train))
     return std::move(e);
+  if (auto e = bind(jit->trainStepWs_, "train_step_metrics_ws", train))
+    return std::move(e);
+  if (auto e = bind(jit->trainStepWsSize_, "train_step_metrics_workspace_size",
+                    train))
+    return std::move(e);
   if (auto e = bind(jit->gradients_, "gradients", train))
     return std::move(e);
   if (auto e = bind(jit->evalStep_, "eval_step", train))
@@ -96,8 +105,19 @@ void JitModel::initOptState(float *state) const { initOptState_(state); }
 void JitModel::trainStep(float *params, float *state, const float *x,
                          const void *targets, int64_t batch,
                          float *metrics) const {
-  trainStep_(params, state, x, targets, batch, metrics);
+  int64_t need = trainStepWsSize_(batch);
+  if (need > workspaceBytes_) {
+    // 64-byte aligned, as the workspace ABI asks; rounded for aligned_alloc.
+    void *p = std::aligned_alloc(64, size_t(need + 63) / 64 * 64);
+    if (!p) // No memory for a workspace: the allocating entry point.
+      return trainStep_(params, state, x, targets, batch, metrics);
+    workspace_.reset(p);
+    workspaceBytes_ = need;
+  }
+  trainStepWs_(params, state, x, targets, batch, metrics, workspace_.get());
 }
+
+void JitModel::FreeDeleter::operator()(void *p) const { std::free(p); }
 float JitModel::gradients(const float *params, const float *x,
                           const void *targets, int64_t batch,
                           float *grads) const {

@@ -57,6 +57,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     kernels.parallel = o.threads;
     pm.addPass(dl::createDLVectorizeContractions(kernels));
   }
+  // Every allocation of the batch entry points in one caller-provided
+  // workspace (F_ws, F_workspace_size; F allocates it once per call).
+  pm.addPass(dl::createDLWorkspace());
   // --threads: the kernels' scf.parallel loops -> omp.parallel + omp.wsloop.
   // It wraps each loop body in a memref.alloca_scope, single-block, which
   // scf-to-cf cannot lower into: the canonicalizer inlines those that

@@ -60,6 +60,17 @@ private:
   void (*initOptState_)(float *) = nullptr;
   void (*trainStep_)(float *, float *, const float *, const void *, int64_t,
                      float *) = nullptr;
+  /// The step without heap allocations: train_step_metrics_ws with
+  /// `workspace_` (grown to the largest batch seen), so a training loop
+  /// allocates nothing per step.
+  void (*trainStepWs_)(float *, float *, const float *, const void *, int64_t,
+                       float *, void *) = nullptr;
+  int64_t (*trainStepWsSize_)(int64_t) = nullptr;
+  struct FreeDeleter {
+    void operator()(void *p) const;
+  };
+  mutable std::unique_ptr<void, FreeDeleter> workspace_;
+  mutable int64_t workspaceBytes_ = 0;
   float (*gradients_)(const float *, const float *, const void *, int64_t,
                       float *) = nullptr;
   void (*evalStep_)(const float *, const float *, const void *, int64_t,

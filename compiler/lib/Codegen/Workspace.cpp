@@ -1,0 +1,285 @@
+//===- Workspace.cpp - a caller-provided workspace for the entry points ---===//
+//
+// Plans every allocation of a batch entry point into one scratch buffer (see
+// Passes.td): F_ws takes the buffer, F_workspace_size(batch) says its size,
+// and F keeps its ABI by allocating it once around a call of F_ws.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Codegen/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
+
+namespace mlir::dl {
+#define GEN_PASS_DEF_DLWORKSPACE
+#include "dl/Codegen/Passes.h.inc"
+} // namespace mlir::dl
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kAlign = 64; // bytes: whole cache lines, AVX-512 loads
+/// dl-export-abi's entry points that take a batch.
+constexpr const char *kEntries[] = {"_train_step_metrics", "_eval_step",
+                                    "_predict"};
+
+/// One dimension of an allocation's slot: a constant (static, or an upper
+/// bound of a ragged block) or a value that is rebuilt from the batch.
+struct SlotDim {
+  int64_t constant = 0;
+  Value fromBatch; ///< in the original function; null when constant
+};
+
+struct Slot {
+  memref::AllocOp alloc;
+  SmallVector<SlotDim> dims;
+  int64_t elementBytes = 0;
+};
+
+/// Re-creates `v` (an index or integer value of the original function) at
+/// the builder's point from `batch` (the entry's i64 argument, here
+/// `batchArg`), through pure ops and the sizes of views. Null when `v`
+/// depends on anything else.
+class Rebuilder {
+public:
+  Rebuilder(OpBuilder &b, Location loc, Value batchArg, Value batch)
+      : b(b), loc(loc), batchArg(batchArg), batch(batch) {}
+
+  Value value(Value v, int depth = 0) {
+    if (depth > 32)
+      return {};
+    if (v == batchArg)
+      return batch;
+    if (Value known = map.lookupOrNull(v))
+      return known;
+    Operation *op = v.getDefiningOp();
+    if (!op)
+      return {};
+    if (auto dim = dyn_cast<memref::DimOp>(op)) {
+      std::optional<int64_t> d = dim.getConstantIndex();
+      return d ? size(dim.getSource(), *d, depth + 1) : Value();
+    }
+    if (!isPure(op) || op->getNumRegions() || op->getNumResults() != 1 ||
+        !op->getResult(0).getType().isIntOrIndex())
+      return {};
+    for (Value operand : op->getOperands()) {
+      Value r = value(operand, depth + 1);
+      if (!r)
+        return {};
+      map.map(operand, r);
+    }
+    Value r = b.clone(*op, map)->getResult(0);
+    map.map(v, r);
+    return r;
+  }
+
+  /// Dimension `d` of the buffer `m`, from what its views were made of.
+  Value size(Value m, int64_t d, int depth) {
+    auto type = cast<MemRefType>(m.getType());
+    if (!type.isDynamicDim(d))
+      return arith::ConstantIndexOp::create(b, loc, type.getDimSize(d));
+    Operation *op = m.getDefiningOp();
+    auto fromMixed = [&](OpFoldResult s) -> Value {
+      if (auto a = dyn_cast<Attribute>(s))
+        return arith::ConstantIndexOp::create(
+            b, loc, cast<IntegerAttr>(a).getInt());
+      return value(cast<Value>(s), depth + 1);
+    };
+    if (auto rc = dyn_cast_or_null<memref::ReinterpretCastOp>(op))
+      return fromMixed(rc.getMixedSizes()[d]);
+    if (auto sv = dyn_cast_or_null<memref::SubViewOp>(op))
+      return fromMixed(sv.getMixedSizes()[d]);
+    if (auto cast = dyn_cast_or_null<memref::CastOp>(op))
+      return size(cast.getSource(), d, depth + 1);
+    if (auto alloc = dyn_cast_or_null<memref::AllocOp>(op))
+      return value(alloc.getDynamicSizes()[type.getDynamicDimIndex(d)],
+                   depth + 1);
+    if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(op)) {
+      Value product;
+      for (int64_t s : collapse.getReassociationIndices()[d]) {
+        Value x = size(collapse.getSrc(), s, depth + 1);
+        if (!x)
+          return {};
+        product = product ? arith::MulIOp::create(b, loc, product, x) : x;
+      }
+      return product;
+    }
+    return {};
+  }
+
+private:
+  OpBuilder &b;
+  Location loc;
+  Value batchArg, batch;
+  IRMapping map;
+};
+
+/// The slot of every allocation of `fn`, or failure (with a diagnostic).
+FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, Value batchArg) {
+  SmallVector<Slot> slots;
+  WalkResult walk = fn.walk([&](memref::AllocOp alloc) {
+    MemRefType type = alloc.getType();
+    if (!type.getLayout().isIdentity() || type.getMemorySpace() ||
+        !type.getElementType().isIntOrFloat()) {
+      alloc.emitError("dl-workspace: cannot place a ") << type;
+      return WalkResult::interrupt();
+    }
+    Slot slot{alloc, {}, type.getElementTypeBitWidth() / 8};
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d)) {
+        slot.dims.push_back({type.getDimSize(d), {}});
+        continue;
+      }
+      Value size = alloc.getDynamicSizes()[type.getDynamicDimIndex(d)];
+      // From the batch? Try to rebuild it in a scratch function.
+      OpBuilder scratch(fn.getContext());
+      Block block;
+      scratch.setInsertionPointToStart(&block);
+      Value probe = arith::ConstantOp::create(
+          scratch, alloc.getLoc(), scratch.getI64IntegerAttr(1));
+      Rebuilder r(scratch, alloc.getLoc(), batchArg, probe);
+      bool fromBatch = bool(r.value(size));
+      if (fromBatch) {
+        slot.dims.push_back({0, size});
+        continue;
+      }
+      FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+          presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(size),
+          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      if (failed(bound) || *bound < 0) {
+        alloc.emitError("dl-workspace: no bound on dimension ")
+            << d << " of this allocation";
+        return WalkResult::interrupt();
+      }
+      slot.dims.push_back({*bound, {}});
+    }
+    slots.push_back(slot);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  return slots;
+}
+
+/// Emits the byte offset of every slot and the total, for `batch` (i64).
+Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots,
+               Value batchArg, Value batch, SmallVector<Value> *offsets) {
+  Rebuilder r(b, loc, batchArg, batch);
+  auto idx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value total = idx(0);
+  for (const Slot &s : slots) {
+    if (offsets)
+      offsets->push_back(total);
+    Value bytes = idx(s.elementBytes);
+    for (const SlotDim &d : s.dims)
+      bytes = arith::MulIOp::create(b, loc, bytes,
+                                    d.fromBatch ? r.value(d.fromBatch)
+                                                : idx(d.constant));
+    // Round up to the alignment.
+    Value rounded = arith::MulIOp::create(
+        b, loc, arith::CeilDivUIOp::create(b, loc, bytes, idx(kAlign)),
+        idx(kAlign));
+    total = arith::AddIOp::create(b, loc, total, rounded);
+  }
+  return total;
+}
+
+struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> entries;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (!fn.isExternal() && fn.isPublic() &&
+          llvm::any_of(kEntries, [&](const char *suffix) {
+            return fn.getSymName().ends_with(suffix);
+          }))
+        entries.push_back(fn);
+    for (func::FuncOp fn : entries)
+      if (failed(split(fn)))
+        return signalPassFailure();
+  }
+
+  LogicalResult split(func::FuncOp fn) {
+    MLIRContext *ctx = &getContext();
+    Location loc = fn.getLoc();
+    // The batch: the entry's one i64 argument.
+    Value batchArg;
+    for (BlockArgument a : fn.getArguments())
+      if (a.getType().isInteger(64)) {
+        if (batchArg)
+          return fn.emitError("dl-workspace: more than one i64 argument");
+        batchArg = a;
+      }
+    if (!batchArg)
+      return fn.emitError("dl-workspace: no batch argument");
+    FailureOr<SmallVector<Slot>> slots = planSlots(fn, batchArg);
+    if (failed(slots))
+      return failure();
+
+    std::string name = fn.getSymName().str();
+    FunctionType type = fn.getFunctionType();
+    unsigned batchNo = cast<BlockArgument>(batchArg).getArgNumber();
+    auto i8 = IntegerType::get(ctx, 8);
+    auto wsArgType = MemRefType::get({1}, i8); // a bare `void *`
+    auto wsType = MemRefType::get({ShapedType::kDynamic}, i8);
+    OpBuilder b(ctx);
+
+    // F becomes F_ws: the same body, allocations placed in the workspace.
+    fn.setSymName(name + "_ws");
+    if (failed(fn.insertArgument(fn.getNumArguments(), wsArgType, {}, loc)))
+      return failure();
+    Value wsArg = fn.getArguments().back();
+    b.setInsertionPointToStart(&fn.front());
+    SmallVector<Value> offsets;
+    Value total = emitPlan(b, loc, *slots, batchArg, batchArg, &offsets);
+    Value ws = memref::ReinterpretCastOp::create(
+        b, loc, wsType, wsArg, OpFoldResult(b.getIndexAttr(0)),
+        ArrayRef<OpFoldResult>{total},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    IRRewriter rewriter(ctx);
+    for (auto [slot, offset] : llvm::zip(*slots, offsets)) {
+      memref::AllocOp alloc = slot.alloc;
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          rewriter.eraseOp(user);
+      rewriter.setInsertionPoint(alloc);
+      rewriter.replaceOpWithNewOp<memref::ViewOp>(
+          alloc, alloc.getType(), ws, offset, alloc.getDynamicSizes());
+    }
+
+    // F_workspace_size(batch) -> bytes.
+    b.setInsertionPoint(fn);
+    auto sizeFn = func::FuncOp::create(
+        b, loc, name + "_workspace_size",
+        b.getFunctionType({b.getI64Type()}, {b.getI64Type()}));
+    b.setInsertionPointToStart(sizeFn.addEntryBlock());
+    Value bytes = emitPlan(b, loc, *slots, batchArg, sizeFn.getArgument(0),
+                           nullptr);
+    func::ReturnOp::create(
+        b, loc, ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                      bytes)});
+
+    // F(args...): the workspace from the heap, once per call.
+    b.setInsertionPoint(fn);
+    auto wrapper = func::FuncOp::create(b, loc, name, type);
+    b.setInsertionPointToStart(wrapper.addEntryBlock());
+    Value need = emitPlan(b, loc, *slots, batchArg,
+                          wrapper.getArgument(batchNo), nullptr);
+    Value heap = memref::AllocOp::create(b, loc, wsType, ValueRange{need},
+                                         b.getI64IntegerAttr(kAlign));
+    Value asArg = memref::ReinterpretCastOp::create(
+        b, loc, wsArgType, heap, OpFoldResult(b.getIndexAttr(0)),
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    SmallVector<Value> args(wrapper.getArguments());
+    args.push_back(asArg);
+    auto call = func::CallOp::create(b, loc, fn, args);
+    memref::DeallocOp::create(b, loc, heap);
+    func::ReturnOp::create(b, loc, call.getResults());
+    return success();
+  }
+};
+
+} // namespace

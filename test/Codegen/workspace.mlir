@@ -1,0 +1,78 @@
+// dl-workspace: every allocation of a batch entry point gets a slot in one
+// caller-provided buffer; F_workspace_size(batch) and an allocating F come
+// with it.
+// RUN: dl-opt %s --split-input-file --dl-workspace --canonicalize --cse \
+// RUN:   --verify-diagnostics | FileCheck %s
+
+// Slots: [batch, 4] f32 (batch * 16 bytes, rounded up to 64), then [3] f32
+// (12 -> 64), then a ragged block of at most 8 x 4 f32 (affine.min bounded:
+// 128 bytes). Not an entry point: @t_helper is left alone.
+#min = affine_map<(d0)[s0] -> (8, s0 - d0)>
+// CHECK-LABEL: func.func @t_predict_workspace_size(
+// CHECK-SAME:    %[[B:.*]]: i64) -> i64
+// CHECK:         %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK:         %[[BYTES:.*]] = arith.muli %[[N]], %c16
+// CHECK:         %[[UP:.*]] = arith.ceildivui %[[BYTES]], %c64
+// CHECK:         %[[R:.*]] = arith.muli %[[UP]], %c64
+// CHECK:         %[[T:.*]] = arith.addi %[[R]], %c192
+// CHECK:         %[[T64:.*]] = arith.index_cast %[[T]] : index to i64
+// CHECK:         return %[[T64]]
+// CHECK-LABEL: func.func @t_predict(
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %[[B:.*]]: i64) {
+// CHECK:         %[[HEAP:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
+// CHECK:         %[[ARG:.*]] = memref.reinterpret_cast %[[HEAP]] to offset: [0], sizes: [1], strides: [1] : memref<?xi8> to memref<1xi8>
+// CHECK:         call @t_predict_ws(%{{.*}}, %{{.*}}, %[[B]], %[[ARG]])
+// CHECK:         memref.dealloc %[[HEAP]]
+// CHECK-LABEL: func.func @t_predict_ws(
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[WS:.*]]: memref<1xi8>) {
+// CHECK-NOT:     memref.alloc
+// CHECK:         %[[BUF:.*]] = memref.reinterpret_cast %[[WS]] to offset: [0], sizes: [%{{.*}}], strides: [1] : memref<1xi8> to memref<?xi8>
+// CHECK:         memref.view %[[BUF]][%c0][%{{.*}}] : memref<?xi8> to memref<?x4xf32>
+// CHECK:         memref.view %[[BUF]][%[[OFF1:.*]]][] : memref<?xi8> to memref<3xf32>
+// CHECK:         scf.for
+// CHECK:           %[[SZ:.*]] = affine.min
+// CHECK:           memref.view %[[BUF]][%{{.*}}][%[[SZ]]] : memref<?xi8> to memref<?x4xf32>
+// CHECK-NOT:     memref.dealloc
+// CHECK-NOT:     memref.alloc
+// CHECK:         return
+// CHECK-LABEL: func.func @t_helper(
+// CHECK:         memref.alloc
+func.func @t_predict(%x: memref<1xf32>, %y: memref<1xf32>, %batch: i64) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c20 = arith.constant 20 : index
+  %cst = arith.constant 1.0 : f32
+  %n = arith.index_cast %batch : i64 to index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x4xf32>
+  linalg.fill ins(%cst : f32) outs(%a : memref<?x4xf32>)
+  %b = memref.alloc() {alignment = 64 : i64} : memref<3xf32>
+  linalg.fill ins(%cst : f32) outs(%b : memref<3xf32>)
+  scf.for %i = %c0 to %c20 step %c8 {
+    %s = affine.min #min(%i)[%c20]
+    %c = memref.alloc(%s) {alignment = 64 : i64} : memref<?x4xf32>
+    linalg.fill ins(%cst : f32) outs(%c : memref<?x4xf32>)
+    memref.dealloc %c : memref<?x4xf32>
+  }
+  memref.dealloc %a : memref<?x4xf32>
+  memref.dealloc %b : memref<3xf32>
+  return
+}
+func.func @t_helper(%n: index, %out: memref<?xf32>) {
+  %a = memref.alloc(%n) : memref<?xf32>
+  %cst = arith.constant 1.0 : f32
+  linalg.fill ins(%cst : f32) outs(%a : memref<?xf32>)
+  memref.copy %a, %out : memref<?xf32> to memref<?xf32>
+  memref.dealloc %a : memref<?xf32>
+  return
+}
+
+// -----
+
+// A size the batch does not determine and nothing bounds: an error, not a
+// silent heap allocation in the _ws function.
+func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %k: index) {
+  // expected-error @+1 {{dl-workspace: no bound on dimension 0 of this allocation}}
+  %a = memref.alloc(%k) : memref<?xf32>
+  memref.dealloc %a : memref<?xf32>
+  return
+}
