@@ -26,3 +26,14 @@ config.substitutions.append(("%dlc_build", config.dlc_obj_root))
 config.substitutions.append(("%libomp", "-L{0} -lomp -Wl,-rpath,{0}".format(config.llvm_lib_dir)))
 config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Tests that run code compiled for an older x86 CPU (--mcpu=haswell) need the
+# host to have its features.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((l.split(":", 1)[1].split() for l in cpuinfo
+                      if l.startswith("flags")), [])
+except OSError:
+    flags = []
+if {"avx2", "fma", "bmi2"} <= set(flags):
+    config.available_features.add("host-avx2")

@@ -453,12 +453,13 @@ void ContractionEmitter::emitTile(ArrayRef<Value> rows, Value n0,
 }
 
 /// `rows` rows of C from m0 (fewer than mr), across all of N, in tiles as
-/// wide as fit about 16 accumulators (8 for one row), at most 8 vectors and
+/// wide as fit the main tile's mr x nr-vectors accumulators (half that for
+/// one row), at most 8 vectors and
 /// never wider than N needs; a multiple of nv vectors, so that a tile covers
 /// whole packed panels.
 void ContractionEmitter::emitRowBlock(Value m0, int64_t rows, Value packed,
                                       Value k0, Value kEnd, Value notFirst) {
-  int64_t W = std::clamp<int64_t>(16 / rows, 1, 8);
+  int64_t W = std::clamp<int64_t>(o.mr * o.nrVectors / rows, 1, 8);
   if (!ShapedType::isDynamic(staticN))
     W = std::min(W, ceilDiv(staticN, o.lanes));
   W = ceilDiv(W, nv) * nv;

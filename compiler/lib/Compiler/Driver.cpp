@@ -134,7 +134,11 @@ int compile(const CompileRequest &r) {
   if (r.emit == EmitKind::DL)
     return printModule();
 
-  PipelineOptions pipeline{prefix, r.optLevel, r.threads};
+  // The target first: its vector width shapes the kernels.
+  auto tm = createTargetMachine({r.triple, r.cpu, r.optLevel});
+  if (!tm)
+    return fail(llvm::toString(tm.takeError()));
+  PipelineOptions pipeline{prefix, r.optLevel, r.threads, vectorBitsOf(**tm)};
   mlir::PassManager toLinalg(ctx.get());
   (void)mlir::applyPassManagerCLOptions(toLinalg);
   buildDLToLinalgPipeline(toLinalg, pipeline);
@@ -151,9 +155,6 @@ int compile(const CompileRequest &r) {
   if (r.emit == EmitKind::LLVMDialect)
     return printModule();
 
-  auto tm = createTargetMachine({r.triple, r.cpu, r.optLevel});
-  if (!tm)
-    return fail(llvm::toString(tm.takeError()));
   llvm::LLVMContext llvmCtx;
   auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel);
   if (!llvmModule)

@@ -26,16 +26,16 @@ llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(SourceModel &model, unsigned optLevel, bool threads) {
   std::unique_ptr<mlir::MLIRContext> ctx = createContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(model.srcMgr, ctx.get());
+  auto tm = createTargetMachine({"", "", optLevel});
+  if (!tm)
+    return tm.takeError();
   mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, model);
-  if (!module || failed(lowerToLLVMDialect(*module, {"jit", optLevel, threads})))
+  if (!module || failed(lowerToLLVMDialect(*module, {"jit", optLevel, threads,
+                                                     vectorBitsOf(**tm)})))
     return llvm::createStringError("cannot compile '" + model.path + "'");
   mlir::registerBuiltinDialectTranslation(*ctx);
   mlir::registerLLVMDialectTranslation(*ctx);
   mlir::registerOpenMPDialectTranslation(*ctx);
-
-  auto tm = createTargetMachine({"", "", optLevel});
-  if (!tm)
-    return tm.takeError();
   auto transformer =
       mlir::makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm->get());
   mlir::ExecutionEngineOptions options;

@@ -55,6 +55,8 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   if (o.optLevel > 0) {
     dl::DLVectorizeContractionsOptions kernels;
     kernels.parallel = o.threads;
+    kernels.lanes = std::max(4u, o.vectorBits / 32);
+    kernels.mr = kernels.lanes >= 16 ? 8 : kernels.lanes == 8 ? 6 : 4;
     pm.addPass(dl::createDLVectorizeContractions(kernels));
   }
   // Every allocation of the batch entry points in one caller-provided

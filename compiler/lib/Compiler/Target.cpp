@@ -7,6 +7,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -62,6 +63,15 @@ createTargetMachine(const TargetOptions &options) {
     return llvm::createStringError("cannot create a target machine for '" +
                                    tripleName + "' and cpu '" + cpu + "'");
   return tm;
+}
+
+unsigned vectorBitsOf(const llvm::TargetMachine &tm) {
+  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
+  if (!tm.getTargetTriple().isX86())
+    return 128; // NEON and the like: 4 lanes
+  return sti->checkFeatures("+avx512f") ? 512
+         : sti->checkFeatures("+avx")   ? 256
+                                        : 128;
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>

@@ -68,7 +68,7 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
     Option<"lanes", "lanes", "unsigned", /*default=*/"16",
            "f32 lanes per vector register: 16 for AVX-512, 8 for AVX2">,
     Option<"mr", "mr", "unsigned", /*default=*/"8",
-           "Rows of the register tile (AVX2: 6)">,
+           "Rows of the register tile (AVX2: 6, SSE: 4)">,
     Option<"nrVectors", "nr-vectors", "unsigned", /*default=*/"2",
            "Vectors per row of the register tile; products with N <= lanes "
            "use one">,

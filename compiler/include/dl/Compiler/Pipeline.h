@@ -15,6 +15,10 @@ struct PipelineOptions {
   /// (__kmpc_*); the thread count comes from OMP_NUM_THREADS at run time.
   /// Needs optLevel > 0 (the kernels).
   bool threads = false;
+  /// The target's f32 vector width (vectorBitsOf): the kernels' register
+  /// tile is 8 x 2 vectors of 16 lanes at 512 bits (16 of the 32 zmm
+  /// registers), 6 x 2 of 8 at 256 and 4 x 2 of 4 at 128 (12 and 8 of 16).
+  unsigned vectorBits = 512;
 };
 
 /// Inside dl: shape inference, autodiff, the fused training step.

@@ -27,6 +27,10 @@ struct TargetOptions {
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetOptions &options);
 
+/// Bits of the widest f32 vector register of `tm`'s CPU, for the kernels'
+/// register tile: 512 with AVX-512F, 256 with AVX, else 128.
+unsigned vectorBitsOf(const llvm::TargetMachine &tm);
+
 /// Translates an LLVM-dialect module and runs LLVM's -O pipeline on it.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
