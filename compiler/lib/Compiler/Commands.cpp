@@ -24,6 +24,9 @@
 #include <cmath>
 #include <memory>
 #include <vector>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace dlc {
 namespace {
@@ -247,6 +250,11 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &command,
     fail(command, llvm::toString(jit.takeError()));
     return nullptr;
   }
+#ifdef __GLIBC__
+  // The compiler's IR is freed by now; give its pages back before the data
+  // set is loaded, so the peak RSS is not the compiler's plus the data's.
+  malloc_trim(0);
+#endif
   return std::move(*jit);
 }
 
