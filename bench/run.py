@@ -8,7 +8,9 @@ usage: /usr/bin/python3 bench/run.py [--quick] [--json FILE]
 Needs a build (scripts/build.sh), Debian's python3-torch and
 dataset-fashion-mnist, and libopenblas for the sgemm peer. For OpenBLAS,
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset in the peer's process only
-(they force slower kernels on this CPU)."""
+(they force slower kernels on this CPU), except for the AVX2 table, which
+sets OPENBLAS_CORETYPE=Haswell on purpose to compare dlc --mcpu=haswell with
+OpenBLAS's AVX2 kernels on the same core."""
 import argparse
 import ctypes
 import ctypes.util
@@ -36,6 +38,16 @@ def run(cmd, env=None, capture=True):
 
 def json_lines(out):
     return [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+
+
+def host_has(*flags):
+    """Whether this CPU has all the /proc/cpuinfo `flags`."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            have = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
+    except OSError:
+        return False
+    return all(flag in have for flag in flags)
 
 
 def peer_env(threads):
@@ -130,11 +142,12 @@ def main():
 
     libdir = "/usr/lib/llvm-22/lib"  # LLVM's libomp, for dlc --parallel
 
-    def shared(model, name, prefix, parallel=False):
+    def shared(model, name, prefix, parallel=False, mcpu=None):
         obj, so = os.path.join(tmp, name + ".o"), os.path.join(tmp, name + ".so")
         t0 = time.perf_counter()
         run([DLC, model, "--model-prefix=" + prefix, "-o", obj] +
-            (["--parallel"] if parallel else []))
+            (["--parallel"] if parallel else []) +
+            (["--mcpu=" + mcpu] if mcpu else []))
         dt = time.perf_counter() - t0
         link = ["-L" + libdir, "-lomp", "-Wl,-rpath," + libdir] if parallel else []
         run(["cc", "-shared", obj, "-o", so] + link)
@@ -193,20 +206,33 @@ def main():
     shapes = ["32x784x128", "32x128x10", "256x256x256", "512x512x512"]
     if not args.quick:
         shapes.append("1024x1024x1024")
-    gemm = {}
-    blas = json_lines(run(["/usr/bin/python3", "-c", SGEMM, "1"] + shapes,
-                          env=peer_env(1)))[0]
-    for spec in shapes:
-        M, K, N = map(int, spec.split("x"))
-        dl = os.path.join(tmp, f"mm{spec}.dl")
-        with open(dl, "w") as f:
-            f.write(f"model mm {{ input x: f32[{K}]; dense({N}, use_bias = false); }}\n")
-        so, _ = shared(dl, f"mm{spec}", "mm")
-        d = json_lines(run([harness, so, "mm", "predict", str(M), str(K), str(N),
-                            str(K * N), "0.5"], env=peer_env(1)))[0]
-        gf = 2 * M * K * N / (d["us_per_call"] * 1e-6) / 1e9
-        gemm[spec] = {"dlc": gf, "openblas": blas[spec]}
+    def gemm_table(shapes, mcpu=None, blas_env=None):
+        blas = json_lines(run(["/usr/bin/python3", "-c", SGEMM, "1"] + shapes,
+                              env=blas_env or peer_env(1)))[0]
+        table = {}
+        for spec in shapes:
+            M, K, N = map(int, spec.split("x"))
+            dl = os.path.join(tmp, f"mm{spec}.dl")
+            with open(dl, "w") as f:
+                f.write(f"model mm {{ input x: f32[{K}]; dense({N}, use_bias = false); }}\n")
+            so, _ = shared(dl, f"mm{spec}", "mm", mcpu=mcpu)
+            d = json_lines(run([harness, so, "mm", "predict", str(M), str(K), str(N),
+                                str(K * N), "0.5"], env=peer_env(1)))[0]
+            gf = 2 * M * K * N / (d["us_per_call"] * 1e-6) / 1e9
+            table[spec] = {"dlc": gf, "openblas": blas[spec]}
+        return table
+
+    gemm = gemm_table(shapes)
     results["gemm_gflops"] = gemm
+    # An AVX2 machine, emulated on this one: dlc --mcpu=haswell against
+    # OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE=Haswell).
+    gemm_avx2 = {}
+    if host_has("avx2", "fma"):
+        env = peer_env(1)
+        env["OPENBLAS_CORETYPE"] = "Haswell"
+        gemm_avx2 = gemm_table(["32x784x128", "512x512x512"], mcpu="haswell",
+                               blas_env=env)
+        results["gemm_gflops_avx2"] = gemm_avx2
 
     with open(args.json, "w") as f:
         json.dump(results, f, indent=1)
@@ -242,6 +268,10 @@ def main():
     print(f"{'matmul GFLOP/s (1 thread)':<52} {'dlc':>12} {'OpenBLAS':>12} {'of BLAS':>8}")
     for spec, v in gemm.items():
         print(f"{spec:<52} {v['dlc']:>12.1f} {v['openblas']:>12.1f} {v['dlc'] / v['openblas']:>7.0%}")
+    if gemm_avx2:
+        print(f"{'matmul GFLOP/s, AVX2 (--mcpu=haswell, BLAS Haswell)':<52} {'dlc':>12} {'OpenBLAS':>12} {'of BLAS':>8}")
+        for spec, v in gemm_avx2.items():
+            print(f"{spec:<52} {v['dlc']:>12.1f} {v['openblas']:>12.1f} {v['dlc'] / v['openblas']:>7.0%}")
     print(f"\ndlc compile time of mnist_mlp.dl: {compile_s:.2f} s")
     print(f"JSON: {args.json}")
 
