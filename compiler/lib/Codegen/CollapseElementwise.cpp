@@ -18,9 +18,15 @@ using namespace mlir;
 
 namespace {
 
+/// One group of all of `op`'s loops: the collapse to a single dimension.
+ReassociationIndices allLoops(linalg::GenericOp op) {
+  return llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops()));
+}
+
 /// All loops parallel, every map the identity, every operand a memref that
 /// is contiguous across all of its dimensions.
-bool isCollapsible(linalg::GenericOp op, const ReassociationIndices &all) {
+bool isCollapsible(linalg::GenericOp op) {
+  ReassociationIndices all = allLoops(op);
   if (!op.hasPureBufferSemantics() || op.getNumLoops() < 2 ||
       op.getNumParallelLoops() != op.getNumLoops())
     return false;
@@ -41,18 +47,14 @@ struct CollapseElementwise
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> work;
     getOperation()->walk([&](linalg::GenericOp op) {
-      ReassociationIndices all =
-          llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops()));
-      if (isCollapsible(op, all))
+      if (isCollapsible(op))
         work.push_back(op);
     });
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : work) {
-      ReassociationIndices all =
-          llvm::to_vector(llvm::seq<int64_t>(0, op.getNumLoops()));
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::CollapseResult> r =
-          linalg::collapseOpIterationDims(op, {all}, rewriter);
+          linalg::collapseOpIterationDims(op, {allLoops(op)}, rewriter);
       if (failed(r))
         continue; // Correct as it is, only slower.
       rewriter.eraseOp(op);

@@ -1,4 +1,4 @@
-//===- Passes.td - code generation on bufferized IR --------*- tablegen -*-===//
+//===- Passes.td - code generation: kernels, fusion, buffers -*- tablegen -*-=//
 #ifndef DL_CODEGEN_PASSES_TD
 #define DL_CODEGEN_PASSES_TD
 
@@ -112,9 +112,9 @@ def DLFuseContractionConsumers : Pass<"dl-fuse-contraction-consumers"> {
     `dW = x^T * dy` of a 784 x 128 layer is 401 KB, and writing it out only to
     read it back in the Adam update costs more than computing it. In blocks of
     about `tile-bytes` (L1-sized) each block of the gradient is still in L1
-    when the update reads it. T is a multiple of 8 (the register tile), and a
-    divisor of M near `tile-bytes` is preferred so every block has the same
-    static shape.
+    when the update reads it. T is a multiple of 8 (whole register tiles of
+    the AVX-512 and SSE kernels), and a divisor of M near `tile-bytes` is
+    preferred so every block has the same static shape.
   }];
   let options = [
     Option<"tileBytes", "tile-bytes", "unsigned", /*default=*/"16384",
