@@ -76,3 +76,28 @@ func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %k: index) {
   memref.dealloc %a : memref<?xf32>
   return
 }
+
+// -----
+
+// An allocation with a layout a view of the workspace cannot have.
+func.func @t_predict(%x: memref<1xf32>, %batch: i64) {
+  // expected-error @+1 {{dl-workspace: cannot place a 'memref<4x4xf32, strided<[8, 1]>>'}}
+  %a = memref.alloc() : memref<4x4xf32, strided<[8, 1]>>
+  memref.dealloc %a : memref<4x4xf32, strided<[8, 1]>>
+  return
+}
+
+// -----
+
+// The batch is the entry point's one i64 argument.
+// expected-error @+1 {{dl-workspace: more than one i64 argument}}
+func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %other: i64) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{dl-workspace: no batch argument}}
+func.func @m_train_step_metrics(%x: memref<1xf32>) {
+  return
+}
