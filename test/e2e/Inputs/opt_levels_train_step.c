@@ -4,19 +4,15 @@
  * loss and parameters within float32 rounding. One line per batch size. */
 #include "o0.h"
 #include "o2.h"
+#include "random_batch.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned rng = 2024;
-static float uniform(void) {
-  rng = rng * 1664525u + 1013904223u;
-  return (float)(rng >> 8) / (float)(1u << 24);
-}
-
 int main(void) {
+  test_rng = 2024;
   static const int64_t batches[] = {1, 3, 33, 257};
   int ok = 1;
   for (size_t bi = 0; bi < sizeof batches / sizeof *batches; ++bi) {
@@ -35,10 +31,8 @@ int main(void) {
     o2_init_opt_state(s2);
     float l0 = 0, l2 = 0, worstLoss = 0;
     for (int step = 0; step < 3; ++step) {
-      for (int64_t i = 0; i < batch * O0_INPUT_SIZE; ++i)
-        x[i] = uniform() * 2 - 1;
-      for (int64_t i = 0; i < batch; ++i)
-        labels[i] = (int32_t)(uniform() * O0_OUTPUT_SIZE) % O0_OUTPUT_SIZE;
+      test_random_batch(x, batch * O0_INPUT_SIZE, -1, 1, labels, batch,
+                        O0_OUTPUT_SIZE);
       l0 = o0_train_step(p0, s0, x, labels, batch);
       l2 = o2_train_step(p2, s2, x, labels, batch);
       float d = fabsf(l0 - l2) / fmaxf(1.0f, fabsf(l0));

@@ -4,18 +4,14 @@
  * order). Prints one line per batch size. */
 #include "mt.h"
 #include "st.h"
+#include "random_batch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned rng = 12345;
-static float uniform(void) {
-  rng = rng * 1664525u + 1013904223u;
-  return (float)(rng >> 8) / (float)(1u << 24);
-}
-
 int main(void) {
+  test_rng = 12345;
   static const int64_t batches[] = {3, 32, 256};
   int ok = 1;
   for (size_t bi = 0; bi < sizeof batches / sizeof *batches; ++bi) {
@@ -33,10 +29,8 @@ int main(void) {
     mt_init_opt_state(s1);
     float l0 = 0, l1 = 0;
     for (int step = 0; step < 3; ++step) {
-      for (int64_t i = 0; i < batch * ST_INPUT_SIZE; ++i)
-        x[i] = uniform();
-      for (int64_t i = 0; i < batch; ++i)
-        labels[i] = (int32_t)(uniform() * ST_OUTPUT_SIZE) % ST_OUTPUT_SIZE;
+      test_random_batch(x, batch * ST_INPUT_SIZE, 0, 1, labels, batch,
+                        ST_OUTPUT_SIZE);
       l0 = st_train_step(p0, s0, x, labels, batch);
       l1 = mt_train_step(p1, s1, x, labels, batch);
     }

@@ -2,6 +2,7 @@
  * results bit for bit, and not one call to malloc or free from the model's
  * code while a _ws function runs (counted through the linker's --wrap). */
 #include "m.h"
+#include "random_batch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,8 @@ void __wrap_free(void *p) {
   __real_free(p);
 }
 
-static unsigned rng = 99;
-static float uniform(void) {
-  rng = rng * 1664525u + 1013904223u;
-  return (float)(rng >> 8) / (float)(1u << 24);
-}
-
 int main(void) {
+  test_rng = 99;
   static const int64_t batches[] = {1, 7, 32, 33};
   int ok = 1;
   int64_t states = m_opt_state_size();
@@ -52,10 +48,7 @@ int main(void) {
     int32_t *y = malloc(sizeof(int32_t) * batch);
     float *out0 = malloc(sizeof(float) * batch * M_OUTPUT_SIZE);
     float *out1 = malloc(sizeof(float) * batch * M_OUTPUT_SIZE);
-    for (int64_t i = 0; i < batch * M_INPUT_SIZE; ++i)
-      x[i] = uniform();
-    for (int64_t i = 0; i < batch; ++i)
-      y[i] = (int32_t)(uniform() * M_OUTPUT_SIZE) % M_OUTPUT_SIZE;
+    test_random_batch(x, batch * M_INPUT_SIZE, 0, 1, y, batch, M_OUTPUT_SIZE);
     float t0[2], t1[2], e0[2], e1[2];
     m_train_step_metrics(p0, s0, x, y, batch, t0);
     m_eval_step(p0, x, y, batch, e0);
