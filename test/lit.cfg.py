@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import platform
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -35,5 +36,7 @@ try:
                       if l.startswith("flags")), [])
 except OSError:
     flags = []
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("host-x86_64")
 if {"avx2", "fma", "bmi2"} <= set(flags):
     config.available_features.add("host-avx2")

@@ -61,6 +61,18 @@ cl::opt<bool> threads(
              "2 MFLOP: link the object with libomp (-fopenmp, or -lomp from "
              "/usr/lib/llvm-22/lib); OMP_NUM_THREADS sets the thread count"),
     cl::cat(category));
+enum class Denormals { Flush, IEEE };
+cl::opt<Denormals> denormals(
+    "denormals",
+    cl::desc("Subnormal floats in the generated code (the caller's mode is "
+             "restored on return)"),
+    cl::init(Denormals::Flush),
+    cl::values(clEnumValN(Denormals::Flush, "flush",
+                          "flushed to zero, as TensorFlow/Keras (default; "
+                          "x86 and AArch64)"),
+               clEnumValN(Denormals::IEEE, "ieee",
+                          "kept, at the cost of slow microcode on x86")),
+    cl::cat(category));
 cl::opt<bool> writableWeights(
     "writable-weights",
     cl::desc("With --weights: keep them writable, for on-device training"),
@@ -248,5 +260,6 @@ int main(int argc, char **argv) {
   r.weights = bakeWeights;
   r.writableWeights = writableWeights;
   r.threads = threads;
+  r.flushDenormals = denormals == Denormals::Flush;
   return dlc::compile(r);
 }

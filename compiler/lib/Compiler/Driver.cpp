@@ -138,7 +138,8 @@ int compile(const CompileRequest &r) {
   auto tm = createTargetMachine({r.triple, r.cpu, r.optLevel});
   if (!tm)
     return fail(llvm::toString(tm.takeError()));
-  PipelineOptions pipeline{prefix, r.optLevel, r.threads, vectorBitsOf(**tm)};
+  PipelineOptions pipeline{prefix, r.optLevel, r.threads, vectorBitsOf(**tm),
+                           r.flushDenormals ? flushArchOf(**tm) : ""};
   mlir::PassManager toLinalg(ctx.get());
   (void)mlir::applyPassManagerCLOptions(toLinalg);
   buildDLToLinalgPipeline(toLinalg, pipeline);

@@ -30,8 +30,9 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads) {
   if (!tm)
     return tm.takeError();
   mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, model);
-  if (!module || failed(lowerToLLVMDialect(*module, {"jit", optLevel, threads,
-                                                     vectorBitsOf(**tm)})))
+  if (!module ||
+      failed(lowerToLLVMDialect(*module, {"jit", optLevel, threads,
+                                          vectorBitsOf(**tm), flushArchOf(**tm)})))
     return llvm::createStringError("cannot compile '" + model.path + "'");
   mlir::registerBuiltinDialectTranslation(*ctx);
   mlir::registerLLVMDialectTranslation(*ctx);

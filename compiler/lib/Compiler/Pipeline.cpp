@@ -94,6 +94,8 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  if (!o.flushDenormals.empty())
+    pm.addPass(dl::createDLFlushDenormals({o.flushDenormals}));
 }
 
 namespace {
@@ -107,7 +109,13 @@ struct CLIPipelineOptions : public PassPipelineOptions<CLIPipelineOptions> {
   Option<bool> threads{*this, "threads",
                        llvm::cl::desc("Multithreaded matrix products (OpenMP)"),
                        llvm::cl::init(false)};
-  PipelineOptions get() const { return {prefix, optLevel, threads}; }
+  Option<std::string> flushDenormals{
+      *this, "flush-denormals",
+      llvm::cl::desc("Flush subnormals in this FP environment: x86 or "
+                     "aarch64 (default: none, IEEE)")};
+  PipelineOptions get() const {
+    return {prefix, optLevel, threads, 512, flushDenormals};
+  }
 };
 } // namespace
 

@@ -74,6 +74,11 @@ unsigned vectorBitsOf(const llvm::TargetMachine &tm) {
                                         : 128;
 }
 
+std::string flushArchOf(const llvm::TargetMachine &tm) {
+  const llvm::Triple &triple = tm.getTargetTriple();
+  return triple.isX86() ? "x86" : triple.isAArch64() ? "aarch64" : "";
+}
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
                   llvm::TargetMachine &tm, unsigned optLevel) {

@@ -168,4 +168,33 @@ def DLWorkspace : Pass<"dl-workspace", "::mlir::ModuleOp"> {
   ];
 }
 
+def DLFlushDenormals : Pass<"dl-flush-denormals", "::mlir::ModuleOp"> {
+  let summary = "Run the entry points with subnormal floats flushed to zero";
+  let description = [{
+    Runs on the LLVM dialect, last. Every defined llvm.func that computes on
+    floats, and every omp.parallel region (its body runs on other threads,
+    whose FP mode is their own), saves the thread's floating-point control
+    register on entry, sets flush-to-zero and denormals-are-zero, and puts
+    the caller's bits back before each return: its mode is unchanged, and
+    the exception flags the call raised stay raised (on x86 they share
+    MXCSR with the mode; AArch64 keeps them apart, in FPSR).
+
+    Why: a training step meets subnormals as a matter of course (Adam's
+    moments of weights whose inputs are always 0, such as the border pixels
+    of an image, decay geometrically through the subnormal range), and on
+    x86 every operation that reads or writes one takes a microcode assist.
+    On the Fashion-MNIST MLP they cost 12% of a batch-32 epoch. TensorFlow,
+    and so Keras, flushes them too; only values below 1.2e-38 change.
+
+    `arch` is `x86` (MXCSR bits FTZ and DAZ) or `aarch64` (FPCR.FZ). The
+    functions also get `denormal_fp_math = "preserve-sign,preserve-sign"`,
+    so LLVM folds constants in the mode they run in.
+  }];
+  let options = [
+    Option<"arch", "arch", "std::string", /*default=*/"\"x86\"",
+           "The floating-point control register to set: x86 or aarch64">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // DL_CODEGEN_PASSES_TD

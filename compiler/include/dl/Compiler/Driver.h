@@ -23,6 +23,9 @@ struct CompileRequest {
   /// Multithreaded matrix products (OpenMP): the object then needs libomp
   /// (-fopenmp, or -lomp from /usr/lib/llvm-22/lib); OMP_NUM_THREADS.
   bool threads = false;
+  /// Entry points run with subnormals flushed to zero (x86 FTZ/DAZ, AArch64
+  /// FZ), restoring the caller's mode on return; false: IEEE subnormals.
+  bool flushDenormals = true;
 };
 
 /// Runs one compilation. Diagnostics go to stderr as file:line:col: error.

@@ -19,6 +19,9 @@ struct PipelineOptions {
   /// tile is 8 x 2 vectors of 16 lanes at 512 bits (16 of the 32 zmm
   /// registers), 6 x 2 of 8 at 256 and 4 x 2 of 4 at 128 (12 and 8 of 16).
   unsigned vectorBits = 512;
+  /// "x86" or "aarch64" (flushArchOf): the code runs with subnormal floats
+  /// flushed to zero (dl-flush-denormals). Empty: IEEE subnormals.
+  std::string flushDenormals;
 };
 
 /// Inside dl: shape inference, autodiff, the fused training step.

@@ -31,6 +31,10 @@ createTargetMachine(const TargetOptions &options);
 /// register tile: 512 with AVX-512F, 256 with AVX, else 128.
 unsigned vectorBitsOf(const llvm::TargetMachine &tm);
 
+/// The floating-point environment dl-flush-denormals sets for `tm`'s
+/// target: "x86", "aarch64", or "" where it knows none (code stays IEEE).
+std::string flushArchOf(const llvm::TargetMachine &tm);
+
 /// Translates an LLVM-dialect module and runs LLVM's -O pipeline on it.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
