@@ -61,18 +61,6 @@ cl::opt<bool> threads(
              "2 MFLOP: link the object with libomp (-fopenmp, or -lomp from "
              "/usr/lib/llvm-22/lib); OMP_NUM_THREADS sets the thread count"),
     cl::cat(category));
-enum class Denormals { Flush, IEEE };
-cl::opt<Denormals> denormals(
-    "denormals",
-    cl::desc("Subnormal floats in the generated code (the caller's mode is "
-             "restored on return)"),
-    cl::init(Denormals::Flush),
-    cl::values(clEnumValN(Denormals::Flush, "flush",
-                          "flushed to zero, as TensorFlow/Keras (default; "
-                          "x86 and AArch64)"),
-               clEnumValN(Denormals::IEEE, "ieee",
-                          "kept, at the cost of slow microcode on x86")),
-    cl::cat(category));
 cl::opt<bool> writableWeights(
     "writable-weights",
     cl::desc("With --weights: keep them writable, for on-device training"),
@@ -168,6 +156,19 @@ cl::opt<bool> runThreads("parallel",
                                   "libomp); OMP_NUM_THREADS sets the count"),
                          cl::sub(trainCmd), cl::sub(evaluateCmd),
                          cl::sub(predictCmd));
+enum class Denormals { Flush, IEEE };
+cl::opt<Denormals> denormals(
+    "denormals",
+    cl::desc("Subnormal floats in the generated code (the caller's mode is "
+             "restored on return)"),
+    cl::init(Denormals::Flush),
+    cl::values(clEnumValN(Denormals::Flush, "flush",
+                          "flushed to zero, as TensorFlow/Keras (default; "
+                          "x86 and AArch64)"),
+               clEnumValN(Denormals::IEEE, "ieee",
+                          "kept, at the cost of slow microcode on x86")),
+    cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()),
+    cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
 } // namespace
 
 int main(int argc, char **argv) {
@@ -202,8 +203,7 @@ int main(int argc, char **argv) {
     o.plot = plotPath;
     o.initFrom = initFrom;
     o.resume = resume;
-    o.optLevel = runOpt;
-    o.threads = runThreads;
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -212,8 +212,7 @@ int main(int argc, char **argv) {
     o.weights = weights;
     o.data = data;
     o.batchSize = evalBatch;
-    o.optLevel = runOpt;
-    o.threads = runThreads;
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -223,8 +222,7 @@ int main(int argc, char **argv) {
     o.inputFile = predictInput;
     o.topK = topK;
     o.limit = limit;
-    o.optLevel = runOpt;
-    o.threads = runThreads;
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
     return dlc::runPredict(o);
   }
   if (gradcheck) {

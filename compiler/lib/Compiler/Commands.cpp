@@ -234,9 +234,8 @@ std::string formatMetrics(const Metrics &m, bool accuracy,
 
 std::unique_ptr<JitModel> compileForCommand(const std::string &command,
                                             const std::string &input,
-                                            unsigned optLevel,
-                                            bool needTraining,
-                                            bool threads) {
+                                            const JitCodegen &codegen,
+                                            bool needTraining) {
   std::unique_ptr<SourceModel> source = loadSourceModel(input);
   if (!source)
     return nullptr;
@@ -245,7 +244,8 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &command,
                       "' has no train section (loss and optimizer)");
     return nullptr;
   }
-  auto jit = JitModel::compile(*source, optLevel, threads);
+  auto jit = JitModel::compile(*source, codegen.optLevel, codegen.threads,
+                               codegen.flushDenormals);
   if (!jit) {
     fail(command, llvm::toString(jit.takeError()));
     return nullptr;
@@ -273,7 +273,7 @@ int runTrain(const TrainOptions &o) {
   if (!o.initFrom.empty() && !o.resume.empty())
     return fail(cmd, "--init-from and --resume exclude each other");
   std::unique_ptr<JitModel> m =
-      compileForCommand(cmd, o.input, o.optLevel, true, o.threads);
+      compileForCommand(cmd, o.input, o.codegen, true);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -411,7 +411,7 @@ int runEvaluate(const EvaluateOptions &o) {
     return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
                                  o.batchSize));
   std::unique_ptr<JitModel> m =
-      compileForCommand(cmd, o.input, o.optLevel, true, o.threads);
+      compileForCommand(cmd, o.input, o.codegen, true);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -466,7 +466,7 @@ int runPredict(const PredictOptions &o) {
   if (o.topK < 1)
     return fail(cmd, fmt::format("--top-k must be at least 1, got {}", o.topK));
   std::unique_ptr<JitModel> m =
-      compileForCommand(cmd, o.input, o.optLevel, false, o.threads);
+      compileForCommand(cmd, o.input, o.codegen, false);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();

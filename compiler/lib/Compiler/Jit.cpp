@@ -23,7 +23,8 @@ static constexpr const char *kLibompPath = DLC_LLVM_LIBRARY_DIR "/libomp.so";
 JitModel::~JitModel() = default;
 
 llvm::Expected<std::unique_ptr<JitModel>>
-JitModel::compile(SourceModel &model, unsigned optLevel, bool threads) {
+JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
+                  bool flushDenormals) {
   std::unique_ptr<mlir::MLIRContext> ctx = createContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(model.srcMgr, ctx.get());
   auto tm = createTargetMachine({"", "", optLevel});
@@ -32,7 +33,9 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads) {
   mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, model);
   if (!module ||
       failed(lowerToLLVMDialect(*module, {"jit", optLevel, threads,
-                                          vectorBitsOf(**tm), flushArchOf(**tm)})))
+                                          vectorBitsOf(**tm),
+                                          flushDenormals ? flushArchOf(**tm)
+                                                         : ""})))
     return llvm::createStringError("cannot compile '" + model.path + "'");
   mlir::registerBuiltinDialectTranslation(*ctx);
   mlir::registerLLVMDialectTranslation(*ctx);

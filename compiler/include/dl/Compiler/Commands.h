@@ -15,6 +15,13 @@ namespace dlc {
 /// The Fashion-MNIST files of Debian's dataset-fashion-mnist package.
 inline constexpr const char *kDefaultData = "/usr/share/datasets/fashion-mnist";
 
+/// How the training commands compile the model in-process.
+struct JitCodegen {
+  unsigned optLevel = 2;
+  bool threads = false;        ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
+  bool flushDenormals = true;  ///< Subnormals flushed to zero (dl-flush-denormals)
+};
+
 struct TrainOptions {
   std::string input;
   std::string data = kDefaultData; ///< IDX directory or a CSV file.
@@ -28,8 +35,7 @@ struct TrainOptions {
   std::string plot;       ///< SVG, rewritten every epoch
   std::string initFrom;   ///< transfer learning: matching parameters only
   std::string resume;     ///< continue: parameters, optimizer state, epoch
-  unsigned optLevel = 2;
-  bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
+  JitCodegen codegen;
 };
 
 struct EvaluateOptions {
@@ -37,8 +43,7 @@ struct EvaluateOptions {
   std::string weights;
   std::string data = kDefaultData;
   int64_t batchSize = 1000;
-  unsigned optLevel = 2;
-  bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
+  JitCodegen codegen;
 };
 
 struct PredictOptions {
@@ -47,8 +52,7 @@ struct PredictOptions {
   std::string inputFile; ///< IDX images, or CSV rows of features
   int64_t topK = 3;
   int64_t limit = 10;    ///< samples to print
-  unsigned optLevel = 2;
-  bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
+  JitCodegen codegen;
 };
 
 int runTrain(const TrainOptions &options);

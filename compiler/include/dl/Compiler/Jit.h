@@ -25,9 +25,11 @@ class JitModel {
 public:
   /// Compiles `model` (its entry points prefixed `jit`) at -O`optLevel`;
   /// `threads`: multithreaded matrix products, with libomp loaded into the
-  /// JIT (OMP_NUM_THREADS sets the thread count).
+  /// JIT (OMP_NUM_THREADS sets the thread count); `flushDenormals`: the
+  /// code runs with subnormals flushed to zero (dl-flush-denormals).
   static llvm::Expected<std::unique_ptr<JitModel>>
-  compile(SourceModel &model, unsigned optLevel, bool threads = false);
+  compile(SourceModel &model, unsigned optLevel, bool threads = false,
+          bool flushDenormals = true);
   ~JitModel();
 
   const ModelSpec &spec() const { return spec_; }
