@@ -239,9 +239,9 @@ std::string formatMetrics(const Metrics &m, bool accuracy,
 
 /// The rest of the command runs the compiled model, not the compiler: asks
 /// the kernel to reclaim the pages of dlc's own image (the statically linked
-/// MLIR and LLVM code that compiling touched, ~50 MB). Only a hint: clean
-/// pages are dropped and read back from the file if ever needed again, and
-/// dirty ones stay. Without MADV_PAGEOUT (Linux < 5.4) nothing happens.
+/// MLIR and LLVM code that compiling touched, ~50 MB). Only a hint: the
+/// pages are dropped and read back from the file if ever needed again.
+/// Without MADV_PAGEOUT (Linux < 5.4) nothing happens.
 static void releaseCompilerCode() {
 #if defined(__linux__) && defined(MADV_PAGEOUT)
   dl_iterate_phdr(
@@ -250,7 +250,9 @@ static void releaseCompilerCode() {
         const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
         for (int i = 0; i < info->dlpi_phnum; ++i) {
           const ElfW(Phdr) &ph = info->dlpi_phdr[i];
-          if (ph.p_type != PT_LOAD)
+          // Code and read-only data: clean pages of the file. (Written
+          // pages would go to swap, if any: not what this is for.)
+          if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W))
             continue;
           uintptr_t begin = (info->dlpi_addr + ph.p_vaddr) & ~(page - 1);
           uintptr_t end = info->dlpi_addr + ph.p_vaddr + ph.p_memsz;
