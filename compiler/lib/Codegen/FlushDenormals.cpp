@@ -1,4 +1,4 @@
-//===- FlushDenormals.cpp - entry points run with FTZ/DAZ ------------------===//
+//===- FlushDenormals.cpp - entry points run with FTZ/DAZ -----------------===//
 //
 // See Passes.td: each function that computes on floats, and each OpenMP
 // parallel region, sets flush-to-zero/denormals-are-zero on entry and puts
@@ -26,9 +26,7 @@ constexpr int32_t kMxcsrFtzDaz = 0x8040;
 constexpr int64_t kFpcrFz = int64_t(1) << 24;
 
 bool computesFloats(Operation *root) {
-  auto isFloat = [](Type t) {
-    return isa<FloatType>(getElementTypeOrSelf(t));
-  };
+  auto isFloat = [](Type t) { return isa<FloatType>(getElementTypeOrSelf(t)); };
   WalkResult r = root->walk([&](Operation *op) {
     if (llvm::any_of(op->getResultTypes(), isFloat) ||
         llvm::any_of(op->getOperandTypes(), isFloat))
@@ -74,7 +72,8 @@ void wrap(Region &region, bool x86, function_ref<bool(Operation *)> isExit) {
     };
     Value saved = readMode();
     writeMode(LLVM::OrOp::create(b, loc, saved, constant(kMxcsrFtzDaz)));
-    Value callerBits = LLVM::AndOp::create(b, loc, saved, constant(kMxcsrFtzDaz));
+    Value callerBits =
+        LLVM::AndOp::create(b, loc, saved, constant(kMxcsrFtzDaz));
     for (Operation *exit : exits) {
       b.setInsertionPoint(exit);
       Value others =
@@ -85,7 +84,8 @@ void wrap(Region &region, bool x86, function_ref<bool(Operation *)> isExit) {
   }
   Type i64 = b.getI64Type();
   Value saved = intrinsic("llvm.aarch64.get.fpcr", i64, {}).getResult(0);
-  auto bits = LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(kFpcrFz));
+  auto bits =
+      LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(kFpcrFz));
   intrinsic("llvm.aarch64.set.fpcr", nullptr,
             {LLVM::OrOp::create(b, loc, saved, bits)});
   for (Operation *exit : exits) {
@@ -94,8 +94,7 @@ void wrap(Region &region, bool x86, function_ref<bool(Operation *)> isExit) {
   }
 }
 
-struct FlushDenormals
-    : mlir::dl::impl::DLFlushDenormalsBase<FlushDenormals> {
+struct FlushDenormals : mlir::dl::impl::DLFlushDenormalsBase<FlushDenormals> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -111,7 +110,8 @@ struct FlushDenormals
     for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
       if (fn.isExternal() || !computesFloats(fn))
         continue;
-      wrap(fn.getBody(), x86, [](Operation *op) { return isa<LLVM::ReturnOp>(op); });
+      wrap(fn.getBody(), x86,
+           [](Operation *op) { return isa<LLVM::ReturnOp>(op); });
       fn.setDenormalFpMathAttr(preserveSign);
     }
     // A worker thread keeps its own mode: each region sets and restores it.
