@@ -42,7 +42,8 @@ createTargetMachine(const TargetOptions &options) {
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return llvm::createStringError("unknown target triple '" + tripleName +
-                                   "': " + error);
+                                   "': " + error +
+                                   "; dlc targets x86-64 and AArch64");
   bool host = options.triple.empty() ||
               triple == llvm::Triple(llvm::sys::getDefaultTargetTriple());
   std::string cpu = options.cpu;
