@@ -71,9 +71,9 @@ void wrap(Region &region, bool x86, function_ref<bool(Operation *)> isExit) {
       intrinsic("llvm.x86.sse.ldmxcsr", nullptr, {slot});
     };
     Value saved = readMode();
-    writeMode(LLVM::OrOp::create(b, loc, saved, constant(kMxcsrFtzDaz)));
-    Value callerBits =
-        LLVM::AndOp::create(b, loc, saved, constant(kMxcsrFtzDaz));
+    Value bits = constant(kMxcsrFtzDaz);
+    writeMode(LLVM::OrOp::create(b, loc, saved, bits));
+    Value callerBits = LLVM::AndOp::create(b, loc, saved, bits);
     for (Operation *exit : exits) {
       b.setInsertionPoint(exit);
       Value others =
