@@ -1,5 +1,13 @@
 // The whole pipeline: a model becomes two LLVM functions over bare pointers.
 // RUN: dl-opt %s --dl-lower-to-llvm=prefix=tiny | FileCheck %s
+// Subnormals are flushed only when the pipeline is told the target's
+// floating-point environment (dlc always tells it; see dl-flush-denormals).
+// RUN: dl-opt %s --dl-lower-to-llvm=prefix=tiny | FileCheck %s --check-prefix=IEEE
+// RUN: dl-opt %s --dl-lower-to-llvm="prefix=tiny flush-denormals=x86" | FileCheck %s --check-prefix=FLUSH
+// IEEE-NOT: mxcsr
+// FLUSH-LABEL: llvm.func @tiny_predict(
+// FLUSH:         llvm.call_intrinsic "llvm.x86.sse.stmxcsr"
+// FLUSH:         llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"
 
 func.func @forward(%x: tensor<?x3xf32> {dl.input = "x"},
                    %w: tensor<3x2xf32> {dl.param = "dense.kernel"}) -> tensor<?x2xf32> {

@@ -114,7 +114,12 @@ struct CLIPipelineOptions : public PassPipelineOptions<CLIPipelineOptions> {
       llvm::cl::desc("Flush subnormals in this FP environment: x86 or "
                      "aarch64 (default: none, IEEE)")};
   PipelineOptions get() const {
-    return {prefix, optLevel, threads, 512, flushDenormals};
+    PipelineOptions o; // vectorBits: the default, AVX-512's tile
+    o.prefix = prefix;
+    o.optLevel = optLevel;
+    o.threads = threads;
+    o.flushDenormals = flushDenormals;
+    return o;
   }
 };
 } // namespace
