@@ -2,6 +2,7 @@
 #ifndef DL_FRONTEND_MLIRGEN_H
 #define DL_FRONTEND_MLIRGEN_H
 
+#include "dl/Dialect/DL/IR/DLContract.h"
 #include "dl/Frontend/ModelSpec.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -13,30 +14,21 @@ class SourceMgr;
 
 namespace dlc {
 
-/// Names of the model functions MLIRGen creates and the exporter reads.
-inline constexpr const char *kForwardFunc = "forward";
-inline constexpr const char *kInitFunc = "init_params";
-inline constexpr const char *kLossFunc = "loss";
-inline constexpr const char *kGradientsFunc = "gradients";
-inline constexpr const char *kTrainStepFunc = "train_step";
-/// Argument attribute naming a parameter (its checkpoint name).
-inline constexpr const char *kParamAttr = "dl.param";
-/// Argument attribute marking a parameter frozen (trainable = false).
-inline constexpr const char *kFrozenAttr = "dl.frozen";
-/// Argument attribute naming the model input.
-inline constexpr const char *kInputAttr = "dl.input";
-/// Argument attribute marking the training targets (labels).
-inline constexpr const char *kTargetsAttr = "dl.targets";
-/// Argument/result attribute of optimizer state ("step", "m:dense.kernel").
-inline constexpr const char *kStateAttr = "dl.state";
-/// Result attribute of a metric computed with the loss ("correct").
-inline constexpr const char *kMetricAttr = "dl.metric";
-/// Module attributes of `dlc --weights`: the flat parameter vector to bake
-/// into the object, and whether it stays writable.
-inline constexpr const char *kWeightsAttr = "dl.weights";
-inline constexpr const char *kWritableWeightsAttr = "dl.weights_writable";
-/// Result attribute of a gradient: the parameter it belongs to.
-inline constexpr const char *kGradOfAttr = "dl.grad_of";
+// The contract's names, owned by the dialect (DLContract.h).
+using mlir::dl::kForwardFunc;
+using mlir::dl::kInitFunc;
+using mlir::dl::kLossFunc;
+using mlir::dl::kGradientsFunc;
+using mlir::dl::kTrainStepFunc;
+using mlir::dl::kParamAttr;
+using mlir::dl::kFrozenAttr;
+using mlir::dl::kInputAttr;
+using mlir::dl::kTargetsAttr;
+using mlir::dl::kStateAttr;
+using mlir::dl::kMetricAttr;
+using mlir::dl::kWeightsAttr;
+using mlir::dl::kWritableWeightsAttr;
+using mlir::dl::kGradOfAttr;
 
 /// Builds a module holding `@forward(x, params...) -> y`,
 /// `@init_params(seed) -> params...` and, with a train section,

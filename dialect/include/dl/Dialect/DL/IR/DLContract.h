@@ -1,0 +1,47 @@
+//===- DLContract.h - what the dl dialect promises its producers -*- C++ -*-===//
+//
+// The model contract between MLIRGen, the dialect's passes and the C ABI:
+// the names of the model functions and of the discardable `dl.*` attributes
+// that mark their arguments and results. The dialect owns them (and verifies
+// them, see DLDialect.cpp) so that no lower layer includes the frontend.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_DIALECT_DL_IR_DLCONTRACT_H
+#define DL_DIALECT_DL_IR_DLCONTRACT_H
+
+namespace mlir::dl {
+
+/// Names of the model functions MLIRGen creates and the exporter reads.
+inline constexpr const char *kForwardFunc = "forward";
+inline constexpr const char *kInitFunc = "init_params";
+inline constexpr const char *kLossFunc = "loss";
+inline constexpr const char *kGradientsFunc = "gradients";
+inline constexpr const char *kTrainStepFunc = "train_step";
+
+/// Argument attribute naming a parameter (its checkpoint name).
+inline constexpr const char *kParamAttr = "dl.param";
+/// Argument attribute marking a parameter frozen (trainable = false).
+inline constexpr const char *kFrozenAttr = "dl.frozen";
+/// Argument attribute naming the model input.
+inline constexpr const char *kInputAttr = "dl.input";
+/// Argument attribute marking the training targets (labels).
+inline constexpr const char *kTargetsAttr = "dl.targets";
+/// Argument/result attribute of optimizer state ("step", "m:dense.kernel").
+inline constexpr const char *kStateAttr = "dl.state";
+/// Result attribute of a metric computed with the loss ("correct").
+inline constexpr const char *kMetricAttr = "dl.metric";
+/// Result attribute of a gradient: the parameter it belongs to.
+inline constexpr const char *kGradOfAttr = "dl.grad_of";
+/// Module attributes of `dlc --weights`: the flat parameter vector to bake
+/// into the object, and whether it stays writable.
+inline constexpr const char *kWeightsAttr = "dl.weights";
+inline constexpr const char *kWritableWeightsAttr = "dl.weights_writable";
+/// Function attributes of @loss: the names dl-autodiff and dl-optimizer give
+/// the functions they derive, and the optimizer (see DLAttrs.td).
+inline constexpr const char *kGradientAttr = "dl.gradient";
+inline constexpr const char *kTrainStepAttr = "dl.train_step";
+inline constexpr const char *kOptimizerAttr = "dl.optimizer";
+
+} // namespace mlir::dl
+
+#endif // DL_DIALECT_DL_IR_DLCONTRACT_H
