@@ -113,12 +113,14 @@ public:
     }
     outSize = numElements(spec.outputShape());
     sparse = m.sparseLabels();
-    oneHot = spec.train && spec.train->loss == "categorical_crossentropy";
+    oneHot = spec.train &&
+             spec.train->loss->getTargets() == TargetKind::Distribution;
     if (!sparse && !oneHot && outSize != 1) {
       fail(command, fmt::format("loss {} needs targets shaped like the "
                                 "output {}, but {} has one class label per "
                                 "sample",
-                                spec.train ? spec.train->loss : "(none)",
+                                spec.train ? spec.train->loss->getName().str()
+                                           : std::string("(none)"),
                                 formatShape(spec.outputShape()), what));
       return false;
     }

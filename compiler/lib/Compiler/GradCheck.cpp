@@ -63,14 +63,14 @@ int runGradCheck(const GradCheckOptions &o) {
     v = unit(rng);
   std::vector<int32_t> labels(o.batch);
   std::vector<float> targets(o.batch * outSize);
-  const std::string &loss = spec.train->loss;
+  const bool oneHot =
+      spec.train->loss->getTargets() == TargetKind::Distribution;
   for (int64_t b = 0; b < o.batch; ++b) {
     int32_t c = int32_t(rng() % uint64_t(outSize));
     labels[b] = c;
     for (int64_t k = 0; k < outSize; ++k)
       targets[b * outSize + k] =
-          loss == "categorical_crossentropy" ? (k == c ? 1.0f : 0.0f)
-                                             : unit(rng);
+          oneHot ? (k == c ? 1.0f : 0.0f) : unit(rng);
   }
   const void *t = m.sparseLabels() ? static_cast<const void *>(labels.data())
                                    : static_cast<const void *>(targets.data());
@@ -90,7 +90,7 @@ int runGradCheck(const GradCheckOptions &o) {
   llvm::outs() << fmt::format(
       "gradcheck {}: loss {} = {:.6f}, batch {}, seed {}, h = {:g}, up to {} "
       "elements per tensor\n",
-      spec.name, loss, baseLoss, o.batch, o.seed, o.step, o.samples);
+      spec.name, spec.train->loss->getName().str(), baseLoss, o.batch, o.seed, o.step, o.samples);
   llvm::outs() << fmt::format("  {:<20} {:<14} {:>7} {:>9} {:>10} {:>10}\n",
                               "tensor", "shape", "checked", "discarded",
                               "max|grad|", "rel.error");

@@ -109,13 +109,13 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
   if (spec.train) {
     const TrainSpec &t = *spec.train;
     const bool trainable = mode != WeightsMode::BakedConst;
-    bool sparse = t.loss == "sparse_categorical_crossentropy";
+    bool sparse = t.loss->getTargets() == TargetKind::ClassIndex;
     std::string targets = sparse ? "const int32_t *labels" : "const float *targets";
     std::string what =
         sparse ? "labels[batch]: class indices in [0, " + P + "_OUTPUT_SIZE)"
                : "targets[batch][" + P + "_OUTPUT_SIZE]";
-    out("/* Training: loss {}, optimizer {}. {} */\n", t.loss, t.optimizer,
-        what);
+    out("/* Training: loss {}, optimizer {}. {} */\n", t.loss->getName().str(),
+        t.optimizer->getName().str(),        what);
     out("#define {}_HAS_TRAINING 1\n", P);
     out("#define {}_SPARSE_LABELS {}\n\n", P, sparse ? 1 : 0);
     if (trainable) {

@@ -95,7 +95,7 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
 }
 
 bool JitModel::sparseLabels() const {
-  return spec_.train && spec_.train->loss == "sparse_categorical_crossentropy";
+  return spec_.train && spec_.train->loss->getTargets() == TargetKind::ClassIndex;
 }
 void JitModel::initParams(float *params, uint64_t seed) const {
   initParams_(params, seed);

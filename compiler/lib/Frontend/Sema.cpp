@@ -11,6 +11,7 @@
 #include "Sema.h"
 #include "Arguments.h"
 #include "Diagnostics.h"
+#include "LayerChecker.h"
 
 #include "dl/Frontend/Frontend.h"
 #include "dl/Frontend/Lexer.h"
@@ -31,50 +32,6 @@ namespace {
 
 //===--- Vocabulary -------------------------------------------------------===//
 
-// Supported lists are in the order of the corresponding enum.
-const StringRef kActivations[] = {"linear", "relu", "sigmoid", "tanh",
-                                  "softmax"};
-const StringRef kPlannedActivations[] = {
-    "elu",         "selu",     "gelu",       "silu",  "swish",
-    "softplus",    "softsign", "leaky_relu", "relu6", "hard_sigmoid",
-    "exponential", "mish",     "log_softmax"};
-
-const StringRef kInitializers[] = {"zeros",          "ones",
-                                   "glorot_uniform", "glorot_normal",
-                                   "he_uniform",     "he_normal"};
-const StringRef kPlannedInitializers[] = {
-    "random_normal", "random_uniform", "truncated_normal",
-    "lecun_normal",  "lecun_uniform",  "orthogonal",
-    "identity",      "constant",       "variance_scaling"};
-
-const StringRef kLayers[] = {"dense", "flatten"};
-const StringRef kPlannedLayers[] = {
-    "conv1d",
-    "conv2d",
-    "conv3d",
-    "conv2d_transpose",
-    "depthwise_conv2d",
-    "separable_conv2d",
-    "max_pooling1d",
-    "max_pooling2d",
-    "average_pooling1d",
-    "average_pooling2d",
-    "global_max_pooling2d",
-    "global_average_pooling2d",
-    "simple_rnn",
-    "lstm",
-    "gru",
-    "embedding",
-    "dropout",
-    "batch_normalization",
-    "layer_normalization",
-    "add",
-    "concat",
-    "multiply",
-    "reshape",
-    "activation",
-};
-
 const StringRef kDTypes[] = {"f32"};
 const StringRef kPlannedDTypes[] = {"f16", "bf16", "f64", "i8",
                                     "i16", "i32",  "i64", "bool"};
@@ -89,18 +46,6 @@ bool isIdentifier(StringRef name) {
                       [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
-const char *kindName(LayerSpec::Kind kind) {
-  switch (kind) {
-  case LayerSpec::Kind::Input:
-    return "input";
-  case LayerSpec::Kind::Flatten:
-    return "flatten";
-  case LayerSpec::Kind::Dense:
-    return "dense";
-  }
-  return "layer";
-}
-
 class ModelChecker {
 public:
   ModelChecker(const ast::Model &model, llvm::SourceMgr &srcMgr)
@@ -111,15 +56,13 @@ public:
 private:
   int checkInput();
   int checkLayer(const ast::LayerStmt &stmt, int previous);
+  int checkKnownLayer(const LayerKind &kind, const ast::LayerStmt &stmt,
+                      int input);
   int resolveInputs(const ast::LayerStmt &stmt, int previous, bool oneInput);
-  int checkFlatten(const ast::LayerStmt &stmt, int input);
-  int checkDense(const ast::LayerStmt &stmt, int input);
-  bool checkSize(llvm::ArrayRef<int64_t> shape, SMLoc loc, const Twine &what);
   void defineResult(const ast::LayerStmt &stmt, int layer);
   void defineValue(StringRef name, int layer, SMLoc loc);
   int addLayer(LayerSpec layer, std::string explicitName, SMLoc nameLoc);
-  void addParam(int layer, const char *suffix, Shape shape, Initializer init,
-                bool trainable);
+  void addParam(int layer, const LayerChecker::PendingParam &param);
   void resolveOutput(int last);
   void assignLayerNames();
   void layoutParams();
@@ -147,25 +90,6 @@ private:
   std::vector<std::pair<int, const char *>> paramOwners;
 };
 
-bool ModelChecker::checkSize(llvm::ArrayRef<int64_t> shape, SMLoc loc,
-                             const Twine &what) {
-  int64_t count = 1;
-  bool overflow = false;
-  for (int64_t d : shape) {
-    if (llvm::MulOverflow(count, d, count)) {
-      overflow = true;
-      break;
-    }
-  }
-  if (!overflow && count <= kMaxElements)
-    return true;
-  diag.error(loc, what + " is too large: " + formatShape(shape) + " has " +
-                      (overflow ? std::string("more than 9223372036854775807")
-                                : std::to_string(count)) +
-                      " elements (the limit is " + Twine(kMaxElements) + ")");
-  return false;
-}
-
 int ModelChecker::addLayer(LayerSpec layer, std::string explicitName,
                            SMLoc nameLoc) {
   spec.layers.push_back(std::move(layer));
@@ -174,15 +98,15 @@ int ModelChecker::addLayer(LayerSpec layer, std::string explicitName,
   return static_cast<int>(spec.layers.size()) - 1;
 }
 
-void ModelChecker::addParam(int layer, const char *suffix, Shape shape,
-                            Initializer init, bool trainable) {
+void ModelChecker::addParam(int layer,
+                            const LayerChecker::PendingParam &pending) {
   ParamSpec param;
-  param.shape = std::move(shape);
-  param.init = init;
-  param.trainable = trainable;
+  param.shape = pending.shape;
+  param.init = pending.init;
+  param.trainable = pending.trainable;
   spec.layers[layer].params.push_back(static_cast<int>(spec.params.size()));
   spec.params.push_back(std::move(param));
-  paramOwners.emplace_back(layer, suffix);
+  paramOwners.emplace_back(layer, pending.suffix);
 }
 
 int ModelChecker::checkInput() {
@@ -224,11 +148,11 @@ int ModelChecker::checkInput() {
       ok = false;
     }
   }
-  if (ok && !checkSize(decl.dims, decl.loc, "input '" + decl.name + "'"))
+  if (ok && !checkTensorSize(diag, decl.dims, decl.loc,
+                             "input '" + decl.name + "'"))
     ok = false;
 
-  LayerSpec layer;
-  layer.kind = LayerSpec::Kind::Input;
+  LayerSpec layer; // kind null: the input
   layer.loc = decl.loc;
   layer.outShape = decl.dims;
   int index0 = addLayer(std::move(layer), decl.name, decl.loc);
@@ -274,28 +198,47 @@ int ModelChecker::resolveInputs(const ast::LayerStmt &stmt, int previous,
 }
 
 int ModelChecker::checkLayer(const ast::LayerStmt &stmt, int previous) {
-  StringRef kind = stmt.layer;
-  bool supported = llvm::is_contained(kLayers, kind);
-  int input = resolveInputs(stmt, previous, supported);
+  StringRef name = stmt.layer;
+  const LayerKind *kind = lookupLayerKind(name);
+  int input = resolveInputs(stmt, previous, kind && kind->getNumInputs() == 1);
   int result = kPoisoned;
-  if (kind == "dense") {
-    result = checkDense(stmt, input);
-  } else if (kind == "flatten") {
-    result = checkFlatten(stmt, input);
-  } else if (llvm::is_contained(kPlannedLayers, kind)) {
-    diag.error(stmt.layerLoc, "layer '" + kind + "' is not supported yet");
+  llvm::SmallVector<StringRef> planned = plannedLayerNames();
+  if (kind) {
+    result = checkKnownLayer(*kind, stmt, input);
+  } else if (llvm::is_contained(planned, name)) {
+    diag.error(stmt.layerLoc, "layer '" + name + "' is not supported yet");
   } else {
-    llvm::SmallVector<StringRef> candidates(std::begin(kLayers),
-                                            std::end(kLayers));
-    candidates.append(std::begin(kPlannedLayers), std::end(kPlannedLayers));
-    std::string hint = didYouMean(kind, candidates);
+    llvm::SmallVector<StringRef> supported;
+    for (const LayerKind *k : layerKinds())
+      supported.push_back(k->getName());
+    llvm::SmallVector<StringRef> candidates(supported);
+    candidates.append(planned);
+    std::string hint = didYouMean(name, candidates);
     if (hint.empty())
-      hint = " (supported: dense, flatten)";
+      hint = " (supported: " + llvm::join(supported, ", ") + ")";
     diag.error(stmt.layerLoc,
-               "unknown layer '" + escapeForMessage(kind) + "'" + hint);
+               "unknown layer '" + escapeForMessage(name) + "'" + hint);
   }
   defineResult(stmt, result);
   return result;
+}
+
+int ModelChecker::checkKnownLayer(const LayerKind &kind,
+                                  const ast::LayerStmt &stmt, int input) {
+  const Shape *inputShape =
+      input == kPoisoned ? nullptr : &spec.layers[input].outShape;
+  LayerChecker checker(diag, stmt, inputShape);
+  LayerSpec layer;
+  layer.kind = &kind;
+  layer.loc = stmt.layerLoc;
+  if (!kind.check(checker, layer))
+    return kPoisoned;
+  layer.inputs = {input};
+  int index = addLayer(std::move(layer), std::move(checker.explicitName),
+                       checker.explicitNameLoc);
+  for (const LayerChecker::PendingParam &param : checker.params)
+    addParam(index, param);
+  return index;
 }
 
 void ModelChecker::defineResult(const ast::LayerStmt &stmt, int layer) {
@@ -314,150 +257,6 @@ void ModelChecker::defineValue(StringRef name, int layer, SMLoc loc) {
   auto [it, inserted] = values.try_emplace(name, Value{layer, loc});
   if (inserted)
     valueNames.push_back(it->getKey());
-}
-
-int ModelChecker::checkFlatten(const ast::LayerStmt &stmt, int input) {
-  static const OptionInfo options[] = {{"name"}, {"trainable"}};
-  static const StringRef notYet[] = {"data_format", "dtype"};
-
-  // `flatten(x)` most likely means `flatten()(x)`: the first group configures
-  // the layer, the second lists its inputs.
-  std::vector<ast::Arg> keywordArgs;
-  bool ok = true;
-  for (const ast::Arg &arg : stmt.args) {
-    if (!arg.name.empty()) {
-      keywordArgs.push_back(arg);
-      continue;
-    }
-    if (ok) {
-      std::string hint;
-      if (arg.value.kind == ast::Expr::Kind::Ident && !stmt.hasInputList)
-        hint = "; to give flatten an input, write 'flatten()(" +
-               arg.value.text + ")'";
-      diag.error(arg.value.loc, "flatten takes no positional arguments" + hint);
-    }
-    ok = false;
-  }
-  llvm::SmallVector<const ast::Arg *> bound;
-  ok &= bindArguments(diag, "flatten", stmt.layerLoc, keywordArgs, options,
-                      notYet, bound);
-  std::string name;
-  SMLoc nameLoc;
-  bool trainable = true;
-  if (bound[0]) {
-    ok &= readString(diag, "flatten", "name", bound[0]->value, name);
-    nameLoc = bound[0]->value.loc;
-  }
-  if (bound[1])
-    ok &= readBool(diag, "flatten", "trainable", bound[1]->value, trainable);
-  if (!ok || input == kPoisoned)
-    return kPoisoned;
-
-  int64_t count = 1;
-  for (int64_t d : spec.layers[input].outShape)
-    count *= d; // Cannot overflow: every tensor was checked against the limit.
-  LayerSpec layer;
-  layer.kind = LayerSpec::Kind::Flatten;
-  layer.loc = stmt.layerLoc;
-  layer.inputs = {input};
-  layer.outShape = {count};
-  layer.trainable = trainable;
-  return addLayer(std::move(layer), std::move(name), nameLoc);
-}
-
-int ModelChecker::checkDense(const ast::LayerStmt &stmt, int input) {
-  enum { Units, Act, UseBias, KernelInit, BiasInit, Name, Trainable };
-  static const OptionInfo options[] = {
-      {"units", /*positional=*/true, /*required=*/true},
-      {"activation", /*positional=*/true},
-      {"use_bias"},
-      {"kernel_initializer"},
-      {"bias_initializer"},
-      {"name"},
-      {"trainable"},
-  };
-  static const StringRef notYet[] = {
-      "kernel_regularizer",   "bias_regularizer",
-      "activity_regularizer", "kernel_constraint",
-      "bias_constraint",      "lora_rank",
-      "lora_alpha",           "dtype",
-      "input_shape",          "input_dim"};
-
-  llvm::SmallVector<const ast::Arg *> bound;
-  bool ok = bindArguments(diag, "dense", stmt.layerLoc, stmt.args, options,
-                          notYet, bound);
-  LayerSpec layer;
-  layer.kind = LayerSpec::Kind::Dense;
-  layer.loc = stmt.layerLoc;
-  Initializer kernelInit = Initializer::GlorotUniform;
-  Initializer biasInit = Initializer::Zeros;
-  std::string name;
-  SMLoc nameLoc;
-  unsigned choice;
-  if (bound[Units])
-    ok &= readPositiveInt(diag, "dense", "units", bound[Units]->value,
-                          layer.units);
-  if (bound[Act]) {
-    if (readChoice(diag, "dense", "activation", "activation", bound[Act]->value,
-                   kActivations, kPlannedActivations, choice))
-      layer.activation = static_cast<Activation>(choice);
-    else
-      ok = false;
-  }
-  if (bound[UseBias])
-    ok &= readBool(diag, "dense", "use_bias", bound[UseBias]->value,
-                   layer.useBias);
-  if (bound[KernelInit]) {
-    if (readChoice(diag, "dense", "kernel_initializer", "initializer",
-                   bound[KernelInit]->value, kInitializers,
-                   kPlannedInitializers, choice))
-      kernelInit = static_cast<Initializer>(choice);
-    else
-      ok = false;
-  }
-  if (bound[BiasInit]) {
-    if (readChoice(diag, "dense", "bias_initializer", "initializer",
-                   bound[BiasInit]->value, kInitializers, kPlannedInitializers,
-                   choice))
-      biasInit = static_cast<Initializer>(choice);
-    else
-      ok = false;
-  }
-  if (bound[Name]) {
-    ok &= readString(diag, "dense", "name", bound[Name]->value, name);
-    nameLoc = bound[Name]->value.loc;
-  }
-  if (bound[Trainable])
-    ok &= readBool(diag, "dense", "trainable", bound[Trainable]->value,
-                   layer.trainable);
-  if (!ok || input == kPoisoned)
-    return kPoisoned;
-
-  const Shape &inShape = spec.layers[input].outShape;
-  if (inShape.size() != 1) {
-    std::string hint = stmt.hasInputList
-                           ? "; flatten it first, e.g. 'f = flatten()(" +
-                                 stmt.inputs.front().first + ");'"
-                           : std::string("; add 'flatten;' before it");
-    diag.error(stmt.layerLoc,
-               "dense expects a rank-1 input per sample (f32[n]), but its "
-               "input has shape " +
-                   formatShape(inShape) + hint);
-    return kPoisoned;
-  }
-  Shape kernelShape = {inShape[0], layer.units};
-  if (!checkSize(kernelShape, stmt.layerLoc, "dense: the kernel"))
-    return kPoisoned;
-
-  layer.inputs = {input};
-  layer.outShape = {layer.units};
-  bool useBias = layer.useBias, trainable = layer.trainable;
-  int64_t units = layer.units;
-  int index = addLayer(std::move(layer), std::move(name), nameLoc);
-  addParam(index, "kernel", std::move(kernelShape), kernelInit, trainable);
-  if (useBias)
-    addParam(index, "bias", {units}, biasInit, trainable);
-  return index;
 }
 
 void ModelChecker::resolveOutput(int last) {
@@ -505,7 +304,8 @@ void ModelChecker::assignLayerNames() {
   for (size_t i = 0; i < spec.layers.size(); ++i) {
     if (!spec.layers[i].name.empty())
       continue;
-    std::string base = kindName(spec.layers[i].kind);
+    const LayerKind *kind = spec.layers[i].kind;
+    std::string base = kind ? kind->getName().str() : std::string("input");
     unsigned &counter = counters[base];
     std::string candidate;
     do {
@@ -539,7 +339,7 @@ void ModelChecker::warnUnusedLayers() {
   constexpr unsigned kMaxWarnings = 10;
   unsigned count = 0;
   for (size_t i = 0; i < spec.layers.size(); ++i) {
-    if (used[i] || spec.layers[i].kind == LayerSpec::Kind::Input)
+    if (used[i] || int(i) == spec.inputLayer)
       continue;
     if (++count > kMaxWarnings)
       continue;

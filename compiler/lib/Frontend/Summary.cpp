@@ -30,18 +30,6 @@ using namespace dlc::detail;
 
 namespace {
 
-const char *typeName(LayerSpec::Kind kind) {
-  switch (kind) {
-  case LayerSpec::Kind::Input:
-    return "InputLayer";
-  case LayerSpec::Kind::Flatten:
-    return "Flatten";
-  case LayerSpec::Kind::Dense:
-    return "Dense";
-  }
-  return "Layer";
-}
-
 std::string kerasShape(const Shape &shape) {
   std::string out = "(None";
   for (int64_t d : shape)
@@ -81,7 +69,9 @@ void dlc::printSummary(const ModelSpec &spec, llvm::raw_ostream &os) {
         trainable += n;
     }
     total += count;
-    rows.push_back({layer.name + " (" + typeName(layer.kind) + ")",
+    llvm::StringRef type =
+        layer.kind ? layer.kind->getKerasName() : "InputLayer";
+    rows.push_back({layer.name + " (" + type.str() + ")",
                     kerasShape(layer.outShape),
                     withThousandsSeparators(count)});
   }

@@ -14,7 +14,6 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
-#include <cmath>
 
 using namespace dlc;
 using namespace dlc::detail;
@@ -29,9 +28,6 @@ const StringRef kPlannedKeys[] = {"epochs",           "batch_size",
                                   "loss_weights",     "weighted_metrics",
                                   "validation_split", "shuffle"};
 
-const StringRef kLosses[] = {"mean_squared_error",
-                             "sparse_categorical_crossentropy",
-                             "categorical_crossentropy", "binary_crossentropy"};
 const StringRef kPlannedLosses[] = {"mean_absolute_error",
                                     "mean_absolute_percentage_error",
                                     "mean_squared_logarithmic_error",
@@ -46,7 +42,6 @@ const StringRef kPlannedLosses[] = {"mean_absolute_error",
                                     "binary_focal_crossentropy",
                                     "categorical_focal_crossentropy"};
 
-const StringRef kOptimizers[] = {"sgd", "adam", "rmsprop"};
 const StringRef kPlannedOptimizers[] = {"adamw",  "adagrad", "adadelta",
                                         "adamax", "nadam",   "ftrl",
                                         "lion",   "lamb",    "adafactor"};
@@ -75,6 +70,15 @@ const StringRef kPlannedMetrics[] = {"binary_accuracy",
                                      "f1_score",
                                      "mean_absolute_error"};
 
+/// The names (and, for losses, aliases) of the registered kinds.
+template <typename Kind>
+llvm::SmallVector<StringRef> namesOf(llvm::ArrayRef<const Kind *> kinds) {
+  llvm::SmallVector<StringRef> names;
+  for (const Kind *kind : kinds)
+    names.push_back(kind->getName());
+  return names;
+}
+
 class TrainChecker {
 public:
   explicit TrainChecker(DiagEngine &diag) : diag(diag) {}
@@ -84,9 +88,9 @@ private:
   bool checkLoss(const ast::Expr &expr);
   bool checkOptimizer(const ast::Expr &expr);
   bool checkMetrics(const ast::Expr &expr);
-  /// Reads a number option and checks lo <(=) value < hi.
-  bool readRange(StringRef owner, const ast::Arg *arg, StringRef option,
-                 double &out, double lo, bool loInclusive, double hi);
+  /// Reads an optimizer option and checks its range.
+  bool readOption(StringRef owner, const ast::Arg *arg,
+                  const OptimizerOption &option, double &out);
 
   DiagEngine &diag;
   CheckedTrain result;
@@ -157,26 +161,30 @@ bool TrainChecker::checkLoss(const ast::Expr &expr) {
                              describeValue(expr));
     return false;
   }
-  unsigned index;
-  if (!lookupChoice(diag, "loss", name, expr.loc, kLosses, kPlannedLosses,
-                    index))
+  const LossKind *loss = lookupLossKind(name);
+  if (!loss) {
+    llvm::SmallVector<StringRef> supported = namesOf(lossKinds());
+    unsigned index;
+    lookupChoice(diag, "loss", name, expr.loc, supported, kPlannedLosses,
+                 index);
     return false;
-  result.spec.loss = name.str();
+  }
+  result.spec.loss = loss;
   result.lossLoc = expr.loc;
   if (expr.kind != ast::Expr::Kind::Call)
     return true;
 
-  bool crossentropy = name.ends_with("crossentropy");
+  bool fromLogits = loss->hasFromLogits();
   static const OptionInfo ceOptions[] = {{"from_logits", /*positional=*/true}};
   static const StringRef cePlanned[] = {
       "label_smoothing", "axis", "ignore_class", "reduction", "name", "dtype"};
-  static const StringRef msePlanned[] = {"reduction", "name", "dtype"};
+  static const StringRef otherPlanned[] = {"reduction", "name", "dtype"};
   llvm::SmallVector<const ast::Arg *> bound;
   llvm::ArrayRef<OptionInfo> options;
   bool ok = true;
   std::vector<ast::Arg> args;
   for (const ast::Arg &arg : expr.args) {
-    if (!crossentropy && arg.name == "from_logits") {
+    if (!fromLogits && arg.name == "from_logits") {
       diag.error(arg.nameLoc, name + ": 'from_logits' applies only to the "
                                      "crossentropy losses");
       ok = false;
@@ -184,36 +192,38 @@ bool TrainChecker::checkLoss(const ast::Expr &expr) {
     }
     args.push_back(arg);
   }
-  if (crossentropy)
+  if (fromLogits)
     options = ceOptions;
   ok &= bindArguments(
       diag, name, expr.loc, args, options,
-      crossentropy ? llvm::ArrayRef<StringRef>(cePlanned) : msePlanned, bound);
-  if (crossentropy && bound[0])
+      fromLogits ? llvm::ArrayRef<StringRef>(cePlanned) : otherPlanned, bound);
+  if (fromLogits && bound[0])
     ok &= readBool(diag, name, "from_logits", bound[0]->value,
                    result.spec.fromLogits);
   return ok;
 }
 
-bool TrainChecker::readRange(StringRef owner, const ast::Arg *arg,
-                             StringRef option, double &out, double lo,
-                             bool loInclusive, double hi) {
+bool TrainChecker::readOption(StringRef owner, const ast::Arg *arg,
+                              const OptimizerOption &option, double &out) {
   if (!arg)
     return true;
+  if (option.range == OptimizerOption::Range::Bool) {
+    bool flag;
+    if (!readBool(diag, owner, option.name, arg->value, flag))
+      return false;
+    out = flag;
+    return true;
+  }
   double value;
-  if (!readNumber(diag, owner, option, arg->value, value))
+  if (!readNumber(diag, owner, option.name, arg->value, value))
     return false;
-  bool aboveLo = loInclusive ? value >= lo : value > lo;
-  if (aboveLo && value < hi) {
+  bool positive = option.range == OptimizerOption::Range::Positive;
+  if (positive ? value > 0 : value >= 0 && value < 1) {
     out = value;
     return true;
   }
-  std::string range;
-  if (hi == HUGE_VAL)
-    range = loInclusive ? "at least 0" : "greater than 0";
-  else
-    range = loInclusive ? "in [0, 1)" : "in (0, 1)";
-  diag.error(arg->value.loc, owner + ": '" + option + "' must be " + range +
+  diag.error(arg->value.loc, owner + ": '" + option.name + "' must be " +
+                                 (positive ? "greater than 0" : "in [0, 1)") +
                                  ", found " + describeValue(arg->value));
   return false;
 }
@@ -226,54 +236,33 @@ bool TrainChecker::checkOptimizer(const ast::Expr &expr) {
                              describeValue(expr));
     return false;
   }
-  unsigned index;
-  if (!lookupChoice(diag, "optimizer", name, expr.loc, kOptimizers,
-                    kPlannedOptimizers, index))
+  const OptimizerKind *optimizer = lookupOptimizerKind(name);
+  if (!optimizer) {
+    llvm::SmallVector<StringRef> supported = namesOf(optimizerKinds());
+    unsigned index;
+    lookupChoice(diag, "optimizer", name, expr.loc, supported,
+                 kPlannedOptimizers, index);
     return false;
+  }
 
   TrainSpec &t = result.spec;
-  t.optimizer = name.str();
-  // Keras defaults.
-  t.learningRate = name == "sgd" ? 0.01 : 0.001;
-  t.momentum = 0.0;
-  t.nesterov = false;
-  t.beta1 = 0.9;
-  t.beta2 = 0.999;
-  t.epsilon = 1e-7;
-  t.rho = 0.9;
+  t.optimizer = optimizer;
+  llvm::ArrayRef<OptimizerOption> kindOptions = optimizer->getOptions();
+  t.optimizerValues.clear();
+  for (const OptimizerOption &option : kindOptions)
+    t.optimizerValues.push_back(option.defaultValue);
   if (expr.kind != ast::Expr::Kind::Call)
     return true;
 
-  enum { LR, A, B, C };
-  static const OptionInfo sgdOptions[] = {
-      {"learning_rate", true}, {"momentum"}, {"nesterov"}};
-  static const OptionInfo adamOptions[] = {
-      {"learning_rate", true}, {"beta_1"}, {"beta_2"}, {"epsilon"}};
-  static const OptionInfo rmspropOptions[] = {
-      {"learning_rate", true}, {"rho"}, {"momentum"}, {"epsilon"}};
-  llvm::ArrayRef<OptionInfo> options = rmspropOptions;
-  if (name == "sgd")
-    options = sgdOptions;
-  else if (name == "adam")
-    options = adamOptions;
+  // learning_rate may be passed by position, as in Keras.
+  llvm::SmallVector<OptionInfo> options;
+  for (const OptimizerOption &option : kindOptions)
+    options.push_back({option.name, /*positional=*/options.empty()});
   llvm::SmallVector<const ast::Arg *> bound;
   bool ok = bindArguments(diag, name, expr.loc, expr.args, options,
                           kPlannedOptimizerOptions, bound);
-  ok &= readRange(name, bound[LR], "learning_rate", t.learningRate, 0, false,
-                  HUGE_VAL);
-  if (name == "sgd") {
-    ok &= readRange(name, bound[A], "momentum", t.momentum, 0, true, 1);
-    if (bound[B])
-      ok &= readBool(diag, name, "nesterov", bound[B]->value, t.nesterov);
-  } else if (name == "adam") {
-    ok &= readRange(name, bound[A], "beta_1", t.beta1, 0, true, 1);
-    ok &= readRange(name, bound[B], "beta_2", t.beta2, 0, true, 1);
-    ok &= readRange(name, bound[C], "epsilon", t.epsilon, 0, false, HUGE_VAL);
-  } else {
-    ok &= readRange(name, bound[A], "rho", t.rho, 0, true, 1);
-    ok &= readRange(name, bound[B], "momentum", t.momentum, 0, true, 1);
-    ok &= readRange(name, bound[C], "epsilon", t.epsilon, 0, false, HUGE_VAL);
-  }
+  for (auto [i, option] : llvm::enumerate(kindOptions))
+    ok &= readOption(name, bound[i], option, t.optimizerValues[i]);
   return ok;
 }
 
@@ -317,30 +306,22 @@ void dlc::detail::lintLossAgainstOutput(const CheckedTrain &train,
                                         const ModelSpec &spec,
                                         DiagEngine &diag) {
   const TrainSpec &t = train.spec;
-  const LayerSpec &out = spec.layers[spec.outputLayer];
-  Activation act =
-      out.kind == LayerSpec::Kind::Dense ? out.activation : Activation::Linear;
-  Activation expected;
-  if (t.loss == "sparse_categorical_crossentropy" ||
-      t.loss == "categorical_crossentropy")
-    expected = Activation::Softmax;
-  else if (t.loss == "binary_crossentropy")
-    expected = Activation::Sigmoid;
-  else
+  StringRef expected = t.loss->getFoldedActivation();
+  if (expected.empty())
     return;
+  const LayerSpec &out = spec.layers[spec.outputLayer];
+  StringRef act = toString(out.activation);
   if (t.fromLogits && act == expected) {
     diag.warning(train.lossLoc, "'from_logits = true', but the output layer '" +
-                                    out.name + "' already applies " +
-                                    toString(act) +
+                                    out.name + "' already applies " + act +
                                     "; the loss would apply it twice");
   } else if (!t.fromLogits && act != expected) {
     // dlc computes cross-entropies from the logits before the output's
     // softmax/sigmoid (log-sum-exp), so that activation must be there.
     diag.error(train.lossLoc,
-               Twine(t.loss) + " expects probabilities from a " +
-                   toString(expected) + " output layer, but the output "
-                   "layer '" + out.name + "' has activation '" +
-                   toString(act) + "'; use 'activation = " +
-                   toString(expected) + "' or 'from_logits = true'");
+               t.loss->getName() + " expects probabilities from a " +
+                   expected + " output layer, but the output layer '" +
+                   out.name + "' has activation '" + act + "'; use " +
+                   "'activation = " + expected + "' or 'from_logits = true'");
   }
 }

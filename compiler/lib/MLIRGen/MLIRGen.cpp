@@ -1,6 +1,7 @@
 //===- MLIRGen.cpp - ModelSpec to the dl dialect ---------------------------===//
 #include "dl/Frontend/MLIRGen.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
+#include "dl/Frontend/Emit.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,8 +30,8 @@ public:
     b.setInsertionPointToEnd(module.getBody());
     buildInit();
     b.setInsertionPointToEnd(module.getBody());
-    if (spec.train && failed(buildTraining(*spec.train)))
-      return nullptr;
+    if (spec.train)
+      buildTraining(*spec.train);
     return module;
   }
 
@@ -66,25 +67,19 @@ private:
     std::vector<Value> values(spec.layers.size());
     Value preActivation;
     values[spec.inputLayer] = args[0];
-    auto param = [&](int idx) { return args[idx + 1]; };
     for (auto [i, layer] : llvm::enumerate(spec.layers)) {
-      Location l = loc(layer.loc, layer.name);
-      switch (layer.kind) {
-      case LayerSpec::Kind::Input:
-        break;
-      case LayerSpec::Kind::Flatten:
-        values[i] = mlir::dl::FlattenOp::create(b, l, values[layer.inputs[0]]);
-        break;
-      case LayerSpec::Kind::Dense: {
-        Value bias = layer.useBias ? param(layer.params[1]) : Value();
-        Value y = mlir::dl::DenseOp::create(b, l, values[layer.inputs[0]],
-                                            param(layer.params[0]), bias);
-        if (int(i) == spec.outputLayer)
-          preActivation = y;
-        values[i] = activation(l, layer.activation, y);
-        break;
-      }
-      }
+      if (!layer.kind)
+        continue; // the input
+      SmallVector<Value> inputs, params;
+      for (int in : layer.inputs)
+        inputs.push_back(values[in]);
+      for (int p : layer.params)
+        params.push_back(args[p + 1]);
+      EmitContext e{b, loc(layer.loc, layer.name), inputs, params};
+      Value y = layer.kind->emit(e, layer);
+      if (int(i) == spec.outputLayer)
+        preActivation = y;
+      values[i] = activation(e.loc, layer.activation, y);
     }
     Value out = values[spec.outputLayer];
     return {out, preActivation == out ? Value() : preActivation};
@@ -127,70 +122,23 @@ private:
                            emitLayers(entry->getArguments()).first);
   }
 
-  /// The loss as the training section asks for it. Cross-entropies on
-  /// probabilities are computed from the logits before the output's softmax
-  /// or sigmoid (log-sum-exp form): exact where Keras clips, and never NaN.
+  /// The loss as the training section asks for it. A loss that folds the
+  /// output's softmax or sigmoid reads the logits before it (log-sum-exp
+  /// form): exact where Keras clips, and never NaN. Sema checked that the
+  /// output applies that activation unless from_logits = true.
   Value emitLoss(const TrainSpec &t, Value out, Value logits, Value targets) {
-    Location l = loc(t.loc, "loss");
-    const LayerSpec &last = spec.layers[spec.outputLayer];
-    bool softmaxOut = last.kind == LayerSpec::Kind::Dense &&
-                      last.activation == Activation::Softmax;
-    bool sigmoidOut = last.kind == LayerSpec::Kind::Dense &&
-                      last.activation == Activation::Sigmoid;
-    Type scalar = RankedTensorType::get({}, b.getF32Type());
-    auto needs = [&](const char *what) {
-      mlir::emitError(l) << "loss '" << t.loss << "' needs a " << what
-                         << " output layer, but the output layer '"
-                         << last.name << "' has activation '"
-                         << toString(last.activation)
-                         << "'; use from_logits = true if it outputs logits";
-      return Value();
-    };
-    if (t.loss == "sparse_categorical_crossentropy" ||
-        t.loss == "categorical_crossentropy") {
-      if (!t.fromLogits && !softmaxOut)
-        return needs("softmax");
-      Value z = t.fromLogits ? out : logits;
-      if (t.loss == "sparse_categorical_crossentropy")
-        return mlir::dl::SparseSoftmaxCrossEntropyOp::create(b, l, scalar, z,
-                                                             targets);
-      return mlir::dl::SoftmaxCrossEntropyOp::create(b, l, scalar, z, targets);
-    }
-    if (t.loss == "binary_crossentropy") {
-      if (!t.fromLogits && !sigmoidOut)
-        return needs("sigmoid");
-      return mlir::dl::SigmoidCrossEntropyOp::create(
-          b, l, scalar, t.fromLogits ? out : logits, targets);
-    }
-    return mlir::dl::MeanSquaredErrorOp::create(b, l, scalar, out, targets);
-  }
-
-  DictionaryAttr optimizerAttr(const TrainSpec &t) {
-    auto f = [&](double v) { return b.getF32FloatAttr(float(v)); };
-    SmallVector<NamedAttribute> a{
-        b.getNamedAttr("name", b.getStringAttr(t.optimizer)),
-        b.getNamedAttr("learning_rate", f(t.learningRate)),
-        b.getNamedAttr("epsilon", f(t.epsilon))};
-    if (t.optimizer == "adam") {
-      a.push_back(b.getNamedAttr("beta_1", f(t.beta1)));
-      a.push_back(b.getNamedAttr("beta_2", f(t.beta2)));
-    } else if (t.optimizer == "sgd") {
-      a.push_back(b.getNamedAttr("momentum", f(t.momentum)));
-      a.push_back(b.getNamedAttr("nesterov", b.getBoolAttr(t.nesterov)));
-    } else {
-      a.push_back(b.getNamedAttr("rho", f(t.rho)));
-      a.push_back(b.getNamedAttr("momentum", f(t.momentum)));
-    }
-    return b.getDictionaryAttr(a);
+    EmitContext e{b, loc(t.loc, "loss")};
+    bool folded = t.loss->hasFromLogits() && !t.fromLogits;
+    return t.loss->emit(e, folded ? logits : out, targets);
   }
 
   /// @loss(x, targets, params...) -> (loss [, correct]): the batch's mean
   /// loss and, with the accuracy metric, its number of correct predictions
   /// (result attribute dl.metric). dl-autodiff derives @gradients and
   /// dl-optimizer @train_step from it; dl-export-abi makes eval_step of it.
-  LogicalResult buildTraining(const TrainSpec &t) {
+  void buildTraining(const TrainSpec &t) {
     Type targets =
-        t.loss == "sparse_categorical_crossentropy"
+        t.loss->getTargets() == TargetKind::ClassIndex
             ? Type(RankedTensorType::get({ShapedType::kDynamic},
                                          b.getI32Type()))
             : Type(batched(spec.layers[spec.outputLayer].outShape));
@@ -208,9 +156,10 @@ private:
     fn.setAllArgAttrs(argAttrs);
     if (accuracy)
       fn.setResultAttr(1, kMetricAttr, b.getStringAttr("correct"));
-    fn->setAttr("dl.gradient", b.getStringAttr(kGradientsFunc));
-    fn->setAttr("dl.train_step", b.getStringAttr(kTrainStepFunc));
-    fn->setAttr("dl.optimizer", optimizerAttr(t));
+    fn->setAttr(mlir::dl::kGradientAttr, b.getStringAttr(kGradientsFunc));
+    fn->setAttr(mlir::dl::kTrainStepAttr, b.getStringAttr(kTrainStepFunc));
+    fn->setAttr(mlir::dl::kOptimizerAttr,
+                t.optimizer->buildAttr(ctx, t.optimizerValues));
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);
@@ -220,19 +169,17 @@ private:
     auto [out, logits] = emitLayers(args);
     Value y = entry->getArgument(1);
     Value loss = emitLoss(t, out, logits, y);
-    if (!loss)
-      return failure();
     SmallVector<Value> results{loss};
     if (accuracy) {
       // argmax(softmax(z)) = argmax(z): count on the logits when the output
       // is a softmax, so no softmax is computed just for the metric.
-      const LayerSpec &last = spec.layers[spec.outputLayer];
-      bool softmaxOut = logits && last.activation == Activation::Softmax;
+      bool softmaxOut =
+          logits &&
+          spec.layers[spec.outputLayer].activation == Activation::Softmax;
       results.push_back(mlir::dl::CountCorrectOp::create(
           b, loc(t.loc, "accuracy"), scalar, softmaxOut ? logits : out, y));
     }
     func::ReturnOp::create(b, loc(t.loc), results);
-    return success();
   }
 
   Value activation(Location l, Activation a, Value x) {

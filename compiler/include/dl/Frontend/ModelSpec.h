@@ -7,9 +7,12 @@
 #ifndef DL_FRONTEND_MODELSPEC_H
 #define DL_FRONTEND_MODELSPEC_H
 
+#include "dl/Frontend/Registry.h"
+
 #include "llvm/Support/SMLoc.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,30 +50,33 @@ struct ParamSpec {
   int64_t numElements() const { return dlc::numElements(shape); }
 };
 
+/// A checked layer. What every kind has is here; what only one kind has
+/// (dense's units, reshape's target shape) is in its LayerOptions.
 struct LayerSpec {
-  enum class Kind { Input, Flatten, Dense };
-  Kind kind = Kind::Input;
+  const LayerKind *kind = nullptr; ///< Null for the model's input.
   std::string name;  ///< Unique: "dense", "dense_1", ... or the user's name=.
   llvm::SMLoc loc;   ///< Where the layer was written.
   std::vector<int> inputs; ///< Indices of producing layers in ModelSpec::layers.
   Shape outShape;    ///< Per-sample output shape.
-  // Dense.
-  int64_t units = 0;
+  /// Applied to the layer's result (Keras's `activation=`); Linear if none.
   Activation activation = Activation::Linear;
-  bool useBias = true;
   bool trainable = true;
   std::vector<int> params; ///< Indices into ModelSpec::params.
+  std::shared_ptr<const LayerOptions> options; ///< The kind's own settings.
+
+  /// The kind's settings; only the kind that stored them asks.
+  template <typename T> const T &getOptions() const {
+    return static_cast<const T &>(*options);
+  }
 };
 
 /// The training section; filled with Keras's defaults where not written.
 struct TrainSpec {
-  std::string loss;          ///< e.g. "sparse_categorical_crossentropy"
+  const LossKind *loss = nullptr;
   bool fromLogits = false;
-  std::string optimizer = "adam";
-  double learningRate = 1e-3;
-  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;
-  double momentum = 0.0, rho = 0.9;
-  bool nesterov = false;
+  const OptimizerKind *optimizer = nullptr;
+  /// One value per optimizer option (OptimizerKind::getOptions()).
+  std::vector<double> optimizerValues;
   std::vector<std::string> metrics;
   llvm::SMLoc loc;
 };

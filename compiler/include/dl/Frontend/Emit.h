@@ -1,0 +1,40 @@
+//===- Emit.h - what MLIRGen offers a layer's or loss's emission -*- C++ -*-===//
+//
+// The context a LayerKind::emit or LossKind::emit builds dl ops in: the
+// builder, the location (file:line:col of the layer, named after it), the
+// layer's input values and its parameters.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_FRONTEND_EMIT_H
+#define DL_FRONTEND_EMIT_H
+
+#include "dl/Frontend/ModelSpec.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace dlc {
+
+struct EmitContext {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  /// A layer's inputs and its parameters, in the order its check added them.
+  llvm::ArrayRef<mlir::Value> inputs = {};
+  llvm::ArrayRef<mlir::Value> params = {};
+
+  /// f32 tensor of `shape` per sample, with a leading dynamic batch.
+  mlir::RankedTensorType batchedType(const Shape &shape) const {
+    llvm::SmallVector<int64_t> dims{mlir::ShapedType::kDynamic};
+    for (int64_t d : shape)
+      dims.push_back(d < 0 ? mlir::ShapedType::kDynamic : d);
+    return mlir::RankedTensorType::get(dims, b.getF32Type());
+  }
+  /// tensor<f32>: losses and metrics.
+  mlir::RankedTensorType scalarType() const {
+    return mlir::RankedTensorType::get({}, b.getF32Type());
+  }
+};
+
+} // namespace dlc
+
+#endif // DL_FRONTEND_EMIT_H

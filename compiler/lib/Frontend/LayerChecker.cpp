@@ -1,0 +1,92 @@
+//===- LayerChecker.cpp - the common layer options ------------------------===//
+
+#include "LayerChecker.h"
+
+#include "llvm/Support/MathExtras.h"
+
+using namespace dlc;
+using namespace dlc::detail;
+using llvm::StringRef;
+using llvm::Twine;
+
+namespace {
+
+// In the order of the Activation and Initializer enums.
+const StringRef kActivations[] = {"linear", "relu", "sigmoid", "tanh",
+                                  "softmax"};
+const StringRef kPlannedActivations[] = {
+    "elu",         "selu",     "gelu",       "silu",  "swish",
+    "softplus",    "softsign", "leaky_relu", "relu6", "hard_sigmoid",
+    "exponential", "mish",     "log_softmax"};
+
+const StringRef kInitializers[] = {"zeros",          "ones",
+                                   "glorot_uniform", "glorot_normal",
+                                   "he_uniform",     "he_normal"};
+const StringRef kPlannedInitializers[] = {
+    "random_normal", "random_uniform", "truncated_normal",
+    "lecun_normal",  "lecun_uniform",  "orthogonal",
+    "identity",      "constant",       "variance_scaling"};
+
+} // namespace
+
+llvm::ArrayRef<StringRef> dlc::detail::activationNames() {
+  return kActivations;
+}
+llvm::ArrayRef<StringRef> dlc::detail::initializerNames() {
+  return kInitializers;
+}
+
+bool LayerChecker::readName(const ast::Arg *arg) {
+  if (!arg)
+    return true;
+  explicitNameLoc = arg->value.loc;
+  return readString(diag, stmt.layer, "name", arg->value, explicitName);
+}
+
+bool LayerChecker::readTrainable(const ast::Arg *arg, LayerSpec &layer) {
+  return !arg ||
+         readBool(diag, stmt.layer, "trainable", arg->value, layer.trainable);
+}
+
+bool LayerChecker::readActivation(const ast::Arg *arg, LayerSpec &layer) {
+  if (!arg)
+    return true;
+  unsigned choice;
+  if (!readChoice(diag, stmt.layer, "activation", "activation", arg->value,
+                  kActivations, kPlannedActivations, choice))
+    return false;
+  layer.activation = static_cast<Activation>(choice);
+  return true;
+}
+
+bool LayerChecker::readInitializer(const ast::Arg *arg, StringRef option,
+                                   Initializer &out) {
+  if (!arg)
+    return true;
+  unsigned choice;
+  if (!readChoice(diag, stmt.layer, option, "initializer", arg->value,
+                  kInitializers, kPlannedInitializers, choice))
+    return false;
+  out = static_cast<Initializer>(choice);
+  return true;
+}
+
+bool dlc::detail::checkTensorSize(DiagEngine &diag,
+                                  llvm::ArrayRef<int64_t> shape,
+                                  llvm::SMLoc loc, const Twine &what) {
+  int64_t count = 1;
+  bool overflow = false;
+  for (int64_t d : shape) {
+    if (llvm::MulOverflow(count, d, count)) {
+      overflow = true;
+      break;
+    }
+  }
+  if (!overflow && count <= kMaxElements)
+    return true;
+  diag.error(loc, what + " is too large: " + formatShape(shape) + " has " +
+                      (overflow ? std::string("more than 9223372036854775807")
+                                : std::to_string(count)) +
+                      " elements (the limit is " + Twine(kMaxElements) + ")");
+  return false;
+}

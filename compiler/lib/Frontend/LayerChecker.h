@@ -1,0 +1,102 @@
+//===- LayerChecker.h - what Sema offers a layer's check --------*- C++ -*-===//
+//
+// Internal to the frontend. A LayerKind's check sees the statement, the
+// shapes of its inputs and these services: binding its option table, the
+// common option readers (name, trainable, activation, initialisers), the
+// tensor size limit and adding parameters. Sema does the rest (values,
+// naming, the parameter layout).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_LIB_FRONTEND_LAYERCHECKER_H
+#define DL_LIB_FRONTEND_LAYERCHECKER_H
+
+#include "Arguments.h"
+#include "Diagnostics.h"
+
+#include "dl/Frontend/AST.h"
+#include "dl/Frontend/ModelSpec.h"
+
+#include "llvm/ADT/SmallVector.h"
+
+namespace dlc {
+
+namespace detail {
+/// Reports, at `loc`, a tensor whose element count exceeds kMaxElements.
+bool checkTensorSize(DiagEngine &diag, llvm::ArrayRef<int64_t> shape,
+                     llvm::SMLoc loc, const llvm::Twine &what);
+} // namespace detail
+
+class LayerChecker {
+public:
+  /// `inputShapes` has one entry per input; null where the input failed to
+  /// check (the layer then checks its arguments only, and fails quietly).
+  LayerChecker(detail::DiagEngine &diag, const ast::LayerStmt &stmt,
+               llvm::ArrayRef<const Shape *> inputShapes)
+      : diag(diag), stmt(stmt), inputShapes(inputShapes) {}
+
+  detail::DiagEngine &getDiag() { return diag; }
+  const ast::LayerStmt &getStmt() const { return stmt; }
+  /// The layer's name as written ("dense") and where.
+  llvm::StringRef getKind() const { return stmt.layer; }
+  llvm::SMLoc getLoc() const { return stmt.layerLoc; }
+
+  /// Whether every input checked; only then may inputShape be called.
+  bool inputsOk() const {
+    return llvm::all_of(inputShapes, [](const Shape *s) { return s; });
+  }
+  const Shape &inputShape(unsigned i) const { return *inputShapes[i]; }
+
+  /// Binds the statement's arguments to `options` (see bindArguments).
+  bool bind(llvm::ArrayRef<detail::OptionInfo> options,
+            llvm::ArrayRef<llvm::StringRef> notYet,
+            llvm::SmallVectorImpl<const ast::Arg *> &bound) {
+    return detail::bindArguments(diag, stmt.layer, stmt.layerLoc, stmt.args,
+                                 options, notYet, bound);
+  }
+
+  /// The common options; each does nothing for a null argument.
+  bool readName(const ast::Arg *arg);
+  bool readTrainable(const ast::Arg *arg, LayerSpec &layer);
+  bool readActivation(const ast::Arg *arg, LayerSpec &layer);
+  bool readInitializer(const ast::Arg *arg, llvm::StringRef option,
+                       Initializer &out);
+
+  /// Reports a tensor whose element count exceeds kMaxElements.
+  bool checkSize(llvm::ArrayRef<int64_t> shape, const llvm::Twine &what) {
+    return detail::checkTensorSize(diag, shape, stmt.layerLoc, what);
+  }
+
+  /// Adds a parameter "<layer name>.<suffix>" of the layer being checked.
+  void addParam(const char *suffix, Shape shape, Initializer init,
+                bool trainable) {
+    params.push_back({suffix, std::move(shape), init, trainable});
+  }
+
+  /// Read by Sema once the check succeeded.
+  struct PendingParam {
+    const char *suffix;
+    Shape shape;
+    Initializer init;
+    bool trainable;
+  };
+  std::vector<PendingParam> params;
+  std::string explicitName; ///< name=, empty for an automatic name
+  llvm::SMLoc explicitNameLoc;
+
+private:
+  detail::DiagEngine &diag;
+  const ast::LayerStmt &stmt;
+  llvm::ArrayRef<const Shape *> inputShapes;
+};
+
+namespace detail {
+/// Layer names that are planned but not registered yet ("not supported yet").
+llvm::SmallVector<llvm::StringRef> plannedLayerNames();
+/// Activation and initialiser names, in the order of their enums.
+llvm::ArrayRef<llvm::StringRef> activationNames();
+llvm::ArrayRef<llvm::StringRef> initializerNames();
+} // namespace detail
+
+} // namespace dlc
+
+#endif // DL_LIB_FRONTEND_LAYERCHECKER_H
