@@ -1,15 +1,16 @@
-// dl-workspace: every allocation of a batch entry point gets a slot in one
-// caller-provided buffer; F_workspace_size(batch) and an allocating F come
-// with it.
+// dl-workspace: every allocation of a batch entry point (by its dl.entry
+// attribute) gets a slot in one caller-provided buffer;
+// F_workspace_size(batch) and an allocating F come with it.
 // RUN: dl-opt %s --split-input-file --dl-workspace --canonicalize --cse \
 // RUN:   --verify-diagnostics | FileCheck %s
 
 // Slots: [batch, 4] f32 (batch * 16 bytes, rounded up to 64), then [3] f32
 // (12 -> 64), then a ragged block of at most 8 x 4 f32 (affine.min bounded:
-// 128 bytes). Not an entry point: @t_helper is left alone.
+// 128 bytes). Not an entry point: @t_helper is left alone, and so is
+// @t_other_predict, whose name alone makes it none.
 #min = affine_map<(d0)[s0] -> (8, s0 - d0)>
 // CHECK-LABEL: func.func @t_predict_workspace_size(
-// CHECK-SAME:    %[[B:.*]]: i64) -> i64
+// CHECK-SAME:    %[[B:.*]]: i64) -> i64 attributes {dl.entry = "predict_workspace_size"}
 // CHECK:         %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
 // CHECK:         %[[BYTES:.*]] = arith.muli %[[N]], %c16
 // CHECK:         %[[UP:.*]] = arith.ceildivui %[[BYTES]], %c64
@@ -18,13 +19,13 @@
 // CHECK:         %[[T64:.*]] = arith.index_cast %[[T]] : index to i64
 // CHECK:         return %[[T64]]
 // CHECK-LABEL: func.func @t_predict(
-// CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %[[B:.*]]: i64) {
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %[[B:.*]]: i64) attributes {dl.entry = "predict"} {
 // CHECK:         %[[HEAP:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
 // CHECK:         %[[ARG:.*]] = memref.reinterpret_cast %[[HEAP]] to offset: [0], sizes: [1], strides: [1] : memref<?xi8> to memref<1xi8>
 // CHECK:         call @t_predict_ws(%{{.*}}, %{{.*}}, %[[B]], %[[ARG]])
 // CHECK:         memref.dealloc %[[HEAP]]
 // CHECK-LABEL: func.func @t_predict_ws(
-// CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[WS:.*]]: memref<1xi8>) {
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[WS:.*]]: memref<1xi8>) attributes {dl.entry = "predict_ws"} {
 // CHECK-NOT:     memref.alloc
 // CHECK:         %[[BUF:.*]] = memref.reinterpret_cast %[[WS]] to offset: [0], sizes: [%{{.*}}], strides: [1] : memref<1xi8> to memref<?xi8>
 // CHECK:         memref.view %[[BUF]][%c0][%{{.*}}] : memref<?xi8> to memref<?x4xf32>
@@ -37,7 +38,14 @@
 // CHECK:         return
 // CHECK-LABEL: func.func @t_helper(
 // CHECK:         memref.alloc
-func.func @t_predict(%x: memref<1xf32>, %y: memref<1xf32>, %batch: i64) {
+// CHECK-NOT:     func.func @t_other_predict_ws
+// CHECK-LABEL: func.func @t_other_predict(
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: i64) {
+// CHECK:         %[[N:.*]] = arith.index_cast
+// CHECK-NEXT:    memref.alloc(%[[N]])
+// CHECK-NOT:     func.func @t_other_predict_ws
+func.func @t_predict(%x: memref<1xf32>, %y: memref<1xf32>, %batch: i64)
+    attributes {dl.entry = "predict"} {
   %c0 = arith.constant 0 : index
   %c8 = arith.constant 8 : index
   %c20 = arith.constant 20 : index
@@ -65,12 +73,40 @@ func.func @t_helper(%n: index, %out: memref<?xf32>) {
   memref.dealloc %a : memref<?xf32>
   return
 }
+func.func @t_other_predict(%x: memref<1xf32>, %batch: i64) {
+  %n = arith.index_cast %batch : i64 to index
+  %a = memref.alloc(%n) : memref<?xf32>
+  %c0 = arith.constant 0 : index
+  %v = memref.load %a[%c0] : memref<?xf32>
+  memref.store %v, %x[%c0] : memref<1xf32>
+  memref.dealloc %a : memref<?xf32>
+  return
+}
+
+// -----
+
+// An entry point without a workspace form (dl.entry "train_step") is left
+// alone, whatever it allocates.
+// CHECK-LABEL: func.func @t_train_step(
+// CHECK-SAME:    attributes {dl.entry = "train_step"}
+// CHECK:         memref.alloc
+// CHECK-NOT:     func.func @t_train_step_ws
+func.func @t_train_step(%x: memref<1xf32>, %batch: i64) -> f32
+    attributes {dl.entry = "train_step"} {
+  %n = arith.index_cast %batch : i64 to index
+  %a = memref.alloc(%n) : memref<?xf32>
+  %c0 = arith.constant 0 : index
+  %v = memref.load %a[%c0] : memref<?xf32>
+  memref.dealloc %a : memref<?xf32>
+  return %v : f32
+}
 
 // -----
 
 // A size the batch does not determine and nothing bounds: an error, not a
 // silent heap allocation in the _ws function.
-func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %k: index) {
+func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %k: index)
+    attributes {dl.entry = "eval_step"} {
   // expected-error @+1 {{dl-workspace: no bound on dimension 0 of this allocation}}
   %a = memref.alloc(%k) : memref<?xf32>
   memref.dealloc %a : memref<?xf32>
@@ -80,7 +116,8 @@ func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %k: index) {
 // -----
 
 // An allocation with a layout a view of the workspace cannot have.
-func.func @t_predict(%x: memref<1xf32>, %batch: i64) {
+func.func @t_predict(%x: memref<1xf32>, %batch: i64)
+    attributes {dl.entry = "predict"} {
   // expected-error @+1 {{dl-workspace: cannot place a 'memref<4x4xf32, strided<[8, 1]>>'}}
   %a = memref.alloc() : memref<4x4xf32, strided<[8, 1]>>
   memref.dealloc %a : memref<4x4xf32, strided<[8, 1]>>
@@ -91,13 +128,15 @@ func.func @t_predict(%x: memref<1xf32>, %batch: i64) {
 
 // The batch is the entry point's one i64 argument.
 // expected-error @+1 {{dl-workspace: more than one i64 argument}}
-func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %other: i64) {
+func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %other: i64)
+    attributes {dl.entry = "eval_step"} {
   return
 }
 
 // -----
 
 // expected-error @+1 {{dl-workspace: no batch argument}}
-func.func @m_train_step_metrics(%x: memref<1xf32>) {
+func.func @m_train_step_metrics(%x: memref<1xf32>)
+    attributes {dl.entry = "train_step_metrics"} {
   return
 }

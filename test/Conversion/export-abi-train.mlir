@@ -22,6 +22,7 @@ func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?x2xf32> {dl.ta
 
 // CHECK-LABEL: func.func @t_gradients(
 // CHECK-SAME: %{{.*}}: memref<6xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[G:.*]]: memref<6xf32>) -> f32
+// CHECK-SAME: attributes {dl.entry = "gradients"}
 // CHECK: %[[GV:.*]] = memref.reinterpret_cast %[[G]] to offset: [0], sizes: [3, 2]
 // CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[GV]]
 
@@ -29,6 +30,7 @@ func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?x2xf32> {dl.ta
 // slot starts on a 64-byte (16-float) boundary.
 // CHECK-LABEL: func.func @t_train_step_metrics(
 // CHECK-SAME: %[[P:.*]]: memref<6xf32>, %[[S:.*]]: memref<22xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[M:.*]]: memref<2xf32>)
+// CHECK-SAME: attributes {dl.entry = "train_step_metrics"}
 // CHECK-DAG: %[[PV:.*]] = memref.reinterpret_cast %[[P]] to offset: [0], sizes: [3, 2]
 // CHECK-DAG: %[[PT:.*]] = bufferization.to_tensor %[[PV]] restrict writable
 // CHECK-DAG: %[[STEP:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [], strides: []
@@ -43,6 +45,7 @@ func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?x2xf32> {dl.ta
 // CHECK: %[[A:.*]] = memref.alloca() : memref<2xf32>
 // CHECK: call @t_train_step_metrics({{.*}}, %[[A]])
 // CHECK-LABEL: func.func @t_opt_state_size() -> i64
+// CHECK-SAME: attributes {dl.entry = "opt_state_size"}
 // CHECK: arith.constant 22 : i64
 // CHECK-LABEL: func.func @t_init_opt_state(
 // CHECK: linalg.fill

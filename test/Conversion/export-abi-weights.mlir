@@ -44,5 +44,6 @@ module attributes {dl.weights = dense<[1.0, 2.0]> : tensor<2xf32>, dl.weights_wr
 // Writable: a mutable global and a pointer to it.
 // CHECK: memref.global "private" @b_weights : memref<2xf32> = dense<[1.000000e+00, 2.000000e+00]>
 // CHECK-LABEL: func.func @b_params() -> !llvm.ptr
+// CHECK-SAME: attributes {dl.entry = "params"}
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: llvm.inttoptr

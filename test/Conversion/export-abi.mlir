@@ -20,6 +20,7 @@ func.func @init_params(%seed: i64) -> (tensor<12x5xf32>, tensor<5xf32>) {
 
 // CHECK-LABEL: func.func @tiny_predict
 // CHECK-SAME: (%[[P:.*]]: memref<65xf32>, %[[X:.*]]: memref<1xf32>, %[[Y:.*]]: memref<1xf32>, %[[N:.*]]: i64)
+// CHECK-SAME: attributes {dl.entry = "predict"}
 // CHECK: %[[B:.*]] = arith.index_cast %[[N]] : i64 to index
 // CHECK: %[[XV:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [%[[B]], 4, 3], strides: [12, 3, 1]
 // CHECK: %[[XT:.*]] = bufferization.to_tensor %[[XV]] restrict
@@ -34,6 +35,7 @@ func.func @init_params(%seed: i64) -> (tensor<12x5xf32>, tensor<5xf32>) {
 
 // CHECK-LABEL: func.func @tiny_init_params
 // CHECK-SAME: (%[[P:.*]]: memref<65xf32>, %[[S:.*]]: i64)
+// CHECK-SAME: attributes {dl.entry = "init_params"}
 // CHECK: %[[R:.*]] = dl.random_uniform %[[S]]
 // CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<5xf32>
 // CHECK: %[[WV:.*]] = memref.reinterpret_cast %[[P]] to offset: [0], sizes: [12, 5]

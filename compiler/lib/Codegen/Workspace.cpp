@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Codegen/Passes.h"
+#include "dl/Dialect/DL/IR/DLEntryPoints.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -21,9 +22,16 @@ using namespace mlir;
 namespace {
 
 constexpr int64_t kAlign = 64; // bytes: whole cache lines, AVX-512 loads
-/// dl-export-abi's entry points that take a batch.
-constexpr const char *kEntries[] = {"_train_step_metrics", "_eval_step",
-                                    "_predict"};
+
+/// The entry point `fn` is, by its dl.entry attribute, if it has a workspace
+/// form (the batch entry points); null otherwise.
+const dl::EntryPoint *batchEntry(func::FuncOp fn) {
+  auto kind = fn->getAttrOfType<StringAttr>(dl::kEntryAttr);
+  if (!kind || fn.isExternal())
+    return nullptr;
+  const dl::EntryPoint *entry = dl::lookupEntryPoint(kind.getValue());
+  return entry && entry->hasWorkspaceForm ? entry : nullptr;
+}
 
 /// One dimension of an allocation's slot: a constant (static, or an upper
 /// bound of a ragged block) or a value that is rebuilt from the batch.
@@ -189,19 +197,17 @@ Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots,
 struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<func::FuncOp> entries;
+    SmallVector<std::pair<func::FuncOp, const dl::EntryPoint *>> entries;
     for (auto fn : module.getOps<func::FuncOp>())
-      if (!fn.isExternal() && fn.isPublic() &&
-          llvm::any_of(kEntries, [&](const char *suffix) {
-            return fn.getSymName().ends_with(suffix);
-          }))
-        entries.push_back(fn);
-    for (func::FuncOp fn : entries)
-      if (failed(split(fn)))
+      if (const dl::EntryPoint *entry = batchEntry(fn))
+        entries.push_back({fn, entry});
+    for (auto [fn, entry] : entries)
+      if (failed(split(fn, *entry)))
         return signalPassFailure();
   }
 
-  LogicalResult split(func::FuncOp fn) {
+  /// Splits entry point `fn` into its three forms, each marked dl.entry.
+  LogicalResult split(func::FuncOp fn, const dl::EntryPoint &entry) {
     MLIRContext *ctx = &getContext();
     Location loc = fn.getLoc();
     // The batch: the entry's one i64 argument.
@@ -225,9 +231,15 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     auto wsArgType = MemRefType::get({1}, i8); // a bare `void *`
     auto wsType = MemRefType::get({ShapedType::kDynamic}, i8);
     OpBuilder b(ctx);
+    // Each form is an entry point of its own, marked with its suffix.
+    auto markAs = [&](func::FuncOp f, dl::EntryForm form) {
+      f->setAttr(dl::kEntryAttr,
+                 b.getStringAttr(dl::entrySuffix(entry, form)));
+    };
 
     // F becomes F_ws: the same body, allocations placed in the workspace.
-    fn.setSymName(name + "_ws");
+    fn.setSymName(name + dl::kWorkspaceFormSuffix);
+    markAs(fn, dl::EntryForm::Workspace);
     if (failed(fn.insertArgument(fn.getNumArguments(), wsArgType, {}, loc)))
       return failure();
     Value wsArg = fn.getArguments().back();
@@ -252,8 +264,9 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     // F_workspace_size(batch) -> bytes.
     b.setInsertionPoint(fn);
     auto sizeFn = func::FuncOp::create(
-        b, loc, name + "_workspace_size",
+        b, loc, name + dl::kWorkspaceSizeFormSuffix,
         b.getFunctionType({b.getI64Type()}, {b.getI64Type()}));
+    markAs(sizeFn, dl::EntryForm::WorkspaceSize);
     b.setInsertionPointToStart(sizeFn.addEntryBlock());
     Value bytes = emitPlan(b, loc, *slots, batchArg, sizeFn.getArgument(0),
                            nullptr);
@@ -264,6 +277,7 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     // F(args...): the workspace from the heap, once per call.
     b.setInsertionPoint(fn);
     auto wrapper = func::FuncOp::create(b, loc, name, type);
+    markAs(wrapper, dl::EntryForm::Plain);
     b.setInsertionPointToStart(wrapper.addEntryBlock());
     Value need = emitPlan(b, loc, *slots, batchArg,
                           wrapper.getArgument(batchNo), nullptr);

@@ -6,7 +6,7 @@
 #include "dl/Compiler/Pipeline.h"
 #include "dl/Compiler/Target.h"
 #include "dl/Frontend/Frontend.h"
-#include "dl/Frontend/MLIRGen.h"
+#include "dl/Dialect/DL/IR/DLContract.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -117,10 +117,12 @@ int compile(const CompileRequest &r) {
   if (!weights.empty()) {
     auto type = mlir::RankedTensorType::get({int64_t(weights.size())},
                                             mlir::Float32Type::get(ctx.get()));
-    (*module)->setAttr(kWeightsAttr, mlir::DenseElementsAttr::get(
-                                         type, llvm::ArrayRef<float>(weights)));
+    (*module)->setAttr(
+        mlir::dl::kWeightsAttr,
+        mlir::DenseElementsAttr::get(type, llvm::ArrayRef<float>(weights)));
     if (r.writableWeights)
-      (*module)->setAttr(kWritableWeightsAttr, mlir::UnitAttr::get(ctx.get()));
+      (*module)->setAttr(mlir::dl::kWritableWeightsAttr,
+                         mlir::UnitAttr::get(ctx.get()));
   }
 
   auto printModule = [&]() {

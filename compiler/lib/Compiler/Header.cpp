@@ -1,9 +1,18 @@
 //===- Header.cpp - the C header of a compiled model -----------------------===//
+//
+// The entry points' declarations and comments come from the descriptor in
+// DLEntryPoints.h; this file adds the model's sizes, shapes and parameter
+// table.
+//
+//===----------------------------------------------------------------------===//
 #include "dl/Compiler/Header.h"
 
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstring>
+
+namespace dl = mlir::dl;
 
 namespace dlc {
 namespace {
@@ -23,14 +32,55 @@ std::string list(const Shape &s) {
   return r;
 }
 
+/// Whether the targets are int32 class indices rather than floats shaped
+/// like the output.
+bool int32Targets(const ModelSpec &spec) {
+  return spec.train &&
+         spec.train->loss->getTargets() == TargetKind::ClassIndex;
+}
+
+/// `type name`, or `type *name` for a pointer type.
+std::string declarator(const std::string &type, const std::string &name) {
+  return type + (type.back() == '*' ? "" : " ") + name;
+}
+
+/// The declaration of one form of entry point `e` ("void p_predict(...);").
+std::string declaration(const dl::EntryPoint &e, dl::EntryForm form,
+                        const std::string &p, bool baked, bool int32) {
+  const char *result = dl::cSpelling(dl::entryResult(e, form));
+  const std::string suffix = dl::entrySuffix(e, form);
+  std::string h = declarator(result, p + "_" + suffix) + "(";
+  // Wrapped parameters line up one past the `(` as if the prefix had three
+  // characters: the layout headers have always had.
+  const std::string indent(std::strlen(result) + 1 + 3 + 1 + suffix.size() + 1,
+                           ' ');
+  bool first = true;
+  for (dl::EntryArg a : dl::entryArgs(e, form)) {
+    if (a.role == dl::ArgRole::Params && baked)
+      continue;
+    if (a.role == dl::ArgRole::Targets && int32) {
+      a.cType = dl::kInt32TargetsArg.cType;
+      a.name = dl::kInt32TargetsArg.name;
+    }
+    if (!first) {
+      bool wrap = a.wrap == dl::Wrap::Both ||
+                  (form == dl::EntryForm::Plain && a.wrap == dl::Wrap::Plain) ||
+                  (form == dl::EntryForm::Workspace && a.wrap == dl::Wrap::Ws);
+      h += wrap ? ",\n" + indent : ", ";
+    }
+    h += declarator(a.cType, a.name);
+    first = false;
+  }
+  if (first)
+    h += "void";
+  return h + ");\n";
+}
+
 } // namespace
 
 std::string emitHeader(const ModelSpec &spec, const std::string &p,
                        const std::string &sourceName, WeightsMode mode) {
   const bool baked = mode != WeightsMode::Buffer;
-  // The leading parameter argument of each function, if any.
-  const char *cparams = baked ? "" : "const float *params, ";
-  const char *mparams = baked ? "" : "float *params, ";
   const std::string P = upper(p);
   std::string h;
   auto out = [&](auto &&...args) {
@@ -74,88 +124,55 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
     out("  {{\"\", 0, {{0}}, 0, 0, 0}},\n");
   out("}};\n\n");
 
-  if (mode == WeightsMode::Buffer)
-    out("/* Fills params ({0}_NUM_PARAMS floats) with the layers' initialisers\n"
-        " * (Keras defaults: glorot_uniform kernels, zero biases). The same seed\n"
-        " * gives the same values on every machine and thread count. */\n"
-        "void {1}_init_params(float *params, uint64_t seed);\n\n",
-        P, p);
-  else if (mode == WeightsMode::BakedConst)
+  if (mode == WeightsMode::BakedConst)
     out("/* The trained weights are read-only constants in the object. */\n"
         "#define {}_BAKED_WEIGHTS 1\n\n", P);
-  else
-    out("/* The trained weights live in the object, writable: train_step\n"
-        " * updates them in place; this returns them ({0}_NUM_PARAMS floats,\n"
-        " * laid out as {1}_param_info says), e.g. to save a checkpoint. */\n"
-        "#define {0}_BAKED_WEIGHTS 1\n"
-        "float *{1}_params(void);\n\n",
-        P, p);
-  out("/* y[batch][{0}_OUTPUT_SIZE] = model(x[batch][{0}_INPUT_SIZE]), batch >= "
-      "1.\n * {2} */\n"
-      "void {1}_predict({3}const float *x, float *y, int64_t batch);\n\n",
-      P, p,
+  const bool int32 = int32Targets(spec);
+  const std::string reentrancy =
       mode == WeightsMode::BakedWritable
           ? "Not reentrant with train_step: both use the object's weights."
-          : "Reentrant: no mutable global state; buffers are the caller's.",
-      cparams);
-  out("/* Each batch entry point F also comes as F_ws, which takes its scratch\n"
-      " * memory from the caller and allocates nothing (F allocates it once\n"
-      " * per call): `workspace` holds F_workspace_size(batch) bytes, 64-byte\n"
-      " * aligned, for any batch up to that one. */\n"
-      "int64_t {0}_predict_workspace_size(int64_t batch);\n"
-      "void {0}_predict_ws({1}const float *x, float *y, int64_t batch,\n"
-      "                    void *workspace);\n\n",
-      p, cparams);
-  if (spec.train) {
-    const TrainSpec &t = *spec.train;
-    const bool trainable = mode != WeightsMode::BakedConst;
-    bool sparse = t.loss->getTargets() == TargetKind::ClassIndex;
-    std::string targets = sparse ? "const int32_t *labels" : "const float *targets";
-    std::string what =
-        sparse ? "labels[batch]: class indices in [0, " + P + "_OUTPUT_SIZE)"
-               : "targets[batch][" + P + "_OUTPUT_SIZE]";
-    out("/* Training: loss {}, optimizer {}. {} */\n", t.loss->getName().str(),
-        t.optimizer->getName().str(),        what);
-    out("#define {}_HAS_TRAINING 1\n", P);
-    out("#define {}_SPARSE_LABELS {}\n\n", P, sparse ? 1 : 0);
-    if (trainable) {
-    out("/* Floats of optimizer state (step counter and moments). */\n"
-        "int64_t {0}_opt_state_size(void);\n"
-        "/* Resets the optimizer state: step 0, zero moments. */\n"
-        "void {0}_init_opt_state(float *opt_state);\n\n",
-        p);
-    out("/* One optimizer step on a batch, in place on params and opt_state;\n"
-        " * returns the batch's mean loss (before the update). */\n"
-        "float {0}_train_step({2}float *opt_state, const float *x,\n"
-        "                     {1}, int64_t batch);\n\n",
-        p, targets, mparams);
-    out("/* The same step; metrics[0] = the batch's mean loss, metrics[1] =\n"
-        " * its correct predictions (before the update; 0 without accuracy). */\n"
-        "void {0}_train_step_metrics({2}float *opt_state,\n"
-        "                            const float *x, {1}, int64_t batch,\n"
-        "                            float *metrics);\n"
-        "int64_t {0}_train_step_metrics_workspace_size(int64_t batch);\n"
-        "void {0}_train_step_metrics_ws({2}float *opt_state,\n"
-        "                               const float *x, {1},\n"
-        "                               int64_t batch, float *metrics,\n"
-        "                               void *workspace);\n\n",
-        p, targets, mparams);
-    out("/* The batch's mean loss; writes d loss / d params into grads (same\n"
-        " * layout as params; zero for frozen tensors). */\n"
-        "float {0}_gradients({2}const float *x,\n"
-        "                    {1}, int64_t batch, float *grads);\n\n",
-        p, targets, cparams);
+          : "Reentrant: no mutable global state; buffers are the caller's.";
+  // A blank line goes between entry points, except before one that joins
+  // the previous; it is written lazily, before what comes next.
+  bool blank = false, workspaceDoc = false, training = false;
+  auto flushBlank = [&] {
+    if (blank)
+      out("\n");
+    blank = false;
+  };
+  for (const dl::EntryPoint &e : dl::kEntryPoints) {
+    if (!dl::entryExists(e, spec.train.has_value(), mode))
+      continue;
+    if (dl::needsTraining(e) && !training) {
+      flushBlank();
+      const TrainSpec &t = *spec.train;
+      std::string what =
+          int32 ? "labels[batch]: class indices in [0, " + P + "_OUTPUT_SIZE)"
+                : "targets[batch][" + P + "_OUTPUT_SIZE]";
+      out("/* Training: loss {}, optimizer {}. {} */\n",
+          t.loss->getName().str(), t.optimizer->getName().str(), what);
+      out("#define {}_HAS_TRAINING 1\n", P);
+      out("#define {}_SPARSE_LABELS {}\n\n", P, int32 ? 1 : 0);
+      training = true;
     }
-    out("/* metrics[0] = the batch's mean loss, metrics[1] = correct\n"
-        " * predictions in the batch (0 without the accuracy metric). */\n"
-        "void {0}_eval_step({2}const float *x,\n"
-        "                   {1}, int64_t batch, float *metrics);\n"
-        "int64_t {0}_eval_step_workspace_size(int64_t batch);\n"
-        "void {0}_eval_step_ws({2}const float *x,\n"
-        "                      {1}, int64_t batch, float *metrics,\n"
-        "                      void *workspace);\n\n",
-        p, targets, cparams);
+    if (!e.joinsPrevious)
+      flushBlank();
+    blank = false;
+    h += fmt::format(fmt::runtime(e.doc), fmt::arg("P", P), fmt::arg("p", p),
+                     fmt::arg("reentrancy", reentrancy));
+    h += declaration(e, dl::EntryForm::Plain, p, baked, int32);
+    if (e.hasWorkspaceForm) {
+      if (!workspaceDoc) {
+        h += "\n";
+        h += dl::kWorkspaceFormDoc;
+        workspaceDoc = true;
+      }
+      h += declaration(e, dl::EntryForm::WorkspaceSize, p, baked, int32);
+      h += declaration(e, dl::EntryForm::Workspace, p, baked, int32);
+    }
+    blank = true;
   }
+  flushBlank();
   out("#ifdef __cplusplus\n}} /* extern \"C\" */\n#endif\n\n#endif /* {}_DLC_H "
       "*/\n",
       P);

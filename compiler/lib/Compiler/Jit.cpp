@@ -1,8 +1,7 @@
 //===- Jit.cpp - a model compiled in-process -------------------------------===//
 #include "dl/Compiler/Jit.h"
-
-#include <cstdlib>
 #include "dl/Compiler/Target.h"
+#include "dl/Dialect/DL/IR/DLEntryPoints.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -19,6 +18,8 @@ namespace dlc {
 /// LLVM's OpenMP runtime (Debian's libomp-22-dev), loaded by the JIT for
 /// --parallel.
 static constexpr const char *kLibompPath = DLC_LLVM_LIBRARY_DIR "/libomp.so";
+/// The prefix of the JIT-compiled entry points.
+static constexpr const char *kJitPrefix = "jit";
 
 JitModel::~JitModel() = default;
 
@@ -32,7 +33,7 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     return tm.takeError();
   mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, model);
   if (!module ||
-      failed(lowerToLLVMDialect(*module, {"jit", optLevel, threads,
+      failed(lowerToLLVMDialect(*module, {kJitPrefix, optLevel, threads,
                                           vectorBitsOf(**tm),
                                           flushDenormals ? flushArchOf(**tm)
                                                          : ""})))
@@ -60,10 +61,17 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
   std::unique_ptr<JitModel> jit(new JitModel());
   jit->spec_ = model.spec;
   jit->engine_ = std::move(*engine);
-  auto bind = [&](auto &fn, llvm::StringRef name, bool required) -> llvm::Error {
-    auto sym = jit->engine_->lookup(("jit_" + name).str());
+  // Entry points by the descriptor: one the object has (parameters in the
+  // caller's buffer) must be there; the others stay null.
+  const bool train = model.spec.train.has_value();
+  auto bind = [&](auto &fn, mlir::dl::EntryKind kind,
+                  mlir::dl::EntryForm form =
+                      mlir::dl::EntryForm::Plain) -> llvm::Error {
+    const mlir::dl::EntryPoint &entry = mlir::dl::entryPoint(kind);
+    auto sym =
+        jit->engine_->lookup(mlir::dl::entrySymbol(kJitPrefix, entry, form));
     if (!sym) {
-      if (required)
+      if (mlir::dl::entryExists(entry, train, mlir::dl::ParamStorage::Buffer))
         return sym.takeError();
       llvm::consumeError(sym.takeError());
       return llvm::Error::success();
@@ -71,25 +79,27 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(*sym);
     return llvm::Error::success();
   };
-  bool train = model.spec.train.has_value();
-  if (auto e = bind(jit->initParams_, "init_params", true))
+  using mlir::dl::EntryForm;
+  using mlir::dl::EntryKind;
+  if (auto e = bind(jit->initParams_, EntryKind::InitParams))
     return std::move(e);
-  if (auto e = bind(jit->predict_, "predict", true))
+  if (auto e = bind(jit->predict_, EntryKind::Predict))
     return std::move(e);
-  if (auto e = bind(jit->optStateSize_, "opt_state_size", train))
+  if (auto e = bind(jit->optStateSize_, EntryKind::OptStateSize))
     return std::move(e);
-  if (auto e = bind(jit->initOptState_, "init_opt_state", train))
+  if (auto e = bind(jit->initOptState_, EntryKind::InitOptState))
     return std::move(e);
-  if (auto e = bind(jit->trainStep_, "train_step_metrics", train))
+  if (auto e = bind(jit->trainStep_, EntryKind::TrainStepMetrics))
     return std::move(e);
-  if (auto e = bind(jit->trainStepWs_, "train_step_metrics_ws", train))
+  if (auto e = bind(jit->trainStepWs_, EntryKind::TrainStepMetrics,
+                    EntryForm::Workspace))
     return std::move(e);
-  if (auto e = bind(jit->trainStepWsSize_, "train_step_metrics_workspace_size",
-                    train))
+  if (auto e = bind(jit->trainStepWsSize_, EntryKind::TrainStepMetrics,
+                    EntryForm::WorkspaceSize))
     return std::move(e);
-  if (auto e = bind(jit->gradients_, "gradients", train))
+  if (auto e = bind(jit->gradients_, EntryKind::Gradients))
     return std::move(e);
-  if (auto e = bind(jit->evalStep_, "eval_step", train))
+  if (auto e = bind(jit->evalStep_, EntryKind::EvalStep))
     return std::move(e);
   return jit;
 }

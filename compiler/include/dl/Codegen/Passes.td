@@ -159,9 +159,10 @@ def DLWorkspace : Pass<"dl-workspace", "::mlir::ModuleOp"> {
   let summary = "Give the batch entry points a caller-provided workspace "
                 "instead of heap allocations";
   let description = [{
-    Runs on buffers, after the last pass that allocates. For each entry point
-    `P_train_step_metrics`, `P_eval_step` and `P_predict` (dl-export-abi's
-    names), every memref.alloc gets a fixed, 64-byte aligned slot in one
+    Runs on buffers, after the last pass that allocates. For each function
+    whose `dl.entry` attribute names an entry point with a workspace form in
+    DLEntryPoints.h (predict, train_step_metrics, eval_step; names do not
+    matter), every memref.alloc gets a fixed, 64-byte aligned slot in one
     scratch buffer and becomes a memref.view of it; its dealloc goes. The
     slot of a dynamic dimension is sized by the batch (its value computed
     from the entry's i64 batch argument) or by a constant upper bound
@@ -173,7 +174,9 @@ def DLWorkspace : Pass<"dl-workspace", "::mlir::ModuleOp"> {
       F_workspace_size(batch) -> i64 bytes of workspace F_ws needs
       F(args...)                     one allocation of that size, F_ws, free
     so the existing ABI is unchanged and allocates once per call instead of
-    once per buffer. An allocation that cannot be planned is an error.
+    once per buffer. Each carries its own `dl.entry` ("predict_ws",
+    "predict_workspace_size", "predict"). An allocation that cannot be
+    planned is an error.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",

@@ -2,6 +2,7 @@
 #ifndef DL_COMPILER_HEADER_H
 #define DL_COMPILER_HEADER_H
 
+#include "dl/Dialect/DL/IR/DLEntryPoints.h"
 #include "dl/Frontend/ModelSpec.h"
 
 #include <string>
@@ -9,13 +10,10 @@
 namespace dlc {
 
 /// Where the parameters live in the object's C API.
-enum class WeightsMode {
-  Buffer,       ///< The caller's buffer, the first argument of each function.
-  BakedConst,   ///< Read-only constants in the object (--weights).
-  BakedWritable ///< A writable global (--weights --writable-weights).
-};
+using WeightsMode = mlir::dl::ParamStorage;
 
-/// The C header declaring `<prefix>_*` for `spec` (see docs/abi.md).
+/// The C header declaring `<prefix>_*` for `spec` (see docs/abi.md): its
+/// entry points are those of the descriptor in DLEntryPoints.h.
 std::string emitHeader(const ModelSpec &spec, const std::string &prefix,
                        const std::string &sourceName,
                        WeightsMode mode = WeightsMode::Buffer);

@@ -30,6 +30,11 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     bufferization needs no copy at the boundary. Private model functions are
     inlined into them and removed.
 
+    Which entry points exist and their signatures come from the descriptor
+    in dl/Dialect/DL/IR/DLEntryPoints.h (predict, init_params, gradients,
+    the training step, eval_step, ...); each carries a `dl.entry` attribute
+    naming its kind, by which later passes (dl-workspace) find it.
+
     With a `dl.weights` module attribute (a dense f32 vector: `dlc --weights`)
     the parameters become a global (constant unless `dl.weights_writable`)
     and the entry points lose their params argument; without writable

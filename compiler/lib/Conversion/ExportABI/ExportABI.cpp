@@ -8,9 +8,13 @@
 // produces no boundary copies. Entry points take only static-shape memrefs,
 // which lowers with the bare-pointer calling convention to `float *`.
 //
+// Which entry points exist, and their signatures, come from the descriptor
+// in DLEntryPoints.h; each is built by one function below and marked with
+// dl.entry so that later passes find it by attribute.
+//
 //===----------------------------------------------------------------------===//
 #include "dl/Conversion/Passes.h"
-#include "dl/Frontend/MLIRGen.h"
+#include "dl/Dialect/DL/IR/DLEntryPoints.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -22,11 +26,10 @@ namespace mlir::dl {
 } // namespace mlir::dl
 
 using namespace mlir;
+using dl::ArgRole;
+using dl::EntryKind;
 
 namespace {
-
-/// Floats per alignment unit of opt_state slots (64 bytes).
-constexpr int64_t kStateSlotAlign = 16;
 
 struct ParamView {
   RankedTensorType type;
@@ -41,6 +44,8 @@ SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
   return strides;
 }
 
+/// The ops an entry point is made of: views of the C buffers, stores into
+/// them, the model function's body.
 class EntryBuilder {
 public:
   EntryBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
@@ -111,6 +116,11 @@ public:
     return arith::IndexCastOp::create(b, loc, b.getIndexType(), batchI64);
   }
 
+  /// The f32 held by a 0-d tensor (the loss, a metric).
+  Value scalar(Value t) {
+    return tensor::ExtractOp::create(b, loc, t, ValueRange{});
+  }
+
 private:
   OpBuilder &b;
   Location loc;
@@ -119,32 +129,32 @@ private:
 /// How the flat C buffers map onto one model function's arguments.
 struct Buffers {
   Value params, state, x, targets, batch;
-  SmallVector<ParamView> paramViews;
-  SmallVector<ParamView> stateViews; ///< In train_step's state-arg order.
+  ArrayRef<ParamView> paramViews;
+  ArrayRef<ParamView> stateViews; ///< In train_step's state-arg order.
   bool writableParams = false;
 };
 
 /// Binds every argument of `fn` to a tensor view of the C buffers, by its
 /// dl.* attribute; fails on an argument it cannot place.
-LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e, Buffers &buf,
-                            SmallVectorImpl<Value> &args,
+LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e,
+                            const Buffers &buf, SmallVectorImpl<Value> &args,
                             SmallVectorImpl<Value> &paramMemrefs,
                             SmallVectorImpl<Value> &stateMemrefs) {
   unsigned nextParam = 0, nextState = 0;
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     auto type = cast<RankedTensorType>(fn.getArgumentTypes()[i]);
-    if (fn.getArgAttr(i, ::dlc::kInputAttr)) {
+    if (fn.getArgAttr(i, dl::kInputAttr)) {
       args.push_back(e.readOnly(e.batchedView(buf.x, type, buf.batch), type));
-    } else if (fn.getArgAttr(i, ::dlc::kTargetsAttr)) {
+    } else if (fn.getArgAttr(i, dl::kTargetsAttr)) {
       args.push_back(
           e.readOnly(e.batchedView(buf.targets, type, buf.batch), type));
-    } else if (fn.getArgAttr(i, ::dlc::kParamAttr)) {
+    } else if (fn.getArgAttr(i, dl::kParamAttr)) {
       if (nextParam >= buf.paramViews.size())
         return fn.emitError("more parameters than @forward declares");
       Value m = e.paramView(buf.params, buf.paramViews[nextParam++]);
       paramMemrefs.push_back(m);
       args.push_back(e.asTensor(m, type, buf.writableParams));
-    } else if (fn.getArgAttr(i, ::dlc::kStateAttr)) {
+    } else if (fn.getArgAttr(i, dl::kStateAttr)) {
       if (nextState >= buf.stateViews.size())
         return fn.emitError("state argument without a place in opt_state");
       Value m = e.paramView(buf.state, buf.stateViews[nextState++]);
@@ -158,6 +168,342 @@ LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e, Buffers &buf,
   return success();
 }
 
+/// The model function `fn` inlined at `e` over `buf`: the values it returns,
+/// or failure (diagnosed) when an argument has no buffer.
+FailureOr<SmallVector<Value>>
+inlineModel(func::FuncOp fn, EntryBuilder &e, const Buffers &buf,
+            SmallVectorImpl<Value> &paramMemrefs,
+            SmallVectorImpl<Value> &stateMemrefs) {
+  SmallVector<Value> args;
+  if (failed(bindArguments(fn, e, buf, args, paramMemrefs, stateMemrefs)))
+    return failure();
+  return e.inlineBody(fn, args);
+}
+
+/// Which result of `fn` carries `attr` = `value`, if any.
+std::optional<unsigned> resultWith(func::FuncOp fn, StringRef attr,
+                                   Attribute value) {
+  for (unsigned r = 0; r < fn.getNumResults(); ++r)
+    if (fn.getResultAttr(r, attr) == value)
+      return r;
+  return std::nullopt;
+}
+
+/// What every entry point shares: the model functions, the parameter
+/// layout and where the parameters live.
+struct Model {
+  ModuleOp module;
+  std::string prefix;
+  func::FuncOp forward, init, gradients, trainStep, loss;
+  SmallVector<ParamView> params;
+  int64_t numParams = 0;
+  /// Baked weights (dl.weights, see dlc --weights), or null.
+  memref::GlobalOp weights;
+  dl::ParamStorage storage = dl::ParamStorage::Buffer;
+
+  Location loc() { return forward.getLoc(); }
+  bool baked() { return storage != dl::ParamStorage::Buffer; }
+  /// Parameter `k`'s name (dl.param of @forward's argument).
+  Attribute paramName(unsigned k) {
+    return forward.getArgAttr(k + 1, dl::kParamAttr);
+  }
+};
+
+/// The memref<1 x T> a batched buffer is passed as: a bare pointer, shaped
+/// inside with reinterpret_cast. T is f32, or for targets the element type
+/// of `fn`'s dl.targets argument.
+Type batchPtrType(OpBuilder &b, func::FuncOp fn = {}) {
+  if (fn)
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      if (fn.getArgAttr(i, dl::kTargetsAttr))
+        return MemRefType::get(
+            {1}, getElementTypeOrSelf(fn.getArgumentTypes()[i]));
+  return MemRefType::get({1}, b.getF32Type());
+}
+
+/// One C entry point under construction: a func.func `<prefix>_<suffix>`
+/// with the descriptor's signature, marked dl.entry, the builder in its body.
+class EntryFunc {
+public:
+  /// `targetsFrom`: the model function whose dl.targets type the targets
+  /// pointer has; `optStateSize`: floats of opt_state, if it is an argument.
+  EntryFunc(OpBuilder &b, Model &m, EntryKind kind,
+            func::FuncOp targetsFrom = {}, int64_t optStateSize = 0)
+      : b(b), m(m), entry(dl::entryPoint(kind)), e(b, m.loc()) {
+    auto f32 = b.getF32Type();
+    auto i64 = b.getI64Type();
+    auto flat = MemRefType::get({m.numParams}, f32);
+    SmallVector<Type> types;
+    for (const dl::EntryArg &a : entry.args) {
+      // With baked weights the parameters are a global, not an argument.
+      if (a.role == ArgRole::Params && m.baked())
+        continue;
+      roles.push_back(a.role);
+      switch (a.role) {
+      case ArgRole::Params:
+      case ArgRole::Grads:
+        types.push_back(flat);
+        break;
+      case ArgRole::OptState:
+        types.push_back(MemRefType::get({optStateSize}, f32));
+        break;
+      case ArgRole::X:
+      case ArgRole::Y:
+        types.push_back(batchPtrType(b));
+        break;
+      case ArgRole::Targets:
+        types.push_back(batchPtrType(b, targetsFrom));
+        break;
+      case ArgRole::Batch:
+      case ArgRole::Seed:
+        types.push_back(i64);
+        break;
+      case ArgRole::Metrics:
+        types.push_back(MemRefType::get({2}, f32));
+        break;
+      case ArgRole::Workspace:
+        llvm_unreachable("dl-workspace adds the workspace argument");
+      }
+    }
+    SmallVector<Type> results;
+    switch (entry.result) {
+    case dl::CResult::Void:
+      break;
+    case dl::CResult::Float:
+      results.push_back(f32);
+      break;
+    case dl::CResult::Int64:
+      results.push_back(i64);
+      break;
+    case dl::CResult::FloatPtr:
+      // A raw pointer, not a memref: the bare-pointer convention covers
+      // arguments only.
+      results.push_back(LLVM::LLVMPointerType::get(b.getContext()));
+      break;
+    }
+    b.setInsertionPointToEnd(m.module.getBody());
+    fn = func::FuncOp::create(b, m.loc(), dl::entrySymbol(m.prefix, entry),
+                              b.getFunctionType(types, results));
+    fn->setAttr(dl::kEntryAttr, b.getStringAttr(entry.suffix));
+    b.setInsertionPointToStart(fn.addEntryBlock());
+  }
+
+  /// The argument of `role`.
+  Value arg(ArgRole role) {
+    auto it = llvm::find(roles, role);
+    assert(it != roles.end() && "the entry point has no such argument");
+    return fn.getArgument(it - roles.begin());
+  }
+
+  /// The flat parameter buffer: the argument, or the baked global (read
+  /// here).
+  Value params() {
+    if (m.weights)
+      return memref::GetGlobalOp::create(
+          b, m.loc(), m.weights.getType(), m.weights.getSymName());
+    return arg(ArgRole::Params);
+  }
+
+  /// The buffers, in the order dl-export-abi has always read them (the
+  /// parameters, then the batch size).
+  Buffers buffers(bool hasState = false) {
+    Buffers buf;
+    buf.params = params();
+    if (hasState)
+      buf.state = arg(ArgRole::OptState);
+    buf.x = arg(ArgRole::X);
+    if (llvm::is_contained(roles, ArgRole::Targets))
+      buf.targets = arg(ArgRole::Targets);
+    buf.batch = e.batchIndex(arg(ArgRole::Batch));
+    buf.paramViews = m.params;
+    return buf;
+  }
+
+  /// Returns `results` and leaves the builder after the function.
+  void finish(ValueRange results) {
+    func::ReturnOp::create(b, m.loc(), results);
+    b.setInsertionPointToEnd(m.module.getBody());
+  }
+
+  OpBuilder &b;
+  Model &m;
+  const dl::EntryPoint &entry;
+  EntryBuilder e;
+  func::FuncOp fn;
+
+private:
+  SmallVector<ArgRole> roles; ///< of fn's arguments
+};
+
+/// metrics[0] = loss, metrics[1] = correct (0 without the metric).
+void storeMetrics(EntryFunc &f, func::FuncOp model, ArrayRef<Value> out) {
+  OpBuilder &b = f.b;
+  Location loc = f.m.loc();
+  Value metrics = f.arg(ArgRole::Metrics);
+  auto correct =
+      resultWith(model, dl::kMetricAttr, b.getStringAttr("correct"));
+  Value loss = f.e.scalar(out[0]);
+  Value values[2] = {
+      loss, correct ? f.e.scalar(out[*correct])
+                    : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))};
+  for (unsigned k = 0; k < 2; ++k)
+    memref::StoreOp::create(
+        b, loc, values[k], metrics,
+        ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
+}
+
+/// <prefix>_predict(params, x, y, batch)
+LogicalResult buildPredict(OpBuilder &b, Model &m) {
+  EntryFunc f(b, m, EntryKind::Predict);
+  Buffers buf = f.buffers();
+  SmallVector<Value> pm, sm;
+  auto out = inlineModel(m.forward, f.e, buf, pm, sm);
+  if (failed(out))
+    return failure();
+  auto outType = cast<RankedTensorType>(m.forward.getResultTypes()[0]);
+  f.e.store((*out)[0], f.e.batchedView(f.arg(ArgRole::Y), outType, buf.batch));
+  f.finish({});
+  return success();
+}
+
+/// <prefix>_init_params(params, seed); with baked writable weights,
+/// float *<prefix>_params(void) instead.
+void buildInitParams(OpBuilder &b, Model &m) {
+  if (!m.baked()) {
+    EntryFunc f(b, m, EntryKind::InitParams);
+    SmallVector<Value> values =
+        f.e.inlineBody(m.init, f.arg(ArgRole::Seed));
+    for (auto [value, p] : llvm::zip(values, m.params))
+      f.e.store(value, f.e.paramView(f.params(), p));
+    f.finish({});
+  } else if (m.storage == dl::ParamStorage::BakedWritable) {
+    EntryFunc f(b, m, EntryKind::Params);
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, m.loc(),
+                                                                f.params());
+    Value i = arith::IndexCastOp::create(b, m.loc(), b.getI64Type(), base);
+    f.finish({LLVM::IntToPtrOp::create(
+        b, m.loc(), LLVM::LLVMPointerType::get(b.getContext()), i)});
+  }
+}
+
+/// <prefix>_gradients(params, x, targets, batch, grads) -> loss
+LogicalResult buildGradients(OpBuilder &b, Model &m) {
+  func::FuncOp grads = m.gradients;
+  EntryFunc f(b, m, EntryKind::Gradients, grads);
+  Buffers buf = f.buffers();
+  SmallVector<Value> pm, sm;
+  auto out = inlineModel(grads, f.e, buf, pm, sm);
+  if (failed(out))
+    return failure();
+  // Gradients of trainable parameters, zeros for frozen ones.
+  for (auto [k, p] : llvm::enumerate(m.params)) {
+    Value view = f.e.paramView(f.arg(ArgRole::Grads), p);
+    if (auto r = resultWith(grads, dl::kGradOfAttr, m.paramName(k)))
+      f.e.store((*out)[*r], view);
+    else
+      f.e.fill(view, 0.0f);
+  }
+  f.finish({f.e.scalar((*out)[0])});
+  return success();
+}
+
+/// <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[2]):
+/// the step, with every updated parameter and state slot written back in
+/// place.
+FailureOr<func::FuncOp> buildTrainStepMetrics(OpBuilder &b, Model &m,
+                                              ArrayRef<ParamView> state,
+                                              int64_t stateSize) {
+  func::FuncOp step = m.trainStep;
+  EntryFunc f(b, m, EntryKind::TrainStepMetrics, step, stateSize);
+  Buffers buf = f.buffers(/*hasState=*/true);
+  buf.stateViews = state;
+  buf.writableParams = true;
+  SmallVector<Value> pm, sm;
+  auto out = inlineModel(step, f.e, buf, pm, sm);
+  if (failed(out))
+    return failure();
+  // Every result named after a parameter or a state slot goes back into the
+  // buffer it was read from.
+  unsigned nextState = 0;
+  for (unsigned i = 0; i < step.getNumArguments(); ++i) {
+    if (auto name = step.getArgAttr(i, dl::kStateAttr)) {
+      Value view = sm[nextState++];
+      if (auto r = resultWith(step, dl::kStateAttr, name))
+        f.e.store((*out)[*r], view);
+    }
+  }
+  for (auto [k, view] : llvm::enumerate(pm))
+    if (auto r = resultWith(step, dl::kParamAttr, m.paramName(k)))
+      f.e.store((*out)[*r], view);
+  storeMetrics(f, step, *out);
+  f.finish({});
+  return f.fn;
+}
+
+/// <prefix>_train_step(params, opt_state, x, targets, batch) -> loss: a
+/// thin wrapper of `full` with its metrics on the stack.
+void buildTrainStep(OpBuilder &b, Model &m, func::FuncOp full,
+                    int64_t stateSize) {
+  EntryFunc f(b, m, EntryKind::TrainStep, m.trainStep, stateSize);
+  auto metricsType = MemRefType::get({2}, b.getF32Type());
+  Value metrics = memref::AllocaOp::create(b, m.loc(), metricsType);
+  SmallVector<Value> args(f.fn.getArguments());
+  args.push_back(metrics);
+  func::CallOp::create(b, m.loc(), full, args);
+  Value zero = arith::ConstantIndexOp::create(b, m.loc(), 0);
+  f.finish({memref::LoadOp::create(b, m.loc(), metrics, ValueRange{zero})});
+}
+
+/// <prefix>_opt_state_size() and <prefix>_init_opt_state(opt_state).
+void buildOptState(OpBuilder &b, Model &m, int64_t stateSize) {
+  {
+    EntryFunc f(b, m, EntryKind::OptStateSize);
+    f.finish({arith::ConstantOp::create(b, m.loc(),
+                                        b.getI64IntegerAttr(stateSize))});
+  }
+  EntryFunc f(b, m, EntryKind::InitOptState, {}, stateSize);
+  f.e.fill(f.arg(ArgRole::OptState), 0.0f);
+  f.finish({});
+}
+
+/// The training entry points over opt_state, laid out from train_step's
+/// dl.state arguments.
+LogicalResult buildTraining(OpBuilder &b, Model &m) {
+  func::FuncOp step = m.trainStep;
+  SmallVector<RankedTensorType> types;
+  SmallVector<int64_t> sizes;
+  for (unsigned i = 0; i < step.getNumArguments(); ++i)
+    if (step.getArgAttr(i, dl::kStateAttr)) {
+      types.push_back(cast<RankedTensorType>(step.getArgumentTypes()[i]));
+      sizes.push_back(types.back().getNumElements());
+    }
+  SmallVector<int64_t> offsets = dl::optStateOffsets(sizes);
+  SmallVector<ParamView> state;
+  for (auto [type, offset] : llvm::zip(types, offsets))
+    state.push_back({type, offset});
+  int64_t stateSize = dl::flatBufferSize(offsets, sizes);
+
+  FailureOr<func::FuncOp> full = buildTrainStepMetrics(b, m, state, stateSize);
+  if (failed(full))
+    return failure();
+  buildTrainStep(b, m, *full, stateSize);
+  buildOptState(b, m, stateSize);
+  return success();
+}
+
+/// <prefix>_eval_step(params, x, targets, batch, metrics[2])
+LogicalResult buildEvalStep(OpBuilder &b, Model &m) {
+  EntryFunc f(b, m, EntryKind::EvalStep, m.loss);
+  Buffers buf = f.buffers();
+  SmallVector<Value> pm, sm;
+  auto out = inlineModel(m.loss, f.e, buf, pm, sm);
+  if (failed(out))
+    return failure();
+  storeMetrics(f, m.loss, *out);
+  f.finish({});
+  return success();
+}
+
 struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
   using Base::Base;
 
@@ -165,278 +511,78 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     return getOperation().lookupSymbol<func::FuncOp>(name);
   }
 
+  /// The model functions, the parameter layout and the baked weights'
+  /// global, if any; fails (diagnosed) on a module that is not a model.
+  LogicalResult readModel(OpBuilder &b, Model &m) {
+    ModuleOp module = getOperation();
+    m.module = module;
+    m.prefix = prefix;
+    m.forward = lookup(dl::kForwardFunc);
+    m.init = lookup(dl::kInitFunc);
+    if (!m.forward || !m.init)
+      return module.emitError("expects the model functions @")
+             << dl::kForwardFunc << " and @" << dl::kInitFunc;
+    m.gradients = lookup(dl::kGradientsFunc);
+    m.trainStep = lookup(dl::kTrainStepFunc);
+    m.loss = lookup(dl::kLossFunc);
+
+    // Parameter layout: forward's parameter arguments.
+    SmallVector<int64_t> sizes;
+    for (Type t : m.forward.getArgumentTypes().drop_front()) {
+      m.params.push_back({cast<RankedTensorType>(t), 0});
+      sizes.push_back(m.params.back().type.getNumElements());
+    }
+    SmallVector<int64_t> offsets = dl::paramOffsets(sizes);
+    for (auto [p, offset] : llvm::zip(m.params, offsets))
+      p.offset = offset;
+    m.numParams = dl::flatBufferSize(offsets, sizes);
+
+    // Baked weights: the parameters are a global instead of the first
+    // argument of each entry.
+    auto weights = module->getAttrOfType<DenseElementsAttr>(dl::kWeightsAttr);
+    if (!weights)
+      return success();
+    bool writable = module->hasAttr(dl::kWritableWeightsAttr);
+    m.storage = writable ? dl::ParamStorage::BakedWritable
+                         : dl::ParamStorage::BakedConst;
+    auto type = RankedTensorType::get({m.numParams}, b.getF32Type());
+    if (weights.getType() != type)
+      return module.emitError("expects dl.weights of type ")
+             << type << ", found " << weights.getType();
+    b.setInsertionPointToEnd(module.getBody());
+    m.weights = memref::GlobalOp::create(
+        b, m.loc(), prefix + "_weights", b.getStringAttr("private"),
+        MemRefType::get({m.numParams}, b.getF32Type()), weights,
+        /*constant=*/!writable, /*alignment=*/b.getI64IntegerAttr(64));
+    return success();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto forward = lookup(::dlc::kForwardFunc);
-    auto init = lookup(::dlc::kInitFunc);
-    if (!forward || !init) {
-      module.emitError("expects the model functions @")
-          << ::dlc::kForwardFunc << " and @" << ::dlc::kInitFunc;
-      return signalPassFailure();
-    }
-
-    // Parameter layout: forward's parameter arguments, back to back.
-    SmallVector<ParamView> params;
-    int64_t total = 0;
-    for (Type t : forward.getArgumentTypes().drop_front()) {
-      auto type = cast<RankedTensorType>(t);
-      params.push_back({type, total});
-      total += type.getNumElements();
-    }
     OpBuilder b(module.getBodyRegion());
-    b.setInsertionPointToEnd(module.getBody());
-    Location loc = forward.getLoc();
-    Type f32 = b.getF32Type(), i64 = b.getI64Type();
-    auto paramsType = MemRefType::get({total}, f32);
-    // Batched buffers are passed as bare pointers; their shape is applied
-    // inside with reinterpret_cast.
-    auto ptrType = MemRefType::get({1}, f32);
-    auto targetsPtrType = [&](func::FuncOp fn) -> Type {
-      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-        if (fn.getArgAttr(i, ::dlc::kTargetsAttr))
-          return MemRefType::get(
-              {1}, getElementTypeOrSelf(fn.getArgumentTypes()[i]));
-      return ptrType;
-    };
+    Model m;
+    if (failed(readModel(b, m)))
+      return signalPassFailure();
 
-    // Baked weights (dl.weights on the module, see dlc --weights): the
-    // parameters are a global instead of the first argument of each entry.
-    auto weights = module->getAttrOfType<DenseElementsAttr>(::dlc::kWeightsAttr);
-    bool writable = module->hasAttr(::dlc::kWritableWeightsAttr);
-    memref::GlobalOp global;
-    if (weights) {
-      if (weights.getType() != RankedTensorType::get({total}, f32)) {
-        module.emitError("expects dl.weights of type ")
-            << RankedTensorType::get({total}, f32) << ", found "
-            << weights.getType();
-        return signalPassFailure();
-      }
-      global = memref::GlobalOp::create(
-          b, loc, prefix + "_weights", b.getStringAttr("private"),
-          paramsType, weights, /*constant=*/!writable,
-          /*alignment=*/b.getI64IntegerAttr(64));
-    }
-    const unsigned P = weights ? 0 : 1; // arguments before the others
-    auto makeEntry = [&](StringRef suffix, ArrayRef<Type> argTypes,
-                         ArrayRef<Type> resultTypes) {
-      SmallVector<Type> types;
-      if (!weights)
-        types.push_back(paramsType);
-      types.append(argTypes.begin(), argTypes.end());
-      auto fn = func::FuncOp::create(b, loc, (prefix + "_" + suffix).str(),
-                                     b.getFunctionType(types, resultTypes));
-      b.setInsertionPointToStart(fn.addEntryBlock());
-      return fn;
-    };
-    auto paramsOf = [&](func::FuncOp fn) -> Value {
-      if (weights)
-        return memref::GetGlobalOp::create(b, loc, paramsType,
-                                           global.getSymName());
-      return fn.getArgument(0);
-    };
-    auto arg = [&](func::FuncOp fn, unsigned k) { return fn.getArgument(k + P); };
-    auto finish = [&](ValueRange results) {
-      func::ReturnOp::create(b, loc, results);
-      b.setInsertionPointToEnd(module.getBody());
-    };
-    auto lossScalar = [&](Value t) -> Value {
-      return tensor::ExtractOp::create(b, loc, t, ValueRange{});
-    };
-    bool ok = true;
-    auto bind = [&](func::FuncOp model, EntryBuilder &e, Buffers &buf,
-                    SmallVectorImpl<Value> &pm, SmallVectorImpl<Value> &sm) {
-      SmallVector<Value> args;
-      if (failed(bindArguments(model, e, buf, args, pm, sm))) {
-        ok = false;
-        return SmallVector<Value>{};
-      }
-      return e.inlineBody(model, args);
-    };
-
-    // <prefix>_predict(params, x, y, batch)
-    {
-      auto fn = makeEntry("predict", {ptrType, ptrType, i64}, {});
-      EntryBuilder e(b, loc);
-      Buffers buf{paramsOf(fn), {}, arg(fn, 0), {},
-                  e.batchIndex(arg(fn, 2)), params};
-      SmallVector<Value> pm, sm;
-      SmallVector<Value> out = bind(forward, e, buf, pm, sm);
-      if (!ok)
-        return signalPassFailure();
-      auto outType = cast<RankedTensorType>(forward.getResultTypes()[0]);
-      e.store(out[0], e.batchedView(arg(fn, 1), outType, buf.batch));
-      finish({});
-    }
-
-    // <prefix>_init_params(params, seed); with baked weights, <prefix>_params()
-    if (!weights) {
-      auto fn = makeEntry("init_params", {i64}, {});
-      EntryBuilder e(b, loc);
-      SmallVector<Value> values = e.inlineBody(init, arg(fn, 0));
-      for (auto [value, p] : llvm::zip(values, params))
-        e.store(value, e.paramView(paramsOf(fn), p));
-      finish({});
-    } else if (writable) {
-      // float *<prefix>_params(void): a raw pointer, not a memref (the
-      // bare-pointer convention covers arguments only).
-      auto ptr = LLVM::LLVMPointerType::get(b.getContext());
-      auto fn = makeEntry("params", {}, {ptr});
-      Value base = memref::ExtractAlignedPointerAsIndexOp::create(
-          b, loc, paramsOf(fn));
-      Value i = arith::IndexCastOp::create(b, loc, i64, base);
-      finish({LLVM::IntToPtrOp::create(b, loc, ptr, i)});
-    }
-
-    // Which result of `fn` carries `attr` = `value`, if any.
-    auto resultWith = [](func::FuncOp fn, StringRef attr,
-                         Attribute value) -> std::optional<unsigned> {
-      for (unsigned r = 0; r < fn.getNumResults(); ++r)
-        if (fn.getResultAttr(r, attr) == value)
-          return r;
-      return std::nullopt;
-    };
-    auto paramName = [&](unsigned k) {
-      return forward.getArgAttr(k + 1, ::dlc::kParamAttr);
-    };
-
-    // <prefix>_gradients(params, x, targets, batch, grads) -> loss
-    auto grads = lookup(::dlc::kGradientsFunc);
-    if (grads && (!weights || writable)) {
-      auto fn = makeEntry("gradients",
-                          {ptrType, targetsPtrType(grads), i64, paramsType},
-                          {f32});
-      EntryBuilder e(b, loc);
-      Buffers buf{paramsOf(fn), {}, arg(fn, 0), arg(fn, 1),
-                  e.batchIndex(arg(fn, 2)), params};
-      SmallVector<Value> pm, sm;
-      SmallVector<Value> out = bind(grads, e, buf, pm, sm);
-      if (!ok)
-        return signalPassFailure();
-      // Gradients of trainable parameters, zeros for frozen ones.
-      for (auto [k, p] : llvm::enumerate(params)) {
-        Value view = e.paramView(arg(fn, 3), p);
-        if (auto r = resultWith(grads, ::dlc::kGradOfAttr, paramName(k)))
-          e.store(out[*r], view);
-        else
-          e.fill(view, 0.0f);
-      }
-      finish({lossScalar(out[0])});
-    }
-
-    // metrics[0] = loss, metrics[1] = correct (0 without the metric).
-    auto storeMetrics = [&](func::FuncOp model, ArrayRef<Value> out,
-                            Value metrics) {
-      auto correct = resultWith(model, ::dlc::kMetricAttr,
-                                b.getStringAttr("correct"));
-      Value values[2] = {
-          lossScalar(out[0]),
-          correct ? lossScalar(out[*correct])
-                  : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))};
-      for (unsigned k = 0; k < 2; ++k)
-        memref::StoreOp::create(b, loc, values[k], metrics,
-                                ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
-    };
-    auto metricsType = MemRefType::get({2}, f32);
-
-    // <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[2])
-    // <prefix>_train_step(params, opt_state, x, targets, batch) -> loss
-    // <prefix>_opt_state_size(), <prefix>_init_opt_state(opt_state)
-    auto step = lookup(::dlc::kTrainStepFunc);
-    if (step && (!weights || writable)) {
-      SmallVector<ParamView> state;
-      int64_t stateSize = 0;
-      for (unsigned i = 0; i < step.getNumArguments(); ++i)
-        if (step.getArgAttr(i, ::dlc::kStateAttr)) {
-          auto type = cast<RankedTensorType>(step.getArgumentTypes()[i]);
-          // Every slot starts on a 64-byte boundary of the buffer: vector
-          // loads and stores of the moments never straddle cache lines.
-          stateSize = llvm::alignTo(stateSize, kStateSlotAlign);
-          state.push_back({type, stateSize});
-          stateSize += type.getNumElements();
-        }
-      auto stateType = MemRefType::get({stateSize}, f32);
-      SmallVector<Type> args{stateType, ptrType, targetsPtrType(step), i64};
-      func::FuncOp full;
-      {
-        SmallVector<Type> withMetrics(args);
-        withMetrics.push_back(metricsType);
-        full = makeEntry("train_step_metrics", withMetrics, {});
-        EntryBuilder e(b, loc);
-        Buffers buf{paramsOf(full), arg(full, 0), arg(full, 1), arg(full, 2),
-                    e.batchIndex(arg(full, 3)), params, state,
-                    /*writableParams=*/true};
-        SmallVector<Value> pm, sm;
-        SmallVector<Value> out = bind(step, e, buf, pm, sm);
-        if (!ok)
-          return signalPassFailure();
-        // Every result named after a parameter or a state slot goes back
-        // into the buffer it was read from, in place.
-        unsigned nextState = 0;
-        for (unsigned i = 0; i < step.getNumArguments(); ++i) {
-          if (auto name = step.getArgAttr(i, ::dlc::kStateAttr)) {
-            Value view = sm[nextState++];
-            if (auto r = resultWith(step, ::dlc::kStateAttr, name))
-              e.store(out[*r], view);
-          }
-        }
-        for (auto [k, m] : llvm::enumerate(pm))
-          if (auto r = resultWith(step, ::dlc::kParamAttr, paramName(k)))
-            e.store(out[*r], m);
-        storeMetrics(step, out, arg(full, 4));
-        finish({});
-      }
-      {
-        // The plain form: a thin wrapper with its metrics on the stack.
-        auto fn = makeEntry("train_step", args, {f32});
-        Value m = memref::AllocaOp::create(b, loc, metricsType);
-        SmallVector<Value> callArgs(fn.getArguments());
-        callArgs.push_back(m);
-        func::CallOp::create(b, loc, full, callArgs);
-        finish({memref::LoadOp::create(
-            b, loc, m, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)})});
-      }
-      {
-        auto fn = func::FuncOp::create(b, loc,
-                                       prefix + "_opt_state_size",
-                                       b.getFunctionType({}, {i64}));
-        b.setInsertionPointToStart(fn.addEntryBlock());
-        finish({arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(stateSize))});
-      }
-      {
-        auto fn = func::FuncOp::create(
-            b, loc, prefix + "_init_opt_state",
-            b.getFunctionType({stateType}, {}));
-        b.setInsertionPointToStart(fn.addEntryBlock());
-        EntryBuilder e(b, loc);
-        e.fill(fn.getArgument(0), 0.0f);
-        finish({});
-      }
-    }
-
-    // <prefix>_eval_step(params, x, targets, batch, metrics[2])
-    if (auto lossFn = lookup(::dlc::kLossFunc)) {
-      auto fn = makeEntry("eval_step",
-                          {ptrType, targetsPtrType(lossFn), i64, metricsType},
-                          {});
-      EntryBuilder e(b, loc);
-      Buffers buf{paramsOf(fn), {}, arg(fn, 0), arg(fn, 1),
-                  e.batchIndex(arg(fn, 2)), params};
-      SmallVector<Value> pm, sm;
-      SmallVector<Value> out = bind(lossFn, e, buf, pm, sm);
-      if (!ok)
-        return signalPassFailure();
-      storeMetrics(lossFn, out, arg(fn, 3));
-      finish({});
-    }
+    // In the order the object has always had them.
+    bool trainable = m.storage != dl::ParamStorage::BakedConst;
+    if (failed(buildPredict(b, m)))
+      return signalPassFailure();
+    buildInitParams(b, m);
+    if (m.gradients && trainable && failed(buildGradients(b, m)))
+      return signalPassFailure();
+    if (m.trainStep && trainable && failed(buildTraining(b, m)))
+      return signalPassFailure();
+    if (m.loss && failed(buildEvalStep(b, m)))
+      return signalPassFailure();
 
     // Everything else at dl level was an ingredient of the entry points.
-    for (StringRef name : {::dlc::kLossFunc, ::dlc::kForwardFunc,
-                           ::dlc::kInitFunc, ::dlc::kGradientsFunc,
-                           ::dlc::kTrainStepFunc})
+    for (StringRef name : {dl::kLossFunc, dl::kForwardFunc, dl::kInitFunc,
+                           dl::kGradientsFunc, dl::kTrainStepFunc})
       if (auto fn = lookup(name))
         fn.erase();
-    module->removeAttr(::dlc::kWeightsAttr);
-    module->removeAttr(::dlc::kWritableWeightsAttr);
+    module->removeAttr(dl::kWeightsAttr);
+    module->removeAttr(dl::kWritableWeightsAttr);
   }
 };
 } // namespace

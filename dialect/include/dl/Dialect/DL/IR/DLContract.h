@@ -42,6 +42,12 @@ inline constexpr const char *kGradientAttr = "dl.gradient";
 inline constexpr const char *kTrainStepAttr = "dl.train_step";
 inline constexpr const char *kOptimizerAttr = "dl.optimizer";
 
+/// Function attribute dl-export-abi puts on every C entry point it creates: a
+/// StringAttr holding the symbol's suffix after `<prefix>_` ("predict"; after
+/// dl-workspace also "predict_ws", "predict_workspace_size"). Later passes
+/// find entry points by it, not by their names (see DLEntryPoints.h).
+inline constexpr const char *kEntryAttr = "dl.entry";
+
 } // namespace mlir::dl
 
 #endif // DL_DIALECT_DL_IR_DLCONTRACT_H
