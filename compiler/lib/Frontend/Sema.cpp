@@ -13,6 +13,7 @@
 #include "Diagnostics.h"
 #include "LayerChecker.h"
 
+#include "dl/Dialect/DL/IR/DLEntryPoints.h"
 #include "dl/Frontend/Frontend.h"
 #include "dl/Frontend/Lexer.h"
 
@@ -318,13 +319,15 @@ void ModelChecker::assignLayerNames() {
 }
 
 void ModelChecker::layoutParams() {
-  int64_t offset = 0;
+  llvm::SmallVector<int64_t> sizes;
+  for (const ParamSpec &param : spec.params)
+    sizes.push_back(param.numElements());
+  // The layout is the contract's, shared with dl-export-abi.
+  llvm::SmallVector<int64_t> offsets = mlir::dl::paramOffsets(sizes);
   for (size_t i = 0; i < spec.params.size(); ++i) {
-    ParamSpec &param = spec.params[i];
     const auto &[layer, suffix] = paramOwners[i];
-    param.name = spec.layers[layer].name + "." + suffix;
-    param.offset = offset;
-    offset += param.numElements();
+    spec.params[i].name = spec.layers[layer].name + "." + suffix;
+    spec.params[i].offset = offsets[i];
   }
 }
 
