@@ -1,5 +1,6 @@
 //===- MLIRGen.cpp - ModelSpec to the dl dialect ---------------------------===//
 #include "dl/Frontend/MLIRGen.h"
+#include "dl/Dialect/DL/IR/DLAttrs.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -165,23 +166,21 @@ private:
     return mlir::dl::MeanSquaredErrorOp::create(b, l, scalar, out, targets);
   }
 
-  DictionaryAttr optimizerAttr(const TrainSpec &t) {
-    auto f = [&](double v) { return b.getF32FloatAttr(float(v)); };
-    SmallVector<NamedAttribute> a{
-        b.getNamedAttr("name", b.getStringAttr(t.optimizer)),
-        b.getNamedAttr("learning_rate", f(t.learningRate)),
-        b.getNamedAttr("epsilon", f(t.epsilon))};
-    if (t.optimizer == "adam") {
-      a.push_back(b.getNamedAttr("beta_1", f(t.beta1)));
-      a.push_back(b.getNamedAttr("beta_2", f(t.beta2)));
-    } else if (t.optimizer == "sgd") {
-      a.push_back(b.getNamedAttr("momentum", f(t.momentum)));
-      a.push_back(b.getNamedAttr("nesterov", b.getBoolAttr(t.nesterov)));
-    } else {
-      a.push_back(b.getNamedAttr("rho", f(t.rho)));
-      a.push_back(b.getNamedAttr("momentum", f(t.momentum)));
-    }
-    return b.getDictionaryAttr(a);
+  /// The typed dl.optimizer attribute, or null after an error: a double the
+  /// frontend accepted can round to an f32 outside the range (0.99999999).
+  Attribute optimizerAttr(const TrainSpec &t) {
+    auto emitError = [&] { return mlir::emitError(loc(t.loc)); };
+    MLIRContext *ctx = b.getContext();
+    auto lr = float(t.learningRate);
+    if (t.optimizer == "adam")
+      return mlir::dl::AdamAttr::getChecked(emitError, ctx, lr, float(t.beta1),
+                                            float(t.beta2), float(t.epsilon));
+    if (t.optimizer == "sgd")
+      return mlir::dl::SGDAttr::getChecked(emitError, ctx, lr,
+                                           float(t.momentum), t.nesterov);
+    return mlir::dl::RMSpropAttr::getChecked(emitError, ctx, lr, float(t.rho),
+                                             float(t.momentum),
+                                             float(t.epsilon));
   }
 
   /// @loss(x, targets, params...) -> (loss [, correct]): the batch's mean
@@ -210,7 +209,10 @@ private:
       fn.setResultAttr(1, kMetricAttr, b.getStringAttr("correct"));
     fn->setAttr("dl.gradient", b.getStringAttr(kGradientsFunc));
     fn->setAttr("dl.train_step", b.getStringAttr(kTrainStepFunc));
-    fn->setAttr("dl.optimizer", optimizerAttr(t));
+    if (Attribute opt = optimizerAttr(t))
+      fn->setAttr(mlir::dl::kOptimizerAttr, opt);
+    else
+      return failure();
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);
