@@ -18,6 +18,10 @@ def DL_Dialect : Dialect {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
   // The optimizer attributes (DLAttrs.td).
   let useDefaultAttributePrinterParser = 1;
+  // The model contract: the discardable dl.* attributes of DLContract.h.
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Registers DLAttrs.td's attributes (in DLAttrs.cpp, next to them).
     void registerAttributes();
