@@ -131,6 +131,14 @@ func.func @sparse_labels_type(%z: tensor<?x5xf32>, %y: tensor<?xi64>) -> tensor<
 
 // -----
 
+func.func @sparse_labels_batch(%z: tensor<4x5xf32>, %y: tensor<3xi32>) -> tensor<f32> {
+  // expected-error @+1 {{'dl.sparse_softmax_cross_entropy' op expects one i32 class index per sample, but prediction is 'tensor<4x5xf32>' and targets are 'tensor<3xi32>'}}
+  %0 = dl.sparse_softmax_cross_entropy %z, %y : (tensor<4x5xf32>, tensor<3xi32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
 func.func @dense_targets_shape(%z: tensor<?x5xf32>, %t: tensor<?x4xf32>) -> tensor<f32> {
   // expected-error @+1 {{'dl.mean_squared_error' op expects targets shaped like the prediction, but prediction is 'tensor<?x5xf32>' and targets are 'tensor<?x4xf32>'}}
   %0 = dl.mean_squared_error %z, %t : (tensor<?x5xf32>, tensor<?x4xf32>) -> tensor<f32>
@@ -147,6 +155,30 @@ func.func @loss_grad_kind(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f
 
 // -----
 
+func.func @loss_grad_result(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{'dl.loss_grad' op expects the result to have the prediction's type 'tensor<?x5xf32>', but it is 'tensor<4x5xf32>'}}
+  %0 = dl.loss_grad "mean_squared_error" %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+func.func @loss_grad_sparse_one_hot(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f32>) -> tensor<?x5xf32> {
+  // expected-error @+1 {{'dl.loss_grad' op expects one i32 class index per sample, but prediction is 'tensor<?x5xf32>' and targets are 'tensor<?x5xf32>'}}
+  %0 = dl.loss_grad "sparse_softmax_cross_entropy" %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  return %0 : tensor<?x5xf32>
+}
+
+// -----
+
+func.func @sgd_new_velocity(%p: tensor<4xf32>, %g: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dl.sgd_update' op expects a new velocity exactly when a velocity is given}}
+  %0 = dl.sgd_update %p, %g, %v {learning_rate = 0.1 : f32, momentum = 0.9 : f32} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
 func.func @sgd_velocity(%p: tensor<4xf32>, %g: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{'dl.sgd_update' op has a velocity but no momentum}}
   %0:2 = dl.sgd_update %p, %g, %v {learning_rate = 0.1 : f32, momentum = 0.0 : f32} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
@@ -158,5 +190,13 @@ func.func @sgd_velocity(%p: tensor<4xf32>, %g: tensor<4xf32>, %v: tensor<4xf32>)
 func.func @adam_types(%p: tensor<4xf32>, %g: tensor<3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<f32>) -> tensor<4xf32> {
   // expected-error @+1 {{'dl.adam_update' op expects every tensor to have the parameter's type 'tensor<4xf32>', but found 'tensor<3xf32>'}}
   %0:3 = dl.adam_update %p, %g, %m, %v, %t {learning_rate = 1.0e-3 : f32, beta_1 = 0.9 : f32, beta_2 = 0.999 : f32, epsilon = 1.0e-7 : f32} : (tensor<4xf32>, tensor<3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return %0#0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @rmsprop_new_momentum_buffer(%p: tensor<4xf32>, %g: tensor<4xf32>, %s: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dl.rmsprop_update' op expects a new momentum buffer exactly when one is given}}
+  %0:3 = dl.rmsprop_update %p, %g, %s {learning_rate = 1.0e-3 : f32, rho = 0.9 : f32, momentum = 0.0 : f32, epsilon = 1.0e-7 : f32} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return %0#0 : tensor<4xf32>
 }

@@ -142,6 +142,19 @@ def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def DLExpandMath : Pass<"dl-expand-math"> {
+  let summary = "Replace transcendental math ops with polynomial approximations";
+  let description = [{
+    Rewrites math.exp, math.tanh, math.log, math.cos and friends into
+    arithmetic (upstream's polynomial approximations). Generated objects then
+    need no libm, and the loops stay vectorisable.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def DLWorkspace : Pass<"dl-workspace", "::mlir::ModuleOp"> {
   let summary = "Give the batch entry points a caller-provided workspace "
                 "instead of heap allocations";

@@ -46,17 +46,4 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
   ];
 }
 
-def DLExpandMath : Pass<"dl-expand-math"> {
-  let summary = "Replace transcendental math ops with polynomial approximations";
-  let description = [{
-    Rewrites math.exp, math.tanh, math.log, math.cos and friends into
-    arithmetic (upstream's polynomial approximations). Generated objects then
-    need no libm, and the loops stay vectorisable.
-  }];
-  let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
-    "::mlir::vector::VectorDialect"
-  ];
-}
-
 #endif // DL_CONVERSION_PASSES_TD

@@ -1,12 +1,12 @@
 //===- ExpandMath.cpp - polynomial approximations of math ops --------------===//
-#include "dl/Conversion/Passes.h"
+#include "dl/Codegen/Passes.h"
 
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::dl {
 #define GEN_PASS_DEF_DLEXPANDMATH
-#include "dl/Conversion/Passes.h.inc"
+#include "dl/Codegen/Passes.h.inc"
 } // namespace mlir::dl
 
 using namespace mlir;

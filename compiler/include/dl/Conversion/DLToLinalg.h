@@ -1,0 +1,33 @@
+//===- DLToLinalg.h - patterns lowering dl ops to linalg --------*- C++ -*-===//
+//
+// The patterns of convert-dl-to-linalg, one set per op family, for passes
+// that lower dl ops together with their own patterns. None of them needs a
+// type converter: every dl op works on builtin tensors.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_CONVERSION_DLTOLINALG_H
+#define DL_CONVERSION_DLTOLINALG_H
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mlir::dl {
+
+/// dense, flatten, reshape, matmul, batch_sum and add.
+void populateDLToLinalgLayerPatterns(RewritePatternSet &patterns);
+/// relu, sigmoid, tanh, softmax and their _grad ops.
+void populateDLToLinalgActivationPatterns(RewritePatternSet &patterns);
+/// random_uniform and random_normal.
+void populateDLToLinalgRandomPatterns(RewritePatternSet &patterns);
+/// The loss ops, loss_grad and count_correct.
+void populateDLToLinalgLossPatterns(RewritePatternSet &patterns);
+/// sgd_update, adam_update and rmsprop_update.
+void populateDLToLinalgOptimizerUpdatePatterns(RewritePatternSet &patterns);
+
+/// Every family above: the patterns of convert-dl-to-linalg.
+void populateDLToLinalgConversionPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::dl
+
+#endif // DL_CONVERSION_DLTOLINALG_H

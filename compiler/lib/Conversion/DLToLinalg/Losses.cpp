@@ -1,0 +1,340 @@
+//===- Losses.cpp - losses, their gradient and metrics to linalg ----------===//
+//
+// Each loss is one reduction into a 0-d tensor, a mean over the batch or
+// over every element; loss_grad is one elementwise generic; count_correct
+// compares row-wise argmaxes.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+#include "dl/Conversion/DLToLinalg.h"
+#include "dl/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::dl;
+using namespace mlir::dl::detail;
+
+namespace {
+/// Size `d` of `v` as an f32 scalar (the batch, for means).
+Value dimAsF32(OpBuilder &b, Location loc, Value v, int64_t d) {
+  Value size = tensor::getMixedSize(b, loc, v, d).dyn_cast<Value>();
+  if (!size)
+    return f32Const(b, loc,
+                    double(cast<RankedTensorType>(v.getType()).getDimSize(d)));
+  Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), size);
+  return arith::UIToFPOp::create(b, loc, b.getF32Type(), i64);
+}
+
+/// 1 / (number of elements of `v`), as an f32 scalar.
+Value inverseCount(OpBuilder &b, Location loc, Value v, bool batchOnly) {
+  auto type = cast<RankedTensorType>(v.getType());
+  Value n = dimAsF32(b, loc, v, 0);
+  if (!batchOnly)
+    for (int64_t d = 1; d < type.getRank(); ++d)
+      n = arith::MulFOp::create(b, loc, n, dimAsF32(b, loc, v, d));
+  return arith::DivFOp::create(b, loc, f32Const(b, loc, 1.0), n);
+}
+
+/// Per-row max and sum of exp(z - max) of logits [B, C].
+std::pair<Value, Value> rowMaxAndSumExp(OpBuilder &b, Location loc, Value z) {
+  Value max = reduceRows(b, loc, z, {}, -INFINITY,
+                         [](OpBuilder &nb, Location l, ValueRange a) {
+                           return arith::MaximumFOp::create(nb, l, a[0], a[1]);
+                         });
+  Value sum = reduceRows(b, loc, z, {max}, 0.0,
+                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                           Value e = math::ExpOp::create(
+                               nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
+                           return arith::AddFOp::create(nb, l, a[2], e);
+                         });
+  return {max, sum};
+}
+
+/// logsumexp per row: max + log(sum exp(z - max)).
+Value rowLogSumExp(OpBuilder &b, Location loc, Value z) {
+  auto [max, sum] = rowMaxAndSumExp(b, loc, z);
+  return generic(b, loc, {max, sum}, {emptyLike(b, loc, max)},
+                 {b.getMultiDimIdentityMap(1), b.getMultiDimIdentityMap(1),
+                  b.getMultiDimIdentityMap(1)},
+                 {IteratorType::parallel},
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   Value lg = math::LogOp::create(nb, l, a[1]);
+                   return SmallVector<Value>{
+                       arith::AddFOp::create(nb, l, a[0], lg)};
+                 })[0];
+}
+
+/// Whether class index `c` (an index) equals label (i32).
+Value isLabel(OpBuilder &b, Location loc, Value label, unsigned dim) {
+  Value c = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                       linalg::IndexOp::create(b, loc, dim));
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c, label);
+}
+
+/// Sums `term` over every element of `pred`-shaped operands into a 0-d
+/// tensor. Each operand comes with its map from (b, c, ...) iteration space.
+Value sumAll(OpBuilder &b, Location loc, int64_t rank, ValueRange inputs,
+             ArrayRef<AffineMap> inputMaps,
+             function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
+  Value acc = filled(b, loc, {}, 0.0);
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(AffineMap::get(rank, 0, {}, b.getContext()));
+  SmallVector<IteratorType> iters(rank, IteratorType::reduction);
+  return generic(b, loc, inputs, {acc}, maps, iters,
+                 [&](OpBuilder &nb, Location l, ValueRange a) {
+                   Value t = term(nb, l, a.drop_back());
+                   return SmallVector<Value>{
+                       arith::AddFOp::create(nb, l, a.back(), t)};
+                 })[0];
+}
+
+template <typename OpTy>
+struct LossLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(OpTy op, Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, lower(rewriter, op.getLoc(), adaptor.getPrediction(),
+                                 adaptor.getTargets()));
+    return success();
+  }
+  static Value lower(OpBuilder &b, Location loc, Value pred, Value targets);
+};
+
+template <>
+Value LossLowering<SparseSoftmaxCrossEntropyOp>::lower(OpBuilder &b,
+                                                       Location loc, Value z,
+                                                       Value labels) {
+  MLIRContext *ctx = b.getContext();
+  Value lse = rowLogSumExp(b, loc, z);
+  Value inv = inverseCount(b, loc, z, /*batchOnly=*/true);
+  // sum_b (lse[b] - z[b, label[b]]) / B, picking z by comparing indices.
+  return sumAll(b, loc, 2, {z, labels, lse},
+                {AffineMap::getMultiDimIdentityMap(2, ctx), rowMap(ctx),
+                 rowMap(ctx)},
+                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                  Value d = arith::SubFOp::create(nb, l, a[2], a[0]);
+                  Value t = arith::MulFOp::create(nb, l, d, inv);
+                  return arith::SelectOp::create(nb, l, isLabel(nb, l, a[1], 1),
+                                                 t, f32Const(nb, l, 0.0));
+                });
+}
+
+template <>
+Value LossLowering<SoftmaxCrossEntropyOp>::lower(OpBuilder &b, Location loc,
+                                                 Value z, Value t) {
+  MLIRContext *ctx = b.getContext();
+  Value lse = rowLogSumExp(b, loc, z);
+  Value inv = inverseCount(b, loc, z, /*batchOnly=*/true);
+  AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
+  return sumAll(b, loc, 2, {z, t, lse}, {full, full, rowMap(ctx)},
+                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                  Value d = arith::SubFOp::create(nb, l, a[2], a[0]);
+                  Value w = arith::MulFOp::create(nb, l, a[1], d);
+                  return arith::MulFOp::create(nb, l, w, inv);
+                });
+}
+
+template <>
+Value LossLowering<SigmoidCrossEntropyOp>::lower(OpBuilder &b, Location loc,
+                                                 Value z, Value t) {
+  int64_t rank = cast<RankedTensorType>(z.getType()).getRank();
+  Value inv = inverseCount(b, loc, z, /*batchOnly=*/false);
+  AffineMap full = b.getMultiDimIdentityMap(rank);
+  return sumAll(b, loc, rank, {z, t}, {full, full},
+                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                  // max(z, 0) - z t + log1p(exp(-|z|)): never overflows.
+                  Value zero = f32Const(nb, l, 0.0);
+                  Value relu = arith::MaximumFOp::create(nb, l, a[0], zero);
+                  Value zt = arith::MulFOp::create(nb, l, a[0], a[1]);
+                  Value negAbs = arith::NegFOp::create(
+                      nb, l, math::AbsFOp::create(nb, l, a[0]));
+                  Value soft = math::Log1pOp::create(
+                      nb, l, math::ExpOp::create(nb, l, negAbs));
+                  Value v = arith::AddFOp::create(
+                      nb, l, arith::SubFOp::create(nb, l, relu, zt), soft);
+                  return arith::MulFOp::create(nb, l, v, inv);
+                });
+}
+
+template <>
+Value LossLowering<MeanSquaredErrorOp>::lower(OpBuilder &b, Location loc,
+                                              Value p, Value t) {
+  int64_t rank = cast<RankedTensorType>(p.getType()).getRank();
+  Value inv = inverseCount(b, loc, p, /*batchOnly=*/false);
+  AffineMap full = b.getMultiDimIdentityMap(rank);
+  return sumAll(b, loc, rank, {p, t}, {full, full},
+                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                  Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
+                  return arith::MulFOp::create(
+                      nb, l, arith::MulFOp::create(nb, l, d, d), inv);
+                });
+}
+
+struct LossGradLowering : OpConversionPattern<LossGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LossGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    MLIRContext *ctx = getContext();
+    Value pred = adaptor.getPrediction(), targets = adaptor.getTargets();
+    StringRef kind = op.getKind();
+    int64_t rank = op.getType().getRank();
+    AffineMap full = b.getMultiDimIdentityMap(rank);
+    SmallVector<IteratorType> par(rank, IteratorType::parallel);
+    bool softmax = kind.contains("softmax");
+    // The scale of every element: dloss / (batch or element count).
+    Value scale = arith::MulFOp::create(
+        b, loc, scalarTensorValue(b, loc, adaptor.getLossGrad()),
+        inverseCount(b, loc, pred, /*batchOnly=*/softmax));
+    Value result;
+    if (kind == "sparse_softmax_cross_entropy" ||
+        kind == "softmax_cross_entropy") {
+      // (softmax(z) * sum(t) - t) * scale; sum(t) = 1 for class indices.
+      auto [max, sum] = rowMaxAndSumExp(b, loc, pred);
+      bool sparse = kind.starts_with("sparse");
+      Value tsum;
+      if (!sparse)
+        tsum = reduceRows(b, loc, targets, {}, 0.0,
+                          [](OpBuilder &nb, Location l, ValueRange a) {
+                            return arith::AddFOp::create(nb, l, a[0], a[1]);
+                          });
+      SmallVector<Value> ins{pred, max, sum, targets};
+      SmallVector<AffineMap> maps{full, rowMap(ctx), rowMap(ctx),
+                                  sparse ? rowMap(ctx) : full};
+      if (!sparse) {
+        ins.push_back(tsum);
+        maps.push_back(rowMap(ctx));
+      }
+      maps.push_back(full);
+      result = generic(
+          b, loc, ins, {emptyLike(b, loc, pred)}, maps, par,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value e = math::ExpOp::create(
+                nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
+            Value p = arith::DivFOp::create(nb, l, e, a[2]);
+            Value t;
+            if (sparse) {
+              t = arith::SelectOp::create(nb, l, isLabel(nb, l, a[3], 1),
+                                          f32Const(nb, l, 1.0),
+                                          f32Const(nb, l, 0.0));
+            } else {
+              t = a[3];
+              p = arith::MulFOp::create(nb, l, p, a[4]);
+            }
+            Value d = arith::SubFOp::create(nb, l, p, t);
+            return SmallVector<Value>{arith::MulFOp::create(nb, l, d, scale)};
+          })[0];
+    } else {
+      bool sigmoid = kind == "sigmoid_cross_entropy";
+      result = generic(
+          b, loc, {pred, targets}, {emptyLike(b, loc, pred)},
+          {full, full, full}, par,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value p = a[0];
+            if (sigmoid) {
+              Value one = f32Const(nb, l, 1.0);
+              Value e = math::ExpOp::create(nb, l, arith::NegFOp::create(nb, l, p));
+              p = arith::DivFOp::create(nb, l, one,
+                                        arith::AddFOp::create(nb, l, one, e));
+            }
+            Value d = arith::SubFOp::create(nb, l, p, a[1]);
+            if (!sigmoid) // d/dp (p - t)^2 = 2 (p - t)
+              d = arith::MulFOp::create(nb, l, d, f32Const(nb, l, 2.0));
+            return SmallVector<Value>{arith::MulFOp::create(nb, l, d, scale)};
+          })[0];
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Row-wise argmax of a [B, C] tensor as i32 (first index on ties).
+Value rowArgmax(OpBuilder &b, Location loc, Value x) {
+  MLIRContext *ctx = b.getContext();
+  OpFoldResult rows = tensor::getMixedSize(b, loc, x, 0);
+  Value maxInit = filled(b, loc, {rows}, -INFINITY);
+  Value idxInit = tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{rows},
+                                          b.getI32Type());
+  idxInit = linalg::FillOp::create(
+                b, loc,
+                ValueRange{arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0))},
+                ValueRange{idxInit})
+                .getResult(0);
+  return generic(b, loc, {x}, {maxInit, idxInit},
+                 {AffineMap::getMultiDimIdentityMap(2, ctx), rowMap(ctx),
+                  rowMap(ctx)},
+                 {IteratorType::parallel, IteratorType::reduction},
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   Value c = arith::IndexCastOp::create(
+                       nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, 1));
+                   Value better = arith::CmpFOp::create(
+                       nb, l, arith::CmpFPredicate::OGT, a[0], a[1]);
+                   return SmallVector<Value>{
+                       arith::SelectOp::create(nb, l, better, a[0], a[1]),
+                       arith::SelectOp::create(nb, l, better, c, a[2])};
+                 })[1];
+}
+
+struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CountCorrectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value pred = adaptor.getPrediction(), targets = adaptor.getTargets();
+    auto targetType = cast<RankedTensorType>(targets.getType());
+    AffineMap row = b.getMultiDimIdentityMap(1);
+    auto count = [&](Value a, Value c) {
+      return sumAll(b, loc, 1, {a, c}, {row, row},
+                    [](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                      Value eq = arith::CmpIOp::create(
+                          nb, l, arith::CmpIPredicate::eq, v[0], v[1]);
+                      return arith::UIToFPOp::create(nb, l, nb.getF32Type(), eq);
+                    });
+    };
+    Value result;
+    if (targetType.getRank() == 1) {
+      result = count(rowArgmax(b, loc, pred), targets);
+    } else if (targetType.getDimSize(1) != 1) {
+      result = count(rowArgmax(b, loc, pred), rowArgmax(b, loc, targets));
+    } else {
+      AffineMap full = b.getMultiDimIdentityMap(2);
+      result = sumAll(b, loc, 2, {pred, targets}, {full, full},
+                      [](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                        Value half = f32Const(nb, l, 0.5);
+                        Value p = arith::CmpFOp::create(
+                            nb, l, arith::CmpFPredicate::OGT, v[0], half);
+                        Value t = arith::CmpFOp::create(
+                            nb, l, arith::CmpFPredicate::OGT, v[1], half);
+                        Value eq = arith::CmpIOp::create(
+                            nb, l, arith::CmpIPredicate::eq, p, t);
+                        return arith::UIToFPOp::create(nb, l, nb.getF32Type(),
+                                                       eq);
+                      });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::dl::populateDLToLinalgLossPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<LossLowering<SparseSoftmaxCrossEntropyOp>,
+               LossLowering<SoftmaxCrossEntropyOp>,
+               LossLowering<SigmoidCrossEntropyOp>,
+               LossLowering<MeanSquaredErrorOp>>(ctx);
+  patterns.add<LossGradLowering, CountCorrectLowering>(ctx);
+}

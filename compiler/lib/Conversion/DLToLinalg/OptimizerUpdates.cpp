@@ -1,0 +1,202 @@
+//===- OptimizerUpdates.cpp - optimizer updates to linalg -----------------===//
+//
+// One generic with several outputs per parameter.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+#include "dl/Conversion/DLToLinalg.h"
+#include "dl/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::dl;
+using namespace mlir::dl::detail;
+
+namespace {
+/// An elementwise update over `operands` = (param, grad, state...) that
+/// yields (param', state'...). The old param and state are the generic's
+/// outs (destination-passing style), so bufferization updates them in place
+/// in the caller's buffers instead of writing new ones and copying back.
+SmallVector<Value>
+updateGeneric(OpBuilder &b, Location loc, ValueRange operands,
+              unsigned numResults,
+              function_ref<SmallVector<Value>(OpBuilder &, Location,
+                                              ValueRange)> body) {
+  assert(numResults + 1 == operands.size() && "every state but grad updated");
+  auto type = cast<RankedTensorType>(operands.front().getType());
+  SmallVector<Value> outs{operands[0]};
+  outs.append(operands.begin() + 2, operands.end());
+  SmallVector<AffineMap> maps(operands.size(),
+                              b.getMultiDimIdentityMap(type.getRank()));
+  SmallVector<IteratorType> par(type.getRank(), IteratorType::parallel);
+  SmallVector<Value> results =
+      generic(b, loc, ValueRange{operands[1]}, outs, maps, par,
+              [&](OpBuilder &nb, Location l, ValueRange a) {
+                // Back to (param, grad, state...) order for the body.
+                SmallVector<Value> args{a[1], a[0]};
+                args.append(a.begin() + 2, a.end());
+                return body(nb, l, args);
+              });
+  // The update runs over every parameter every step and is bound by its
+  // arithmetic: allow a * b + c to become one FMA (PyTorch's fused CPU
+  // kernels contract the same way; FMA rounds once, so it is the more
+  // accurate form).
+  auto contract = arith::FastMathFlagsAttr::get(b.getContext(),
+                                                arith::FastMathFlags::contract);
+  results.front().getDefiningOp()->walk([&](arith::ArithFastMathInterface op) {
+    op->setAttr(op.getFastMathAttrName(), contract);
+  });
+  return results;
+}
+
+float attrValue(FloatAttr a) { return float(a.getValueAsDouble()); }
+
+struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SGDUpdateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    float lr = attrValue(op.getLearningRateAttr());
+    float mu = attrValue(op.getMomentumAttr());
+    bool nesterov = op.getNesterov();
+    SmallVector<Value> ins{adaptor.getParam(), adaptor.getGrad()};
+    if (adaptor.getVelocity())
+      ins.push_back(adaptor.getVelocity());
+    bool momentum = ins.size() == 3;
+    rewriter.replaceOp(
+        op, updateGeneric(
+                rewriter, loc, ins, momentum ? 2 : 1,
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  Value step = a[1];
+                  SmallVector<Value> out;
+                  Value v;
+                  if (momentum) {
+                    v = arith::AddFOp::create(
+                        b, l,
+                        arith::MulFOp::create(b, l, f32Const(b, l, mu), a[2]),
+                        a[1]);
+                    step = nesterov ? arith::AddFOp::create(
+                                          b, l, a[1],
+                                          arith::MulFOp::create(
+                                              b, l, f32Const(b, l, mu), v))
+                                    : v;
+                  }
+                  out.push_back(arith::SubFOp::create(
+                      b, l, a[0],
+                      arith::MulFOp::create(b, l, f32Const(b, l, lr), step)));
+                  if (momentum)
+                    out.push_back(v);
+                  return out;
+                }));
+    return success();
+  }
+};
+
+struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AdamUpdateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    float lr = attrValue(op.getLearningRateAttr());
+    float b1 = attrValue(op.getBeta_1Attr()), b2 = attrValue(op.getBeta_2Attr());
+    float eps = attrValue(op.getEpsilonAttr());
+    // Bias corrections, once per step outside the loop: 1 - beta^t with
+    // beta^t = exp(t ln beta).
+    Value t = scalarTensorValue(b, loc, adaptor.getStep());
+    auto correction = [&](float beta) -> Value {
+      Value pow = math::ExpOp::create(
+          b, loc, arith::MulFOp::create(b, loc, t, f32Const(b, loc, std::log(double(beta)))));
+      return arith::SubFOp::create(b, loc, f32Const(b, loc, 1.0), pow);
+    };
+    Value stepSize = arith::DivFOp::create(b, loc, f32Const(b, loc, lr),
+                                           correction(b1));
+    Value invSqrtBc2 = math::RsqrtOp::create(b, loc, correction(b2));
+    rewriter.replaceOp(
+        op, updateGeneric(
+                b, loc,
+                {adaptor.getParam(), adaptor.getGrad(), adaptor.getM(),
+                 adaptor.getV()},
+                3, [&](OpBuilder &nb, Location l, ValueRange a) {
+                  auto c = [&](float v) { return f32Const(nb, l, v); };
+                  Value g = a[1];
+                  Value m = arith::AddFOp::create(
+                      nb, l, arith::MulFOp::create(nb, l, c(b1), a[2]),
+                      arith::MulFOp::create(nb, l, c(1 - b1), g));
+                  Value g2 = arith::MulFOp::create(nb, l, g, g);
+                  Value v = arith::AddFOp::create(
+                      nb, l, arith::MulFOp::create(nb, l, c(b2), a[3]),
+                      arith::MulFOp::create(nb, l, c(1 - b2), g2));
+                  Value denom = arith::AddFOp::create(
+                      nb, l,
+                      arith::MulFOp::create(nb, l, math::SqrtOp::create(nb, l, v),
+                                            invSqrtBc2),
+                      c(eps));
+                  Value upd = arith::DivFOp::create(
+                      nb, l, arith::MulFOp::create(nb, l, stepSize, m), denom);
+                  return SmallVector<Value>{
+                      arith::SubFOp::create(nb, l, a[0], upd), m, v};
+                }));
+    return success();
+  }
+};
+
+struct RMSpropUpdateLowering : OpConversionPattern<RMSpropUpdateOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RMSpropUpdateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    float lr = attrValue(op.getLearningRateAttr());
+    float rho = attrValue(op.getRhoAttr());
+    float mu = attrValue(op.getMomentumAttr());
+    float eps = attrValue(op.getEpsilonAttr());
+    SmallVector<Value> ins{adaptor.getParam(), adaptor.getGrad(),
+                           adaptor.getSquareAvg()};
+    if (adaptor.getMomentumBuffer())
+      ins.push_back(adaptor.getMomentumBuffer());
+    bool momentum = ins.size() == 4;
+    rewriter.replaceOp(
+        op, updateGeneric(
+                rewriter, loc, ins, momentum ? 3 : 2,
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  auto c = [&](float v) { return f32Const(b, l, v); };
+                  Value g = a[1];
+                  Value s = arith::AddFOp::create(
+                      b, l, arith::MulFOp::create(b, l, c(rho), a[2]),
+                      arith::MulFOp::create(b, l, c(1 - rho),
+                                            arith::MulFOp::create(b, l, g, g)));
+                  Value denom = arith::AddFOp::create(
+                      b, l, math::SqrtOp::create(b, l, s), c(eps));
+                  Value step = arith::DivFOp::create(b, l, g, denom);
+                  Value buf;
+                  if (momentum) {
+                    buf = arith::AddFOp::create(
+                        b, l, arith::MulFOp::create(b, l, c(mu), a[3]), step);
+                    step = buf;
+                  }
+                  SmallVector<Value> out{
+                      arith::SubFOp::create(
+                          b, l, a[0], arith::MulFOp::create(b, l, c(lr), step)),
+                      s};
+                  if (momentum)
+                    out.push_back(buf);
+                  return out;
+                }));
+    return success();
+  }
+};
+} // namespace
+
+void mlir::dl::populateDLToLinalgOptimizerUpdatePatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<SGDUpdateLowering, AdamUpdateLowering, RMSpropUpdateLowering>(
+      patterns.getContext());
+}
