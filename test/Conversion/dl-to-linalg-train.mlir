@@ -72,9 +72,28 @@ func.func @loss_grads(%z: tensor<?x4xf32>, %y: tensor<?xi32>, %t: tensor<?x4xf32
   // CHECK: arith.divf
   // CHECK: arith.select
   // CHECK: arith.subf
-  %0 = dl.loss_grad "sparse_softmax_cross_entropy" %z, %y, %s : (tensor<?x4xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x4xf32>
+  %0 = dl.sparse_softmax_cross_entropy_grad %z, %y, %s : (tensor<?x4xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x4xf32>
   // CHECK: arith.constant 2.000000e+00
-  %1 = dl.loss_grad "mean_squared_error" %z, %t, %s : (tensor<?x4xf32>, tensor<?x4xf32>, tensor<f32>) -> tensor<?x4xf32>
+  %1 = dl.mean_squared_error_grad %z, %t, %s : (tensor<?x4xf32>, tensor<?x4xf32>, tensor<f32>) -> tensor<?x4xf32>
+  return %0, %1 : tensor<?x4xf32>, tensor<?x4xf32>
+}
+
+// CHECK-LABEL: func.func @dense_target_loss_grads
+func.func @dense_target_loss_grads(%z: tensor<?x4xf32>, %t: tensor<?x4xf32>, %s: tensor<f32>) -> (tensor<?x4xf32>, tensor<?x4xf32>) {
+  // Target distributions: (softmax(z) * sum(t) - t) * dloss / batch.
+  // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4xf32>)
+  // CHECK: math.exp
+  // CHECK: arith.divf
+  // CHECK: arith.mulf
+  // CHECK: arith.subf
+  %0 = dl.softmax_cross_entropy_grad %z, %t, %s : (tensor<?x4xf32>, tensor<?x4xf32>, tensor<f32>) -> tensor<?x4xf32>
+  // (sigmoid(z) - t) * dloss / elements.
+  // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4xf32>)
+  // CHECK: arith.negf
+  // CHECK: math.exp
+  // CHECK: arith.divf
+  // CHECK: arith.subf
+  %1 = dl.sigmoid_cross_entropy_grad %z, %t, %s : (tensor<?x4xf32>, tensor<?x4xf32>, tensor<f32>) -> tensor<?x4xf32>
   return %0, %1 : tensor<?x4xf32>, tensor<?x4xf32>
 }
 

@@ -14,7 +14,7 @@ func.func @init_params(%seed: i64) -> (tensor<3x2xf32>) {
 func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?x2xf32> {dl.targets},
                 %w: tensor<3x2xf32> {dl.param = "dense.kernel"}) -> tensor<f32>
     attributes {dl.gradient = "gradients", dl.train_step = "train_step",
-                dl.optimizer = {name = "sgd", learning_rate = 0.1 : f32, momentum = 0.9 : f32}} {
+                dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.9, nesterov = false>} {
   %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
   %1 = dl.mean_squared_error %0, %y : (tensor<?x2xf32>, tensor<?x2xf32>) -> tensor<f32>
   return %1 : tensor<f32>

@@ -12,7 +12,7 @@ module attributes {dl.weights = dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6
     return %0 : tensor<3x2xf32>
   }
   func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %t: tensor<?x2xf32> {dl.targets}, %w: tensor<3x2xf32> {dl.param = "w"}) -> tensor<f32>
-      attributes {dl.gradient = "gradients", dl.train_step = "train_step", dl.optimizer = {name = "sgd", learning_rate = 0.1 : f32}} {
+      attributes {dl.gradient = "gradients", dl.train_step = "train_step", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.000000e+00, nesterov = false>} {
     %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
     %1 = dl.mean_squared_error %0, %t : (tensor<?x2xf32>, tensor<?x2xf32>) -> tensor<f32>
     return %1 : tensor<f32>

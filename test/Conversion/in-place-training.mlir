@@ -16,7 +16,7 @@ func.func @init_params(%seed: i64) -> (tensor<3x2xf32>) {
 func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?xi32> {dl.targets},
                 %w: tensor<3x2xf32> {dl.param = "w"}) -> tensor<f32>
     attributes {dl.gradient = "gradients", dl.train_step = "train_step",
-                dl.optimizer = {name = "adam", learning_rate = 1.0e-3 : f32}} {
+                dl.optimizer = #dl.adam<learning_rate = 1.0e-3, beta_1 = 9.000000e-01, beta_2 = 9.990000e-01, epsilon = 1.000000e-07>} {
   %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
   %1 = dl.sparse_softmax_cross_entropy %0, %y : (tensor<?x2xf32>, tensor<?xi32>) -> tensor<f32>
   return %1 : tensor<f32>

@@ -14,6 +14,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cmath>
+
 
 using namespace dlc;
 using namespace dlc::detail;
@@ -218,14 +220,27 @@ bool TrainChecker::readOption(StringRef owner, const ast::Arg *arg,
   if (!readNumber(diag, owner, option.name, arg->value, value))
     return false;
   bool positive = option.range == OptimizerOption::Range::Positive;
-  if (positive ? value > 0 : value >= 0 && value < 1) {
-    out = value;
-    return true;
+  auto inRange = [&](double v) {
+    return positive ? v > 0 && std::isfinite(v) : v >= 0 && v < 1;
+  };
+  const char *range = positive ? "greater than 0" : "in [0, 1)";
+  if (!inRange(value)) {
+    diag.error(arg->value.loc, owner + ": '" + option.name + "' must be " +
+                                   range + ", found " +
+                                   describeValue(arg->value));
+    return false;
   }
-  diag.error(arg->value.loc, owner + ": '" + option.name + "' must be " +
-                                 (positive ? "greater than 0" : "in [0, 1)") +
-                                 ", found " + describeValue(arg->value));
-  return false;
+  // The update computes in f32: 0.99999999 rounds to 1 and 1e-50 to 0.
+  float single = static_cast<float>(value);
+  if (!inRange(single)) {
+    diag.error(arg->value.loc,
+               owner + ": '" + option.name + "' must be " + range +
+                   " as a 32-bit float, found " + describeValue(arg->value) +
+                   ", which rounds to " + std::to_string(single));
+    return false;
+  }
+  out = value;
+  return true;
 }
 
 bool TrainChecker::checkOptimizer(const ast::Expr &expr) {

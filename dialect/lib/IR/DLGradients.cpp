@@ -109,27 +109,28 @@ LogicalResult AddOp::buildVJP(OpBuilder &, ValueRange resultGrads,
 }
 
 namespace {
-/// Losses: only the prediction has a cotangent; targets are data.
-LogicalResult lossVJP(Operation *op, StringRef kind, OpBuilder &b,
-                      ValueRange resultGrads, ArrayRef<bool> needed,
-                      SmallVectorImpl<Value> &grads) {
+/// Losses: only the prediction has a cotangent (targets are data), and each
+/// loss has its own gradient op.
+template <typename GradOp>
+LogicalResult lossVJP(Operation *op, OpBuilder &b, ValueRange resultGrads,
+                      ArrayRef<bool> needed, SmallVectorImpl<Value> &grads) {
   noGrads(op, grads);
   if (resultGrads[0] && needed[0])
-    grads[0] = LossGradOp::create(b, op->getLoc(), op->getOperand(0).getType(),
-                                  kind, op->getOperand(0), op->getOperand(1),
-                                  resultGrads[0]);
+    grads[0] = GradOp::create(b, op->getLoc(), op->getOperand(0).getType(),
+                              op->getOperand(0), op->getOperand(1),
+                              resultGrads[0]);
   return success();
 }
 } // namespace
 
-#define DL_LOSS_VJP(OP, KIND)                                                  \
-  LogicalResult OP::buildVJP(OpBuilder &b, ValueRange resultGrads,            \
-                             ArrayRef<bool> needed,                            \
-                             SmallVectorImpl<Value> &grads) {                  \
-    return lossVJP(*this, KIND, b, resultGrads, needed, grads);                \
+#define DL_LOSS_VJP(LOSS)                                                      \
+  LogicalResult LOSS##Op::buildVJP(OpBuilder &b, ValueRange resultGrads,      \
+                                   ArrayRef<bool> needed,                      \
+                                   SmallVectorImpl<Value> &grads) {            \
+    return lossVJP<LOSS##GradOp>(*this, b, resultGrads, needed, grads);        \
   }
-DL_LOSS_VJP(SparseSoftmaxCrossEntropyOp, "sparse_softmax_cross_entropy")
-DL_LOSS_VJP(SoftmaxCrossEntropyOp, "softmax_cross_entropy")
-DL_LOSS_VJP(SigmoidCrossEntropyOp, "sigmoid_cross_entropy")
-DL_LOSS_VJP(MeanSquaredErrorOp, "mean_squared_error")
+DL_LOSS_VJP(SparseSoftmaxCrossEntropy)
+DL_LOSS_VJP(SoftmaxCrossEntropy)
+DL_LOSS_VJP(SigmoidCrossEntropy)
+DL_LOSS_VJP(MeanSquaredError)
 #undef DL_LOSS_VJP

@@ -175,7 +175,7 @@ LogicalResult ReshapeOp::verify() {
 }
 
 namespace {
-/// Shared checks of loss ops and loss_grad: a batched prediction and targets
+/// Shared checks of loss ops and their gradients: a batched prediction and targets
 /// that are class indices (one per sample) or shaped like the prediction.
 LogicalResult verifyLossOperands(Operation *op, RankedTensorType prediction,
                                  Type targets, bool sparse) {
@@ -215,20 +215,28 @@ LogicalResult MeanSquaredErrorOp::verify() {
                             getTargets().getType(), false);
 }
 
-LogicalResult LossGradOp::verify() {
-  StringRef kind = getKind();
-  bool sparse = kind == "sparse_softmax_cross_entropy";
-  if (!sparse && kind != "softmax_cross_entropy" &&
-      kind != "sigmoid_cross_entropy" && kind != "mean_squared_error")
-    return emitOpError("expects the mnemonic of a dl loss op, but got '")
-           << kind << "'";
-  if (getResult().getType() != getPrediction().getType())
-    return emitOpError("expects the result to have the prediction's type ")
-           << getPrediction().getType() << ", but it is "
-           << getResult().getType();
-  return verifyLossOperands(*this, getPrediction().getType(),
-                            getTargets().getType(), sparse);
+namespace {
+/// A loss gradient has its prediction's type and the loss's operands.
+LogicalResult verifyLossGrad(Operation *op, Value prediction, Value targets,
+                             Value result, bool sparse) {
+  if (result.getType() != prediction.getType())
+    return op->emitOpError("expects the result to have the prediction's type ")
+           << prediction.getType() << ", but it is " << result.getType();
+  return verifyLossOperands(op, cast<RankedTensorType>(prediction.getType()),
+                            targets.getType(), sparse);
 }
+} // namespace
+
+#define DL_LOSS_GRAD_VERIFIER(OP, SPARSE)                                      \
+  LogicalResult OP::verify() {                                                 \
+    return verifyLossGrad(*this, getPrediction(), getTargets(), getResult(),   \
+                          SPARSE);                                             \
+  }
+DL_LOSS_GRAD_VERIFIER(SparseSoftmaxCrossEntropyGradOp, /*sparse=*/true)
+DL_LOSS_GRAD_VERIFIER(SoftmaxCrossEntropyGradOp, false)
+DL_LOSS_GRAD_VERIFIER(SigmoidCrossEntropyGradOp, false)
+DL_LOSS_GRAD_VERIFIER(MeanSquaredErrorGradOp, false)
+#undef DL_LOSS_GRAD_VERIFIER
 
 //===----------------------------------------------------------------------===//
 // Optimizer updates

@@ -5,6 +5,7 @@
 // optimizer reads and writes every parameter and state element exactly once.
 //
 //===----------------------------------------------------------------------===//
+#include "dl/Dialect/DL/IR/DLContract.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 #include "dl/Dialect/DL/Transforms/Passes.h"
 
@@ -21,53 +22,31 @@ using namespace mlir::dl;
 
 namespace {
 
-struct OptimizerConfig {
-  std::string name;
-  DictionaryAttr attrs;
-  float get(StringRef key, float fallback) const {
-    if (auto f = attrs.getAs<FloatAttr>(key))
-      return float(f.getValueAsDouble());
-    return fallback;
-  }
-  bool flag(StringRef key) const {
-    auto v = attrs.getAs<BoolAttr>(key);
-    return v && v.getValue();
-  }
-  /// Names of the state slots each trainable parameter gets.
-  SmallVector<StringRef> slots() const {
-    if (name == "adam")
-      return {"m", "v"};
-    if (name == "sgd")
-      return get("momentum", 0) != 0 ? SmallVector<StringRef>{"velocity"}
-                                     : SmallVector<StringRef>{};
-    if (name == "rmsprop")
-      return get("momentum", 0) != 0
-                 ? SmallVector<StringRef>{"square_avg", "momentum_buffer"}
-                 : SmallVector<StringRef>{"square_avg"};
-    return {};
-  }
-};
-
 LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
-  auto dict = grad->getAttrOfType<DictionaryAttr>("dl.optimizer");
-  auto optName = dict ? dict.getAs<StringAttr>("name") : StringAttr();
-  if (!optName || !llvm::is_contained({"sgd", "adam", "rmsprop"},
-                                      optName.getValue()))
-    return grad.emitError("dl-optimizer expects a dl.optimizer dictionary "
-                          "whose name is sgd, adam or rmsprop");
-  OptimizerConfig opt{optName.getValue().str(), dict};
-  SmallVector<StringRef> slots = opt.slots();
+  Attribute attr = grad->getAttr(kOptimizerAttr);
+  auto opt = dyn_cast_or_null<OptimizerAttrInterface>(attr);
+  if (!opt) {
+    InFlightDiagnostic diag = grad.emitError()
+                              << "dl-optimizer expects " << kOptimizerAttr
+                              << " to be an optimizer attribute, but ";
+    if (attr)
+      diag << "it is " << attr;
+    else
+      diag << "there is none";
+    return diag;
+  }
+  SmallVector<StringRef> slots = opt.getStateSlots();
 
   // Arguments: the gradient function's non-parameter inputs, the step, the
   // parameters, then the state slots of each trainable parameter.
   Block &gradBody = grad.getBody().front();
   SmallVector<unsigned> inputs, params, trainable;
   for (unsigned i = 0; i < grad.getNumArguments(); ++i) {
-    if (!grad.getArgAttr(i, "dl.param"))
+    if (!grad.getArgAttr(i, kParamAttr))
       inputs.push_back(i);
     else {
       params.push_back(i);
-      if (!grad.getArgAttr(i, "dl.frozen"))
+      if (!grad.getArgAttr(i, kFrozenAttr))
         trainable.push_back(i);
     }
   }
@@ -75,13 +54,13 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   SmallVector<unsigned> metrics;
   DenseMap<unsigned, unsigned> gradOf; // trainable arg -> gradient result
   for (unsigned r = 1; r < grad.getNumResults(); ++r) {
-    auto of = grad.getResultAttrOfType<StringAttr>(r, "dl.grad_of");
+    auto of = grad.getResultAttrOfType<StringAttr>(r, kGradOfAttr);
     if (!of) {
       metrics.push_back(r);
       continue;
     }
     for (unsigned i : trainable)
-      if (grad.getArgAttr(i, "dl.param") == of)
+      if (grad.getArgAttr(i, kParamAttr) == of)
         gradOf[i] = r;
   }
   if (gradOf.size() != trainable.size())
@@ -100,7 +79,7 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   }
   argTypes.push_back(scalar);
   argAttrs.push_back(b.getDictionaryAttr(
-      b.getNamedAttr("dl.state", b.getStringAttr("step"))));
+      b.getNamedAttr(kStateAttr, b.getStringAttr("step"))));
   for (unsigned i : params) {
     argTypes.push_back(grad.getArgumentTypes()[i]);
     argAttrs.push_back(grad.getArgAttrDict(i));
@@ -108,9 +87,9 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   for (StringRef slot : slots)
     for (unsigned i : trainable) {
       argTypes.push_back(grad.getArgumentTypes()[i]);
-      auto param = grad.getArgAttrOfType<StringAttr>(i, "dl.param");
+      auto param = grad.getArgAttrOfType<StringAttr>(i, kParamAttr);
       argAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
-          "dl.state", b.getStringAttr(slot + ":" + param.getValue()))));
+          kStateAttr, b.getStringAttr(slot + ":" + param.getValue()))));
     }
   // Results: loss, metrics, step, new trainable params, new state.
   SmallVector<Type> resultTypes{scalar};
@@ -124,7 +103,7 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   for (unsigned i : trainable) {
     resultTypes.push_back(grad.getArgumentTypes()[i]);
     resultAttrs.push_back(b.getDictionaryAttr(
-        b.getNamedAttr("dl.param", grad.getArgAttr(i, "dl.param"))));
+        b.getNamedAttr(kParamAttr, grad.getArgAttr(i, kParamAttr))));
   }
   for (size_t k = inputs.size() + 1 + params.size(); k < argTypes.size(); ++k) {
     resultTypes.push_back(argTypes[k]);
@@ -158,50 +137,16 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
 
   DenseMap<unsigned, Value> newParam;
   SmallVector<SmallVector<Value>> newState(slots.size());
-  auto lr = b.getF32FloatAttr(opt.get("learning_rate", 1e-3f));
   for (auto [k, i] : llvm::enumerate(trainable)) {
     Value p = map.lookup(gradBody.getArgument(i));
     Value g = map.lookupOrDefault(gradRet.getOperand(gradOf[i]));
-    auto state = [&](unsigned slot) {
-      return entry->getArgument(stateBase + slot * trainable.size() + k);
-    };
-    Type t = p.getType();
-    if (opt.name == "adam") {
-      auto op = AdamUpdateOp::create(
-          b, loc, TypeRange{t, t, t}, p, g, state(0), state(1), newStep, lr,
-          b.getF32FloatAttr(opt.get("beta_1", 0.9f)),
-          b.getF32FloatAttr(opt.get("beta_2", 0.999f)),
-          b.getF32FloatAttr(opt.get("epsilon", 1e-7f)));
-      newParam[i] = op.getNewParam();
-      newState[0].push_back(op.getNewM());
-      newState[1].push_back(op.getNewV());
-    } else if (opt.name == "sgd") {
-      bool momentum = !slots.empty();
-      SmallVector<Type> types{t};
-      if (momentum)
-        types.push_back(t);
-      auto op = SGDUpdateOp::create(
-          b, loc, TypeRange(types), p, g, momentum ? state(0) : Value(), lr,
-          b.getF32FloatAttr(opt.get("momentum", 0.0f)),
-          opt.flag("nesterov") ? b.getUnitAttr() : UnitAttr());
-      newParam[i] = op.getNewParam();
-      if (momentum)
-        newState[0].push_back(op.getNewVelocity());
-    } else {
-      bool momentum = slots.size() == 2;
-      SmallVector<Type> types{t, t};
-      if (momentum)
-        types.push_back(t);
-      auto op = RMSpropUpdateOp::create(
-          b, loc, TypeRange(types), p, g, state(0), momentum ? state(1) : Value(), lr,
-          b.getF32FloatAttr(opt.get("rho", 0.9f)),
-          b.getF32FloatAttr(opt.get("momentum", 0.0f)),
-          b.getF32FloatAttr(opt.get("epsilon", 1e-7f)));
-      newParam[i] = op.getNewParam();
-      newState[0].push_back(op.getNewSquareAvg());
-      if (momentum)
-        newState[1].push_back(op.getNewMomentumBuffer());
-    }
+    SmallVector<Value> state, updated;
+    for (unsigned slot = 0; slot < slots.size(); ++slot)
+      state.push_back(
+          entry->getArgument(stateBase + slot * trainable.size() + k));
+    newParam[i] = opt.buildUpdate(b, loc, p, g, state, newStep, updated);
+    for (auto [slot, v] : llvm::zip_equal(newState, updated))
+      slot.push_back(v);
   }
 
   SmallVector<Value> results{loss};
@@ -220,8 +165,8 @@ struct DLOptimizer : mlir::dl::impl::DLOptimizerBase<DLOptimizer> {
   void runOnOperation() override {
     SmallVector<std::pair<func::FuncOp, StringAttr>> work;
     getOperation().walk([&](func::FuncOp fn) {
-      if (auto name = fn->getAttrOfType<StringAttr>("dl.train_step"))
-        if (!fn->hasAttr("dl.gradient"))
+      if (auto name = fn->getAttrOfType<StringAttr>(kTrainStepAttr))
+        if (!fn->hasAttr(kGradientAttr))
           work.push_back({fn, name});
     });
     for (auto [fn, name] : work)

@@ -6,7 +6,7 @@
 // CHECK-SAME: -> (tensor<f32>, tensor<4x3xf32> {dl.grad_of = "w"}, tensor<3xf32> {dl.grad_of = "b"})
 // CHECK: %[[Y:.*]] = dl.dense %[[X:.*]], %[[W:[^,]*]], %[[B:[^ ]*]] :
 // CHECK: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<f32>
-// CHECK: %[[DY:.*]] = dl.loss_grad "mean_squared_error" %[[Y]], %{{.*}}, %[[ONE]]
+// CHECK: %[[DY:.*]] = dl.mean_squared_error_grad %[[Y]], %{{.*}}, %[[ONE]]
 // The input is data: no dx = dy W^T is built.
 // CHECK-NOT: transpose_rhs
 // CHECK: %[[DW:.*]] = dl.matmul %[[X]], %[[DY]] {transpose_lhs} : (tensor<?x4xf32>, tensor<?x3xf32>) -> tensor<4x3xf32>
@@ -25,7 +25,7 @@ func.func @dense(%x: tensor<?x4xf32>, %t: tensor<?x3xf32>, %w: tensor<4x3xf32> {
 // CHECK: %[[H:.*]] = dl.dense %[[F:.*]], %{{.*}} :
 // CHECK: %[[R:.*]] = dl.relu %[[H]]
 // CHECK: %[[Z:.*]] = dl.dense %[[R]], %[[W2:.*]] :
-// CHECK: %[[DZ:.*]] = dl.loss_grad "sparse_softmax_cross_entropy" %[[Z]]
+// CHECK: %[[DZ:.*]] = dl.sparse_softmax_cross_entropy_grad %[[Z]]
 // CHECK: %[[DR:.*]] = dl.matmul %[[DZ]], %[[W2]] {transpose_rhs} : (tensor<?x5xf32>, tensor<6x5xf32>) -> tensor<?x6xf32>
 // CHECK: dl.matmul %[[R]], %[[DZ]] {transpose_lhs}
 // CHECK: %[[DH:.*]] = dl.relu_grad %[[DR]], %[[H]] : tensor<?x6xf32>
@@ -48,7 +48,7 @@ func.func @mlp(%x: tensor<?x2x2xf32>, %y: tensor<?xi32>, %w1: tensor<4x6xf32> {d
 // CHECK: %[[S:.*]] = dl.sigmoid
 // CHECK: %[[T:.*]] = dl.tanh %[[S]]
 // CHECK: %[[P:.*]] = dl.softmax %[[T]]
-// CHECK: %[[DP:.*]] = dl.loss_grad "mean_squared_error" %[[P]]
+// CHECK: %[[DP:.*]] = dl.mean_squared_error_grad %[[P]]
 // CHECK: %[[DT:.*]] = dl.softmax_grad %[[DP]], %[[P]]
 // CHECK: %[[DS:.*]] = dl.tanh_grad %[[DT]], %[[T]]
 // CHECK: dl.sigmoid_grad %[[DS]], %[[S]]
@@ -67,7 +67,7 @@ func.func @acts(%x: tensor<?x3xf32>, %t: tensor<?x3xf32>, %w: tensor<3x3xf32> {d
 // CHECK-LABEL: func.func @g_twice(
 // CHECK: %[[D:.*]] = dl.dense
 // CHECK: %[[A:.*]] = dl.add %[[D]], %[[D]]
-// CHECK: %[[DA:.*]] = dl.loss_grad "sigmoid_cross_entropy" %[[A]]
+// CHECK: %[[DA:.*]] = dl.sigmoid_cross_entropy_grad %[[A]]
 // CHECK: %[[SUM:.*]] = dl.add %[[DA]], %[[DA]] : tensor<?x4xf32>
 // CHECK: %[[DX:.*]] = dl.matmul %[[SUM]], %{{.*}} {transpose_rhs}
 // CHECK: dl.reshape %[[DX]] : tensor<?x4xf32> -> tensor<?x2x2xf32>
@@ -101,7 +101,7 @@ func.func @frozen(%x: tensor<?x4xf32>, %y: tensor<?xi32>, %w1: tensor<4x3xf32> {
 
 // Dense targets: softmax cross-entropy's gradient op.
 // CHECK-LABEL: func.func @g_cce(
-// CHECK: dl.loss_grad "softmax_cross_entropy"
+// CHECK: dl.softmax_cross_entropy_grad
 func.func @cce(%x: tensor<?x3xf32>, %t: tensor<?x3xf32>, %w: tensor<3x3xf32> {dl.param = "w"}) -> tensor<f32> attributes {dl.gradient = "g_cce"} {
   %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x3xf32>) -> tensor<?x3xf32>
   %1 = dl.softmax_cross_entropy %0, %t : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<f32>
@@ -112,7 +112,7 @@ func.func @cce(%x: tensor<?x3xf32>, %t: tensor<?x3xf32>, %w: tensor<3x3xf32> {dl
 
 // Flatten of a value that needs a gradient: reshaped back to the input shape.
 // CHECK-LABEL: func.func @g_flat(
-// CHECK: %[[DF:.*]] = dl.loss_grad "mean_squared_error"
+// CHECK: %[[DF:.*]] = dl.mean_squared_error_grad
 // CHECK: dl.reshape %[[DF]] : tensor<?x6xf32> -> tensor<?x2x3xf32>
 func.func @flat(%x: tensor<?x2x3xf32> {dl.param = "x"}, %t: tensor<?x6xf32>) -> tensor<f32> attributes {dl.gradient = "g_flat"} {
   %f = dl.flatten %x : tensor<?x2x3xf32> -> tensor<?x6xf32>

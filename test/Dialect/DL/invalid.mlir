@@ -147,26 +147,26 @@ func.func @dense_targets_shape(%z: tensor<?x5xf32>, %t: tensor<?x4xf32>) -> tens
 
 // -----
 
-func.func @loss_grad_kind(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f32>) -> tensor<?x5xf32> {
-  // expected-error @+1 {{'dl.loss_grad' op expects the mnemonic of a dl loss op, but got 'hinge'}}
-  %0 = dl.loss_grad "hinge" %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+func.func @loss_grad_targets(%z: tensor<?x5xf32>, %t: tensor<?x4xf32>, %s: tensor<f32>) -> tensor<?x5xf32> {
+  // expected-error @+1 {{'dl.softmax_cross_entropy_grad' op expects targets shaped like the prediction, but prediction is 'tensor<?x5xf32>' and targets are 'tensor<?x4xf32>'}}
+  %0 = dl.softmax_cross_entropy_grad %z, %t, %s : (tensor<?x5xf32>, tensor<?x4xf32>, tensor<f32>) -> tensor<?x5xf32>
   return %0 : tensor<?x5xf32>
 }
 
 // -----
 
 func.func @loss_grad_result(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f32>) -> tensor<4x5xf32> {
-  // expected-error @+1 {{'dl.loss_grad' op expects the result to have the prediction's type 'tensor<?x5xf32>', but it is 'tensor<4x5xf32>'}}
-  %0 = dl.loss_grad "mean_squared_error" %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<4x5xf32>
+  // expected-error @+1 {{'dl.mean_squared_error_grad' op expects the result to have the prediction's type 'tensor<?x5xf32>', but it is 'tensor<4x5xf32>'}}
+  %0 = dl.mean_squared_error_grad %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<4x5xf32>
   return %0 : tensor<4x5xf32>
 }
 
 // -----
 
-func.func @loss_grad_sparse_one_hot(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f32>) -> tensor<?x5xf32> {
-  // expected-error @+1 {{'dl.loss_grad' op expects one i32 class index per sample, but prediction is 'tensor<?x5xf32>' and targets are 'tensor<?x5xf32>'}}
-  %0 = dl.loss_grad "sparse_softmax_cross_entropy" %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
-  return %0 : tensor<?x5xf32>
+func.func @loss_grad_sparse_batch(%z: tensor<3x5xf32>, %y: tensor<4xi32>, %s: tensor<f32>) -> tensor<3x5xf32> {
+  // expected-error @+1 {{'dl.sparse_softmax_cross_entropy_grad' op expects one i32 class index per sample, but prediction is 'tensor<3x5xf32>' and targets are 'tensor<4xi32>'}}
+  %0 = dl.sparse_softmax_cross_entropy_grad %z, %y, %s : (tensor<3x5xf32>, tensor<4xi32>, tensor<f32>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
 }
 
 // -----

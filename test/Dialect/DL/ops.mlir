@@ -64,11 +64,22 @@ func.func @losses_and_metrics(%z: tensor<?x5xf32>, %y: tensor<?xi32>, %t: tensor
   %2 = dl.sigmoid_cross_entropy %z, %t : (tensor<?x5xf32>, tensor<?x5xf32>) -> tensor<f32>
   // CHECK: dl.mean_squared_error
   %3 = dl.mean_squared_error %z, %t : (tensor<?x5xf32>, tensor<?x5xf32>) -> tensor<f32>
-  // CHECK: dl.loss_grad "sparse_softmax_cross_entropy" %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x5xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x5xf32>
-  %4 = dl.loss_grad "sparse_softmax_cross_entropy" %z, %y, %s : (tensor<?x5xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x5xf32>
+  // CHECK: dl.sparse_softmax_cross_entropy_grad %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x5xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x5xf32>
+  %4 = dl.sparse_softmax_cross_entropy_grad %z, %y, %s : (tensor<?x5xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x5xf32>
   // CHECK: dl.count_correct %{{.*}}, %{{.*}} : (tensor<?x5xf32>, tensor<?xi32>) -> tensor<f32>
   %5 = dl.count_correct %z, %y : (tensor<?x5xf32>, tensor<?xi32>) -> tensor<f32>
   return %0, %1, %2, %3, %4, %5 : tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<?x5xf32>, tensor<f32>
+}
+
+// CHECK-LABEL: func.func @loss_grads
+func.func @loss_grads(%z: tensor<?x5xf32>, %t: tensor<?x5xf32>, %s: tensor<f32>) -> (tensor<?x5xf32>, tensor<?x5xf32>, tensor<?x5xf32>) {
+  // CHECK: dl.softmax_cross_entropy_grad %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  %0 = dl.softmax_cross_entropy_grad %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  // CHECK: dl.sigmoid_cross_entropy_grad %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  %1 = dl.sigmoid_cross_entropy_grad %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  // CHECK: dl.mean_squared_error_grad %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  %2 = dl.mean_squared_error_grad %z, %t, %s : (tensor<?x5xf32>, tensor<?x5xf32>, tensor<f32>) -> tensor<?x5xf32>
+  return %0, %1, %2 : tensor<?x5xf32>, tensor<?x5xf32>, tensor<?x5xf32>
 }
 
 // CHECK-LABEL: func.func @updates

@@ -7,7 +7,7 @@
 // CHECK: %[[T1:.*]] = dl.add %[[T]], %{{.*}} : tensor<f32>
 // CHECK: %[[P:.*]], %[[M2:.*]], %[[V2:.*]] = dl.adam_update %[[W]], %{{.*}}, %[[M]], %[[V]], %[[T1]] {beta_1 = 0.899999976 : f32, beta_2 = 9.990000e-01 : f32, epsilon = 1.000000e-07 : f32, learning_rate = 2.000000e-03 : f32}
 // CHECK: return %{{.*}}, %[[T1]], %[[P]], %[[M2]], %[[V2]]
-func.func @grads(%x: tensor<?x3xf32> {dl.input = "x"}, %w: tensor<3x2xf32> {dl.param = "w"}, %f: tensor<2xf32> {dl.param = "f", dl.frozen}) -> (tensor<f32>, tensor<3x2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "step", dl.optimizer = {name = "adam", learning_rate = 2.0e-3 : f32}} {
+func.func @grads(%x: tensor<?x3xf32> {dl.input = "x"}, %w: tensor<3x2xf32> {dl.param = "w"}, %f: tensor<2xf32> {dl.param = "f", dl.frozen}) -> (tensor<f32>, tensor<3x2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "step", dl.optimizer = #dl.adam<learning_rate = 2.0e-3, beta_1 = 9.000000e-01, beta_2 = 9.990000e-01, epsilon = 1.000000e-07>} {
   %c = arith.constant dense<1.0> : tensor<f32>
   %g = arith.constant dense<0.5> : tensor<3x2xf32>
   return %c, %g : tensor<f32>, tensor<3x2xf32>
@@ -17,7 +17,7 @@ func.func @grads(%x: tensor<?x3xf32> {dl.input = "x"}, %w: tensor<3x2xf32> {dl.p
 
 // CHECK-LABEL: func.func @sgd_step(
 // CHECK: dl.sgd_update %{{.*}}, %{{.*}}, %{{.*}} {learning_rate = 1.000000e-01 : f32, momentum = 0.899999976 : f32, nesterov}
-func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "sgd_step", dl.optimizer = {name = "sgd", learning_rate = 0.1 : f32, momentum = 0.9 : f32, nesterov = true}} {
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "sgd_step", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.9, nesterov = true>} {
   %c = arith.constant dense<1.0> : tensor<f32>
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>
@@ -28,7 +28,7 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf
 // Plain SGD keeps no state; RMSprop one slot (two with momentum).
 // CHECK-LABEL: func.func @plain(%{{.*}}: tensor<f32> {dl.state = "step"}, %{{.*}}: tensor<2xf32> {dl.param = "w"})
 // CHECK: dl.sgd_update %{{.*}}, %{{.*}} {learning_rate
-func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "plain", dl.optimizer = {name = "sgd", learning_rate = 0.1 : f32}} {
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "plain", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.000000e+00, nesterov = false>} {
   %c = arith.constant dense<1.0> : tensor<f32>
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>
@@ -38,8 +38,20 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf
 
 // CHECK-LABEL: func.func @rms(
 // CHECK-SAME: {dl.state = "square_avg:w"}, %{{.*}}: tensor<2xf32> {dl.state = "momentum_buffer:w"})
-// CHECK: dl.rmsprop_update
-func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "rms", dl.optimizer = {name = "rmsprop", learning_rate = 0.1 : f32, momentum = 0.5 : f32}} {
+// CHECK: dl.rmsprop_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-07 : f32, learning_rate = 1.000000e-01 : f32, momentum = 5.000000e-01 : f32, rho = 0.899999976 : f32}
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "rms", dl.optimizer = #dl.rmsprop<learning_rate = 0.1, momentum = 0.5, rho = 9.000000e-01, epsilon = 1.000000e-07>} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %g : tensor<f32>, tensor<2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @rms_plain(
+// CHECK-SAME: %{{.*}}: tensor<2xf32> {dl.state = "square_avg:w"})
+// CHECK-SAME: -> (tensor<f32>, tensor<f32> {dl.state = "step"}, tensor<2xf32> {dl.param = "w"}, tensor<2xf32> {dl.state = "square_avg:w"})
+// CHECK: dl.rmsprop_update %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 9.99999993E-9 : f32, learning_rate = 0.00999999977 : f32, momentum = 0.000000e+00 : f32, rho = 0.949999988 : f32}
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "rms_plain", dl.optimizer = #dl.rmsprop<learning_rate = 0.01, rho = 0.95, epsilon = 1.0e-8, momentum = 0.000000e+00>} {
   %c = arith.constant dense<1.0> : tensor<f32>
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>

@@ -20,7 +20,7 @@ void populateDLToLinalgLayerPatterns(RewritePatternSet &patterns);
 void populateDLToLinalgActivationPatterns(RewritePatternSet &patterns);
 /// random_uniform and random_normal.
 void populateDLToLinalgRandomPatterns(RewritePatternSet &patterns);
-/// The loss ops, loss_grad and count_correct.
+/// The loss ops, their gradient ops and count_correct.
 void populateDLToLinalgLossPatterns(RewritePatternSet &patterns);
 /// sgd_update, adam_update and rmsprop_update.
 void populateDLToLinalgOptimizerUpdatePatterns(RewritePatternSet &patterns);

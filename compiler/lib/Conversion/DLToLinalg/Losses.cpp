@@ -1,8 +1,8 @@
-//===- Losses.cpp - losses, their gradient and metrics to linalg ----------===//
+//===- Losses.cpp - losses, their gradients and metrics to linalg ---------===//
 //
 // Each loss is one reduction into a 0-d tensor, a mean over the batch or
-// over every element; loss_grad is one elementwise generic; count_correct
-// compares row-wise argmaxes.
+// over every element; each loss's gradient op is one elementwise generic;
+// count_correct compares row-wise argmaxes.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -179,85 +179,122 @@ Value LossLowering<MeanSquaredErrorOp>::lower(OpBuilder &b, Location loc,
                 });
 }
 
-struct LossGradLowering : OpConversionPattern<LossGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// The scale of every element of a loss gradient: dloss / (batch or element
+/// count).
+Value gradScale(OpBuilder &b, Location loc, Value lossGrad, Value pred,
+                bool batchOnly) {
+  return arith::MulFOp::create(b, loc, scalarTensorValue(b, loc, lossGrad),
+                               inverseCount(b, loc, pred, batchOnly));
+}
+
+/// (softmax(z) * sum(t) - t) * scale, one generic; sum(t) = 1 for class
+/// indices, which are compared with the column index instead of read.
+Value softmaxCrossEntropyGrad(OpBuilder &b, Location loc, Value pred,
+                              Value targets, Value lossGrad, bool sparse) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = cast<RankedTensorType>(pred.getType()).getRank();
+  AffineMap full = b.getMultiDimIdentityMap(rank);
+  SmallVector<IteratorType> par(rank, IteratorType::parallel);
+  Value scale = gradScale(b, loc, lossGrad, pred, /*batchOnly=*/true);
+  auto [max, sum] = rowMaxAndSumExp(b, loc, pred);
+  Value tsum;
+  if (!sparse)
+    tsum = reduceRows(b, loc, targets, {}, 0.0,
+                      [](OpBuilder &nb, Location l, ValueRange a) {
+                        return arith::AddFOp::create(nb, l, a[0], a[1]);
+                      });
+  SmallVector<Value> ins{pred, max, sum, targets};
+  SmallVector<AffineMap> maps{full, rowMap(ctx), rowMap(ctx),
+                              sparse ? rowMap(ctx) : full};
+  if (!sparse) {
+    ins.push_back(tsum);
+    maps.push_back(rowMap(ctx));
+  }
+  maps.push_back(full);
+  return generic(
+      b, loc, ins, {emptyLike(b, loc, pred)}, maps, par,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value e = math::ExpOp::create(
+            nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
+        Value p = arith::DivFOp::create(nb, l, e, a[2]);
+        Value t;
+        if (sparse) {
+          t = arith::SelectOp::create(nb, l, isLabel(nb, l, a[3], 1),
+                                      f32Const(nb, l, 1.0),
+                                      f32Const(nb, l, 0.0));
+        } else {
+          t = a[3];
+          p = arith::MulFOp::create(nb, l, p, a[4]);
+        }
+        Value d = arith::SubFOp::create(nb, l, p, t);
+        return SmallVector<Value>{arith::MulFOp::create(nb, l, d, scale)};
+      })[0];
+}
+
+/// (sigmoid(z) - t) * scale, or 2 (p - t) * scale for the squared error.
+Value elementwiseLossGrad(OpBuilder &b, Location loc, Value pred,
+                          Value targets, Value lossGrad, bool sigmoid) {
+  int64_t rank = cast<RankedTensorType>(pred.getType()).getRank();
+  AffineMap full = b.getMultiDimIdentityMap(rank);
+  SmallVector<IteratorType> par(rank, IteratorType::parallel);
+  Value scale = gradScale(b, loc, lossGrad, pred, /*batchOnly=*/false);
+  return generic(
+      b, loc, {pred, targets}, {emptyLike(b, loc, pred)}, {full, full, full},
+      par,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value p = a[0];
+        if (sigmoid) {
+          Value one = f32Const(nb, l, 1.0);
+          Value e = math::ExpOp::create(nb, l, arith::NegFOp::create(nb, l, p));
+          p = arith::DivFOp::create(nb, l, one,
+                                    arith::AddFOp::create(nb, l, one, e));
+        }
+        Value d = arith::SubFOp::create(nb, l, p, a[1]);
+        if (!sigmoid) // d/dp (p - t)^2 = 2 (p - t)
+          d = arith::MulFOp::create(nb, l, d, f32Const(nb, l, 2.0));
+        return SmallVector<Value>{arith::MulFOp::create(nb, l, d, scale)};
+      })[0];
+}
+
+/// One pattern per loss gradient op; `lower` is the loss's formula.
+template <typename OpTy>
+struct LossGradLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   LogicalResult
-  matchAndRewrite(LossGradOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    OpBuilder &b = rewriter;
-    MLIRContext *ctx = getContext();
-    Value pred = adaptor.getPrediction(), targets = adaptor.getTargets();
-    StringRef kind = op.getKind();
-    int64_t rank = op.getType().getRank();
-    AffineMap full = b.getMultiDimIdentityMap(rank);
-    SmallVector<IteratorType> par(rank, IteratorType::parallel);
-    bool softmax = kind.contains("softmax");
-    // The scale of every element: dloss / (batch or element count).
-    Value scale = arith::MulFOp::create(
-        b, loc, scalarTensorValue(b, loc, adaptor.getLossGrad()),
-        inverseCount(b, loc, pred, /*batchOnly=*/softmax));
-    Value result;
-    if (kind == "sparse_softmax_cross_entropy" ||
-        kind == "softmax_cross_entropy") {
-      // (softmax(z) * sum(t) - t) * scale; sum(t) = 1 for class indices.
-      auto [max, sum] = rowMaxAndSumExp(b, loc, pred);
-      bool sparse = kind.starts_with("sparse");
-      Value tsum;
-      if (!sparse)
-        tsum = reduceRows(b, loc, targets, {}, 0.0,
-                          [](OpBuilder &nb, Location l, ValueRange a) {
-                            return arith::AddFOp::create(nb, l, a[0], a[1]);
-                          });
-      SmallVector<Value> ins{pred, max, sum, targets};
-      SmallVector<AffineMap> maps{full, rowMap(ctx), rowMap(ctx),
-                                  sparse ? rowMap(ctx) : full};
-      if (!sparse) {
-        ins.push_back(tsum);
-        maps.push_back(rowMap(ctx));
-      }
-      maps.push_back(full);
-      result = generic(
-          b, loc, ins, {emptyLike(b, loc, pred)}, maps, par,
-          [&](OpBuilder &nb, Location l, ValueRange a) {
-            Value e = math::ExpOp::create(
-                nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
-            Value p = arith::DivFOp::create(nb, l, e, a[2]);
-            Value t;
-            if (sparse) {
-              t = arith::SelectOp::create(nb, l, isLabel(nb, l, a[3], 1),
-                                          f32Const(nb, l, 1.0),
-                                          f32Const(nb, l, 0.0));
-            } else {
-              t = a[3];
-              p = arith::MulFOp::create(nb, l, p, a[4]);
-            }
-            Value d = arith::SubFOp::create(nb, l, p, t);
-            return SmallVector<Value>{arith::MulFOp::create(nb, l, d, scale)};
-          })[0];
-    } else {
-      bool sigmoid = kind == "sigmoid_cross_entropy";
-      result = generic(
-          b, loc, {pred, targets}, {emptyLike(b, loc, pred)},
-          {full, full, full}, par,
-          [&](OpBuilder &nb, Location l, ValueRange a) {
-            Value p = a[0];
-            if (sigmoid) {
-              Value one = f32Const(nb, l, 1.0);
-              Value e = math::ExpOp::create(nb, l, arith::NegFOp::create(nb, l, p));
-              p = arith::DivFOp::create(nb, l, one,
-                                        arith::AddFOp::create(nb, l, one, e));
-            }
-            Value d = arith::SubFOp::create(nb, l, p, a[1]);
-            if (!sigmoid) // d/dp (p - t)^2 = 2 (p - t)
-              d = arith::MulFOp::create(nb, l, d, f32Const(nb, l, 2.0));
-            return SmallVector<Value>{arith::MulFOp::create(nb, l, d, scale)};
-          })[0];
-    }
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, lower(rewriter, op.getLoc(), adaptor.getPrediction(),
+                                 adaptor.getTargets(), adaptor.getLossGrad()));
     return success();
   }
+  static Value lower(OpBuilder &b, Location loc, Value pred, Value targets,
+                     Value lossGrad);
 };
+
+template <>
+Value LossGradLowering<SparseSoftmaxCrossEntropyGradOp>::lower(
+    OpBuilder &b, Location loc, Value z, Value labels, Value lossGrad) {
+  return softmaxCrossEntropyGrad(b, loc, z, labels, lossGrad, /*sparse=*/true);
+}
+
+template <>
+Value LossGradLowering<SoftmaxCrossEntropyGradOp>::lower(
+    OpBuilder &b, Location loc, Value z, Value t, Value lossGrad) {
+  return softmaxCrossEntropyGrad(b, loc, z, t, lossGrad, /*sparse=*/false);
+}
+
+template <>
+Value LossGradLowering<SigmoidCrossEntropyGradOp>::lower(
+    OpBuilder &b, Location loc, Value z, Value t, Value lossGrad) {
+  return elementwiseLossGrad(b, loc, z, t, lossGrad, /*sigmoid=*/true);
+}
+
+template <>
+Value LossGradLowering<MeanSquaredErrorGradOp>::lower(
+    OpBuilder &b, Location loc, Value p, Value t, Value lossGrad) {
+  return elementwiseLossGrad(b, loc, p, t, lossGrad, /*sigmoid=*/false);
+}
 
 /// Row-wise argmax of a [B, C] tensor as i32 (first index on ties).
 Value rowArgmax(OpBuilder &b, Location loc, Value x) {
@@ -336,5 +373,9 @@ void mlir::dl::populateDLToLinalgLossPatterns(RewritePatternSet &patterns) {
                LossLowering<SoftmaxCrossEntropyOp>,
                LossLowering<SigmoidCrossEntropyOp>,
                LossLowering<MeanSquaredErrorOp>>(ctx);
-  patterns.add<LossGradLowering, CountCorrectLowering>(ctx);
+  patterns.add<LossGradLowering<SparseSoftmaxCrossEntropyGradOp>,
+               LossGradLowering<SoftmaxCrossEntropyGradOp>,
+               LossGradLowering<SigmoidCrossEntropyGradOp>,
+               LossGradLowering<MeanSquaredErrorGradOp>>(ctx);
+  patterns.add<CountCorrectLowering>(ctx);
 }

@@ -3,10 +3,8 @@
 // Stochastic gradient descent, with optional (Nesterov) momentum.
 //
 //===----------------------------------------------------------------------===//
+#include "dl/Dialect/DL/IR/DLAttrs.h"
 #include "dl/Frontend/Registry.h"
-
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/BuiltinAttributes.h"
 
 using namespace dlc;
 using Range = OptimizerOption::Range;
@@ -25,15 +23,10 @@ public:
 
   mlir::Attribute buildAttr(mlir::MLIRContext &ctx,
                             llvm::ArrayRef<double> values) const override {
-    mlir::Builder b(&ctx);
-    llvm::SmallVector<mlir::NamedAttribute> attrs{
-        b.getNamedAttr("name", b.getStringAttr(getName()))};
-    for (auto [option, value] : llvm::zip_equal(kOptions, values))
-      attrs.push_back(b.getNamedAttr(
-          option.name, option.range == Range::Bool
-                           ? mlir::Attribute(b.getBoolAttr(value != 0))
-                           : mlir::Attribute(b.getF32FloatAttr(float(value)))));
-    return b.getDictionaryAttr(attrs);
+    // Option order = the attribute's parameter order; Sema checked the
+    // ranges on the f32 values the attribute holds.
+    return mlir::dl::SGDAttr::get(&ctx, float(values[0]), float(values[1]),
+                                  values[2] != 0);
   }
 };
 

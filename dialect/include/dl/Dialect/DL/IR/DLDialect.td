@@ -16,6 +16,16 @@ def DL_Dialect : Dialect {
     `linalg` happens only after the backward pass exists.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  // The optimizer attributes (DLAttrs.td).
+  let useDefaultAttributePrinterParser = 1;
+  // The model contract: the discardable dl.* attributes of DLContract.h.
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Registers DLAttrs.td's attributes (in DLAttrs.cpp, next to them).
+    void registerAttributes();
+  }];
 }
 
 class DL_Op<string mnemonic, list<Trait> traits = []>

@@ -1,4 +1,4 @@
-//===- DLInterfaces.td - dl op interfaces ------------------*- tablegen -*-===//
+//===- DLInterfaces.td - dl op and attribute interfaces ----*- tablegen -*-===//
 #ifndef DL_DIALECT_DL_IR_DLINTERFACES_TD
 #define DL_DIALECT_DL_IR_DLINTERFACES_TD
 
@@ -23,6 +23,36 @@ def DL_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
       (ins "::mlir::OpBuilder &":$builder, "::mlir::ValueRange":$resultGrads,
            "::llvm::ArrayRef<bool>":$needed,
            "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads)>
+  ];
+}
+
+def DL_OptimizerAttrInterface : AttrInterface<"OptimizerAttrInterface"> {
+  let cppNamespace = "::mlir::dl";
+  let description = [{
+    An optimizer (the `dl.optimizer` attribute of a loss function): its
+    hyper-parameters, the state it keeps per trainable parameter and its
+    update rule. dl-optimizer builds the training step through this
+    interface only, so it neither names optimizers nor knows their defaults.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        The names of the state slots each trainable parameter gets, in the
+        order `buildUpdate` takes and returns them (`dl.state` is
+        "<slot>:<param>"). Empty for a stateless optimizer.
+      }],
+      "::llvm::SmallVector<::llvm::StringRef>", "getStateSlots">,
+    InterfaceMethod<[{
+        Builds, at the builder's insertion point, the update of one
+        parameter from its gradient, its state values (one per slot) and
+        `step`, the step number after this update (a 0-d f32 tensor).
+        Returns the new parameter and appends the new state values, one per
+        slot, to `newState`.
+      }],
+      "::mlir::Value", "buildUpdate",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$param, "::mlir::Value":$grad,
+           "::mlir::ValueRange":$state, "::mlir::Value":$step,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$newState)>
   ];
 }
 

@@ -218,7 +218,7 @@ class DL_LossOp<string mnemonic, string formula, Type targetType>
     : DL_Op<mnemonic, [Pure, DL_Differentiable]> {
   let description = [{
     The batch mean of `}] # formula # [{`, as a 0-d tensor. Its gradient with
-    respect to the prediction comes from the matching `_grad` op.
+    respect to the prediction is `dl.}] # mnemonic # [{_grad`.
   }];
   let arguments = (ins DL_FloatTensor:$prediction, targetType:$targets);
   let results = (outs DL_Scalar:$result);
@@ -285,28 +285,46 @@ def DL_MeanSquaredErrorOp : DL_LossOp<"mean_squared_error", "(p - t)^2",
   }];
 }
 
-def DL_LossGradOp : DL_Op<"loss_grad", [Pure]> {
-  let summary = "Gradient of a loss with respect to its prediction";
+// The gradient of each loss with respect to its prediction is an op of its
+// own, made by the loss's vector-Jacobian product: one fused kernel each.
+class DL_LossGradOp<string mnemonic, string loss, string formula,
+                    Type targetType>
+    : DL_Op<mnemonic, [Pure]> {
+  let summary = "Gradient of " # loss # " with respect to its prediction";
   let description = [{
-    `result = dloss * d loss(prediction, targets) / d prediction`, for the
-    loss named by `kind` (the mnemonic of a dl loss op). For the fused
-    softmax losses this is `(softmax(z) - onehot) / batch`; one kernel, no
-    separate softmax backward.
+    `result = loss_grad * d }] # loss # [{(prediction, targets) / d prediction`,
+    that is `}] # formula # [{`, elementwise; `loss_grad` is the cotangent of
+    the loss (a 0-d tensor).
 
     ```mlir
-    %dz = dl.loss_grad "sparse_softmax_cross_entropy" %z, %y, %seed
-          : (tensor<?x10xf32>, tensor<?xi32>, tensor<f32>) -> tensor<?x10xf32>
+    %dz = dl.}] # mnemonic # [{ %z, %t, %dloss
+          : (tensor<?x10xf32>, }] # !if(!eq(targetType, DL_Labels),
+                                      "tensor<?xi32>", "tensor<?x10xf32>") # [{,
+             tensor<f32>) -> tensor<?x10xf32>
     ```
   }];
-  let arguments = (ins StrAttr:$kind, DL_FloatTensor:$prediction,
-                       DL_Targets:$targets, DL_Scalar:$loss_grad);
+  let arguments = (ins DL_FloatTensor:$prediction, targetType:$targets,
+                       DL_Scalar:$loss_grad);
   let results = (outs DL_FloatTensor:$result);
   let assemblyFormat = [{
-    $kind $prediction `,` $targets `,` $loss_grad attr-dict `:`
+    $prediction `,` $targets `,` $loss_grad attr-dict `:`
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
+
+def DL_SparseSoftmaxCrossEntropyGradOp : DL_LossGradOp<
+    "sparse_softmax_cross_entropy_grad", "sparse_softmax_cross_entropy",
+    "(softmax(z) - onehot(label)) * loss_grad / batch", DL_Labels>;
+def DL_SoftmaxCrossEntropyGradOp : DL_LossGradOp<
+    "softmax_cross_entropy_grad", "softmax_cross_entropy",
+    "(softmax(z) * sum_c t[c] - t) * loss_grad / batch", DL_Matrix>;
+def DL_SigmoidCrossEntropyGradOp : DL_LossGradOp<
+    "sigmoid_cross_entropy_grad", "sigmoid_cross_entropy",
+    "(sigmoid(z) - t) * loss_grad / elements", DL_FloatTensor>;
+def DL_MeanSquaredErrorGradOp : DL_LossGradOp<
+    "mean_squared_error_grad", "mean_squared_error",
+    "2 (p - t) * loss_grad / elements", DL_FloatTensor>;
 
 def DL_CountCorrectOp : DL_Op<"count_correct", [Pure]> {
   let summary = "Number of samples whose prediction matches the target";

@@ -38,11 +38,12 @@ def DLOptimizer : Pass<"dl-optimizer", "::mlir::ModuleOp"> {
   let summary = "Build the fused training step from a gradient function";
   let description = [{
     For every function carrying `dl.train_step = "NAME"` and a
-    `dl.optimizer` dictionary (`name` = "sgd" | "adam" | "rmsprop" plus the
-    optimizer's hyper-parameters), creates `@NAME(inputs..., step, params...,
-    state...) -> (loss, metrics..., step + 1, new params..., new state...)`:
-    the gradient function's body followed by one fused update op per
-    trainable parameter. State arguments and results carry
+    `dl.optimizer` attribute (an `OptimizerAttrInterface`: `#dl.sgd<...>`,
+    `#dl.adam<...>`, `#dl.rmsprop<...>`), creates `@NAME(inputs..., step,
+    params..., state...) -> (loss, metrics..., step + 1, new params..., new
+    state...)`: the gradient function's body followed by one fused update op
+    per trainable parameter, which the optimizer attribute builds along with
+    the names of its state slots. State arguments and results carry
     `dl.state = "step"` or `"<slot>:<param>"`, new parameters `dl.param`, so
     a caller maps each result back onto the buffer it came from; frozen
     parameters have no state and no new value.
