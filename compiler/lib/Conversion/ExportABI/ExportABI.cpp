@@ -258,7 +258,7 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
       auto fn = makeEntry("predict", {ptrType, ptrType, i64}, {});
       EntryBuilder e(b, loc);
       Buffers buf{paramsOf(fn), {}, arg(fn, 0), {},
-                  e.batchIndex(arg(fn, 2)), params};
+                  e.batchIndex(arg(fn, 2)), params, {}};
       SmallVector<Value> pm, sm;
       SmallVector<Value> out = bind(forward, e, buf, pm, sm);
       if (!ok)
@@ -307,7 +307,7 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
                           {f32});
       EntryBuilder e(b, loc);
       Buffers buf{paramsOf(fn), {}, arg(fn, 0), arg(fn, 1),
-                  e.batchIndex(arg(fn, 2)), params};
+                  e.batchIndex(arg(fn, 2)), params, {}};
       SmallVector<Value> pm, sm;
       SmallVector<Value> out = bind(grads, e, buf, pm, sm);
       if (!ok)
@@ -420,7 +420,7 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
                           {});
       EntryBuilder e(b, loc);
       Buffers buf{paramsOf(fn), {}, arg(fn, 0), arg(fn, 1),
-                  e.batchIndex(arg(fn, 2)), params};
+                  e.batchIndex(arg(fn, 2)), params, {}};
       SmallVector<Value> pm, sm;
       SmallVector<Value> out = bind(lossFn, e, buf, pm, sm);
       if (!ok)
