@@ -162,7 +162,7 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   for (auto [k, i] : llvm::enumerate(trainable)) {
     Value p = map.lookup(gradBody.getArgument(i));
     Value g = map.lookupOrDefault(gradRet.getOperand(gradOf[i]));
-    auto state = [&](unsigned slot) {
+    auto state = [&, k = k](unsigned slot) { // C++17: no captured bindings
       return entry->getArgument(stateBase + slot * trainable.size() + k);
     };
     Type t = p.getType();
