@@ -7,8 +7,9 @@
 # statically, `dlc --version` is 32 MB and a compile 82 MB. With lld a link
 # takes under a second (GNU ld: ~4 s, ~1 GB).
 #
-# Sets DLC_MLIR_LIBS and DLC_LLVM_LIBS. Nothing may link the dylibs as well:
-# LLVM's cl::opts would be registered twice.
+# Sets DLC_MLIR_LIBS and DLC_LLVM_LIBS: everything dlc links, which DLPipeline
+# links as a whole; the lower rooms name their own few MLIR libraries. Nothing
+# may link the dylibs as well: LLVM's cl::opts would be registered twice.
 
 find_program(DLC_LLD ld.lld)
 if(DLC_LLD)

@@ -646,7 +646,7 @@ extern "C" int dlrt_load_safetensors(const char *path, dlrt_checkpoint *out,
       continue;
     }
     dlrt_named_tensor &t = g.c.tensors[g.c.count];
-    uint64_t begin, end;
+    uint64_t begin = 0, end = 0; // set by readEntry; gcc cannot tell
     if (readEntry(path, name, value, dataSize, t, begin, end, err))
       return -1;
     t.name = duplicate(name);
