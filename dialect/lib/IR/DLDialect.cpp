@@ -88,7 +88,7 @@ constexpr ContractAttr kContract[] = {
     {kOptimizerAttr, Function,
      "an optimizer attribute (#dl.sgd, #dl.adam or #dl.rmsprop)", isOptimizer},
     // The C symbol of an entry point (dl-export-abi).
-    {"dl.entry", Function, "a string", isString},
+    {kEntryAttr, Function, "a string", isString},
 };
 
 std::string describe(unsigned places) {

@@ -5,6 +5,7 @@
 // needed (activity analysis) and sums the ones that meet at a value.
 //
 //===----------------------------------------------------------------------===//
+#include "dl/Dialect/DL/IR/DLContract.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 #include "dl/Dialect/DL/Transforms/Passes.h"
 
@@ -22,7 +23,7 @@ using namespace mlir::dl;
 namespace {
 
 bool isTrainableParam(func::FuncOp fn, unsigned i) {
-  return fn.getArgAttr(i, "dl.param") && !fn.getArgAttr(i, "dl.frozen");
+  return fn.getArgAttr(i, kParamAttr) && !fn.getArgAttr(i, kFrozenAttr);
 }
 
 LogicalResult differentiate(func::FuncOp source, StringRef name) {
@@ -42,7 +43,7 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
   b.setInsertionPointAfter(source);
   auto fn = cast<func::FuncOp>(b.clone(*source));
   fn.setSymName(name);
-  fn->removeAttr("dl.gradient");
+  fn->removeAttr(kGradientAttr);
   Block &body = fn.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
 
@@ -117,7 +118,7 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
     results.push_back(g);
     types.push_back(arg.getType());
     resultAttrs.push_back(b.getDictionaryAttr(
-        b.getNamedAttr("dl.grad_of", fn.getArgAttr(i, "dl.param"))));
+        b.getNamedAttr(kGradOfAttr, fn.getArgAttr(i, kParamAttr))));
   }
   func::ReturnOp::create(b, ret.getLoc(), results);
   ret.erase();
@@ -130,7 +131,7 @@ struct DLAutodiff : mlir::dl::impl::DLAutodiffBase<DLAutodiff> {
   void runOnOperation() override {
     SmallVector<std::pair<func::FuncOp, StringAttr>> work;
     getOperation().walk([&](func::FuncOp fn) {
-      if (auto name = fn->getAttrOfType<StringAttr>("dl.gradient"))
+      if (auto name = fn->getAttrOfType<StringAttr>(kGradientAttr))
         work.push_back({fn, name});
     });
     for (auto [fn, name] : work)
