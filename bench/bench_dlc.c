@@ -37,22 +37,29 @@ typedef void (*init_fn)(float *, uint64_t);
 typedef void (*predict_fn)(const float *, const float *, float *, int64_t);
 typedef int64_t (*size_fn)(void);
 typedef void (*init_state_fn)(float *);
-typedef void (*train_ws_fn)(float *, float *, const float *, const int32_t *, int64_t,
-                            float *, void *);
+typedef void (*train_ws_fn)(float *, float *, const float *, const int32_t *,
+                            int64_t, float *, void *);
 typedef int64_t (*ws_size_fn)(int64_t);
-typedef void (*eval_fn)(const float *, const float *, const int32_t *, int64_t, float *);
+typedef void (*eval_fn)(const float *, const float *, const int32_t *, int64_t,
+                        float *);
 
-static int train(void *lib, const char *p, const char *dir, int epochs, int64_t batch,
-                 int64_t nparams) {
+static int train(void *lib, const char *p, const char *dir, int epochs,
+                 int64_t batch, int64_t nparams) {
   char a[1024], b[1024];
   dlrt_error err;
   dlrt_dataset tr, te;
   snprintf(a, sizeof a, "%s/train-images-idx3-ubyte.gz", dir);
   snprintf(b, sizeof b, "%s/train-labels-idx1-ubyte.gz", dir);
-  if (dlrt_load_idx(a, b, 1.0f / 255, &tr, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
+  if (dlrt_load_idx(a, b, 1.0f / 255, &tr, &err)) {
+    fprintf(stderr, "%s\n", err.message);
+    return 1;
+  }
   snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte.gz", dir);
   snprintf(b, sizeof b, "%s/t10k-labels-idx1-ubyte.gz", dir);
-  if (dlrt_load_idx(a, b, 1.0f / 255, &te, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
+  if (dlrt_load_idx(a, b, 1.0f / 255, &te, &err)) {
+    fprintf(stderr, "%s\n", err.message);
+    return 1;
+  }
   /* 64-byte aligned, as dlc train allocates them: whole cache lines per
    * vector. */
   float *params = aligned_buffer(nparams);
@@ -61,7 +68,8 @@ static int train(void *lib, const char *p, const char *dir, int epochs, int64_t 
   ((init_state_fn)sym(lib, p, "init_opt_state"))(state);
   /* The allocation-free step: one workspace for the whole run. */
   train_ws_fn step = (train_ws_fn)sym(lib, p, "train_step_metrics_ws");
-  int64_t ws_bytes = ((ws_size_fn)sym(lib, p, "train_step_metrics_workspace_size"))(batch);
+  int64_t ws_bytes =
+      ((ws_size_fn)sym(lib, p, "train_step_metrics_workspace_size"))(batch);
   void *ws = aligned_alloc(64, (size_t)(ws_bytes + 63) / 64 * 64);
   float metrics[2];
   eval_fn eval = (eval_fn)sym(lib, p, "eval_step");
@@ -80,7 +88,8 @@ static int train(void *lib, const char *p, const char *dir, int epochs, int64_t 
     }
     double dt = now() - t0;
     total += dt;
-    if (dt < best) best = dt;
+    if (dt < best)
+      best = dt;
   }
   float *xe = malloc(sizeof(float) * 1000 * te.sample_size);
   double correct = 0;
@@ -91,24 +100,27 @@ static int train(void *lib, const char *p, const char *dir, int epochs, int64_t 
     eval(params, xe, y, n, m);
     correct += m[1];
   }
-  printf("{\"epoch_s_best\": %.4f, \"epoch_s_mean\": %.4f, \"test_acc\": %.4f}\n",
-         best, total / epochs, correct / te.count);
+  printf(
+      "{\"epoch_s_best\": %.4f, \"epoch_s_mean\": %.4f, \"test_acc\": %.4f}\n",
+      best, total / epochs, correct / te.count);
   return 0;
 }
 
-static int predict(void *lib, const char *p, int64_t batch, int64_t in, int64_t out,
-                   int64_t nparams, double seconds) {
+static int predict(void *lib, const char *p, int64_t batch, int64_t in,
+                   int64_t out, int64_t nparams, double seconds) {
   float *params = malloc(sizeof(float) * nparams);
   float *x = malloc(sizeof(float) * batch * in);
   float *y = malloc(sizeof(float) * batch * out);
   ((init_fn)sym(lib, p, "init_params"))(params, 1);
-  for (int64_t i = 0; i < batch * in; ++i) x[i] = (float)(i % 97) / 97.0f;
+  for (int64_t i = 0; i < batch * in; ++i)
+    x[i] = (float)(i % 97) / 97.0f;
   predict_fn f = (predict_fn)sym(lib, p, "predict");
   f(params, x, y, batch); /* warm up */
   int64_t calls = 0;
   double t0 = now(), t;
   do {
-    for (int r = 0; r < 10; ++r) f(params, x, y, batch);
+    for (int r = 0; r < 10; ++r)
+      f(params, x, y, batch);
     calls += 10;
     t = now() - t0;
   } while (t < seconds);
@@ -118,11 +130,18 @@ static int predict(void *lib, const char *p, int64_t batch, int64_t in, int64_t 
 }
 
 int main(int argc, char **argv) {
-  if (argc < 4) { fprintf(stderr, "usage: see the comment at the top\n"); return 1; }
+  if (argc < 4) {
+    fprintf(stderr, "usage: see the comment at the top\n");
+    return 1;
+  }
   void *lib = dlopen(argv[1], RTLD_NOW);
-  if (!lib) { fprintf(stderr, "error: %s\n", dlerror()); return 1; }
+  if (!lib) {
+    fprintf(stderr, "error: %s\n", dlerror());
+    return 1;
+  }
   if (!strcmp(argv[3], "train") && argc == 8)
-    return train(lib, argv[2], argv[4], atoi(argv[5]), atoll(argv[6]), atoll(argv[7]));
+    return train(lib, argv[2], argv[4], atoi(argv[5]), atoll(argv[6]),
+                 atoll(argv[7]));
   if (!strcmp(argv[3], "predict") && argc == 9)
     return predict(lib, argv[2], atoll(argv[4]), atoll(argv[5]), atoll(argv[6]),
                    atoll(argv[7]), atof(argv[8]));

@@ -1,7 +1,8 @@
 /* Links the object dlc made from examples/mnist_mlp.dl and runs it: the model
  * is a plain C function over caller-owned buffers. Weights come from the
  * generated initialiser (seeded, Keras's defaults); `dlc train` produces
- * trained ones. Build: cc -I<dir of mnist_mlp.h> mnist_mlp_main.c mnist_mlp.o */
+ * trained ones. Build: cc -I<dir of mnist_mlp.h> mnist_mlp_main.c mnist_mlp.o
+ */
 #include "mnist_mlp.h"
 
 #include <math.h>
@@ -16,10 +17,11 @@ static double now(void) {
 }
 
 int main(void) {
-  printf("model mnist_mlp: %d parameters in %d tensors, input %dx%d, %d outputs\n",
-         MNIST_MLP_NUM_PARAMS, MNIST_MLP_NUM_PARAM_TENSORS,
-         (int)mnist_mlp_input_shape[0], (int)mnist_mlp_input_shape[1],
-         MNIST_MLP_OUTPUT_SIZE);
+  printf(
+      "model mnist_mlp: %d parameters in %d tensors, input %dx%d, %d outputs\n",
+      MNIST_MLP_NUM_PARAMS, MNIST_MLP_NUM_PARAM_TENSORS,
+      (int)mnist_mlp_input_shape[0], (int)mnist_mlp_input_shape[1],
+      MNIST_MLP_OUTPUT_SIZE);
   for (int i = 0; i < MNIST_MLP_NUM_PARAM_TENSORS; ++i) {
     const dlc_param_info *p = &mnist_mlp_param_info[i];
     printf("  %-14s rank %d offset %7lld size %7lld\n", p->name, p->rank,
@@ -43,7 +45,8 @@ int main(void) {
   int best = 0;
   for (int k = 0; k < MNIST_MLP_OUTPUT_SIZE; ++k) {
     sum += y[k];
-    if (y[k] > y[best]) best = k;
+    if (y[k] > y[best])
+      best = k;
   }
   printf("sample 0: class %d (p=%.3f), probabilities sum to %.6f\n", best,
          y[best], sum);
@@ -54,9 +57,11 @@ int main(void) {
 
   int reps = 2000;
   double t0 = now();
-  for (int r = 0; r < reps; ++r) mnist_mlp_predict(params, x, y, 1);
+  for (int r = 0; r < reps; ++r)
+    mnist_mlp_predict(params, x, y, 1);
   double t1 = now();
-  for (int r = 0; r < reps / 20; ++r) mnist_mlp_predict(params, x, y, BATCH);
+  for (int r = 0; r < reps / 20; ++r)
+    mnist_mlp_predict(params, x, y, BATCH);
   double t2 = now();
   printf("predict batch 1: %.1f us/sample; batch %d: %.0f samples/s\n",
          (t1 - t0) / reps * 1e6, BATCH, BATCH * (reps / 20) / (t2 - t1));

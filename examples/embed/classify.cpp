@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-static const char *kClasses[] = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                 "Coat",        "Sandal",  "Shirt",    "Sneaker",
-                                 "Bag",         "Ankle boot"};
+static const char *kClasses[] = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 
 int main(int argc, char **argv) {
   std::string dir = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
@@ -25,8 +25,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (test.sample_size != MNIST_MLP_INPUT_SIZE) {
-    std::fprintf(stderr, "error: %s has %lld values per image, the model takes %d\n",
-                 images.c_str(), (long long)test.sample_size, MNIST_MLP_INPUT_SIZE);
+    std::fprintf(
+        stderr, "error: %s has %lld values per image, the model takes %d\n",
+        images.c_str(), (long long)test.sample_size, MNIST_MLP_INPUT_SIZE);
     return 1;
   }
   std::vector<float> x(test.count * test.sample_size);

@@ -1,4 +1,5 @@
-//===- AtomicFile.cpp - temporary file, fsync, rename ----------------------===//
+//===- AtomicFile.cpp - temporary file, fsync, rename
+//----------------------===//
 //
 // rename(2) within one directory is atomic on POSIX file systems, so the
 // temporary file must live beside the target, not in /tmp. The directory is

@@ -1,4 +1,5 @@
-//===- Csv.cpp - numeric CSV with a label column ---------------------------===//
+//===- Csv.cpp - numeric CSV with a label column
+//---------------------------===//
 #include "Error.h"
 
 #include <cerrno>
@@ -70,22 +71,25 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
     if (columns < 0) {
       columns = int64_t(cells.size());
       if (labelled && columns < 2)
-        return fail(err, "'{}': line 1 (byte 0): expected at least 2 "
-                    "columns (features and a label), found {}", path, columns);
+        return fail(err,
+                    "'{}': line 1 (byte 0): expected at least 2 "
+                    "columns (features and a label), found {}",
+                    path, columns);
       double v;
       if (!parseNumber(cells[0], v))
         continue; // a header row
     }
     if (int64_t(cells.size()) != columns)
-      return fail(err,
-                  "'{}': line {} (byte {}): expected {} columns, found {}",
+      return fail(err, "'{}': line {} (byte {}): expected {} columns, found {}",
                   path, lineNo, lineStart, columns, cells.size());
-    int64_t lc = !labelled          ? -1
+    int64_t lc = !labelled         ? -1
                  : labelColumn < 0 ? columns + labelColumn
                                    : labelColumn;
     if (labelled && (lc < 0 || lc >= columns))
-      return fail(err, "'{}': label column {} does not exist; the file has "
-                  "{} columns", path, labelColumn, columns);
+      return fail(err,
+                  "'{}': label column {} does not exist; the file has "
+                  "{} columns",
+                  path, labelColumn, columns);
     for (int64_t i = 0; i < columns; ++i) {
       double v;
       if (!parseNumber(cells[i], v))
@@ -114,10 +118,11 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
   ds.rank = 1;
   ds.shape[0] = ds.sample_size;
   ds.num_classes = classes;
-  ds.x = static_cast<float *>(std::malloc(sizeof(float) * std::max<size_t>(x.size(), 1)));
-  ds.labels = labelled ? static_cast<int32_t *>(
-                             std::malloc(sizeof(int32_t) * ds.count))
-                       : nullptr;
+  ds.x = static_cast<float *>(
+      std::malloc(sizeof(float) * std::max<size_t>(x.size(), 1)));
+  ds.labels =
+      labelled ? static_cast<int32_t *>(std::malloc(sizeof(int32_t) * ds.count))
+               : nullptr;
   if (!ds.x || (labelled && !ds.labels)) {
     std::free(ds.x);
     std::free(ds.labels);
@@ -130,9 +135,8 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
 }
 } // namespace
 
-extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn,
-                             float scale, dlrt_dataset *out,
-                             dlrt_error *err) {
+extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn, float scale,
+                             dlrt_dataset *out, dlrt_error *err) {
   return loadCsv(path, /*labelled=*/true, labelColumn, scale, out, err);
 }
 

@@ -1,4 +1,5 @@
-//===- Dataset.cpp - splitting, shuffling, batching ------------------------===//
+//===- Dataset.cpp - splitting, shuffling, batching
+//------------------------===//
 #include "Error.h"
 
 #include <cstdlib>
@@ -35,7 +36,8 @@ extern "C" int dlrt_split(dlrt_dataset *ds, double fraction,
   }
   if (ds->bytes) {
     v.bytes = static_cast<uint8_t *>(values);
-    std::memcpy(v.bytes, ds->bytes + keep * ds->sample_size, n * ds->sample_size);
+    std::memcpy(v.bytes, ds->bytes + keep * ds->sample_size,
+                n * ds->sample_size);
   } else {
     v.x = static_cast<float *>(values);
     std::memcpy(v.x, ds->x + keep * ds->sample_size,

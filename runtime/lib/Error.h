@@ -1,4 +1,5 @@
-//===- Error.h - runtime error reporting helpers -----------------*- C++ -*-===//
+//===- Error.h - runtime error reporting helpers -----------------*- C++
+//-*-===//
 #ifndef DLRT_ERROR_H
 #define DLRT_ERROR_H
 

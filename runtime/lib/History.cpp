@@ -1,4 +1,5 @@
-//===- History.cpp - the training history as CSV and as an SVG plot --------===//
+//===- History.cpp - the training history as CSV and as an SVG plot
+//--------===//
 //
 // A table of doubles with named columns (epoch, loss, accuracy, val_loss,
 // ...), NaN for "not measured". The CSV is for pandas and spreadsheets; the
@@ -49,11 +50,20 @@ std::string xmlEscape(const std::string &s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -186,8 +196,12 @@ std::string renderSvg(const char *title, const char *const *columns,
     double left = std::max(kLeft, 7.0 * double(chars) + 34);
     double x0 = px + left, x1 = px + kPanelW - kRight, y0 = py + kTop,
            y1 = py + kPanelH - kBottom;
-    auto sx = [&](double x) { return x0 + (x - xa.lo) / (xa.hi - xa.lo) * (x1 - x0); };
-    auto sy = [&](double y) { return y1 - (y - ya.lo) / (ya.hi - ya.lo) * (y1 - y0); };
+    auto sx = [&](double x) {
+      return x0 + (x - xa.lo) / (xa.hi - xa.lo) * (x1 - x0);
+    };
+    auto sy = [&](double y) {
+      return y1 - (y - ya.lo) / (ya.hi - ya.lo) * (y1 - y0);
+    };
 
     s += fmt::format("<g class=\"panel\" id=\"{}\">\n", xmlEscape(p.metric));
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"14\" "
@@ -240,7 +254,8 @@ std::string renderSvg(const char *title, const char *const *columns,
         pen = true;
         if (markers)
           dots += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" "
-                              "fill=\"{}\"/>", sx(x), sy(y), color);
+                              "fill=\"{}\"/>",
+                              sx(x), sy(y), color);
       }
       if (!d.empty())
         d.pop_back();
@@ -273,9 +288,9 @@ std::string renderSvg(const char *title, const char *const *columns,
 } // namespace
 
 extern "C" int dlrt_write_history_csv(const char *path,
-                                      const char *const *columns,
-                                      int32_t ncols, const double *rows,
-                                      int64_t nrows, dlrt_error *err) {
+                                      const char *const *columns, int32_t ncols,
+                                      const double *rows, int64_t nrows,
+                                      dlrt_error *err) {
   if (checkTable(path, columns, ncols, rows, nrows, 1, err))
     return -1;
   std::string s;
@@ -292,21 +307,27 @@ extern "C" int dlrt_write_history_csv(const char *path,
     }
     s += '\n';
   }
-  return dlrt::writeAtomically(path, [&](std::FILE *f) {
-    std::fwrite(s.data(), 1, s.size(), f);
-    return 0;
-  }, err);
+  return dlrt::writeAtomically(
+      path,
+      [&](std::FILE *f) {
+        std::fwrite(s.data(), 1, s.size(), f);
+        return 0;
+      },
+      err);
 }
 
 extern "C" int dlrt_write_history_svg(const char *path, const char *title,
-                                      const char *const *columns,
-                                      int32_t ncols, const double *rows,
-                                      int64_t nrows, dlrt_error *err) {
+                                      const char *const *columns, int32_t ncols,
+                                      const double *rows, int64_t nrows,
+                                      dlrt_error *err) {
   if (checkTable(path, columns, ncols, rows, nrows, 2, err))
     return -1;
   std::string s = renderSvg(title, columns, ncols, rows, nrows);
-  return dlrt::writeAtomically(path, [&](std::FILE *f) {
-    std::fwrite(s.data(), 1, s.size(), f);
-    return 0;
-  }, err);
+  return dlrt::writeAtomically(
+      path,
+      [&](std::FILE *f) {
+        std::fwrite(s.data(), 1, s.size(), f);
+        return 0;
+      },
+      err);
 }

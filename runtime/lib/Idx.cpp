@@ -1,4 +1,5 @@
-//===- Idx.cpp - MNIST's IDX format, gzip or plain -------------------------===//
+//===- Idx.cpp - MNIST's IDX format, gzip or plain
+//-------------------------===//
 //
 // IDX: bytes 0-1 are zero, byte 2 the element type (0x08 = unsigned byte),
 // byte 3 the rank, then one big-endian uint32 per dimension, then the data.
@@ -90,8 +91,7 @@ int readIdx(const char *path, IdxFile &out, dlrt_error *err) {
     uint64_t d = (uint64_t(b[0]) << 24) | (uint64_t(b[1]) << 16) |
                  (uint64_t(b[2]) << 8) | b[3];
     if (d == 0)
-      return fail(err, "'{}': byte {}: dimension {} is 0", path, offset - 4,
-                  i);
+      return fail(err, "'{}': byte {}: dimension {} is 0", path, offset - 4, i);
     total *= d;
     if (total > kMaxElements)
       return fail(err,
@@ -108,15 +108,17 @@ int readIdx(const char *path, IdxFile &out, dlrt_error *err) {
     return -1;
   uint8_t extra;
   if (gzread(f.get(), &extra, 1) > 0)
-    return fail(err, "'{}': byte {}: expected the end of the file after {} "
-                "data bytes, found more", path, offset, total);
+    return fail(err,
+                "'{}': byte {}: expected the end of the file after {} "
+                "data bytes, found more",
+                path, offset, total);
   return 0;
 }
 
 /// Fills `ds` with the samples of `im` (first dimension) scaled to floats;
 /// the data set takes over `im`'s bytes.
-int toDataset(const char *images, IdxFile &im, float scale,
-              dlrt_dataset &ds, dlrt_error *err) {
+int toDataset(const char *images, IdxFile &im, float scale, dlrt_dataset &ds,
+              dlrt_error *err) {
   ds = dlrt_dataset{};
   if (im.dims.size() > 9)
     return fail(err, "'{}': too many dimensions", images);

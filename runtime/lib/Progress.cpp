@@ -1,4 +1,5 @@
-//===- Progress.cpp - a Keras-style progress bar ---------------------------===//
+//===- Progress.cpp - a Keras-style progress bar
+//---------------------------===//
 //
 // Mirrors tf.keras.utils.Progbar (verbose=1) so that dlc's output reads like
 // the tutorials people learn from:

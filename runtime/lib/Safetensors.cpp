@@ -1,4 +1,5 @@
-//===- Safetensors.cpp - HuggingFace safetensors checkpoints ---------------===//
+//===- Safetensors.cpp - HuggingFace safetensors checkpoints
+//---------------===//
 //
 // Layout: an 8-byte little-endian header length N, N bytes of JSON
 //   {"name": {"dtype": "F32", "shape": [..], "data_offsets": [b, e]}, ...,
@@ -47,7 +48,8 @@ void swapIfBigEndian(uint8_t *p, uint64_t bytes) {
   }
 }
 
-//===-- Writing ------------------------------------------------------------===//
+//===-- Writing
+//------------------------------------------------------------===//
 
 void appendJsonString(std::string &out, const char *s) {
   out += '"';
@@ -69,8 +71,11 @@ void appendJsonString(std::string &out, const char *s) {
 /// metadata must be.
 bool validUtf8(const char *s) {
   for (auto p = reinterpret_cast<const unsigned char *>(s); *p;) {
-    int n = *p < 0x80 ? 0 : (*p >> 5) == 6 ? 1 : (*p >> 4) == 14 ? 2
-            : (*p >> 3) == 30 ? 3 : -1;
+    int n = *p < 0x80         ? 0
+            : (*p >> 5) == 6  ? 1
+            : (*p >> 4) == 14 ? 2
+            : (*p >> 3) == 30 ? 3
+                              : -1;
     if (n < 0)
       return false;
     for (++p; n > 0; --n, ++p)
@@ -93,7 +98,8 @@ int64_t numel(const dlrt_named_tensor &t) {
   return n;
 }
 
-//===-- A strict JSON reader -----------------------------------------------===//
+//===-- A strict JSON reader
+//-----------------------------------------------===//
 
 struct Json {
   enum Kind { Object, Array, String, Integer } kind = Integer;
@@ -291,15 +297,15 @@ private:
         continue;
       }
       if (e != 'u')
-        return expected("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+        return expected(
+            "an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
       ++pos;
       unsigned cp;
       if (hex4(cp))
         return -1;
       if (cp >= 0xd800 && cp < 0xdc00) { // a surrogate pair
         unsigned lo;
-        if (pos + 1 >= text.size() || text[pos] != '\\' ||
-            text[pos + 1] != 'u')
+        if (pos + 1 >= text.size() || text[pos] != '\\' || text[pos + 1] != 'u')
           return expected("the low surrogate \\uDC00-\\uDFFF");
         pos += 2;
         if (hex4(lo))
@@ -342,7 +348,8 @@ private:
   }
 };
 
-//===-- Reading ------------------------------------------------------------===//
+//===-- Reading
+//------------------------------------------------------------===//
 
 struct FileCloser {
   void operator()(std::FILE *f) const { std::fclose(f); }
@@ -400,27 +407,34 @@ int readEntry(const char *path, const std::string &name, const Json &v,
                   v.keyOffsets[i], name, key);
     *slot = &value;
   }
-  for (auto [field, what] : {std::pair{dtype, "dtype"},
-                             std::pair{shape, "shape"},
-                             std::pair{offsets, "data_offsets"}})
+  for (auto [field, what] :
+       {std::pair{dtype, "dtype"}, std::pair{shape, "shape"},
+        std::pair{offsets, "data_offsets"}})
     if (!field)
-      return fail(err, "'{}': byte {}: tensor '{}': expected a '{}' key, "
-                  "found none", path, v.offset, name, what);
+      return fail(err,
+                  "'{}': byte {}: tensor '{}': expected a '{}' key, "
+                  "found none",
+                  path, v.offset, name, what);
   if (dtype->kind != Json::String)
-    return fail(err, "'{}': byte {}: tensor '{}': expected a dtype string, "
-                "found {}", path, dtype->offset, name, kindName(dtype->kind));
+    return fail(err,
+                "'{}': byte {}: tensor '{}': expected a dtype string, "
+                "found {}",
+                path, dtype->offset, name, kindName(dtype->kind));
   if (dtype->str != "F32")
     return fail(err,
                 "'{}': byte {}: tensor '{}': expected dtype F32, found {}; dlc "
                 "checkpoints hold float32 tensors only",
                 path, dtype->offset, name, dtype->str);
   if (shape->kind != Json::Array)
-    return fail(err, "'{}': byte {}: tensor '{}': expected a shape array, "
-                "found {}", path, shape->offset, name, kindName(shape->kind));
+    return fail(err,
+                "'{}': byte {}: tensor '{}': expected a shape array, "
+                "found {}",
+                path, shape->offset, name, kindName(shape->kind));
   if (shape->items.size() > size_t(kMaxRank))
-    return fail(err, "'{}': byte {}: tensor '{}': expected a rank of at most "
-                "{}, found {}", path, shape->offset, name, kMaxRank,
-                shape->items.size());
+    return fail(err,
+                "'{}': byte {}: tensor '{}': expected a rank of at most "
+                "{}, found {}",
+                path, shape->offset, name, kMaxRank, shape->items.size());
   t.rank = int32_t(shape->items.size());
   std::string dims;
   uint64_t elements = 1;
@@ -428,22 +442,27 @@ int readEntry(const char *path, const std::string &name, const Json &v,
   for (int32_t i = 0; i < t.rank; ++i) {
     const Json &d = shape->items[i];
     if (d.kind != Json::Integer || d.integer < 0)
-      return fail(err, "'{}': byte {}: tensor '{}': expected a non-negative "
-                  "dimension, found {}", path, d.offset, name,
+      return fail(err,
+                  "'{}': byte {}: tensor '{}': expected a non-negative "
+                  "dimension, found {}",
+                  path, d.offset, name,
                   d.kind == Json::Integer ? std::to_string(d.integer)
                                           : kindName(d.kind));
     t.shape[i] = d.integer;
     dims += fmt::format("{}{}", i ? ", " : "", d.integer);
     zero |= d.integer == 0;
-    overflow |= __builtin_mul_overflow(elements, uint64_t(d.integer), &elements);
+    overflow |=
+        __builtin_mul_overflow(elements, uint64_t(d.integer), &elements);
   }
   if (zero)
     elements = 0;
   if (offsets->kind != Json::Array || offsets->items.size() != 2 ||
       offsets->items[0].kind != Json::Integer ||
       offsets->items[1].kind != Json::Integer)
-    return fail(err, "'{}': byte {}: tensor '{}': expected data_offsets "
-                "[begin, end] (two integers)", path, offsets->offset, name);
+    return fail(err,
+                "'{}': byte {}: tensor '{}': expected data_offsets "
+                "[begin, end] (two integers)",
+                path, offsets->offset, name);
   int64_t b = offsets->items[0].integer, e = offsets->items[1].integer;
   if (b < 0 || e < b || uint64_t(e) > dataSize)
     return fail(err,
@@ -455,8 +474,8 @@ int readEntry(const char *path, const std::string &name, const Json &v,
   if ((!zero && overflow) || elements > dataSize / 4)
     return fail(err,
                 "'{}': byte {}: tensor '{}': shape [{}] needs more than the "
-                "file's {} data bytes", path, shape->offset, name, dims,
-                dataSize);
+                "file's {} data bytes",
+                path, shape->offset, name, dims, dataSize);
   if (end - begin != 4 * elements)
     return fail(err,
                 "'{}': byte {}: tensor '{}': expected {} bytes for shape [{}] "
@@ -469,8 +488,10 @@ int readEntry(const char *path, const std::string &name, const Json &v,
 int readMetadata(const char *path, const Json &v, dlrt_checkpoint &c,
                  dlrt_error *err) {
   if (v.kind != Json::Object)
-    return fail(err, "'{}': byte {}: expected __metadata__ to be an object of "
-                "strings, found {}", path, v.offset, kindName(v.kind));
+    return fail(err,
+                "'{}': byte {}: expected __metadata__ to be an object of "
+                "strings, found {}",
+                path, v.offset, kindName(v.kind));
   std::set<std::string> seen;
   c.metadata_kv = static_cast<char **>(
       std::calloc(2 * v.members.size() + 1, sizeof(char *)));
@@ -482,8 +503,10 @@ int readMetadata(const char *path, const Json &v, dlrt_checkpoint &c,
       return fail(err, "'{}': byte {}: duplicate metadata key '{}'", path,
                   v.keyOffsets[i], key);
     if (value.kind != Json::String)
-      return fail(err, "'{}': byte {}: metadata '{}': expected a string, "
-                  "found {}", path, value.offset, key, kindName(value.kind));
+      return fail(err,
+                  "'{}': byte {}: metadata '{}': expected a string, "
+                  "found {}",
+                  path, value.offset, key, kindName(value.kind));
     c.metadata_kv[2 * i] = duplicate(key);
     c.metadata_kv[2 * i + 1] = duplicate(value.str);
     c.metadata_pairs = int64_t(i + 1);
@@ -516,8 +539,8 @@ extern "C" int dlrt_save_safetensors(const char *path,
     for (int64_t i = 0; i < metadataPairs; ++i) {
       const char *k = metadataKv[2 * i], *v = metadataKv[2 * i + 1];
       if (!k || !v)
-        return fail(err, "'{}': metadata pair {} has a NULL key or value",
-                    path, i);
+        return fail(err, "'{}': metadata pair {} has a NULL key or value", path,
+                    i);
       if (!validUtf8(k) || !validUtf8(v))
         return fail(err, "'{}': metadata pair {} is not valid UTF-8", path, i);
       if (!keys.insert(k).second)
@@ -544,12 +567,16 @@ extern "C" int dlrt_save_safetensors(const char *path,
     if (!names.insert(t.name).second)
       return fail(err, "'{}': duplicate tensor name '{}'", path, t.name);
     if (t.rank < 0 || t.rank > kMaxRank)
-      return fail(err, "'{}': tensor '{}': expected a rank from 0 to {}, "
-                  "found {}", path, t.name, kMaxRank, t.rank);
+      return fail(err,
+                  "'{}': tensor '{}': expected a rank from 0 to {}, "
+                  "found {}",
+                  path, t.name, kMaxRank, t.rank);
     int64_t n = numel(t);
     if (n < 0)
-      return fail(err, "'{}': tensor '{}': expected non-negative dimensions "
-                  "below 2^60 elements", path, t.name);
+      return fail(err,
+                  "'{}': tensor '{}': expected non-negative dimensions "
+                  "below 2^60 elements",
+                  path, t.name);
     if (i || metadataPairs > 0)
       header += ',';
     appendJsonString(header, t.name);
@@ -562,32 +589,35 @@ extern "C" int dlrt_save_safetensors(const char *path,
   }
   header += '}';
   header.append((8 - header.size() % 8) % 8, ' '); // aligns the data
-  return dlrt::writeAtomically(path, [&](std::FILE *f) {
-    uint8_t len[8];
-    for (int i = 0; i < 8; ++i)
-      len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
-    std::fwrite(len, 1, 8, f);
-    std::fwrite(header.data(), 1, header.size(), f);
-    std::vector<uint8_t> chunk;
-    for (int64_t i = 0; i < count; ++i) {
-      const dlrt_named_tensor &t = tensors[i];
-      uint64_t bytes = 4 * uint64_t(numel(t));
-      if (bytes == 0)
-        continue;
-      if (!t.data)
-        return fail(err, "'{}': tensor '{}' has no data (NULL)", path,
-                    t.name);
-      const uint8_t *src = reinterpret_cast<const uint8_t *>(t.data);
-      if (littleEndianHost()) {
-        std::fwrite(src, 1, bytes, f);
-        continue;
-      }
-      chunk.assign(src, src + bytes);
-      swapIfBigEndian(chunk.data(), bytes);
-      std::fwrite(chunk.data(), 1, bytes, f);
-    }
-    return 0;
-  }, err);
+  return dlrt::writeAtomically(
+      path,
+      [&](std::FILE *f) {
+        uint8_t len[8];
+        for (int i = 0; i < 8; ++i)
+          len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
+        std::fwrite(len, 1, 8, f);
+        std::fwrite(header.data(), 1, header.size(), f);
+        std::vector<uint8_t> chunk;
+        for (int64_t i = 0; i < count; ++i) {
+          const dlrt_named_tensor &t = tensors[i];
+          uint64_t bytes = 4 * uint64_t(numel(t));
+          if (bytes == 0)
+            continue;
+          if (!t.data)
+            return fail(err, "'{}': tensor '{}' has no data (NULL)", path,
+                        t.name);
+          const uint8_t *src = reinterpret_cast<const uint8_t *>(t.data);
+          if (littleEndianHost()) {
+            std::fwrite(src, 1, bytes, f);
+            continue;
+          }
+          chunk.assign(src, src + bytes);
+          swapIfBigEndian(chunk.data(), bytes);
+          std::fwrite(chunk.data(), 1, bytes, f);
+        }
+        return 0;
+      },
+      err);
 }
 
 extern "C" int dlrt_load_safetensors(const char *path, dlrt_checkpoint *out,
@@ -605,8 +635,10 @@ extern "C" int dlrt_load_safetensors(const char *path, dlrt_checkpoint *out,
   uint8_t len[8];
   size_t got = std::fread(len, 1, 8, f.get());
   if (got != 8)
-    return fail(err, "'{}': byte 0: truncated: expected an 8-byte header "
-                "length, found {} bytes", path, got);
+    return fail(err,
+                "'{}': byte 0: truncated: expected an 8-byte header "
+                "length, found {} bytes",
+                path, got);
   uint64_t n = 0;
   for (int i = 0; i < 8; ++i)
     n |= uint64_t(len[i]) << (8 * i);
@@ -618,12 +650,14 @@ extern "C" int dlrt_load_safetensors(const char *path, dlrt_checkpoint *out,
                 path, std::min(kMaxHeader, fileSize - 8), fileSize - 8, n);
   std::string text(n, '\0');
   if (std::fread(text.data(), 1, n, f.get()) != n)
-    return fail(err, "'{}': byte 8: truncated: cannot read the {}-byte "
-                "header", path, n);
+    return fail(err,
+                "'{}': byte 8: truncated: cannot read the {}-byte "
+                "header",
+                path, n);
   if (n == 0 || text[0] != '{')
-    return fail(err, "'{}': byte 8: expected the header's '{{', found {}",
-                path, n == 0 ? std::string("an empty header")
-                             : fmt::format("byte 0x{:02x}", uint8_t(text[0])));
+    return fail(err, "'{}': byte 8: expected the header's '{{', found {}", path,
+                n == 0 ? std::string("an empty header")
+                       : fmt::format("byte 0x{:02x}", uint8_t(text[0])));
   Json root;
   if (JsonParser(path, text, err).parseDocument(root))
     return -1;
@@ -650,16 +684,18 @@ extern "C" int dlrt_load_safetensors(const char *path, dlrt_checkpoint *out,
     if (readEntry(path, name, value, dataSize, t, begin, end, err))
       return -1;
     t.name = duplicate(name);
-    t.data = static_cast<float *>(std::malloc(std::max<uint64_t>(end - begin, 4)));
+    t.data =
+        static_cast<float *>(std::malloc(std::max<uint64_t>(end - begin, 4)));
     ++g.c.count; // from here on the guard frees this tensor
     if (!t.name || !t.data)
       return fail(err, "'{}': out of memory for tensor '{}'", path, name);
     if (end > begin) {
       if (fseeko(f.get(), off_t(dataStart + begin), SEEK_SET) != 0 ||
           std::fread(t.data, 1, end - begin, f.get()) != end - begin)
-        return fail(err, "'{}': byte {}: truncated: cannot read the {} bytes "
-                    "of tensor '{}'", path, dataStart + begin, end - begin,
-                    name);
+        return fail(err,
+                    "'{}': byte {}: truncated: cannot read the {} bytes "
+                    "of tensor '{}'",
+                    path, dataStart + begin, end - begin, name);
       swapIfBigEndian(reinterpret_cast<uint8_t *>(t.data), end - begin);
     }
   }

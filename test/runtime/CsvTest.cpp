@@ -1,4 +1,5 @@
-//===- CsvTest.cpp - dlrt_load_csv on good and broken CSV files ------------===//
+//===- CsvTest.cpp - dlrt_load_csv on good and broken CSV files
+//------------===//
 #include "TestUtil.h"
 
 using namespace dlrt_test;
@@ -62,9 +63,9 @@ TEST_F(Csv, LabelColumnOutOfRange) {
 }
 
 TEST_F(Csv, RaggedRow) {
-  EXPECT_TRUE(mentions(fail("a,b,c\n1,2,0\n3,4\n").c_str(),
-                       {"data.csv", "line 3", "byte 12", "expected 3 columns",
-                        "found 2"}));
+  EXPECT_TRUE(mentions(
+      fail("a,b,c\n1,2,0\n3,4\n").c_str(),
+      {"data.csv", "line 3", "byte 12", "expected 3 columns", "found 2"}));
 }
 
 TEST_F(Csv, NonNumericCell) {

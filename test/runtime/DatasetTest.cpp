@@ -1,4 +1,5 @@
-//===- DatasetTest.cpp - split, shuffle, gather ----------------------------===//
+//===- DatasetTest.cpp - split, shuffle, gather
+//----------------------------===//
 #include "TestUtil.h"
 
 #include <cmath>

@@ -1,4 +1,5 @@
-//===- IdxTest.cpp - dlrt_load_idx on good and broken IDX files ------------===//
+//===- IdxTest.cpp - dlrt_load_idx on good and broken IDX files
+//------------===//
 #include "TestUtil.h"
 
 #include <zlib.h>
@@ -121,15 +122,15 @@ TEST_F(Idx, TruncatedDimensions) {
   Bytes b = idx({3, 2, 2}, {});
   b.resize(10); // magic + 1.5 dimensions
   std::string im = write("dims.idx", b);
-  EXPECT_TRUE(mentions(failImages(im).c_str(),
-                       {im, "truncated", "dimensions"}));
+  EXPECT_TRUE(
+      mentions(failImages(im).c_str(), {im, "truncated", "dimensions"}));
 }
 
 TEST_F(Idx, TruncatedData) {
   std::string im = write("images.idx", idx({3, 2, 2}, Bytes(5, 1)));
-  EXPECT_TRUE(mentions(failImages(im).c_str(),
-                       {im, "byte 21", "truncated", "expected 12 bytes of data",
-                        "found 5"}));
+  EXPECT_TRUE(mentions(
+      failImages(im).c_str(),
+      {im, "byte 21", "truncated", "expected 12 bytes of data", "found 5"}));
 }
 
 TEST_F(Idx, TruncatedGzipData) {
@@ -143,8 +144,8 @@ TEST_F(Idx, TruncatedGzipData) {
 
 TEST_F(Idx, WrongMagic) {
   std::string im = write("magic.idx", Bytes{0x1f, 0x9c, 8, 1, 0, 0, 0, 1, 0});
-  EXPECT_TRUE(mentions(failImages(im).c_str(),
-                       {im, "byte 0", "magic", "1f 9c"}));
+  EXPECT_TRUE(
+      mentions(failImages(im).c_str(), {im, "byte 0", "magic", "1f 9c"}));
 }
 
 TEST_F(Idx, WrongElementType) {
@@ -155,7 +156,8 @@ TEST_F(Idx, WrongElementType) {
 
 TEST_F(Idx, ZeroDimension) {
   std::string im = write("zero.idx", idx({3, 0, 2}, {}));
-  EXPECT_TRUE(mentions(failImages(im).c_str(), {im, "byte 8", "dimension 1 is 0"}));
+  EXPECT_TRUE(
+      mentions(failImages(im).c_str(), {im, "byte 8", "dimension 1 is 0"}));
 }
 
 TEST_F(Idx, AbsurdDimensions) {
@@ -187,8 +189,8 @@ TEST_F(Idx, TrailingBytes) {
 
 TEST_F(Idx, MissingFile) {
   std::string im = path("nope.idx");
-  EXPECT_TRUE(mentions(failImages(im).c_str(),
-                       {im, "cannot open", "No such file"}));
+  EXPECT_TRUE(
+      mentions(failImages(im).c_str(), {im, "cannot open", "No such file"}));
 }
 
 } // namespace

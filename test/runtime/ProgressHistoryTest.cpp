@@ -1,4 +1,5 @@
-//===- ProgressHistoryTest.cpp - progress bar, history CSV and SVG ---------===//
+//===- ProgressHistoryTest.cpp - progress bar, history CSV and SVG
+//---------===//
 #include "TestUtil.h"
 
 #include <chrono>
@@ -32,7 +33,8 @@ bool startsWith(const std::string &s, const std::string &p) {
   return s.compare(0, p.size(), p) == 0;
 }
 bool endsWith(const std::string &s, const std::string &p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
+  return s.size() >= p.size() &&
+         s.compare(s.size() - p.size(), p.size(), p) == 0;
 }
 
 TEST(Progress, PlainModeWritesOneLinePerEpoch) {
@@ -47,7 +49,8 @@ TEST(Progress, PlainModeWritesOneLinePerEpoch) {
   EXPECT_TRUE(startsWith(
       out, "Epoch 1/5\n1875/1875 [==============================] - 0s "))
       << out;
-  EXPECT_TRUE(endsWith(out, "/step - loss: 0.4983 - accuracy: 0.8250\n")) << out;
+  EXPECT_TRUE(endsWith(out, "/step - loss: 0.4983 - accuracy: 0.8250\n"))
+      << out;
   EXPECT_EQ(count(out, "\n"), 2u) << out;
   EXPECT_EQ(count(out, "\r"), 0u) << out;
 }
@@ -60,8 +63,8 @@ TEST(Progress, TerminalModeRedrawsInPlace) {
   dlrt_progress_update(p, 6, "loss: 0.4000"); // within 0.1 s: not drawn
   dlrt_progress_end(p, "loss: 0.3000");
   std::string out = contents(f);
-  EXPECT_TRUE(startsWith(out, "Epoch 2/3\n\r 0/10 [" + std::string(30, '.') +
-                                  "]"))
+  EXPECT_TRUE(
+      startsWith(out, "Epoch 2/3\n\r 0/10 [" + std::string(30, '.') + "]"))
       << out;
   EXPECT_NE(out.find("\r 5/10 [" + std::string(14, '=') + ">" +
                      std::string(15, '.') +
@@ -101,9 +104,9 @@ class History : public TempDirTest {
 protected:
   const char *cols[5] = {"epoch", "loss", "accuracy", "val_loss",
                          "val_accuracy"};
-  std::vector<double> rows = {1, 0.6, 0.78, 0.5, 0.81,          //
-                              2, 0.45, 0.84, 0.44, 0.845,       //
-                              3, 0.4, 0.86, N, N,               //
+  std::vector<double> rows = {1, 0.6,  0.78,  0.5,  0.81,  //
+                              2, 0.45, 0.84,  0.44, 0.845, //
+                              3, 0.4,  0.86,  N,    N,     //
                               4, 0.36, 0.875, 0.39, 0.86};
 };
 
@@ -178,16 +181,18 @@ TEST_F(History, SvgOfNoRowsStillOpens) {
 
 TEST_F(History, Errors) {
   std::string p = path("h.svg");
-  EXPECT_EQ(dlrt_write_history_svg(p.c_str(), "t", cols, 1, rows.data(), 4,
-                                   &err),
-            -1);
+  EXPECT_EQ(
+      dlrt_write_history_svg(p.c_str(), "t", cols, 1, rows.data(), 4, &err),
+      -1);
   EXPECT_TRUE(mentions(err.message, {p, "at least 2 columns", "found 1"}));
   const char *bad[2] = {"epoch", nullptr};
-  EXPECT_EQ(dlrt_write_history_csv(p.c_str(), bad, 2, rows.data(), 1, &err), -1);
+  EXPECT_EQ(dlrt_write_history_csv(p.c_str(), bad, 2, rows.data(), 1, &err),
+            -1);
   EXPECT_TRUE(mentions(err.message, {p, "column 1 has no name"}));
   std::filesystem::create_directory(path("d"));
   std::string d = path("d");
-  EXPECT_EQ(dlrt_write_history_csv(d.c_str(), cols, 5, rows.data(), 4, &err), -1);
+  EXPECT_EQ(dlrt_write_history_csv(d.c_str(), cols, 5, rows.data(), 4, &err),
+            -1);
   EXPECT_TRUE(mentions(err.message, {d, "cannot replace"}));
   EXPECT_EQ(entries(), std::vector<std::string>{"d"});
 }

@@ -1,4 +1,5 @@
-//===- SafetensorsTest.cpp - checkpoints: format, validation, atomicity ----===//
+//===- SafetensorsTest.cpp - checkpoints: format, validation, atomicity
+//----===//
 #include "TestUtil.h"
 
 #include <cmath>
@@ -65,7 +66,8 @@ TEST_F(Safetensors, RoundTrip) {
   t[2] = {"step", 0, {}, &scalar};
   t[3] = {"conv.1/weight", 4, {2, 1, 3, 2}, four.data()};
   t[4] = {"empty", 2, {0, 3}, nullptr};
-  const char *meta[] = {"format", "pt", "note", "quote \" backslash \\ tab \t é"};
+  const char *meta[] = {"format", "pt", "note",
+                        "quote \" backslash \\ tab \t é"};
   std::string p = path("model.safetensors");
   ASSERT_EQ(dlrt_save_safetensors(p.c_str(), t, 5, meta, 2, &err), 0)
       << err.message;
@@ -104,8 +106,9 @@ TEST_F(Safetensors, WrittenBytesFollowTheFormat) {
   const char *meta[] = {"format", "pt"};
   std::string p = path("x.safetensors");
   ASSERT_EQ(dlrt_save_safetensors(p.c_str(), &t, 1, meta, 1, &err), 0);
-  std::string header = "{\"__metadata__\":{\"format\":\"pt\"},\"a.w\":{\"dtype\":"
-                       "\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+  std::string header =
+      "{\"__metadata__\":{\"format\":\"pt\"},\"a.w\":{\"dtype\":"
+      "\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
   EXPECT_EQ(readAll(p), file(header, le({0x3f800000, 0xc0000000})));
   EXPECT_EQ(readAll(p).size() % 8, 0u); // the data section is aligned
 }
@@ -167,9 +170,9 @@ TEST_F(Safetensors, EveryTruncationFailsCleanly) {
 TEST_F(Safetensors, HeaderLongerThanTheFile) {
   Bytes b = file("{}");
   b[0] = 200;
-  EXPECT_TRUE(mentions(fail(b).c_str(),
-                       {"bad.safetensors", "byte 0", "header length",
-                        "at most 8", "found 200"}));
+  EXPECT_TRUE(
+      mentions(fail(b).c_str(), {"bad.safetensors", "byte 0", "header length",
+                                 "at most 8", "found 200"}));
   Bytes huge = file("{}");
   huge[7] = 0x7f; // ~2^62: a random binary file's first bytes
   EXPECT_TRUE(mentions(fail(huge).c_str(), {"byte 0", "100 MB"}));
@@ -179,17 +182,18 @@ TEST_F(Safetensors, InvalidJsonNamesTheOffset) {
   std::string h = "{\"w\": {\"dtype\": \"F32\", \"shape\": [2,], "
                   "\"data_offsets\": [0, 8]}}";
   std::string at = std::to_string(8 + h.find(",]") + 1);
-  EXPECT_TRUE(mentions(fail(file(h, Bytes(8))).c_str(),
-                       {"bad.safetensors", "byte " + at, "expected a value",
-                        "found ']'"}));
+  EXPECT_TRUE(mentions(
+      fail(file(h, Bytes(8))).c_str(),
+      {"bad.safetensors", "byte " + at, "expected a value", "found ']'"}));
   h = "{\"w\" {}}";
   EXPECT_TRUE(mentions(fail(file(h)).c_str(),
                        {"byte 13", "expected ':'", "found '{'"}));
   h = "{\"w\": \"unterminated}";
   EXPECT_TRUE(mentions(fail(file(h, {}, false)).c_str(),
-                       {"byte " + std::to_string(8 + h.size()),
-                        "closing '\"'", "the end of the header"}));
-  h = "{\"w\": {\"dtype\": \"F32\", \"shape\": [1.5], \"data_offsets\": [0, 4]}}";
+                       {"byte " + std::to_string(8 + h.size()), "closing '\"'",
+                        "the end of the header"}));
+  h = "{\"w\": {\"dtype\": \"F32\", \"shape\": [1.5], \"data_offsets\": [0, "
+      "4]}}";
   EXPECT_TRUE(mentions(fail(file(h, Bytes(4))).c_str(),
                        {"expected an integer", "found '.'"}));
   h = "{\"a\": \"\\x\"}";
@@ -247,14 +251,14 @@ TEST_F(Safetensors, BadShapes) {
       failEntry("{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}")
           .c_str(),
       {"non-negative dimension", "found -1"}));
-  EXPECT_TRUE(mentions(
-      failEntry("{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],"
-                "\"data_offsets\":[0,4]}")
-          .c_str(),
-      {"rank of at most 8", "found 9"}));
-  EXPECT_TRUE(mentions(
-      failEntry("{\"dtype\":\"F32\",\"data_offsets\":[0,4]}").c_str(),
-      {"'shape'"}));
+  EXPECT_TRUE(
+      mentions(failEntry("{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],"
+                         "\"data_offsets\":[0,4]}")
+                   .c_str(),
+               {"rank of at most 8", "found 9"}));
+  EXPECT_TRUE(
+      mentions(failEntry("{\"dtype\":\"F32\",\"data_offsets\":[0,4]}").c_str(),
+               {"'shape'"}));
   EXPECT_TRUE(mentions(
       failEntry("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],"
                 "\"extra\":1}")
@@ -264,9 +268,9 @@ TEST_F(Safetensors, BadShapes) {
 
 TEST_F(Safetensors, DuplicateNames) {
   std::string e = "{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}";
-  EXPECT_TRUE(mentions(fail(file("{\"w\":" + e + ",\"w\":" + e + "}",
-                                 Bytes(4))).c_str(),
-                       {"bad.safetensors", "duplicate tensor name 'w'"}));
+  EXPECT_TRUE(mentions(
+      fail(file("{\"w\":" + e + ",\"w\":" + e + "}", Bytes(4))).c_str(),
+      {"bad.safetensors", "duplicate tensor name 'w'"}));
   float x = 1;
   dlrt_named_tensor t[2] = {{"w", 0, {}, &x}, {"w", 0, {}, &x}};
   std::string p = path("dup.safetensors");

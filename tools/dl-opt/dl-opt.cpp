@@ -1,4 +1,5 @@
-//===- dl-opt.cpp - run dl passes and pipelines on .mlir files -------------===//
+//===- dl-opt.cpp - run dl passes and pipelines on .mlir files
+//-------------===//
 #include "dl/Compiler/InitAll.h"
 
 #include "mlir/IR/DialectRegistry.h"

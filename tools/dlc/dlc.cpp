@@ -14,8 +14,8 @@ using namespace llvm;
 namespace {
 cl::OptionCategory category("dlc options");
 
-cl::opt<std::string> input(cl::Positional, cl::desc("<model.dl>"),
-                           cl::Required, cl::cat(category));
+cl::opt<std::string> input(cl::Positional, cl::desc("<model.dl>"), cl::Required,
+                           cl::cat(category));
 cl::opt<std::string> output("o", cl::desc("Output file ('-' for stdout)"),
                             cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string>
@@ -23,20 +23,20 @@ cl::opt<std::string>
            cl::desc("Write the C header here (default: the object's path "
                     "with .h)"),
            cl::value_desc("file"), cl::cat(category));
-cl::opt<dlc::EmitKind> emit(
-    "emit", cl::desc("What to produce"), cl::init(dlc::EmitKind::Obj),
-    cl::values(
-        clEnumValN(dlc::EmitKind::AST, "ast", "the parsed syntax tree"),
-        clEnumValN(dlc::EmitKind::DL, "dl", "the dl dialect"),
-        clEnumValN(dlc::EmitKind::Linalg, "linalg",
-                   "C entry points on linalg/tensor"),
-        clEnumValN(dlc::EmitKind::LLVMDialect, "llvm-dialect",
-                   "the LLVM dialect"),
-        clEnumValN(dlc::EmitKind::LLVMIR, "llvm-ir", "optimised LLVM IR"),
-        clEnumValN(dlc::EmitKind::Asm, "asm", "native assembly"),
-        clEnumValN(dlc::EmitKind::Obj, "obj", "a native object + header"),
-        clEnumValN(dlc::EmitKind::Header, "header", "only the C header")),
-    cl::cat(category));
+cl::opt<dlc::EmitKind>
+    emit("emit", cl::desc("What to produce"), cl::init(dlc::EmitKind::Obj),
+         cl::values(
+             clEnumValN(dlc::EmitKind::AST, "ast", "the parsed syntax tree"),
+             clEnumValN(dlc::EmitKind::DL, "dl", "the dl dialect"),
+             clEnumValN(dlc::EmitKind::Linalg, "linalg",
+                        "C entry points on linalg/tensor"),
+             clEnumValN(dlc::EmitKind::LLVMDialect, "llvm-dialect",
+                        "the LLVM dialect"),
+             clEnumValN(dlc::EmitKind::LLVMIR, "llvm-ir", "optimised LLVM IR"),
+             clEnumValN(dlc::EmitKind::Asm, "asm", "native assembly"),
+             clEnumValN(dlc::EmitKind::Obj, "obj", "a native object + header"),
+             clEnumValN(dlc::EmitKind::Header, "header", "only the C header")),
+         cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level (0-3)"),
                            cl::Prefix, cl::init(2), cl::cat(category));
 cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
@@ -118,13 +118,15 @@ cl::opt<double> validationSplit(
     cl::desc("Fraction of the training data held out for validation (the "
              "last samples, as Keras)"),
     cl::init(0.0), cl::sub(trainCmd));
-cl::opt<uint64_t> seed("seed", cl::desc("Seed of initial weights and shuffling"),
+cl::opt<uint64_t> seed("seed",
+                       cl::desc("Seed of initial weights and shuffling"),
                        cl::init(0), cl::sub(trainCmd));
 cl::opt<std::string> save("save",
                           cl::desc("Write a safetensors checkpoint after "
                                    "every epoch"),
                           cl::sub(trainCmd));
-cl::opt<std::string> historyPath("history", cl::desc("Write the history as CSV"),
+cl::opt<std::string> historyPath("history",
+                                 cl::desc("Write the history as CSV"),
                                  cl::sub(trainCmd));
 cl::opt<std::string> plotPath("plot",
                               cl::desc("Write loss/accuracy curves as SVG"),
@@ -242,7 +244,8 @@ int main(int argc, char **argv) {
     return dlc::runGradCheck(o);
   }
   if (optLevel > 3) {
-    llvm::errs() << "dlc: error: -O" << optLevel << " is not a level; use -O0 to -O3\n";
+    llvm::errs() << "dlc: error: -O" << optLevel
+                 << " is not a level; use -O0 to -O3\n";
     return 1;
   }
   dlc::CompileRequest r;

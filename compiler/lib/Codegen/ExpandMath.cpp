@@ -1,4 +1,5 @@
-//===- ExpandMath.cpp - polynomial approximations of math ops --------------===//
+//===- ExpandMath.cpp - polynomial approximations of math ops
+//--------------===//
 #include "dl/Codegen/Passes.h"
 
 #include "mlir/Dialect/Math/Transforms/Passes.h"

@@ -104,8 +104,8 @@ struct FuseContractionConsumers
           });
       rewriter.setInsertionPoint(consumer);
       FailureOr<scf::SCFTileAndFuseResult> result =
-          scf::tileConsumerAndFuseProducersUsingSCF(
-              rewriter, tileable, options);
+          scf::tileConsumerAndFuseProducersUsingSCF(rewriter, tileable,
+                                                    options);
       if (failed(result))
         continue; // Not an error: the unfused form is correct, only slower.
       for (OpResult r : consumer->getResults())

@@ -1,4 +1,5 @@
-//===- VectorizeContractions.cpp - register-blocked f32 matrix products ----===//
+//===- VectorizeContractions.cpp - register-blocked f32 matrix products
+//----===//
 //
 // Rewrites the matrix products that dl lowers to (linalg.matmul and the two
 // transposed linalg.generic forms), once bufferized, into a register-blocked
@@ -120,8 +121,9 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   // C freshly zeroed by the op just before (dl's dx and dW products): nothing
   // can read C in between, and neither input is C itself.
   if (auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode()))
-    if (fill.hasPureBufferSemantics() && fill.getDpsInitOperand(0)->get() == ct.c &&
-        ct.a != ct.c && ct.b != ct.c &&
+    if (fill.hasPureBufferSemantics() &&
+        fill.getDpsInitOperand(0)->get() == ct.c && ct.a != ct.c &&
+        ct.b != ct.c &&
         matchPattern(fill.getDpsInputOperand(0)->get(), m_PosZeroFloat()))
       ct.zeroFill = fill;
   return ct;
@@ -185,8 +187,8 @@ private:
   void emitTile(ArrayRef<Value> rows, Value n0, int64_t vectors,
                 int64_t kUnroll, Value packed, Value k0, Value kEnd,
                 ArrayRef<Value> masks, Value notFirst);
-  void emitRowBlock(Value m0, int64_t rows, Value packed, Value k0,
-                    Value kEnd, Value notFirst);
+  void emitRowBlock(Value m0, int64_t rows, Value packed, Value k0, Value kEnd,
+                    Value notFirst);
 
   OpBuilder &b;
   Location loc;
@@ -195,14 +197,13 @@ private:
   VectorType vecType, maskType;
   Value M, N, K, zeroVec;
   int64_t staticM = 0, staticN = 0, staticK = 0;
-  int64_t mr = 0; ///< rows per register tile
-  int64_t nv = 0; ///< vectors per register-tile row
-  int64_t nr = 0; ///< columns per register tile: nv * lanes
-  int64_t kc = 0; ///< k block
-  int64_t mc = 0; ///< m block, a multiple of mr
+  int64_t mr = 0;   ///< rows per register tile
+  int64_t nv = 0;   ///< vectors per register-tile row
+  int64_t nr = 0;   ///< columns per register tile: nv * lanes
+  int64_t kc = 0;   ///< k block
+  int64_t mc = 0;   ///< m block, a multiple of mr
   Value zeroFilled; ///< the fill folded into the kernel, if any
 };
-
 
 /// The masks of the `vectors` vectors of the column tile starting at `n0`:
 /// lanes at or past N are off. All-true constants when every such tile is
@@ -304,9 +305,9 @@ void ContractionEmitter::emitPack(Value packed, Value k0, Value kEnd) {
         Value inside = lessThan(n, N), clamped = min(n, lastN);
         loop(c0, kLen, 1, [&](Value kk) {
           Value k = add(k0, kk);
-          Value x = memref::LoadOp::create(
-              b, loc, ct.b,
-              ct.bNK ? ValueRange{clamped, k} : ValueRange{k, clamped});
+          Value x = memref::LoadOp::create(b, loc, ct.b,
+                                           ct.bNK ? ValueRange{clamped, k}
+                                                  : ValueRange{k, clamped});
           x = arith::SelectOp::create(b, loc, inside, x, zero);
           memref::StoreOp::create(b, loc, x, packed, ValueRange{t, kk, j});
         });
@@ -346,9 +347,9 @@ void ContractionEmitter::emitTile(ArrayRef<Value> rows, Value n0,
     SmallVector<Value> c;
     for (int64_t i = 0; i < R; ++i)
       for (int64_t v = 0; v < W; ++v)
-        c.push_back(vector::MaskedLoadOp::create(
-            b, loc, vecType, ct.c, ValueRange{rows[i], cols[v]}, masks[v],
-            zeroVec));
+        c.push_back(vector::MaskedLoadOp::create(b, loc, vecType, ct.c,
+                                                 ValueRange{rows[i], cols[v]},
+                                                 masks[v], zeroVec));
     return c;
   };
   SmallVector<Value> init;
@@ -357,8 +358,7 @@ void ContractionEmitter::emitTile(ArrayRef<Value> rows, Value n0,
         b, loc, notFirst,
         [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, loadC()); },
         [&](OpBuilder &, Location) {
-          scf::YieldOp::create(b, loc,
-                               SmallVector<Value>(tileAcc, zeroVec));
+          scf::YieldOp::create(b, loc, SmallVector<Value>(tileAcc, zeroVec));
         });
     init.assign(ifOp.getResults().begin(), ifOp.getResults().end());
   } else {
@@ -372,19 +372,17 @@ void ContractionEmitter::emitTile(ArrayRef<Value> rows, Value n0,
     SmallVector<Value> bv;
     for (int64_t v = 0; v < W; ++v) {
       if (!packed) {
-        bv.push_back(vector::MaskedLoadOp::create(b, loc, vecType, ct.b,
-                                                  ValueRange{k, cols[v]},
-                                                  masks[v], zeroVec));
+        bv.push_back(vector::MaskedLoadOp::create(
+            b, loc, vecType, ct.b, ValueRange{k, cols[v]}, masks[v], zeroVec));
         continue;
       }
       SmallVector<Value> idx{panels[v], sub(k, k0), cst(v % nv * o.lanes)};
-      bv.push_back(guardPanels ? vector::MaskedLoadOp::create(
-                                     b, loc, vecType, packed, idx, masks[v],
-                                     zeroVec)
-                                     .getResult()
-                               : vector::LoadOp::create(b, loc, vecType,
-                                                        packed, idx)
-                                     .getResult());
+      bv.push_back(guardPanels
+                       ? vector::MaskedLoadOp::create(b, loc, vecType, packed,
+                                                      idx, masks[v], zeroVec)
+                             .getResult()
+                       : vector::LoadOp::create(b, loc, vecType, packed, idx)
+                             .getResult());
     }
     SmallVector<Value> next;
     for (int64_t i = 0; i < R; ++i) {
@@ -397,11 +395,11 @@ void ContractionEmitter::emitTile(ArrayRef<Value> rows, Value n0,
 
   SmallVector<Value> result;
   if (kUnroll == 1) {
-    auto kLoop = scf::ForOp::create(
-        b, loc, k0, kEnd, cst(1), init,
-        [&](OpBuilder &, Location, Value k, ValueRange acc) {
-          scf::YieldOp::create(b, loc, step(k, acc));
-        });
+    auto kLoop =
+        scf::ForOp::create(b, loc, k0, kEnd, cst(1), init,
+                           [&](OpBuilder &, Location, Value k, ValueRange acc) {
+                             scf::YieldOp::create(b, loc, step(k, acc));
+                           });
     result.assign(kLoop.getResults().begin(), kLoop.getResults().end());
   } else {
     // k in [k0, kMain) by kUnroll, then the rest into the first set.
@@ -417,8 +415,7 @@ void ContractionEmitter::emitTile(ArrayRef<Value> rows, Value n0,
           scf::YieldOp::create(b, loc, next);
         });
     auto restLoop = scf::ForOp::create(
-        b, loc, kMain, kEnd, cst(1),
-        mainLoop.getResults().take_front(tileAcc),
+        b, loc, kMain, kEnd, cst(1), mainLoop.getResults().take_front(tileAcc),
         [&](OpBuilder &, Location, Value k, ValueRange acc) {
           scf::YieldOp::create(b, loc, step(k, acc));
         });
@@ -482,11 +479,10 @@ void ContractionEmitter::emitRowBlock(Value m0, int64_t rows, Value packed,
 void ContractionEmitter::emitNest(bool pack) {
   Value packed;
   if (pack) {
-    int64_t tiles = ShapedType::isDynamic(staticN)
-                        ? ShapedType::kDynamic
-                        : ceilDiv(staticN, nr);
-    auto type = MemRefType::get(
-        {tiles, ceilDiv(kc, o.lanes) * o.lanes, nr}, b.getF32Type());
+    int64_t tiles = ShapedType::isDynamic(staticN) ? ShapedType::kDynamic
+                                                   : ceilDiv(staticN, nr);
+    auto type = MemRefType::get({tiles, ceilDiv(kc, o.lanes) * o.lanes, nr},
+                                b.getF32Type());
     SmallVector<Value> dynSizes;
     if (ShapedType::isDynamic(tiles))
       dynSizes.push_back(arith::CeilDivUIOp::create(b, loc, N, cst(nr)));
@@ -497,8 +493,8 @@ void ContractionEmitter::emitNest(bool pack) {
   int64_t staticRem = staticRows ? staticM % mr : -1;
   bool mainTiles = !staticRows || staticM >= mr;
   Value c0 = cst(0);
-  Value rem = staticRows ? cst(staticRem)
-                         : arith::RemUIOp::create(b, loc, M, cst(mr));
+  Value rem =
+      staticRows ? cst(staticRem) : arith::RemUIOp::create(b, loc, M, cst(mr));
   Value mFull = staticRows ? cst(staticM - staticRem) : sub(M, rem);
   // Parallel tiles: decided here for static sizes, else by `parallelIf`.
   bool useParallel = false;
@@ -507,13 +503,12 @@ void ContractionEmitter::emitNest(bool pack) {
     uint64_t half = (o.parallelMinFlops + 1) / 2; // M * N * K at least
     if (!ShapedType::isDynamic(staticM) && !ShapedType::isDynamic(staticN) &&
         !ShapedType::isDynamic(staticK)) {
-      useParallel = uint64_t(staticM) * uint64_t(staticN) * uint64_t(staticK) >=
-                    half;
+      useParallel =
+          uint64_t(staticM) * uint64_t(staticN) * uint64_t(staticK) >= half;
     } else {
       useParallel = true;
       parallelIf = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
-                                         mul(mul(M, N), K),
-                                         cst(int64_t(half)));
+                                         mul(mul(M, N), K), cst(int64_t(half)));
     }
   }
   loop(c0, K, kc, [&](Value k0) {
@@ -545,12 +540,12 @@ void ContractionEmitter::emitNest(bool pack) {
       });
     };
     auto parallel = [&] {
-      scf::ParallelOp::create(
-          b, loc, ValueRange{c0, c0}, ValueRange{mFull, N},
-          ValueRange{cst(mc), cst(nr)},
-          [&](OpBuilder &, Location, ValueRange ivs) {
-            block(ivs[0], min(add(ivs[0], cst(mc)), mFull), ivs[1]);
-          });
+      scf::ParallelOp::create(b, loc, ValueRange{c0, c0}, ValueRange{mFull, N},
+                              ValueRange{cst(mc), cst(nr)},
+                              [&](OpBuilder &, Location, ValueRange ivs) {
+                                block(ivs[0], min(add(ivs[0], cst(mc)), mFull),
+                                      ivs[1]);
+                              });
     };
     if (mainTiles) {
       if (!useParallel)
@@ -575,8 +570,8 @@ void ContractionEmitter::emitNest(bool pack) {
       if (p >= mr || (staticRows && !(staticRem & p)))
         continue;
       auto emitBlock = [&] {
-        Value m0 = add(mFull, arith::AndIOp::create(b, loc, rem,
-                                                    cst(~(2 * p - 1))));
+        Value m0 =
+            add(mFull, arith::AndIOp::create(b, loc, rem, cst(~(2 * p - 1))));
         emitRowBlock(m0, p, packed, k0, kEnd, notFirst);
       };
       if (staticRows) {
@@ -682,8 +677,8 @@ struct DLVectorizeContractions
   using DLVectorizeContractionsBase::DLVectorizeContractionsBase;
 
   void runOnOperation() override {
-    KernelOptions o{lanes, mr, nrVectors, kc, mc, packMinM, parallel,
-                    parallelMinFlops};
+    KernelOptions o{lanes, mr,       nrVectors, kc,
+                    mc,    packMinM, parallel,  parallelMinFlops};
     if (o.lanes < 1 || o.mr < 1 || o.nrVectors < 1 || o.kc < 1 || o.mc < 1) {
       getOperation()->emitError("dl-vectorize-contractions: lanes, mr, "
                                 "nr-vectors, kc and mc must be positive");

@@ -91,8 +91,8 @@ public:
     Operation *op = m.getDefiningOp();
     auto fromMixed = [&](OpFoldResult s) -> Value {
       if (auto a = dyn_cast<Attribute>(s))
-        return arith::ConstantIndexOp::create(
-            b, loc, cast<IntegerAttr>(a).getInt());
+        return arith::ConstantIndexOp::create(b, loc,
+                                              cast<IntegerAttr>(a).getInt());
       return value(cast<Value>(s), depth + 1);
     };
     if (auto rc = dyn_cast_or_null<memref::ReinterpretCastOp>(op))
@@ -145,8 +145,8 @@ FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, Value batchArg) {
       OpBuilder scratch(fn.getContext());
       Block block;
       scratch.setInsertionPointToStart(&block);
-      Value probe = arith::ConstantOp::create(
-          scratch, alloc.getLoc(), scratch.getI64IntegerAttr(1));
+      Value probe = arith::ConstantOp::create(scratch, alloc.getLoc(),
+                                              scratch.getI64IntegerAttr(1));
       Rebuilder r(scratch, alloc.getLoc(), batchArg, probe);
       bool fromBatch = bool(r.value(size));
       if (fromBatch) {
@@ -172,19 +172,20 @@ FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, Value batchArg) {
 }
 
 /// Emits the byte offset of every slot and the total, for `batch` (i64).
-Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots,
-               Value batchArg, Value batch, SmallVector<Value> *offsets) {
+Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots, Value batchArg,
+               Value batch, SmallVector<Value> *offsets) {
   Rebuilder r(b, loc, batchArg, batch);
-  auto idx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
   Value total = idx(0);
   for (const Slot &s : slots) {
     if (offsets)
       offsets->push_back(total);
     Value bytes = idx(s.elementBytes);
     for (const SlotDim &d : s.dims)
-      bytes = arith::MulIOp::create(b, loc, bytes,
-                                    d.fromBatch ? r.value(d.fromBatch)
-                                                : idx(d.constant));
+      bytes = arith::MulIOp::create(
+          b, loc, bytes, d.fromBatch ? r.value(d.fromBatch) : idx(d.constant));
     // Round up to the alignment.
     Value rounded = arith::MulIOp::create(
         b, loc, arith::CeilDivUIOp::create(b, loc, bytes, idx(kAlign)),
@@ -233,8 +234,7 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     OpBuilder b(ctx);
     // Each form is an entry point of its own, marked with its suffix.
     auto markAs = [&](func::FuncOp f, dl::EntryForm form) {
-      f->setAttr(dl::kEntryAttr,
-                 b.getStringAttr(dl::entrySuffix(entry, form)));
+      f->setAttr(dl::kEntryAttr, b.getStringAttr(dl::entrySuffix(entry, form)));
     };
 
     // F becomes F_ws: the same body, allocations placed in the workspace.
@@ -268,11 +268,11 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
         b.getFunctionType({b.getI64Type()}, {b.getI64Type()}));
     markAs(sizeFn, dl::EntryForm::WorkspaceSize);
     b.setInsertionPointToStart(sizeFn.addEntryBlock());
-    Value bytes = emitPlan(b, loc, *slots, batchArg, sizeFn.getArgument(0),
-                           nullptr);
+    Value bytes =
+        emitPlan(b, loc, *slots, batchArg, sizeFn.getArgument(0), nullptr);
     func::ReturnOp::create(
-        b, loc, ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                                      bytes)});
+        b, loc,
+        ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(), bytes)});
 
     // F(args...): the workspace from the heap, once per call.
     b.setInsertionPoint(fn);

@@ -1,4 +1,5 @@
-//===- Checkpoint.cpp - model parameters from safetensors ------------------===//
+//===- Checkpoint.cpp - model parameters from safetensors
+//------------------===//
 #include "dl/Compiler/Checkpoint.h"
 
 #include "llvm/Support/WithColor.h"
@@ -40,14 +41,12 @@ bool loadParams(const std::string &command, const ModelSpec &spec,
                                     formatShape(shape), formatShape(p.shape)));
       continue;
     }
-    std::copy(t->data, t->data + p.numElements(),
-              params.begin() + p.offset);
+    std::copy(t->data, t->data + p.numElements(), params.begin() + p.offset);
     ++loaded;
   }
   if (requireAll && !skipped.empty()) {
-    llvm::WithColor::error(llvm::errs(), "dlc " + command)
-        << fmt::format("'{}' does not fit model '{}': {}\n", path, spec.name,
-                       skipped.front());
+    llvm::WithColor::error(llvm::errs(), "dlc " + command) << fmt::format(
+        "'{}' does not fit model '{}': {}\n", path, spec.name, skipped.front());
     return false;
   }
   if (verbose) {
@@ -58,6 +57,5 @@ bool loadParams(const std::string &command, const ModelSpec &spec,
   }
   return true;
 }
-
 
 } // namespace dlc

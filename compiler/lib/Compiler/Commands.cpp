@@ -1,4 +1,5 @@
-//===- Commands.cpp - dlc train / evaluate / predict -----------------------===//
+//===- Commands.cpp - dlc train / evaluate / predict
+//-----------------------===//
 //
 // Keras semantics where a Keras user would look for them: validation_split
 // takes the last samples before shuffling, the last partial batch is
@@ -52,7 +53,6 @@ struct Dataset : dlrt_dataset {
   Dataset &operator=(const Dataset &) = delete;
 };
 
-
 /// "train-images-idx3-ubyte" with or without ".gz", in `dir`.
 std::string findIdx(const std::string &dir, const std::string &stem) {
   for (const char *ext : {".gz", ""}) {
@@ -93,15 +93,13 @@ bool loadData(const std::string &command, const std::string &data,
   return true;
 }
 
-
-
 /// Turns a data set's class labels into the model's targets: int32 indices
 /// for sparse cross-entropy, one-hot rows for categorical, the label value
 /// for a single-output model. Checks sizes and ranges.
 class Targets {
 public:
-  bool init(const std::string &command, const JitModel &m,
-            const Dataset &ds, const std::string &what) {
+  bool init(const std::string &command, const JitModel &m, const Dataset &ds,
+            const std::string &what) {
     const ModelSpec &spec = m.spec();
     if (ds.sample_size != numElements(spec.inputShape())) {
       fail(command, fmt::format("{} has {} values per sample, but model '{}' "
@@ -207,8 +205,9 @@ bool saveCheckpoint(const std::string &path, const ModelSpec &spec,
   }
   std::string epochText = std::to_string(epoch);
   std::string seedText = std::to_string(seed);
-  const char *meta[] = {"format", "dlc",  "model", spec.name.c_str(),
-                        "epoch",  epochText.c_str(), "seed", seedText.c_str()};
+  const char *meta[] = {
+      "format",          "dlc",  "model",         spec.name.c_str(), "epoch",
+      epochText.c_str(), "seed", seedText.c_str()};
   dlrt_error err;
   if (dlrt_save_safetensors(path.c_str(), tensors.data(),
                             int64_t(tensors.size()), meta, 4, &err)) {
@@ -299,7 +298,8 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &command,
 int runTrain(const TrainOptions &o) {
   const std::string cmd = "train";
   if (o.epochs < 1)
-    return fail(cmd, fmt::format("--epochs must be at least 1, got {}", o.epochs));
+    return fail(cmd,
+                fmt::format("--epochs must be at least 1, got {}", o.epochs));
   if (o.batchSize < 1)
     return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
                                  o.batchSize));
@@ -383,8 +383,8 @@ int runTrain(const TrainOptions &o) {
   for (int64_t epoch = firstEpoch; epoch <= o.epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
-    dlrt_progress *bar = dlrt_progress_begin(stdout, int(epoch), int(o.epochs),
-                                             steps, -1);
+    dlrt_progress *bar =
+        dlrt_progress_begin(stdout, int(epoch), int(o.epochs), steps, -1);
     Metrics running;
     for (int64_t step = 0; step < steps; ++step) {
       int64_t first = step * o.batchSize;
@@ -470,7 +470,8 @@ int runEvaluate(const EvaluateOptions &o) {
   if (classes < 2 || classes > 100)
     return 0;
   std::vector<int64_t> confusion(classes * classes, 0);
-  std::vector<float> x(o.batchSize * test.sample_size), out(o.batchSize * classes);
+  std::vector<float> x(o.batchSize * test.sample_size),
+      out(o.batchSize * classes);
   std::vector<int32_t> y(o.batchSize);
   for (int64_t i = 0; i < test.count; i += o.batchSize) {
     int64_t n = std::min(o.batchSize, test.count - i);

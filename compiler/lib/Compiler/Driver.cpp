@@ -1,12 +1,13 @@
-//===- Driver.cpp - compile a .dl file: the library behind `dlc` -----------===//
+//===- Driver.cpp - compile a .dl file: the library behind `dlc`
+//-----------===//
 #include "dl/Compiler/Driver.h"
-#include "dl/Compiler/Header.h"
 #include "dl/Compiler/Checkpoint.h"
+#include "dl/Compiler/Header.h"
 #include "dl/Compiler/Model.h"
 #include "dl/Compiler/Pipeline.h"
 #include "dl/Compiler/Target.h"
-#include "dl/Frontend/Frontend.h"
 #include "dl/Dialect/DL/IR/DLContract.h"
+#include "dl/Frontend/Frontend.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -95,7 +96,7 @@ int compile(const CompileRequest &r) {
   const std::string prefix = r.prefix.empty() ? spec.name : r.prefix;
   if (r.writableWeights && r.weights.empty())
     return fail("--writable-weights needs --weights <checkpoint>");
-  const WeightsMode mode = r.weights.empty() ? WeightsMode::Buffer
+  const WeightsMode mode = r.weights.empty()   ? WeightsMode::Buffer
                            : r.writableWeights ? WeightsMode::BakedWritable
                                                : WeightsMode::BakedConst;
   std::vector<float> weights;
@@ -107,7 +108,8 @@ int compile(const CompileRequest &r) {
   }
   const std::string sourceName = llvm::sys::path::filename(r.input).str();
   if (r.emit == EmitKind::Header)
-    return writeText(defaultOutput(r), emitHeader(spec, prefix, sourceName, mode));
+    return writeText(defaultOutput(r),
+                     emitHeader(spec, prefix, sourceName, mode));
 
   std::unique_ptr<mlir::MLIRContext> ctx = createContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source->srcMgr, ctx.get());
@@ -178,8 +180,7 @@ int compile(const CompileRequest &r) {
   auto file = open(outPath, !assembly);
   if (!file)
     return 1;
-  if (llvm::Error e =
-          emitMachineCode(**llvmModule, **tm, file->os(), assembly))
+  if (llvm::Error e = emitMachineCode(**llvmModule, **tm, file->os(), assembly))
     return fail(llvm::toString(std::move(e)));
   if (r.emit == EmitKind::Obj) {
     std::string headerPath = r.header;

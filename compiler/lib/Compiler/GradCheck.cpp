@@ -1,4 +1,5 @@
-//===- GradCheck.cpp - `dlc gradcheck` -------------------------------------===//
+//===- GradCheck.cpp - `dlc gradcheck`
+//-------------------------------------===//
 //
 // For a sample of elements of every parameter tensor, the loss is evaluated
 // at 33 evenly spaced points p + t, t in [-h, h], and a cubic is fitted by
@@ -29,7 +30,6 @@
 #include <vector>
 
 namespace dlc {
-
 
 int runGradCheck(const GradCheckOptions &o) {
   auto fail = [](const std::string &m) {
@@ -69,8 +69,7 @@ int runGradCheck(const GradCheckOptions &o) {
     int32_t c = int32_t(rng() % uint64_t(outSize));
     labels[b] = c;
     for (int64_t k = 0; k < outSize; ++k)
-      targets[b * outSize + k] =
-          oneHot ? (k == c ? 1.0f : 0.0f) : unit(rng);
+      targets[b * outSize + k] = oneHot ? (k == c ? 1.0f : 0.0f) : unit(rng);
   }
   const void *t = m.sparseLabels() ? static_cast<const void *>(labels.data())
                                    : static_cast<const void *>(targets.data());
@@ -90,7 +89,8 @@ int runGradCheck(const GradCheckOptions &o) {
   llvm::outs() << fmt::format(
       "gradcheck {}: loss {} = {:.6f}, batch {}, seed {}, h = {:g}, up to {} "
       "elements per tensor\n",
-      spec.name, spec.train->loss->getName().str(), baseLoss, o.batch, o.seed, o.step, o.samples);
+      spec.name, spec.train->loss->getName().str(), baseLoss, o.batch, o.seed,
+      o.step, o.samples);
   llvm::outs() << fmt::format("  {:<20} {:<14} {:>7} {:>9} {:>10} {:>10}\n",
                               "tensor", "shape", "checked", "discarded",
                               "max|grad|", "rel.error");

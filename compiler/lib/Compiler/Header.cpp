@@ -1,4 +1,5 @@
-//===- Header.cpp - the C header of a compiled model -----------------------===//
+//===- Header.cpp - the C header of a compiled model
+//-----------------------===//
 //
 // The entry points' declarations and comments come from the descriptor in
 // DLEntryPoints.h; this file adds the model's sizes, shapes and parameter
@@ -35,8 +36,7 @@ std::string list(const Shape &s) {
 /// Whether the targets are int32 class indices rather than floats shaped
 /// like the output.
 bool int32Targets(const ModelSpec &spec) {
-  return spec.train &&
-         spec.train->loss->getTargets() == TargetKind::ClassIndex;
+  return spec.train && spec.train->loss->getTargets() == TargetKind::ClassIndex;
 }
 
 /// `type name`, or `type *name` for a pointer type.
@@ -126,7 +126,8 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
 
   if (mode == WeightsMode::BakedConst)
     out("/* The trained weights are read-only constants in the object. */\n"
-        "#define {}_BAKED_WEIGHTS 1\n\n", P);
+        "#define {}_BAKED_WEIGHTS 1\n\n",
+        P);
   const bool int32 = int32Targets(spec);
   const std::string reentrancy =
       mode == WeightsMode::BakedWritable

@@ -1,4 +1,5 @@
-//===- InitAll.cpp - the one registration point of dlc and dl-opt ----------===//
+//===- InitAll.cpp - the one registration point of dlc and dl-opt
+//----------===//
 #include "dl/Compiler/InitAll.h"
 #include "dl/Codegen/Passes.h"
 #include "dl/Compiler/Pipeline.h"
@@ -39,13 +40,13 @@ using namespace mlir;
 namespace dlc {
 
 void registerDialects(DialectRegistry &registry) {
-  registry.insert<dl::DLDialect, affine::AffineDialect, arith::ArithDialect,
-                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
-                  func::FuncDialect, index::IndexDialect, linalg::LinalgDialect,
-                  LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
-                  omp::OpenMPDialect, // --parallel kernels; dl-flush-denormals
-                  scf::SCFDialect, tensor::TensorDialect,
-                  vector::VectorDialect>();
+  registry
+      .insert<dl::DLDialect, affine::AffineDialect, arith::ArithDialect,
+              bufferization::BufferizationDialect, cf::ControlFlowDialect,
+              func::FuncDialect, index::IndexDialect, linalg::LinalgDialect,
+              LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
+              omp::OpenMPDialect, // --parallel kernels; dl-flush-denormals
+              scf::SCFDialect, tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(

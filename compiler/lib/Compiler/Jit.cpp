@@ -1,4 +1,5 @@
-//===- Jit.cpp - a model compiled in-process -------------------------------===//
+//===- Jit.cpp - a model compiled in-process
+//-------------------------------===//
 #include "dl/Compiler/Jit.h"
 #include "dl/Compiler/Target.h"
 #include "dl/Dialect/DL/IR/DLEntryPoints.h"
@@ -33,10 +34,9 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     return tm.takeError();
   mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, model);
   if (!module ||
-      failed(lowerToLLVMDialect(*module, {kJitPrefix, optLevel, threads,
-                                          vectorBitsOf(**tm),
-                                          flushDenormals ? flushArchOf(**tm)
-                                                         : ""})))
+      failed(lowerToLLVMDialect(
+          *module, {kJitPrefix, optLevel, threads, vectorBitsOf(**tm),
+                    flushDenormals ? flushArchOf(**tm) : ""})))
     return llvm::createStringError("cannot compile '" + model.path + "'");
   mlir::registerBuiltinDialectTranslation(*ctx);
   mlir::registerLLVMDialectTranslation(*ctx);
@@ -105,7 +105,8 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
 }
 
 bool JitModel::sparseLabels() const {
-  return spec_.train && spec_.train->loss->getTargets() == TargetKind::ClassIndex;
+  return spec_.train &&
+         spec_.train->loss->getTargets() == TargetKind::ClassIndex;
 }
 void JitModel::initParams(float *params, uint64_t seed) const {
   initParams_(params, seed);

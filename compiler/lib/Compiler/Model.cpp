@@ -1,4 +1,5 @@
-//===- Model.cpp - a .dl file read, checked and lowered --------------------===//
+//===- Model.cpp - a .dl file read, checked and lowered
+//--------------------===//
 #include "dl/Compiler/Model.h"
 #include "dl/Compiler/InitAll.h"
 #include "dl/Frontend/Frontend.h"

@@ -1,4 +1,5 @@
-//===- Pipeline.cpp - the lowering pipeline from dl to LLVM ----------------===//
+//===- Pipeline.cpp - the lowering pipeline from dl to LLVM
+//----------------===//
 #include "dl/Compiler/Pipeline.h"
 #include "dl/Codegen/Passes.h"
 #include "dl/Conversion/Passes.h"

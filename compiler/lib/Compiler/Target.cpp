@@ -1,4 +1,5 @@
-//===- Target.cpp - LLVM dialect to native code ----------------------------===//
+//===- Target.cpp - LLVM dialect to native code
+//----------------------------===//
 #include "dl/Compiler/Target.h"
 
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -63,9 +64,9 @@ createTargetMachine(const TargetOptions &options) {
                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
                : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                        : llvm::CodeGenOptLevel::Aggressive;
-  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, level));
+  std::unique_ptr<llvm::TargetMachine> tm(
+      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
   if (!tm)
     return llvm::createStringError("cannot create a target machine for '" +
                                    tripleName + "' and cpu '" + cpu + "'");

@@ -41,9 +41,8 @@ std::vector<const Kind *> sortedByName(std::vector<const Kind *> kinds) {
 
 template <typename Kind>
 const Kind *lookup(llvm::ArrayRef<const Kind *> kinds, StringRef name) {
-  auto it = llvm::find_if(kinds, [&](const Kind *k) {
-    return k->getName() == name;
-  });
+  auto it =
+      llvm::find_if(kinds, [&](const Kind *k) { return k->getName() == name; });
   return it == kinds.end() ? nullptr : *it;
 }
 

@@ -149,8 +149,8 @@ int ModelChecker::checkInput() {
       ok = false;
     }
   }
-  if (ok && !checkTensorSize(diag, decl.dims, decl.loc,
-                             "input '" + decl.name + "'"))
+  if (ok &&
+      !checkTensorSize(diag, decl.dims, decl.loc, "input '" + decl.name + "'"))
     ok = false;
 
   LayerSpec layer; // kind null: the input

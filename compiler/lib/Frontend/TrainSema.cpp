@@ -16,7 +16,6 @@
 
 #include <cmath>
 
-
 using namespace dlc;
 using namespace dlc::detail;
 using llvm::SMLoc;
@@ -334,9 +333,9 @@ void dlc::detail::lintLossAgainstOutput(const CheckedTrain &train,
     // dlc computes cross-entropies from the logits before the output's
     // softmax/sigmoid (log-sum-exp), so that activation must be there.
     diag.error(train.lossLoc,
-               t.loss->getName() + " expects probabilities from a " +
-                   expected + " output layer, but the output layer '" +
-                   out.name + "' has activation '" + act + "'; use " +
+               t.loss->getName() + " expects probabilities from a " + expected +
+                   " output layer, but the output layer '" + out.name +
+                   "' has activation '" + act + "'; use " +
                    "'activation = " + expected + "' or 'from_logits = true'");
   }
 }

@@ -1,4 +1,5 @@
-//===- MLIRGen.cpp - ModelSpec to the dl dialect ---------------------------===//
+//===- MLIRGen.cpp - ModelSpec to the dl dialect
+//---------------------------===//
 #include "dl/Frontend/MLIRGen.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 #include "dl/Frontend/Emit.h"
@@ -137,11 +138,10 @@ private:
   /// (result attribute dl.metric). dl-autodiff derives @gradients and
   /// dl-optimizer @train_step from it; dl-export-abi makes eval_step of it.
   void buildTraining(const TrainSpec &t) {
-    Type targets =
-        t.loss->getTargets() == TargetKind::ClassIndex
-            ? Type(RankedTensorType::get({ShapedType::kDynamic},
-                                         b.getI32Type()))
-            : Type(batched(spec.layers[spec.outputLayer].outShape));
+    Type targets = t.loss->getTargets() == TargetKind::ClassIndex
+                       ? Type(RankedTensorType::get({ShapedType::kDynamic},
+                                                    b.getI32Type()))
+                       : Type(batched(spec.layers[spec.outputLayer].outShape));
     SmallVector<Type> argTypes;
     SmallVector<DictionaryAttr> argAttrs;
     modelArgs(targets, argTypes, argAttrs);
@@ -173,9 +173,8 @@ private:
     if (accuracy) {
       // argmax(softmax(z)) = argmax(z): count on the logits when the output
       // is a softmax, so no softmax is computed just for the metric.
-      bool softmaxOut =
-          logits &&
-          spec.layers[spec.outputLayer].activation == Activation::Softmax;
+      bool softmaxOut = logits && spec.layers[spec.outputLayer].activation ==
+                                      Activation::Softmax;
       results.push_back(mlir::dl::CountCorrectOp::create(
           b, loc(t.loc, "accuracy"), scalar, softmaxOut ? logits : out, y));
     }
@@ -212,8 +211,9 @@ private:
     SmallVector<Type> results;
     for (const ParamSpec &p : spec.params)
       results.push_back(paramType(p));
-    auto fn = func::FuncOp::create(b, loc(spec.loc), kInitFunc,
-                                   b.getFunctionType({b.getI64Type()}, results));
+    auto fn =
+        func::FuncOp::create(b, loc(spec.loc), kInitFunc,
+                             b.getFunctionType({b.getI64Type()}, results));
     Block *entry = fn.addEntryBlock();
     b.setInsertionPointToStart(entry);
     Value seed = entry->getArgument(0);
@@ -225,8 +225,8 @@ private:
       auto stream = b.getI64IntegerAttr(int64_t(i));
       auto uniform = [&](double limit) -> Value {
         return mlir::dl::RandomUniformOp::create(b, l, type, seed, stream,
-                                           b.getF32FloatAttr(-limit),
-                                           b.getF32FloatAttr(limit));
+                                                 b.getF32FloatAttr(-limit),
+                                                 b.getF32FloatAttr(limit));
       };
       // Keras divides by this so the *truncated* normal has the target stddev.
       constexpr double kTruncatedStddev = 0.87962566103423978;

@@ -43,12 +43,11 @@ ParseResult parseHyperParams(AsmParser &p, StringRef mnemonic,
     StringRef key;
     if (p.parseKeyword(&key))
       return failure();
-    auto *it = llvm::find_if(params,
-                             [&](const HyperParam &h) { return h.name == key; });
+    auto *it = llvm::find_if(
+        params, [&](const HyperParam &h) { return h.name == key; });
     if (it == params.end()) {
-      auto diag = p.emitError(loc, "#dl.")
-                  << mnemonic << " has no parameter '" << key
-                  << "'; its parameters are ";
+      auto diag = p.emitError(loc, "#dl.") << mnemonic << " has no parameter '"
+                                           << key << "'; its parameters are ";
       llvm::interleaveComma(params, diag,
                             [&](const HyperParam &h) { diag << h.name; });
       return diag;
@@ -148,8 +147,8 @@ Attribute SGDAttr::parse(AsmParser &p, Type) {
                          {"nesterov", nullptr, &nesterov}};
   if (parseHyperParams(p, getMnemonic(), params))
     return {};
-  return getChecked([&] { return p.emitError(p.getNameLoc()); },
-                    p.getContext(), lr, momentum, nesterov);
+  return getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(),
+                    lr, momentum, nesterov);
 }
 
 void SGDAttr::print(AsmPrinter &p) const {
@@ -162,10 +161,10 @@ void SGDAttr::print(AsmPrinter &p) const {
 LogicalResult SGDAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                               FloatAttr lr, FloatAttr momentum, bool) {
   return success(
-      succeeded(verifyHyperParam(emitError, getMnemonic(), "learning_rate",
-                                 lr, Bound::Positive)) &&
-      succeeded(verifyHyperParam(emitError, getMnemonic(), "momentum",
-                                 momentum, Bound::UnitInterval)));
+      succeeded(verifyHyperParam(emitError, getMnemonic(), "learning_rate", lr,
+                                 Bound::Positive)) &&
+      succeeded(verifyHyperParam(emitError, getMnemonic(), "momentum", momentum,
+                                 Bound::UnitInterval)));
 }
 
 SmallVector<StringRef> SGDAttr::getStateSlots() const {
@@ -178,10 +177,10 @@ Value SGDAttr::buildUpdate(OpBuilder &b, Location loc, Value param, Value grad,
                            ValueRange state, Value,
                            SmallVectorImpl<Value> &newState) const {
   Value velocity = state.empty() ? Value() : state[0];
-  auto op = SGDUpdateOp::create(
-      b, loc, sameTypes(param, 1 + state.size()), param, grad, velocity,
-      getLearningRate(), getMomentum(),
-      getNesterov() ? b.getUnitAttr() : UnitAttr());
+  auto op =
+      SGDUpdateOp::create(b, loc, sameTypes(param, 1 + state.size()), param,
+                          grad, velocity, getLearningRate(), getMomentum(),
+                          getNesterov() ? b.getUnitAttr() : UnitAttr());
   if (velocity)
     newState.push_back(op.getNewVelocity());
   return op.getNewParam();
@@ -199,8 +198,8 @@ Attribute AdamAttr::parse(AsmParser &p, Type) {
                          {"epsilon", &epsilon, nullptr}};
   if (parseHyperParams(p, getMnemonic(), params))
     return {};
-  return getChecked([&] { return p.emitError(p.getNameLoc()); },
-                    p.getContext(), lr, beta1, beta2, epsilon);
+  return getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(),
+                    lr, beta1, beta2, epsilon);
 }
 
 void AdamAttr::print(AsmPrinter &p) const {
@@ -214,21 +213,20 @@ LogicalResult AdamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                FloatAttr lr, FloatAttr beta1, FloatAttr beta2,
                                FloatAttr epsilon) {
   StringRef m = getMnemonic();
-  return success(
-      succeeded(verifyHyperParam(emitError, m, "learning_rate", lr,
-                                 Bound::Positive)) &&
-      succeeded(verifyHyperParam(emitError, m, "beta_1", beta1,
-                                 Bound::UnitInterval)) &&
-      succeeded(verifyHyperParam(emitError, m, "beta_2", beta2,
-                                 Bound::UnitInterval)) &&
-      succeeded(verifyHyperParam(emitError, m, "epsilon", epsilon,
-                                 Bound::Positive)));
+  return success(succeeded(verifyHyperParam(emitError, m, "learning_rate", lr,
+                                            Bound::Positive)) &&
+                 succeeded(verifyHyperParam(emitError, m, "beta_1", beta1,
+                                            Bound::UnitInterval)) &&
+                 succeeded(verifyHyperParam(emitError, m, "beta_2", beta2,
+                                            Bound::UnitInterval)) &&
+                 succeeded(verifyHyperParam(emitError, m, "epsilon", epsilon,
+                                            Bound::Positive)));
 }
 
 SmallVector<StringRef> AdamAttr::getStateSlots() const { return {"m", "v"}; }
 
-Value AdamAttr::buildUpdate(OpBuilder &b, Location loc, Value param,
-                            Value grad, ValueRange state, Value step,
+Value AdamAttr::buildUpdate(OpBuilder &b, Location loc, Value param, Value grad,
+                            ValueRange state, Value step,
                             SmallVectorImpl<Value> &newState) const {
   auto op = AdamUpdateOp::create(b, loc, sameTypes(param, 3), param, grad,
                                  state[0], state[1], step, getLearningRate(),
@@ -250,8 +248,8 @@ Attribute RMSpropAttr::parse(AsmParser &p, Type) {
                          {"epsilon", &epsilon, nullptr}};
   if (parseHyperParams(p, getMnemonic(), params))
     return {};
-  return getChecked([&] { return p.emitError(p.getNameLoc()); },
-                    p.getContext(), lr, rho, momentum, epsilon);
+  return getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(),
+                    lr, rho, momentum, epsilon);
 }
 
 void RMSpropAttr::print(AsmPrinter &p) const {
@@ -265,15 +263,14 @@ LogicalResult RMSpropAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   FloatAttr lr, FloatAttr rho,
                                   FloatAttr momentum, FloatAttr epsilon) {
   StringRef m = getMnemonic();
-  return success(
-      succeeded(verifyHyperParam(emitError, m, "learning_rate", lr,
-                                 Bound::Positive)) &&
-      succeeded(verifyHyperParam(emitError, m, "rho", rho,
-                                 Bound::UnitInterval)) &&
-      succeeded(verifyHyperParam(emitError, m, "momentum", momentum,
-                                 Bound::UnitInterval)) &&
-      succeeded(verifyHyperParam(emitError, m, "epsilon", epsilon,
-                                 Bound::Positive)));
+  return success(succeeded(verifyHyperParam(emitError, m, "learning_rate", lr,
+                                            Bound::Positive)) &&
+                 succeeded(verifyHyperParam(emitError, m, "rho", rho,
+                                            Bound::UnitInterval)) &&
+                 succeeded(verifyHyperParam(emitError, m, "momentum", momentum,
+                                            Bound::UnitInterval)) &&
+                 succeeded(verifyHyperParam(emitError, m, "epsilon", epsilon,
+                                            Bound::Positive)));
 }
 
 SmallVector<StringRef> RMSpropAttr::getStateSlots() const {
@@ -287,8 +284,8 @@ Value RMSpropAttr::buildUpdate(OpBuilder &b, Location loc, Value param,
                                SmallVectorImpl<Value> &newState) const {
   Value buffer = state.size() > 1 ? state[1] : Value();
   auto op = RMSpropUpdateOp::create(
-      b, loc, sameTypes(param, 1 + state.size()), param, grad, state[0],
-      buffer, getLearningRate(), getRho(), getMomentum(), getEpsilon());
+      b, loc, sameTypes(param, 1 + state.size()), param, grad, state[0], buffer,
+      getLearningRate(), getRho(), getMomentum(), getEpsilon());
   newState.push_back(op.getNewSquareAvg());
   if (buffer)
     newState.push_back(op.getNewMomentumBuffer());

@@ -124,8 +124,8 @@ LogicalResult verifyContract(NamedAttribute attr, unsigned place,
     return diag;
   }
   if (!(c->places & place))
-    return emitError() << "'" << name << "' belongs on "
-                       << describe(c->places) << ", not on " << here;
+    return emitError() << "'" << name << "' belongs on " << describe(c->places)
+                       << ", not on " << here;
   if (!c->holds(attr.getValue()))
     return emitError() << "'" << name << "' must be " << c->expected
                        << ", but is " << attr.getValue();

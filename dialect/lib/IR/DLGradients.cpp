@@ -1,4 +1,5 @@
-//===- DLGradients.cpp - vector-Jacobian products of dl ops ----------------===//
+//===- DLGradients.cpp - vector-Jacobian products of dl ops
+//----------------===//
 //
 // Each differentiable op's backward rule, next to the ops themselves. A rule
 // builds only the cotangents the caller asks for: the first dense layer, for
@@ -55,8 +56,8 @@ LogicalResult FlattenOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                   SmallVectorImpl<Value> &grads) {
   noGrads(*this, grads);
   if (resultGrads[0] && needed[0])
-    grads[0] = ReshapeOp::create(b, getLoc(), getInput().getType(),
-                                 resultGrads[0]);
+    grads[0] =
+        ReshapeOp::create(b, getLoc(), getInput().getType(), resultGrads[0]);
   return success();
 }
 
@@ -65,16 +66,15 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                   SmallVectorImpl<Value> &grads) {
   noGrads(*this, grads);
   if (resultGrads[0] && needed[0])
-    grads[0] = ReshapeOp::create(b, getLoc(), getInput().getType(),
-                                 resultGrads[0]);
+    grads[0] =
+        ReshapeOp::create(b, getLoc(), getInput().getType(), resultGrads[0]);
   return success();
 }
 
 LogicalResult ReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {
-  return unaryVJP<ReluGradOp>(*this, b, resultGrads, needed, grads,
-                              getInput());
+  return unaryVJP<ReluGradOp>(*this, b, resultGrads, needed, grads, getInput());
 }
 
 LogicalResult SigmoidOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
@@ -116,15 +116,15 @@ LogicalResult lossVJP(Operation *op, OpBuilder &b, ValueRange resultGrads,
                       ArrayRef<bool> needed, SmallVectorImpl<Value> &grads) {
   noGrads(op, grads);
   if (resultGrads[0] && needed[0])
-    grads[0] = GradOp::create(b, op->getLoc(), op->getOperand(0).getType(),
-                              op->getOperand(0), op->getOperand(1),
-                              resultGrads[0]);
+    grads[0] =
+        GradOp::create(b, op->getLoc(), op->getOperand(0).getType(),
+                       op->getOperand(0), op->getOperand(1), resultGrads[0]);
   return success();
 }
 } // namespace
 
 #define DL_LOSS_VJP(LOSS)                                                      \
-  LogicalResult LOSS##Op::buildVJP(OpBuilder &b, ValueRange resultGrads,      \
+  LogicalResult LOSS##Op::buildVJP(OpBuilder &b, ValueRange resultGrads,       \
                                    ArrayRef<bool> needed,                      \
                                    SmallVectorImpl<Value> &grads) {            \
     return lossVJP<LOSS##GradOp>(*this, b, resultGrads, needed, grads);        \

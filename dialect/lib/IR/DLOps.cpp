@@ -131,7 +131,8 @@ LogicalResult MatmulOp::verify() {
   if (failed(verifyCompatibleDims({k1, k2})))
     return emitOpError("expects matching contraction dimensions, but lhs is ")
            << lhs << (getTransposeLhs() ? " (transposed)" : "")
-           << " and rhs is " << rhs << (getTransposeRhs() ? " (transposed)" : "");
+           << " and rhs is " << rhs
+           << (getTransposeRhs() ? " (transposed)" : "");
   if (failed(verifyCompatibleDims({m, result.getDimSize(0)})) ||
       failed(verifyCompatibleDims({n, result.getDimSize(1)})))
     return emitOpError("expects a result of ")
@@ -167,7 +168,8 @@ LogicalResult ReshapeOp::verify() {
   auto in = getInput().getType(), out = getResult().getType();
   if (in.getRank() < 1 || out.getRank() < 1 ||
       failed(verifyCompatibleDims({in.getDimSize(0), out.getDimSize(0)})) ||
-      sampleSize(in) != sampleSize(out) || ShapedType::isDynamic(sampleSize(in)))
+      sampleSize(in) != sampleSize(out) ||
+      ShapedType::isDynamic(sampleSize(in)))
     return emitOpError("expects the same batch and static elements per "
                        "sample, but input is ")
            << in << " and result is " << out;
@@ -175,15 +177,17 @@ LogicalResult ReshapeOp::verify() {
 }
 
 namespace {
-/// Shared checks of loss ops and their gradients: a batched prediction and targets
-/// that are class indices (one per sample) or shaped like the prediction.
+/// Shared checks of loss ops and their gradients: a batched prediction and
+/// targets that are class indices (one per sample) or shaped like the
+/// prediction.
 LogicalResult verifyLossOperands(Operation *op, RankedTensorType prediction,
                                  Type targets, bool sparse) {
   auto t = cast<RankedTensorType>(targets);
   if (sparse) {
     if (!t.getElementType().isInteger(32) || t.getRank() != 1 ||
         prediction.getRank() != 2 ||
-        failed(verifyCompatibleDims({t.getDimSize(0), prediction.getDimSize(0)})))
+        failed(
+            verifyCompatibleDims({t.getDimSize(0), prediction.getDimSize(0)})))
       return op->emitOpError("expects one i32 class index per sample, but "
                              "prediction is ")
              << prediction << " and targets are " << t;
@@ -287,7 +291,8 @@ LogicalResult RandomUniformOp::verify() {
 
 LogicalResult RandomNormalOp::verify() {
   if (!(getStddev().convertToFloat() > 0.0f))
-    return emitOpError("expects a positive stddev, but it is ") << getStddevAttr();
+    return emitOpError("expects a positive stddev, but it is ")
+           << getStddevAttr();
   return success();
 }
 

@@ -1,4 +1,5 @@
-//===- Autodiff.cpp - reverse-mode differentiation of dl functions ---------===//
+//===- Autodiff.cpp - reverse-mode differentiation of dl functions
+//---------===//
 //
 // The pass knows no op: it asks each op for its vector-Jacobian product
 // through DifferentiableOpInterface. It only decides *which* cotangents are
@@ -33,7 +34,8 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
   auto lossType = resultTypes.empty()
                       ? RankedTensorType()
                       : dyn_cast<RankedTensorType>(resultTypes[0]);
-  if (!lossType || lossType.getRank() != 0 || !lossType.getElementType().isF32())
+  if (!lossType || lossType.getRank() != 0 ||
+      !lossType.getElementType().isF32())
     return source.emitError("dl-autodiff expects the first result to be a "
                             "scalar loss (tensor<f32>), but the function "
                             "returns ")
@@ -68,7 +70,8 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
   DenseMap<Value, Value> grads;
   Value loss = ret.getOperand(0);
   grads[loss] = arith::ConstantOp::create(
-      b, fn.getLoc(), DenseElementsAttr::get(lossType, b.getF32FloatAttr(1.0f)));
+      b, fn.getLoc(),
+      DenseElementsAttr::get(lossType, b.getF32FloatAttr(1.0f)));
   auto accumulate = [&](Value v, Value g, Location loc) {
     auto [it, inserted] = grads.try_emplace(v, g);
     if (!inserted)
@@ -83,7 +86,8 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
     }
     SmallVector<bool> needed;
     for (Value v : op->getOperands())
-      needed.push_back(active.contains(v) && isa<FloatType>(getElementTypeOrSelf(v)));
+      needed.push_back(active.contains(v) &&
+                       isa<FloatType>(getElementTypeOrSelf(v)));
     if (!any || llvm::none_of(needed, [](bool n) { return n; }))
       continue;
     auto iface = dyn_cast<DifferentiableOpInterface>(op);

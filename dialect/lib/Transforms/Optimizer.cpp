@@ -1,4 +1,5 @@
-//===- Optimizer.cpp - the fused training step -----------------------------===//
+//===- Optimizer.cpp - the fused training step
+//-----------------------------===//
 //
 // train_step = gradient function + one update op per trainable parameter.
 // Each update is a single elementwise op (lowered to one loop nest), so the
@@ -78,8 +79,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     argAttrs.push_back(grad.getArgAttrDict(i));
   }
   argTypes.push_back(scalar);
-  argAttrs.push_back(b.getDictionaryAttr(
-      b.getNamedAttr(kStateAttr, b.getStringAttr("step"))));
+  argAttrs.push_back(
+      b.getDictionaryAttr(b.getNamedAttr(kStateAttr, b.getStringAttr("step"))));
   for (unsigned i : params) {
     argTypes.push_back(grad.getArgumentTypes()[i]);
     argAttrs.push_back(grad.getArgAttrDict(i));

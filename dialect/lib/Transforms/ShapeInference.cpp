@@ -1,4 +1,5 @@
-//===- ShapeInference.cpp - refine dl result shapes ------------------------===//
+//===- ShapeInference.cpp - refine dl result shapes
+//------------------------===//
 //
 // Ops are visited in program order, so a refined producer feeds its refined
 // type to the next op's inference. Users outside dl keep their old type
@@ -41,10 +42,10 @@ struct DLShapeInference
       if (!isa<dl::DLDialect>(op->getDialect()))
         return;
       SmallVector<Type> inferred;
-      if (failed(op.inferReturnTypes(
-              op->getContext(), op->getLoc(), op->getOperands(),
-              op->getAttrDictionary(), op->getPropertiesStorage(),
-              op->getRegions(), inferred)))
+      if (failed(op.inferReturnTypes(op->getContext(), op->getLoc(),
+                                     op->getOperands(), op->getAttrDictionary(),
+                                     op->getPropertiesStorage(),
+                                     op->getRegions(), inferred)))
         return;
       for (auto [result, type] : llvm::zip(op->getResults(), inferred)) {
         auto newType = dyn_cast<RankedTensorType>(type);

@@ -42,8 +42,8 @@ typedef struct dlrt_dataset {
  * gzip-compressed or not) and its IDX label file; pixel values are
  * multiplied by `scale` (1/255 normalises to [0, 1] as in the Keras
  * primer). */
-int dlrt_load_idx(const char *images_path, const char *labels_path,
-                  float scale, dlrt_dataset *out, dlrt_error *err);
+int dlrt_load_idx(const char *images_path, const char *labels_path, float scale,
+                  dlrt_dataset *out, dlrt_error *err);
 
 /* Reads a CSV file of numbers, one sample per row, the label in column
  * `label_column` (negative counts from the end); an optional header row of
@@ -138,7 +138,8 @@ dlrt_progress *dlrt_progress_begin(FILE *out, int epoch, int epochs,
 void dlrt_progress_update(dlrt_progress *p, int64_t step, const char *metrics);
 
 /* Ends the epoch and frees `p`: the final line, Keras style:
- * "1875/1875 [==============================] - 2s 1ms/step - loss: 0.4983 - accuracy: 0.8250 - val_loss: ..." */
+ * "1875/1875 [==============================] - 2s 1ms/step - loss: 0.4983 -
+ * accuracy: 0.8250 - val_loss: ..." */
 void dlrt_progress_end(dlrt_progress *p, const char *metrics);
 
 /*===-- Training history --------------------------------------------------===*/

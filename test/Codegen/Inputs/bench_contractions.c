@@ -31,9 +31,9 @@ static void runKernel(const problem *p) {
 static void runBlas(const problem *p) {
   const kernel_info *ki = p->ki;
   cblas_sgemm(CblasRowMajor, ki->ta ? CblasTrans : CblasNoTrans,
-              ki->tb ? CblasTrans : CblasNoTrans, p->M, p->N, p->K, 1.0f,
-              p->A, ki->ta ? p->M : p->K, p->B, ki->tb ? p->K : p->N, 1.0f,
-              p->C, p->N);
+              ki->tb ? CblasTrans : CblasNoTrans, p->M, p->N, p->K, 1.0f, p->A,
+              ki->ta ? p->M : p->K, p->B, ki->tb ? p->K : p->N, 1.0f, p->C,
+              p->N);
 }
 #endif
 
@@ -63,13 +63,14 @@ int main(int argc, char **argv) {
   double budget = argc > 1 ? atof(argv[1]) : 0.3;
   int skipNaive = getenv("NONAIVE") != NULL;
   size_t n = sizeof(naive_kernels) / sizeof(naive_kernels[0]);
-  printf("%-10s %5s %5s %5s %9s %9s %9s   GFLOP/s, one thread\n", "kernel",
-         "M", "N", "K", "naive", "dl-vec", "openblas");
+  printf("%-10s %5s %5s %5s %9s %9s %9s   GFLOP/s, one thread\n", "kernel", "M",
+         "N", "K", "naive", "dl-vec", "openblas");
   for (size_t i = 0; i < n; ++i) {
     int64_t M = naive_bench_shapes[i][0], N = naive_bench_shapes[i][1],
             K = naive_bench_shapes[i][2];
-    problem p = {&naive_kernels[i], M, N, K, randomBuffer(M * K),
-                 randomBuffer(K * N), randomBuffer(M * N)};
+    problem p = {
+        &naive_kernels[i],  M, N, K, randomBuffer(M * K), randomBuffer(K * N),
+        randomBuffer(M * N)};
     double flop = 2.0 * M * N * K;
     double naive = skipNaive ? 0 : flop / best(runKernel, &p, budget) * 1e-9;
     p.ki = &vec_kernels[i];
@@ -79,8 +80,8 @@ int main(int argc, char **argv) {
     blas = flop / best(runBlas, &p, budget) * 1e-9;
 #endif
     printf("%-10s %5lld %5lld %5lld %9.2f %9.2f %9.2f\n",
-           naive_kernels[i].name + 6, (long long)M, (long long)N,
-           (long long)K, naive, vec, blas);
+           naive_kernels[i].name + 6, (long long)M, (long long)N, (long long)K,
+           naive, vec, blas);
     free(p.A), free(p.B), free(p.C);
   }
   return 0;

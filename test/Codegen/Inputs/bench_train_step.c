@@ -46,7 +46,7 @@ int main(int argc, char **argv) {
     if (now() - s < predict)
       predict = now() - s;
   }
-  printf("batch %lld: train_step %.1f us, predict %.1f us\n",
-         (long long)batch, train * 1e6, predict * 1e6);
+  printf("batch %lld: train_step %.1f us, predict %.1f us\n", (long long)batch,
+         train * 1e6, predict * 1e6);
   return 0;
 }

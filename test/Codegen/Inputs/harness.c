@@ -95,10 +95,11 @@ static int check(const kernel_info *ki, int64_t M, int64_t N, int64_t K,
       double err = fabs((double)C.base[idx] - ref);
       if (!(err <= 3e-5 * mag + 1e-6)) {
         if (bad < 3)
-          fprintf(stderr, "FAIL %s M=%lld N=%lld K=%lld: C[%lld,%lld] = %g, "
-                          "expected %g\n", ki->name, (long long)M,
-                  (long long)N, (long long)K, (long long)i, (long long)j,
-                  C.base[idx], ref);
+          fprintf(stderr,
+                  "FAIL %s M=%lld N=%lld K=%lld: C[%lld,%lld] = %g, "
+                  "expected %g\n",
+                  ki->name, (long long)M, (long long)N, (long long)K,
+                  (long long)i, (long long)j, C.base[idx], ref);
         ++bad;
       }
       if (mag > 0 && err / mag > worst)
@@ -109,9 +110,10 @@ static int check(const kernel_info *ki, int64_t M, int64_t N, int64_t K,
   for (size_t i = 0; i < cn; ++i)
     if (memcmp(&before[i], &C.base[i], sizeof(float)) != 0) {
       if (bad < 3)
-        fprintf(stderr, "FAIL %s M=%lld N=%lld K=%lld: wrote outside the "
-                        "view at element %zu\n", ki->name, (long long)M,
-                (long long)N, (long long)K, i);
+        fprintf(stderr,
+                "FAIL %s M=%lld N=%lld K=%lld: wrote outside the "
+                "view at element %zu\n",
+                ki->name, (long long)M, (long long)N, (long long)K, i);
       ++bad;
       break;
     }
@@ -147,7 +149,7 @@ int main(void) {
     failures += kernelBad;
     runs += kernelRuns;
   }
-  printf("%d kernels, %d shapes, %d failures: %s\n", (int)count, runs,
-         failures, failures ? "FAILED" : "ALL OK");
+  printf("%d kernels, %d shapes, %d failures: %s\n", (int)count, runs, failures,
+         failures ? "FAILED" : "ALL OK");
   return failures != 0;
 }

@@ -62,10 +62,14 @@ int main(void) {
     printf("the harness itself runs with subnormals flushed\n");
     return 1;
   }
-  check("ieee object, subnormal result", predict(ie_predict, tiny, tiny, ieee), product);
-  check("ieee object, subnormal input", predict(ie_predict, big, sub, ieee), scaled);
-  check("flush object, subnormal result", predict(fz_predict, tiny, tiny, ieee), 0.0f);
-  check("flush object, subnormal input", predict(fz_predict, big, sub, ieee), 0.0f);
+  check("ieee object, subnormal result", predict(ie_predict, tiny, tiny, ieee),
+        product);
+  check("ieee object, subnormal input", predict(ie_predict, big, sub, ieee),
+        scaled);
+  check("flush object, subnormal result", predict(fz_predict, tiny, tiny, ieee),
+        0.0f);
+  check("flush object, subnormal input", predict(fz_predict, big, sub, ieee),
+        0.0f);
   /* A caller that flushes already keeps doing so; the IEEE object does not
    * touch the mode either. */
   check("flush object, FTZ caller", predict(fz_predict, tiny, tiny, ftz), 0.0f);

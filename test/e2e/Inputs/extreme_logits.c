@@ -9,14 +9,17 @@
 int main(void) {
   float params[MODEL_NUM_PARAMS] = {0};
   /* kernel [2, 3] row-major, then bias [3] */
-  params[0] = 1e4f; params[1] = -1e4f; params[2] = 0.0f;
+  params[0] = 1e4f;
+  params[1] = -1e4f;
+  params[2] = 0.0f;
   float x[2] = {1.0f, 0.0f}, grads[MODEL_NUM_PARAMS], metrics[2];
   int ok = 1;
   for (int32_t label = 0; label < 3; ++label) {
     float loss = model_gradients(params, x, &label, 1, grads);
     model_eval_step(params, x, &label, 1, metrics);
     int finite = isfinite(loss) && isfinite(metrics[0]);
-    for (int i = 0; i < MODEL_NUM_PARAMS; ++i) finite &= isfinite(grads[i]);
+    for (int i = 0; i < MODEL_NUM_PARAMS; ++i)
+      finite &= isfinite(grads[i]);
     /* Exact: loss = logsumexp(z) - z[label] = 1e4 - z[label]. */
     double expected = 1e4 - (label == 0 ? 1e4 : label == 1 ? -1e4 : 0);
     int close = fabs(loss - expected) <= 1e-3 * (1 + expected);

@@ -3,8 +3,8 @@
  * and optimizer state, bit for bit (every C tile is accumulated in the same
  * order). Prints one line per batch size. */
 #include "mt.h"
-#include "st.h"
 #include "random_batch.h"
+#include "st.h"
 
 #include <stdio.h>
 #include <stdlib.h>

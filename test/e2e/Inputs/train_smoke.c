@@ -4,8 +4,8 @@
  * point with the seed (PyTorch's does too: 82.7-85.3% over 5 seeds with the
  * same Glorot init here), so the check is on the median of three seeds.
  * usage: train_smoke DATA_DIR THRESHOLD */
-#include "mnist_mlp.h"
 #include "dlrt/dlrt.h"
+#include "mnist_mlp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +22,8 @@ static int load(const char *dir, const char *prefix, dlrt_dataset *ds) {
   return 0;
 }
 
-static double train_and_test(const dlrt_dataset *train, const dlrt_dataset *test,
-                             uint64_t seed) {
+static double train_and_test(const dlrt_dataset *train,
+                             const dlrt_dataset *test, uint64_t seed) {
   float *params = malloc(sizeof(float) * MNIST_MLP_NUM_PARAMS);
   float *state = malloc(sizeof(float) * mnist_mlp_opt_state_size());
   mnist_mlp_init_params(params, seed);

@@ -26,8 +26,10 @@ int main(void) {
   static const int64_t batches[] = {1, 7, 32, 33};
   int ok = 1;
   int64_t states = m_opt_state_size();
-  float *p0 = malloc(sizeof(float) * M_NUM_PARAMS), *p1 = malloc(sizeof(float) * M_NUM_PARAMS);
-  float *s0 = malloc(sizeof(float) * states), *s1 = malloc(sizeof(float) * states);
+  float *p0 = malloc(sizeof(float) * M_NUM_PARAMS),
+        *p1 = malloc(sizeof(float) * M_NUM_PARAMS);
+  float *s0 = malloc(sizeof(float) * states),
+        *s1 = malloc(sizeof(float) * states);
   m_init_params(p0, 3);
   memcpy(p1, p0, sizeof(float) * M_NUM_PARAMS);
   m_init_opt_state(s0);

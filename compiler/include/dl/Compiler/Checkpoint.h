@@ -1,4 +1,5 @@
-//===- Checkpoint.h - model parameters from safetensors -----------*- C++ -*-===//
+//===- Checkpoint.h - model parameters from safetensors -----------*- C++
+//-*-===//
 #ifndef DL_COMPILER_CHECKPOINT_H
 #define DL_COMPILER_CHECKPOINT_H
 

@@ -1,4 +1,5 @@
-//===- Commands.h - dlc train / evaluate / predict ----------------*- C++ -*-===//
+//===- Commands.h - dlc train / evaluate / predict ----------------*- C++
+//-*-===//
 //
 // The Keras-like workflow over a JIT-compiled model and the runtime (dlrt):
 // data loading, shuffling, batching, progress, history, checkpoints.
@@ -18,8 +19,9 @@ inline constexpr const char *kDefaultData = "/usr/share/datasets/fashion-mnist";
 /// How the training commands compile the model in-process.
 struct JitCodegen {
   unsigned optLevel = 2;
-  bool threads = false;        ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
-  bool flushDenormals = true;  ///< Subnormals flushed to zero (dl-flush-denormals)
+  bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
+  bool flushDenormals =
+      true; ///< Subnormals flushed to zero (dl-flush-denormals)
 };
 
 struct TrainOptions {
@@ -30,11 +32,11 @@ struct TrainOptions {
   int64_t batchSize = 32;
   double validationSplit = 0;
   uint64_t seed = 0;
-  std::string save;       ///< safetensors checkpoint, rewritten every epoch
-  std::string history;    ///< CSV, rewritten every epoch
-  std::string plot;       ///< SVG, rewritten every epoch
-  std::string initFrom;   ///< transfer learning: matching parameters only
-  std::string resume;     ///< continue: parameters, optimizer state, epoch
+  std::string save;     ///< safetensors checkpoint, rewritten every epoch
+  std::string history;  ///< CSV, rewritten every epoch
+  std::string plot;     ///< SVG, rewritten every epoch
+  std::string initFrom; ///< transfer learning: matching parameters only
+  std::string resume;   ///< continue: parameters, optimizer state, epoch
   JitCodegen codegen;
 };
 
@@ -51,7 +53,7 @@ struct PredictOptions {
   std::string weights;
   std::string inputFile; ///< IDX images, or CSV rows of features
   int64_t topK = 3;
-  int64_t limit = 10;    ///< samples to print
+  int64_t limit = 10; ///< samples to print
   JitCodegen codegen;
 };
 

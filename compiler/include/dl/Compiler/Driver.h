@@ -1,4 +1,5 @@
-//===- Driver.h - compile a .dl file: the library behind `dlc` ----*- C++ -*-===//
+//===- Driver.h - compile a .dl file: the library behind `dlc` ----*- C++
+//-*-===//
 #ifndef DL_COMPILER_DRIVER_H
 #define DL_COMPILER_DRIVER_H
 
@@ -9,16 +10,16 @@ namespace dlc {
 enum class EmitKind { AST, DL, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Header };
 
 struct CompileRequest {
-  std::string input;      ///< .dl file.
-  std::string output;     ///< "-" is stdout; empty: the default for `emit`.
-  std::string header;     ///< Header path for Obj; empty: next to the output.
+  std::string input;  ///< .dl file.
+  std::string output; ///< "-" is stdout; empty: the default for `emit`.
+  std::string header; ///< Header path for Obj; empty: next to the output.
   EmitKind emit = EmitKind::Obj;
-  bool summary = false;   ///< Print the layer table instead of compiling.
+  bool summary = false; ///< Print the layer table instead of compiling.
   unsigned optLevel = 2;
-  std::string cpu;        ///< Empty: host.
-  std::string triple;     ///< Empty: host.
-  std::string prefix;     ///< Empty: the model's name.
-  std::string weights;    ///< safetensors to bake into the object.
+  std::string cpu;              ///< Empty: host.
+  std::string triple;           ///< Empty: host.
+  std::string prefix;           ///< Empty: the model's name.
+  std::string weights;          ///< safetensors to bake into the object.
   bool writableWeights = false; ///< Baked weights stay trainable in place.
   /// Multithreaded matrix products (OpenMP): the object then needs libomp
   /// (-fopenmp, or -lomp from /usr/lib/llvm-22/lib); OMP_NUM_THREADS.

@@ -1,4 +1,5 @@
-//===- GradCheck.h - `dlc gradcheck` --------------------------------*- C++ -*-===//
+//===- GradCheck.h - `dlc gradcheck` --------------------------------*- C++
+//-*-===//
 #ifndef DL_COMPILER_GRADCHECK_H
 #define DL_COMPILER_GRADCHECK_H
 
@@ -11,8 +12,8 @@ struct GradCheckOptions {
   std::string input;
   int64_t batch = 4;
   uint64_t seed = 0;
-  int64_t samples = 16;   ///< Elements checked per tensor (all if fewer).
-  double step = 2e-2;     ///< Half-width h of the fitted interval.
+  int64_t samples = 16; ///< Elements checked per tensor (all if fewer).
+  double step = 2e-2;   ///< Half-width h of the fitted interval.
   double tolerance = 1e-3;
   unsigned optLevel = 2;
 };

@@ -1,4 +1,5 @@
-//===- Header.h - the C header of a compiled model ----------------*- C++ -*-===//
+//===- Header.h - the C header of a compiled model ----------------*- C++
+//-*-===//
 #ifndef DL_COMPILER_HEADER_H
 #define DL_COMPILER_HEADER_H
 

@@ -1,4 +1,5 @@
-//===- InitAll.h - the one registration point of dlc and dl-opt ---*- C++ -*-===//
+//===- InitAll.h - the one registration point of dlc and dl-opt ---*- C++
+//-*-===//
 #ifndef DL_COMPILER_INITALL_H
 #define DL_COMPILER_INITALL_H
 

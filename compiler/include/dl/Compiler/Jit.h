@@ -1,4 +1,5 @@
-//===- Jit.h - a model compiled in-process ------------------------*- C++ -*-===//
+//===- Jit.h - a model compiled in-process ------------------------*- C++
+//-*-===//
 //
 // dlc's own commands (gradcheck, train, evaluate, predict) run the model
 // through MLIR's ExecutionEngine: the same pipeline and the same C entry

@@ -1,4 +1,5 @@
-//===- Model.h - a .dl file read, checked and lowered -------------*- C++ -*-===//
+//===- Model.h - a .dl file read, checked and lowered -------------*- C++
+//-*-===//
 //
 // What every dlc command starts from: compile to an object, JIT for
 // gradcheck and training.

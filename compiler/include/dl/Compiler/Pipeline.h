@@ -1,4 +1,5 @@
-//===- Pipeline.h - the lowering pipeline from dl to LLVM ---------*- C++ -*-===//
+//===- Pipeline.h - the lowering pipeline from dl to LLVM ---------*- C++
+//-*-===//
 #ifndef DL_COMPILER_PIPELINE_H
 #define DL_COMPILER_PIPELINE_H
 

@@ -1,4 +1,5 @@
-//===- Target.h - LLVM dialect to native code ---------------------*- C++ -*-===//
+//===- Target.h - LLVM dialect to native code ---------------------*- C++
+//-*-===//
 #ifndef DL_COMPILER_TARGET_H
 #define DL_COMPILER_TARGET_H
 

@@ -1,4 +1,5 @@
-//===- Passes.h - conversions out of dl ---------------------------*- C++ -*-===//
+//===- Passes.h - conversions out of dl ---------------------------*- C++
+//-*-===//
 #ifndef DL_CONVERSION_PASSES_H
 #define DL_CONVERSION_PASSES_H
 

@@ -1,4 +1,5 @@
-//===- AST.h - dl language syntax tree ----------------------------*- C++ -*-===//
+//===- AST.h - dl language syntax tree ----------------------------*- C++
+//-*-===//
 //
 // The parser's output: what the user wrote, with a location for every node.
 // Nothing here is checked yet; Sema turns it into a dlc::ModelSpec.
@@ -26,7 +27,7 @@ struct Expr {
   int64_t intValue = 0;
   double floatValue = 0;
   bool boolValue = false;
-  std::string text;        ///< String contents, identifier or callee name.
+  std::string text;             ///< String contents, identifier or callee name.
   std::vector<struct Arg> args; ///< List elements (unnamed) or call arguments.
 };
 

@@ -1,4 +1,5 @@
-//===- Emit.h - what MLIRGen offers a layer's or loss's emission -*- C++ -*-===//
+//===- Emit.h - what MLIRGen offers a layer's or loss's emission -*- C++
+//-*-===//
 //
 // The context a LayerKind::emit or LossKind::emit builds dl ops in: the
 // builder, the location (file:line:col of the layer, named after it), the

@@ -1,4 +1,5 @@
-//===- MLIRGen.h - ModelSpec to the dl dialect --------------------*- C++ -*-===//
+//===- MLIRGen.h - ModelSpec to the dl dialect --------------------*- C++
+//-*-===//
 #ifndef DL_FRONTEND_MLIRGEN_H
 #define DL_FRONTEND_MLIRGEN_H
 
@@ -16,24 +17,24 @@ namespace dlc {
 
 // The contract's names, owned by the dialect (DLContract.h).
 using mlir::dl::kForwardFunc;
-using mlir::dl::kInitFunc;
-using mlir::dl::kLossFunc;
-using mlir::dl::kGradientsFunc;
-using mlir::dl::kTrainStepFunc;
-using mlir::dl::kParamAttr;
 using mlir::dl::kFrozenAttr;
+using mlir::dl::kGradientsFunc;
+using mlir::dl::kGradOfAttr;
+using mlir::dl::kInitFunc;
 using mlir::dl::kInputAttr;
-using mlir::dl::kTargetsAttr;
-using mlir::dl::kStateAttr;
+using mlir::dl::kLossFunc;
 using mlir::dl::kMetricAttr;
+using mlir::dl::kParamAttr;
+using mlir::dl::kStateAttr;
+using mlir::dl::kTargetsAttr;
+using mlir::dl::kTrainStepFunc;
 using mlir::dl::kWeightsAttr;
 using mlir::dl::kWritableWeightsAttr;
-using mlir::dl::kGradOfAttr;
 
 /// Builds a module holding `@forward(x, params...) -> y`,
 /// `@init_params(seed) -> params...` and, with a train section,
-/// `@loss(x, targets, params...) -> (loss [, correct])` in the dl dialect. Every op carries the
-/// file:line:col of the layer that produced it.
+/// `@loss(x, targets, params...) -> (loss [, correct])` in the dl dialect.
+/// Every op carries the file:line:col of the layer that produced it.
 mlir::OwningOpRef<mlir::ModuleOp> generateDL(mlir::MLIRContext &ctx,
                                              const ModelSpec &spec,
                                              const llvm::SourceMgr &srcMgr);

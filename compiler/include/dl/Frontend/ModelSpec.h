@@ -1,4 +1,5 @@
-//===- ModelSpec.h - a checked model, ready for MLIRGen -----------*- C++ -*-===//
+//===- ModelSpec.h - a checked model, ready for MLIRGen -----------*- C++
+//-*-===//
 //
 // Sema's output: every name resolved, every shape known, every option checked
 // and defaulted. MLIRGen, --summary and the header emitter read only this.
@@ -20,7 +21,14 @@
 namespace dlc {
 
 enum class Activation { Linear, Relu, Sigmoid, Tanh, Softmax };
-enum class Initializer { Zeros, Ones, GlorotUniform, GlorotNormal, HeUniform, HeNormal };
+enum class Initializer {
+  Zeros,
+  Ones,
+  GlorotUniform,
+  GlorotNormal,
+  HeUniform,
+  HeNormal
+};
 
 const char *toString(Activation a);
 const char *toString(Initializer i);
@@ -54,10 +62,11 @@ struct ParamSpec {
 /// (dense's units, reshape's target shape) is in its LayerOptions.
 struct LayerSpec {
   const LayerKind *kind = nullptr; ///< Null for the model's input.
-  std::string name;  ///< Unique: "dense", "dense_1", ... or the user's name=.
-  llvm::SMLoc loc;   ///< Where the layer was written.
-  std::vector<int> inputs; ///< Indices of producing layers in ModelSpec::layers.
-  Shape outShape;    ///< Per-sample output shape.
+  std::string name; ///< Unique: "dense", "dense_1", ... or the user's name=.
+  llvm::SMLoc loc;  ///< Where the layer was written.
+  std::vector<int>
+      inputs;     ///< Indices of producing layers in ModelSpec::layers.
+  Shape outShape; ///< Per-sample output shape.
   /// Applied to the layer's result (Keras's `activation=`); Linear if none.
   Activation activation = Activation::Linear;
   bool trainable = true;
@@ -86,7 +95,7 @@ struct ModelSpec {
   llvm::SMLoc loc;
   std::vector<LayerSpec> layers; ///< Topologically ordered; inputs first.
   std::vector<ParamSpec> params;
-  int inputLayer = 0;   ///< v1: exactly one input.
+  int inputLayer = 0; ///< v1: exactly one input.
   int outputLayer = 0;
   std::optional<TrainSpec> train;
 

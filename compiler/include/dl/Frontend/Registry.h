@@ -1,4 +1,5 @@
-//===- Registry.h - layer, loss and optimizer kinds ---------------*- C++ -*-===//
+//===- Registry.h - layer, loss and optimizer kinds ---------------*- C++
+//-*-===//
 //
 // One layer, one place: every layer kind, loss and optimizer of the language
 // is one class in its own file (compiler/lib/Frontend/{Layers,Losses,
@@ -26,8 +27,8 @@ namespace dlc {
 
 struct LayerSpec;
 struct TrainSpec;
-class LayerChecker;  // Sema's services to a layer's check (LayerChecker.h)
-struct EmitContext;  // MLIRGen's services to emission (Emit.h)
+class LayerChecker; // Sema's services to a layer's check (LayerChecker.h)
+struct EmitContext; // MLIRGen's services to emission (Emit.h)
 
 /// Per-kind settings of a layer (dense's units, reshape's target shape...):
 /// each kind derives its own and is the only one to read it.
@@ -73,7 +74,8 @@ enum class TargetKind {
 /// A loss: `sparse_categorical_crossentropy`, `mean_squared_error`, ...
 class LossKind {
 public:
-  constexpr LossKind(llvm::StringRef name, llvm::ArrayRef<llvm::StringRef> aliases,
+  constexpr LossKind(llvm::StringRef name,
+                     llvm::ArrayRef<llvm::StringRef> aliases,
                      TargetKind targets, llvm::StringRef foldedActivation)
       : name(name), aliases(aliases), targets(targets),
         foldedActivation(foldedActivation) {}

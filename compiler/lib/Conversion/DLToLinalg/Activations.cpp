@@ -30,7 +30,8 @@ Value ElementwiseLowering<SigmoidOp>::scalar(OpBuilder &b, Location loc,
                                              ValueRange a) {
   Value one = f32Const(b, loc, 1.0);
   Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
-  return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, e));
 }
 template <>
 Value ElementwiseLowering<TanhOp>::scalar(OpBuilder &b, Location loc,
@@ -123,16 +124,16 @@ struct SoftmaxGradLowering : OpConversionPattern<SoftmaxGradOp> {
     Value dy = adaptor.getGrad(), y = adaptor.getValue();
     AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
     // s[b] = sum_j dy[b, j] y[b, j];  dx = y (dy - s).
-    Value s = generic(rewriter, loc, {dy, y},
-                      {filled(rewriter, loc,
-                              {tensor::getMixedSize(rewriter, loc, dy, 0)}, 0.0)},
-                      {full, full, rowMap(ctx)},
-                      {IteratorType::parallel, IteratorType::reduction},
-                      [](OpBuilder &b, Location l, ValueRange a) {
-                        Value p = arith::MulFOp::create(b, l, a[0], a[1]);
-                        return SmallVector<Value>{
-                            arith::AddFOp::create(b, l, a[2], p)};
-                      })[0];
+    Value s = generic(
+        rewriter, loc, {dy, y},
+        {filled(rewriter, loc, {tensor::getMixedSize(rewriter, loc, dy, 0)},
+                0.0)},
+        {full, full, rowMap(ctx)},
+        {IteratorType::parallel, IteratorType::reduction},
+        [](OpBuilder &b, Location l, ValueRange a) {
+          Value p = arith::MulFOp::create(b, l, a[0], a[1]);
+          return SmallVector<Value>{arith::AddFOp::create(b, l, a[2], p)};
+        })[0];
     rewriter.replaceOp(
         op, generic(rewriter, loc, {dy, y, s}, {emptyLike(rewriter, loc, dy)},
                     {full, full, rowMap(ctx), full},
@@ -152,7 +153,7 @@ void mlir::dl::populateDLToLinalgActivationPatterns(
   MLIRContext *ctx = patterns.getContext();
   patterns.add<ElementwiseLowering<ReluOp>, ElementwiseLowering<SigmoidOp>,
                ElementwiseLowering<TanhOp>, SoftmaxLowering>(ctx);
-  patterns.add<ElementwiseLowering<ReluGradOp>,
-               ElementwiseLowering<SigmoidGradOp>,
-               ElementwiseLowering<TanhGradOp>, SoftmaxGradLowering>(ctx);
+  patterns
+      .add<ElementwiseLowering<ReluGradOp>, ElementwiseLowering<SigmoidGradOp>,
+           ElementwiseLowering<TanhGradOp>, SoftmaxGradLowering>(ctx);
 }

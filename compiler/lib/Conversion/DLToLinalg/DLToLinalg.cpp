@@ -1,4 +1,5 @@
-//===- DLToLinalg.cpp - lower dl ops to linalg on tensors ------------------===//
+//===- DLToLinalg.cpp - lower dl ops to linalg on tensors
+//------------------===//
 //
 // Every dl op becomes a few structured linalg ops; nothing here schedules
 // loops. Tiling, vectorisation and fusion act on the linalg form later, where

@@ -52,11 +52,12 @@ struct DenseLowering : OpConversionPattern<DenseOp> {
                                    ValueRange{f32Const(rewriter, loc, 0.0)},
                                    ValueRange{init})
                 .getResult(0);
-    rewriter.replaceOp(
-        op, linalg::MatmulOp::create(
-                rewriter, loc, ValueRange{adaptor.getInput(), adaptor.getKernel()},
-                ValueRange{acc})
-                .getResult(0));
+    rewriter.replaceOp(op,
+                       linalg::MatmulOp::create(
+                           rewriter, loc,
+                           ValueRange{adaptor.getInput(), adaptor.getKernel()},
+                           ValueRange{acc})
+                           .getResult(0));
     return success();
   }
 };
@@ -98,10 +99,12 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
                k = getAffineDimExpr(2, ctx);
     SmallVector<AffineMap> maps{
-        AffineMap::get(3, 0, tl ? ArrayRef<AffineExpr>{k, m}
-                                : ArrayRef<AffineExpr>{m, k}, ctx),
-        AffineMap::get(3, 0, tr ? ArrayRef<AffineExpr>{n, k}
-                                : ArrayRef<AffineExpr>{k, n}, ctx),
+        AffineMap::get(
+            3, 0, tl ? ArrayRef<AffineExpr>{k, m} : ArrayRef<AffineExpr>{m, k},
+            ctx),
+        AffineMap::get(
+            3, 0, tr ? ArrayRef<AffineExpr>{n, k} : ArrayRef<AffineExpr>{k, n},
+            ctx),
         AffineMap::get(3, 0, {m, n}, ctx)};
     rewriter.replaceOp(
         op, generic(rewriter, loc, {lhs, rhs}, {acc}, maps,
@@ -159,7 +162,8 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
       v = tensor::CollapseShapeOp::create(rewriter, loc, v,
                                           batchAndRest(in.getRank()));
     if (out.getRank() > 2) {
-      SmallVector<OpFoldResult> shape{tensor::getMixedSize(rewriter, loc, v, 0)};
+      SmallVector<OpFoldResult> shape{
+          tensor::getMixedSize(rewriter, loc, v, 0)};
       for (int64_t d : out.getShape().drop_front())
         shape.push_back(rewriter.getIndexAttr(d));
       v = tensor::ExpandShapeOp::create(rewriter, loc, out, v,

@@ -60,15 +60,14 @@ std::pair<Value, Value> rowMaxAndSumExp(OpBuilder &b, Location loc, Value z) {
 /// logsumexp per row: max + log(sum exp(z - max)).
 Value rowLogSumExp(OpBuilder &b, Location loc, Value z) {
   auto [max, sum] = rowMaxAndSumExp(b, loc, z);
-  return generic(b, loc, {max, sum}, {emptyLike(b, loc, max)},
-                 {b.getMultiDimIdentityMap(1), b.getMultiDimIdentityMap(1),
-                  b.getMultiDimIdentityMap(1)},
-                 {IteratorType::parallel},
-                 [](OpBuilder &nb, Location l, ValueRange a) {
-                   Value lg = math::LogOp::create(nb, l, a[1]);
-                   return SmallVector<Value>{
-                       arith::AddFOp::create(nb, l, a[0], lg)};
-                 })[0];
+  return generic(
+      b, loc, {max, sum}, {emptyLike(b, loc, max)},
+      {b.getMultiDimIdentityMap(1), b.getMultiDimIdentityMap(1),
+       b.getMultiDimIdentityMap(1)},
+      {IteratorType::parallel}, [](OpBuilder &nb, Location l, ValueRange a) {
+        Value lg = math::LogOp::create(nb, l, a[1]);
+        return SmallVector<Value>{arith::AddFOp::create(nb, l, a[0], lg)};
+      })[0];
 }
 
 /// Whether class index `c` (an index) equals label (i32).
@@ -95,8 +94,7 @@ Value sumAll(OpBuilder &b, Location loc, int64_t rank, ValueRange inputs,
                  })[0];
 }
 
-template <typename OpTy>
-struct LossLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct LossLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   LogicalResult
@@ -117,15 +115,15 @@ Value LossLowering<SparseSoftmaxCrossEntropyOp>::lower(OpBuilder &b,
   Value lse = rowLogSumExp(b, loc, z);
   Value inv = inverseCount(b, loc, z, /*batchOnly=*/true);
   // sum_b (lse[b] - z[b, label[b]]) / B, picking z by comparing indices.
-  return sumAll(b, loc, 2, {z, labels, lse},
-                {AffineMap::getMultiDimIdentityMap(2, ctx), rowMap(ctx),
-                 rowMap(ctx)},
-                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                  Value d = arith::SubFOp::create(nb, l, a[2], a[0]);
-                  Value t = arith::MulFOp::create(nb, l, d, inv);
-                  return arith::SelectOp::create(nb, l, isLabel(nb, l, a[1], 1),
-                                                 t, f32Const(nb, l, 0.0));
-                });
+  return sumAll(
+      b, loc, 2, {z, labels, lse},
+      {AffineMap::getMultiDimIdentityMap(2, ctx), rowMap(ctx), rowMap(ctx)},
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value d = arith::SubFOp::create(nb, l, a[2], a[0]);
+        Value t = arith::MulFOp::create(nb, l, d, inv);
+        return arith::SelectOp::create(nb, l, isLabel(nb, l, a[1], 1), t,
+                                       f32Const(nb, l, 0.0));
+      });
 }
 
 template <>
@@ -214,8 +212,8 @@ Value softmaxCrossEntropyGrad(OpBuilder &b, Location loc, Value pred,
   return generic(
       b, loc, ins, {emptyLike(b, loc, pred)}, maps, par,
       [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value e = math::ExpOp::create(
-            nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
+        Value e = math::ExpOp::create(nb, l,
+                                      arith::SubFOp::create(nb, l, a[0], a[1]));
         Value p = arith::DivFOp::create(nb, l, e, a[2]);
         Value t;
         if (sparse) {
@@ -232,16 +230,15 @@ Value softmaxCrossEntropyGrad(OpBuilder &b, Location loc, Value pred,
 }
 
 /// (sigmoid(z) - t) * scale, or 2 (p - t) * scale for the squared error.
-Value elementwiseLossGrad(OpBuilder &b, Location loc, Value pred,
-                          Value targets, Value lossGrad, bool sigmoid) {
+Value elementwiseLossGrad(OpBuilder &b, Location loc, Value pred, Value targets,
+                          Value lossGrad, bool sigmoid) {
   int64_t rank = cast<RankedTensorType>(pred.getType()).getRank();
   AffineMap full = b.getMultiDimIdentityMap(rank);
   SmallVector<IteratorType> par(rank, IteratorType::parallel);
   Value scale = gradScale(b, loc, lossGrad, pred, /*batchOnly=*/false);
   return generic(
       b, loc, {pred, targets}, {emptyLike(b, loc, pred)}, {full, full, full},
-      par,
-      [&](OpBuilder &nb, Location l, ValueRange a) {
+      par, [&](OpBuilder &nb, Location l, ValueRange a) {
         Value p = a[0];
         if (sigmoid) {
           Value one = f32Const(nb, l, 1.0);
@@ -257,8 +254,7 @@ Value elementwiseLossGrad(OpBuilder &b, Location loc, Value pred,
 }
 
 /// One pattern per loss gradient op; `lower` is the loss's formula.
-template <typename OpTy>
-struct LossGradLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct LossGradLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   LogicalResult
@@ -279,20 +275,25 @@ Value LossGradLowering<SparseSoftmaxCrossEntropyGradOp>::lower(
 }
 
 template <>
-Value LossGradLowering<SoftmaxCrossEntropyGradOp>::lower(
-    OpBuilder &b, Location loc, Value z, Value t, Value lossGrad) {
+Value LossGradLowering<SoftmaxCrossEntropyGradOp>::lower(OpBuilder &b,
+                                                         Location loc, Value z,
+                                                         Value t,
+                                                         Value lossGrad) {
   return softmaxCrossEntropyGrad(b, loc, z, t, lossGrad, /*sparse=*/false);
 }
 
 template <>
-Value LossGradLowering<SigmoidCrossEntropyGradOp>::lower(
-    OpBuilder &b, Location loc, Value z, Value t, Value lossGrad) {
+Value LossGradLowering<SigmoidCrossEntropyGradOp>::lower(OpBuilder &b,
+                                                         Location loc, Value z,
+                                                         Value t,
+                                                         Value lossGrad) {
   return elementwiseLossGrad(b, loc, z, t, lossGrad, /*sigmoid=*/true);
 }
 
 template <>
-Value LossGradLowering<MeanSquaredErrorGradOp>::lower(
-    OpBuilder &b, Location loc, Value p, Value t, Value lossGrad) {
+Value LossGradLowering<MeanSquaredErrorGradOp>::lower(OpBuilder &b,
+                                                      Location loc, Value p,
+                                                      Value t, Value lossGrad) {
   return elementwiseLossGrad(b, loc, p, t, lossGrad, /*sigmoid=*/false);
 }
 
@@ -303,24 +304,25 @@ Value rowArgmax(OpBuilder &b, Location loc, Value x) {
   Value maxInit = filled(b, loc, {rows}, -INFINITY);
   Value idxInit = tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{rows},
                                           b.getI32Type());
-  idxInit = linalg::FillOp::create(
-                b, loc,
-                ValueRange{arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0))},
-                ValueRange{idxInit})
-                .getResult(0);
-  return generic(b, loc, {x}, {maxInit, idxInit},
-                 {AffineMap::getMultiDimIdentityMap(2, ctx), rowMap(ctx),
-                  rowMap(ctx)},
-                 {IteratorType::parallel, IteratorType::reduction},
-                 [](OpBuilder &nb, Location l, ValueRange a) {
-                   Value c = arith::IndexCastOp::create(
-                       nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, 1));
-                   Value better = arith::CmpFOp::create(
-                       nb, l, arith::CmpFPredicate::OGT, a[0], a[1]);
-                   return SmallVector<Value>{
-                       arith::SelectOp::create(nb, l, better, a[0], a[1]),
-                       arith::SelectOp::create(nb, l, better, c, a[2])};
-                 })[1];
+  idxInit =
+      linalg::FillOp::create(
+          b, loc,
+          ValueRange{arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0))},
+          ValueRange{idxInit})
+          .getResult(0);
+  return generic(
+      b, loc, {x}, {maxInit, idxInit},
+      {AffineMap::getMultiDimIdentityMap(2, ctx), rowMap(ctx), rowMap(ctx)},
+      {IteratorType::parallel, IteratorType::reduction},
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        Value c = arith::IndexCastOp::create(nb, l, nb.getI32Type(),
+                                             linalg::IndexOp::create(nb, l, 1));
+        Value better =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, a[0], a[1]);
+        return SmallVector<Value>{
+            arith::SelectOp::create(nb, l, better, a[0], a[1]),
+            arith::SelectOp::create(nb, l, better, c, a[2])};
+      })[1];
 }
 
 struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
@@ -338,7 +340,8 @@ struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
                     [](OpBuilder &nb, Location l, ValueRange v) -> Value {
                       Value eq = arith::CmpIOp::create(
                           nb, l, arith::CmpIPredicate::eq, v[0], v[1]);
-                      return arith::UIToFPOp::create(nb, l, nb.getF32Type(), eq);
+                      return arith::UIToFPOp::create(nb, l, nb.getF32Type(),
+                                                     eq);
                     });
     };
     Value result;
@@ -348,18 +351,18 @@ struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
       result = count(rowArgmax(b, loc, pred), rowArgmax(b, loc, targets));
     } else {
       AffineMap full = b.getMultiDimIdentityMap(2);
-      result = sumAll(b, loc, 2, {pred, targets}, {full, full},
-                      [](OpBuilder &nb, Location l, ValueRange v) -> Value {
-                        Value half = f32Const(nb, l, 0.5);
-                        Value p = arith::CmpFOp::create(
-                            nb, l, arith::CmpFPredicate::OGT, v[0], half);
-                        Value t = arith::CmpFOp::create(
-                            nb, l, arith::CmpFPredicate::OGT, v[1], half);
-                        Value eq = arith::CmpIOp::create(
-                            nb, l, arith::CmpIPredicate::eq, p, t);
-                        return arith::UIToFPOp::create(nb, l, nb.getF32Type(),
-                                                       eq);
-                      });
+      result = sumAll(
+          b, loc, 2, {pred, targets}, {full, full},
+          [](OpBuilder &nb, Location l, ValueRange v) -> Value {
+            Value half = f32Const(nb, l, 0.5);
+            Value p = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT,
+                                            v[0], half);
+            Value t = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT,
+                                            v[1], half);
+            Value eq =
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, p, t);
+            return arith::UIToFPOp::create(nb, l, nb.getF32Type(), eq);
+          });
     }
     rewriter.replaceOp(op, result);
     return success();

@@ -22,11 +22,9 @@ namespace {
 /// yields (param', state'...). The old param and state are the generic's
 /// outs (destination-passing style), so bufferization updates them in place
 /// in the caller's buffers instead of writing new ones and copying back.
-SmallVector<Value>
-updateGeneric(OpBuilder &b, Location loc, ValueRange operands,
-              unsigned numResults,
-              function_ref<SmallVector<Value>(OpBuilder &, Location,
-                                              ValueRange)> body) {
+SmallVector<Value> updateGeneric(
+    OpBuilder &b, Location loc, ValueRange operands, unsigned numResults,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
   assert(numResults + 1 == operands.size() && "every state but grad updated");
   auto type = cast<RankedTensorType>(operands.front().getType());
   SmallVector<Value> outs{operands[0]};
@@ -106,18 +104,21 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     float lr = attrValue(op.getLearningRateAttr());
-    float b1 = attrValue(op.getBeta_1Attr()), b2 = attrValue(op.getBeta_2Attr());
+    float b1 = attrValue(op.getBeta_1Attr()),
+          b2 = attrValue(op.getBeta_2Attr());
     float eps = attrValue(op.getEpsilonAttr());
     // Bias corrections, once per step outside the loop: 1 - beta^t with
     // beta^t = exp(t ln beta).
     Value t = scalarTensorValue(b, loc, adaptor.getStep());
     auto correction = [&](float beta) -> Value {
       Value pow = math::ExpOp::create(
-          b, loc, arith::MulFOp::create(b, loc, t, f32Const(b, loc, std::log(double(beta)))));
+          b, loc,
+          arith::MulFOp::create(b, loc, t,
+                                f32Const(b, loc, std::log(double(beta)))));
       return arith::SubFOp::create(b, loc, f32Const(b, loc, 1.0), pow);
     };
-    Value stepSize = arith::DivFOp::create(b, loc, f32Const(b, loc, lr),
-                                           correction(b1));
+    Value stepSize =
+        arith::DivFOp::create(b, loc, f32Const(b, loc, lr), correction(b1));
     Value invSqrtBc2 = math::RsqrtOp::create(b, loc, correction(b2));
     rewriter.replaceOp(
         op, updateGeneric(
@@ -136,8 +137,8 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
                       arith::MulFOp::create(nb, l, c(1 - b2), g2));
                   Value denom = arith::AddFOp::create(
                       nb, l,
-                      arith::MulFOp::create(nb, l, math::SqrtOp::create(nb, l, v),
-                                            invSqrtBc2),
+                      arith::MulFOp::create(
+                          nb, l, math::SqrtOp::create(nb, l, v), invSqrtBc2),
                       c(eps));
                   Value upd = arith::DivFOp::create(
                       nb, l, arith::MulFOp::create(nb, l, stepSize, m), denom);

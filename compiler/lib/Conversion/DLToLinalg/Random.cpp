@@ -54,8 +54,8 @@ Value randomTensor(
   Value streamOffset = arith::ConstantOp::create(
       b, loc, b.getI64IntegerAttr(int64_t(uint64_t(stream + 1) * kGolden)));
   Value key = mix64(b, loc, arith::AddIOp::create(b, loc, seed, streamOffset));
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                       type.getElementType());
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   SmallVector<IteratorType> iters(type.getRank(), IteratorType::parallel);
   return linalg::GenericOp::create(
@@ -70,8 +70,8 @@ Value randomTensor(
                      nb, nl, arith::MulIOp::create(nb, nl, linear, size),
                      linalg::IndexOp::create(nb, nl, d));
                }
-               Value idx = arith::IndexCastOp::create(nb, nl, nb.getI64Type(),
-                                                      linear);
+               Value idx =
+                   arith::IndexCastOp::create(nb, nl, nb.getI64Type(), linear);
                linalg::YieldOp::create(nb, nl, body(nb, nl, key, idx));
              })
       .getResult(0);
@@ -117,29 +117,29 @@ struct RandomNormalLowering : OpConversionPattern<RandomNormalOp> {
                   ConversionPatternRewriter &rewriter) const override {
     double stddev = op.getStddev().convertToDouble();
     rewriter.replaceOp(
-        op,
-        randomTensor(
-            rewriter, op.getLoc(), op.getType(), adaptor.getSeed(),
-            op.getStream(), [&](OpBuilder &b, Location l, Value key, Value idx) {
-              // Box-Muller; u1 in (0, 1] keeps log() finite.
-              Value u1 = arith::SubFOp::create(
-                  b, l, f32Const(b, l, 1.0),
-                  toUnit(b, l, drawBits(b, l, key, idx, 0)));
-              Value u2 = toUnit(b, l, drawBits(b, l, key, idx, 1));
-              Value r = math::SqrtOp::create(
-                  b, l,
-                  arith::MulFOp::create(b, l, f32Const(b, l, -2.0),
-                                        math::LogOp::create(b, l, u1)));
-              Value z = arith::MulFOp::create(
-                  b, l, r,
-                  math::CosOp::create(
+        op, randomTensor(
+                rewriter, op.getLoc(), op.getType(), adaptor.getSeed(),
+                op.getStream(),
+                [&](OpBuilder &b, Location l, Value key, Value idx) {
+                  // Box-Muller; u1 in (0, 1] keeps log() finite.
+                  Value u1 = arith::SubFOp::create(
+                      b, l, f32Const(b, l, 1.0),
+                      toUnit(b, l, drawBits(b, l, key, idx, 0)));
+                  Value u2 = toUnit(b, l, drawBits(b, l, key, idx, 1));
+                  Value r = math::SqrtOp::create(
                       b, l,
-                      arith::MulFOp::create(b, l, u2,
-                                            f32Const(b, l, 2.0 * M_PI))));
-              z = arith::MinimumFOp::create(b, l, z, f32Const(b, l, 2.0));
-              z = arith::MaximumFOp::create(b, l, z, f32Const(b, l, -2.0));
-              return arith::MulFOp::create(b, l, z, f32Const(b, l, stddev));
-            }));
+                      arith::MulFOp::create(b, l, f32Const(b, l, -2.0),
+                                            math::LogOp::create(b, l, u1)));
+                  Value z = arith::MulFOp::create(
+                      b, l, r,
+                      math::CosOp::create(
+                          b, l,
+                          arith::MulFOp::create(b, l, u2,
+                                                f32Const(b, l, 2.0 * M_PI))));
+                  z = arith::MinimumFOp::create(b, l, z, f32Const(b, l, 2.0));
+                  z = arith::MaximumFOp::create(b, l, z, f32Const(b, l, -2.0));
+                  return arith::MulFOp::create(b, l, z, f32Const(b, l, stddev));
+                }));
     return success();
   }
 };

@@ -28,9 +28,8 @@ Value f32Const(OpBuilder &b, Location loc, double v) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
 }
 
-Value elementwise(
-    OpBuilder &b, Location loc, ValueRange inputs,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+Value elementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   Value init = emptyLike(b, loc, inputs.front());
   auto type = cast<RankedTensorType>(init.getType());
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());

@@ -63,8 +63,8 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, elementwise(rewriter, op.getLoc(),
-                                       adaptor.getOperands(), &scalar));
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), adaptor.getOperands(), &scalar));
     return success();
   }
   static Value scalar(OpBuilder &b, Location loc, ValueRange args);

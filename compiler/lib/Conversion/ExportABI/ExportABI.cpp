@@ -1,4 +1,5 @@
-//===- ExportABI.cpp - C entry points over flat buffers --------------------===//
+//===- ExportABI.cpp - C entry points over flat buffers
+//--------------------===//
 //
 // The generated object's ABI is plain C: float pointers and an int64 batch.
 // Each entry point views those pointers as memrefs of the model's shapes
@@ -54,8 +55,8 @@ public:
   Value paramView(Value flat, const ParamView &p) {
     auto strides = rowMajorStrides(p.type.getShape());
     auto layout = StridedLayoutAttr::get(b.getContext(), p.offset, strides);
-    auto type = MemRefType::get(p.type.getShape(), p.type.getElementType(),
-                                layout);
+    auto type =
+        MemRefType::get(p.type.getShape(), p.type.getElementType(), layout);
     return memref::ReinterpretCastOp::create(b, loc, type, flat, p.offset,
                                              p.type.getShape(), strides);
   }
@@ -81,11 +82,9 @@ public:
     SmallVector<OpFoldResult> strideAttrs;
     for (int64_t s : strides)
       strideAttrs.push_back(b.getIndexAttr(s));
-    auto memType = MemRefType::get(
-        shape, getElementTypeOrSelf(ptr.getType()));
-    return memref::ReinterpretCastOp::create(b, loc, memType, ptr,
-                                             b.getIndexAttr(0), sizes,
-                                             strideAttrs);
+    auto memType = MemRefType::get(shape, getElementTypeOrSelf(ptr.getType()));
+    return memref::ReinterpretCastOp::create(
+        b, loc, memType, ptr, b.getIndexAttr(0), sizes, strideAttrs);
   }
 
   Value readOnly(Value memref, RankedTensorType type) {
@@ -216,8 +215,8 @@ Type batchPtrType(OpBuilder &b, func::FuncOp fn = {}) {
   if (fn)
     for (unsigned i = 0; i < fn.getNumArguments(); ++i)
       if (fn.getArgAttr(i, dl::kTargetsAttr))
-        return MemRefType::get(
-            {1}, getElementTypeOrSelf(fn.getArgumentTypes()[i]));
+        return MemRefType::get({1},
+                               getElementTypeOrSelf(fn.getArgumentTypes()[i]));
   return MemRefType::get({1}, b.getF32Type());
 }
 
@@ -299,8 +298,8 @@ public:
   /// here).
   Value params() {
     if (m.weights)
-      return memref::GetGlobalOp::create(
-          b, m.loc(), m.weights.getType(), m.weights.getSymName());
+      return memref::GetGlobalOp::create(b, m.loc(), m.weights.getType(),
+                                         m.weights.getSymName());
     return arg(ArgRole::Params);
   }
 
@@ -340,8 +339,7 @@ void storeMetrics(EntryFunc &f, func::FuncOp model, ArrayRef<Value> out) {
   OpBuilder &b = f.b;
   Location loc = f.m.loc();
   Value metrics = f.arg(ArgRole::Metrics);
-  auto correct =
-      resultWith(model, dl::kMetricAttr, b.getStringAttr("correct"));
+  auto correct = resultWith(model, dl::kMetricAttr, b.getStringAttr("correct"));
   Value loss = f.e.scalar(out[0]);
   Value values[2] = {
       loss, correct ? f.e.scalar(out[*correct])
@@ -371,15 +369,14 @@ LogicalResult buildPredict(OpBuilder &b, Model &m) {
 void buildInitParams(OpBuilder &b, Model &m) {
   if (!m.baked()) {
     EntryFunc f(b, m, EntryKind::InitParams);
-    SmallVector<Value> values =
-        f.e.inlineBody(m.init, f.arg(ArgRole::Seed));
+    SmallVector<Value> values = f.e.inlineBody(m.init, f.arg(ArgRole::Seed));
     for (auto [value, p] : llvm::zip(values, m.params))
       f.e.store(value, f.e.paramView(f.params(), p));
     f.finish({});
   } else if (m.storage == dl::ParamStorage::BakedWritable) {
     EntryFunc f(b, m, EntryKind::Params);
-    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, m.loc(),
-                                                                f.params());
+    Value base =
+        memref::ExtractAlignedPointerAsIndexOp::create(b, m.loc(), f.params());
     Value i = arith::IndexCastOp::create(b, m.loc(), b.getI64Type(), base);
     f.finish({LLVM::IntToPtrOp::create(
         b, m.loc(), LLVM::LLVMPointerType::get(b.getContext()), i)});

@@ -52,8 +52,8 @@ public:
     if (bound[UseBias])
       ok &= detail::readBool(c.getDiag(), "dense", "use_bias",
                              bound[UseBias]->value, opts->useBias);
-    ok &= c.readInitializer(bound[KernelInit], "kernel_initializer",
-                            kernelInit);
+    ok &=
+        c.readInitializer(bound[KernelInit], "kernel_initializer", kernelInit);
     ok &= c.readInitializer(bound[BiasInit], "bias_initializer", biasInit);
     ok &= c.readName(bound[Name]);
     ok &= c.readTrainable(bound[Trainable], layer);

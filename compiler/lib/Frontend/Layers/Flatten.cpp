@@ -42,8 +42,8 @@ public:
       ok = false;
     }
     llvm::SmallVector<const ast::Arg *> bound;
-    ok &= detail::bindArguments(c.getDiag(), "flatten", c.getLoc(),
-                                keywordArgs, options, notYet, bound);
+    ok &= detail::bindArguments(c.getDiag(), "flatten", c.getLoc(), keywordArgs,
+                                options, notYet, bound);
     ok &= c.readName(bound[0]);
     ok &= c.readTrainable(bound[1], layer);
     if (!ok || !c.inputsOk())

@@ -101,17 +101,17 @@ public:
       if (count % known != 0) {
         c.getDiag().error(c.getLoc(),
                           "reshape: cannot reshape " + formatShape(in) + " (" +
-                              Twine(count) + " elements) into " + into +
-                              ": " + Twine(count) +
-                              " is not a multiple of " + Twine(known));
+                              Twine(count) + " elements) into " + into + ": " +
+                              Twine(count) + " is not a multiple of " +
+                              Twine(known));
         return false;
       }
       *llvm::find(target, -1) = count / known;
     } else if (known != count) {
-      c.getDiag().error(c.getLoc(),
-                        "reshape: cannot reshape " + formatShape(in) + " (" +
-                            Twine(count) + " elements) into " + into + " (" +
-                            Twine(known) + " elements)");
+      c.getDiag().error(c.getLoc(), "reshape: cannot reshape " +
+                                        formatShape(in) + " (" + Twine(count) +
+                                        " elements) into " + into + " (" +
+                                        Twine(known) + " elements)");
       return false;
     }
     layer.outShape = std::move(target);
@@ -119,9 +119,8 @@ public:
   }
 
   mlir::Value emit(EmitContext &e, const LayerSpec &layer) const override {
-    return mlir::dl::ReshapeOp::create(e.b, e.loc,
-                                       e.batchedType(layer.outShape),
-                                       e.inputs[0]);
+    return mlir::dl::ReshapeOp::create(
+        e.b, e.loc, e.batchedType(layer.outShape), e.inputs[0]);
   }
 };
 

@@ -15,12 +15,13 @@ namespace {
 class BinaryCE final : public LossKind {
 public:
   BinaryCE()
-      : LossKind("binary_crossentropy", {}, TargetKind::LikeOutput, "sigmoid") {}
+      : LossKind("binary_crossentropy", {}, TargetKind::LikeOutput, "sigmoid") {
+  }
 
   mlir::Value emit(EmitContext &e, mlir::Value prediction,
                    mlir::Value targets) const override {
-    return mlir::dl::SigmoidCrossEntropyOp::create(e.b, e.loc, e.scalarType(), prediction,
-                                 targets);
+    return mlir::dl::SigmoidCrossEntropyOp::create(e.b, e.loc, e.scalarType(),
+                                                   prediction, targets);
   }
 };
 

@@ -15,12 +15,13 @@ namespace {
 class CategoricalCE final : public LossKind {
 public:
   CategoricalCE()
-      : LossKind("categorical_crossentropy", {}, TargetKind::Distribution, "softmax") {}
+      : LossKind("categorical_crossentropy", {}, TargetKind::Distribution,
+                 "softmax") {}
 
   mlir::Value emit(EmitContext &e, mlir::Value prediction,
                    mlir::Value targets) const override {
-    return mlir::dl::SoftmaxCrossEntropyOp::create(e.b, e.loc, e.scalarType(), prediction,
-                                 targets);
+    return mlir::dl::SoftmaxCrossEntropyOp::create(e.b, e.loc, e.scalarType(),
+                                                   prediction, targets);
   }
 };
 

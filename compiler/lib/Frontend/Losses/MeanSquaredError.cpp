@@ -19,8 +19,8 @@ public:
 
   mlir::Value emit(EmitContext &e, mlir::Value prediction,
                    mlir::Value targets) const override {
-    return mlir::dl::MeanSquaredErrorOp::create(e.b, e.loc, e.scalarType(), prediction,
-                                 targets);
+    return mlir::dl::MeanSquaredErrorOp::create(e.b, e.loc, e.scalarType(),
+                                                prediction, targets);
   }
 };
 

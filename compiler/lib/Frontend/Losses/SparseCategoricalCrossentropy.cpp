@@ -1,4 +1,5 @@
-//===- SparseCategoricalCrossentropy.cpp - sparse_categorical_crossentropy ---===//
+//===- SparseCategoricalCrossentropy.cpp - sparse_categorical_crossentropy
+//---===//
 //
 // Keras's sparse_categorical_crossentropy: class indices against a softmax,
 // computed from the logits before it (dl.sparse_softmax_cross_entropy).
@@ -15,12 +16,13 @@ namespace {
 class SparseCE final : public LossKind {
 public:
   SparseCE()
-      : LossKind("sparse_categorical_crossentropy", {}, TargetKind::ClassIndex, "softmax") {}
+      : LossKind("sparse_categorical_crossentropy", {}, TargetKind::ClassIndex,
+                 "softmax") {}
 
   mlir::Value emit(EmitContext &e, mlir::Value prediction,
                    mlir::Value targets) const override {
-    return mlir::dl::SparseSoftmaxCrossEntropyOp::create(e.b, e.loc, e.scalarType(), prediction,
-                                 targets);
+    return mlir::dl::SparseSoftmaxCrossEntropyOp::create(
+        e.b, e.loc, e.scalarType(), prediction, targets);
   }
 };
 

@@ -26,9 +26,8 @@ public:
                             llvm::ArrayRef<double> values) const override {
     // Option order = the attribute's parameter order; Sema checked the
     // ranges on the f32 values the attribute holds.
-    return mlir::dl::RMSpropAttr::get(&ctx, float(values[0]),
-                                      float(values[1]), float(values[2]),
-                                      float(values[3]));
+    return mlir::dl::RMSpropAttr::get(&ctx, float(values[0]), float(values[1]),
+                                      float(values[2]), float(values[3]));
   }
 };
 

@@ -1,4 +1,5 @@
-//===- DLAttrs.h - dl dialect attributes --------------------------*- C++ -*-===//
+//===- DLAttrs.h - dl dialect attributes --------------------------*- C++
+//-*-===//
 #ifndef DL_DIALECT_DL_IR_DLATTRS_H
 #define DL_DIALECT_DL_IR_DLATTRS_H
 

@@ -1,4 +1,5 @@
-//===- DLContract.h - what the dl dialect promises its producers -*- C++ -*-===//
+//===- DLContract.h - what the dl dialect promises its producers -*- C++
+//-*-===//
 //
 // The model contract between MLIRGen, the dialect's passes and the C ABI:
 // the names of the model functions and of the discardable `dl.*` attributes

@@ -1,4 +1,5 @@
-//===- DLDialect.h - the dl dialect -------------------------------*- C++ -*-===//
+//===- DLDialect.h - the dl dialect -------------------------------*- C++
+//-*-===//
 #ifndef DL_DIALECT_DL_IR_DLDIALECT_H
 #define DL_DIALECT_DL_IR_DLDIALECT_H
 

@@ -212,8 +212,13 @@ inline constexpr EntryPoint kEntryPoints[] = {
      "/* Fills params ({P}_NUM_PARAMS floats) with the layers' initialisers\n"
      " * (Keras defaults: glorot_uniform kernels, zero biases). The same seed\n"
      " * gives the same values on every machine and thread count. */\n"},
-    {EntryKind::Params, "params", EntryCondition::BakedWritable, {},
-     CResult::FloatPtr, false, false,
+    {EntryKind::Params,
+     "params",
+     EntryCondition::BakedWritable,
+     {},
+     CResult::FloatPtr,
+     false,
+     false,
      "/* The trained weights live in the object, writable: train_step\n"
      " * updates them in place; this returns them ({P}_NUM_PARAMS floats,\n"
      " * laid out as {p}_param_info says), e.g. to save a checkpoint. */\n"
@@ -223,13 +228,17 @@ inline constexpr EntryPoint kEntryPoints[] = {
      "/* y[batch][{P}_OUTPUT_SIZE] = model(x[batch][{P}_INPUT_SIZE]), batch "
      ">= 1.\n"
      " * {reentrancy} */\n"},
-    {EntryKind::OptStateSize, "opt_state_size",
-     EntryCondition::TrainingWritable, {}, CResult::Int64, false, false,
+    {EntryKind::OptStateSize,
+     "opt_state_size",
+     EntryCondition::TrainingWritable,
+     {},
+     CResult::Int64,
+     false,
+     false,
      "/* Floats of optimizer state (step counter and moments). */\n"},
     {EntryKind::InitOptState, "init_opt_state",
-     EntryCondition::TrainingWritable, detail::kInitOptStateArgs,
-     CResult::Void, false, true,
-     "/* Resets the optimizer state: step 0, zero moments. */\n"},
+     EntryCondition::TrainingWritable, detail::kInitOptStateArgs, CResult::Void,
+     false, true, "/* Resets the optimizer state: step 0, zero moments. */\n"},
     {EntryKind::TrainStep, "train_step", EntryCondition::TrainingWritable,
      detail::kTrainStepArgs, CResult::Float, false, false,
      "/* One optimizer step on a batch, in place on params and opt_state;\n"

@@ -1,4 +1,5 @@
-//===- DLInterfaces.h - dl op and attribute interfaces ------------*- C++ -*-===//
+//===- DLInterfaces.h - dl op and attribute interfaces ------------*- C++
+//-*-===//
 #ifndef DL_DIALECT_DL_IR_DLINTERFACES_H
 #define DL_DIALECT_DL_IR_DLINTERFACES_H
 

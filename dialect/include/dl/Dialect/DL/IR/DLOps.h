@@ -1,4 +1,5 @@
-//===- DLOps.h - dl dialect operations ----------------------------*- C++ -*-===//
+//===- DLOps.h - dl dialect operations ----------------------------*- C++
+//-*-===//
 #ifndef DL_DIALECT_DL_IR_DLOPS_H
 #define DL_DIALECT_DL_IR_DLOPS_H
 

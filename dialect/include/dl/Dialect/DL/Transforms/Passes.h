@@ -1,4 +1,5 @@
-//===- Passes.h - passes inside the dl dialect --------------------*- C++ -*-===//
+//===- Passes.h - passes inside the dl dialect --------------------*- C++
+//-*-===//
 #ifndef DL_DIALECT_DL_TRANSFORMS_PASSES_H
 #define DL_DIALECT_DL_TRANSFORMS_PASSES_H
 
