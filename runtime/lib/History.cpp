@@ -285,6 +285,17 @@ std::string renderSvg(const char *title, const char *const *columns,
   return s + "</svg>\n";
 }
 
+/// Writes `text` to `path` atomically (a complete file or none).
+int writeText(const char *path, const std::string &text, dlrt_error *err) {
+  return dlrt::writeAtomically(
+      path,
+      [&](std::FILE *f) {
+        std::fwrite(text.data(), 1, text.size(), f);
+        return 0;
+      },
+      err);
+}
+
 } // namespace
 
 extern "C" int dlrt_write_history_csv(const char *path,
@@ -307,13 +318,7 @@ extern "C" int dlrt_write_history_csv(const char *path,
     }
     s += '\n';
   }
-  return dlrt::writeAtomically(
-      path,
-      [&](std::FILE *f) {
-        std::fwrite(s.data(), 1, s.size(), f);
-        return 0;
-      },
-      err);
+  return writeText(path, s, err);
 }
 
 extern "C" int dlrt_write_history_svg(const char *path, const char *title,
@@ -323,11 +328,5 @@ extern "C" int dlrt_write_history_svg(const char *path, const char *title,
   if (checkTable(path, columns, ncols, rows, nrows, 2, err))
     return -1;
   std::string s = renderSvg(title, columns, ncols, rows, nrows);
-  return dlrt::writeAtomically(
-      path,
-      [&](std::FILE *f) {
-        std::fwrite(s.data(), 1, s.size(), f);
-        return 0;
-      },
-      err);
+  return writeText(path, s, err);
 }
