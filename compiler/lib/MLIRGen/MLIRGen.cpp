@@ -155,7 +155,8 @@ private:
                                    b.getFunctionType(argTypes, resultTypes));
     fn.setAllArgAttrs(argAttrs);
     if (accuracy)
-      fn.setResultAttr(1, kMetricAttr, b.getStringAttr("correct"));
+      fn.setResultAttr(1, kMetricAttr,
+                       b.getStringAttr(mlir::dl::kCorrectMetric));
     fn->setAttr(mlir::dl::kGradientAttr, b.getStringAttr(kGradientsFunc));
     fn->setAttr(mlir::dl::kTrainStepAttr, b.getStringAttr(kTrainStepFunc));
     fn->setAttr(mlir::dl::kOptimizerAttr,

@@ -339,7 +339,8 @@ void storeMetrics(EntryFunc &f, func::FuncOp model, ArrayRef<Value> out) {
   OpBuilder &b = f.b;
   Location loc = f.m.loc();
   Value metrics = f.arg(ArgRole::Metrics);
-  auto correct = resultWith(model, dl::kMetricAttr, b.getStringAttr("correct"));
+  auto correct =
+      resultWith(model, dl::kMetricAttr, b.getStringAttr(dl::kCorrectMetric));
   Value loss = f.e.scalar(out[0]);
   Value values[2] = {
       loss, correct ? f.e.scalar(out[*correct])

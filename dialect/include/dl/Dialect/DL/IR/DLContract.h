@@ -31,6 +31,9 @@ inline constexpr const char *kTargetsAttr = "dl.targets";
 inline constexpr const char *kStateAttr = "dl.state";
 /// Result attribute of a metric computed with the loss ("correct").
 inline constexpr const char *kMetricAttr = "dl.metric";
+/// The dl.metric value of the accuracy count: the number of samples whose
+/// prediction is right (metrics[1] of the C entry points).
+inline constexpr const char *kCorrectMetric = "correct";
 /// Result attribute of a gradient: the parameter it belongs to.
 inline constexpr const char *kGradOfAttr = "dl.grad_of";
 /// Module attributes of `dlc --weights`: the flat parameter vector to bake
