@@ -4,33 +4,15 @@
 // from the logits before it (dl.softmax_cross_entropy).
 //
 //===----------------------------------------------------------------------===//
+#include "OpLoss.h"
+
 #include "dl/Dialect/DL/IR/DLOps.h"
-#include "dl/Frontend/Emit.h"
-#include "dl/Frontend/Registry.h"
-
-using namespace dlc;
-
-namespace {
-
-class CategoricalCE final : public LossKind {
-public:
-  CategoricalCE()
-      : LossKind("categorical_crossentropy", {}, TargetKind::Distribution,
-                 "softmax") {}
-
-  mlir::Value emit(EmitContext &e, mlir::Value prediction,
-                   mlir::Value targets) const override {
-    return mlir::dl::SoftmaxCrossEntropyOp::create(e.b, e.loc, e.scalarType(),
-                                                   prediction, targets);
-  }
-};
-
-} // namespace
 
 namespace dlc::registry {
 /// Listed by Registry.cpp (see CMakeLists.txt).
 const LossKind &lossCategoricalCrossentropy() {
-  static const CategoricalCE kind;
+  static const OpLoss<mlir::dl::SoftmaxCrossEntropyOp> kind(
+      "categorical_crossentropy", {}, TargetKind::Distribution, "softmax");
   return kind;
 }
 } // namespace dlc::registry

@@ -5,33 +5,15 @@
 // computed from the logits before it (dl.sparse_softmax_cross_entropy).
 //
 //===----------------------------------------------------------------------===//
+#include "OpLoss.h"
+
 #include "dl/Dialect/DL/IR/DLOps.h"
-#include "dl/Frontend/Emit.h"
-#include "dl/Frontend/Registry.h"
-
-using namespace dlc;
-
-namespace {
-
-class SparseCE final : public LossKind {
-public:
-  SparseCE()
-      : LossKind("sparse_categorical_crossentropy", {}, TargetKind::ClassIndex,
-                 "softmax") {}
-
-  mlir::Value emit(EmitContext &e, mlir::Value prediction,
-                   mlir::Value targets) const override {
-    return mlir::dl::SparseSoftmaxCrossEntropyOp::create(
-        e.b, e.loc, e.scalarType(), prediction, targets);
-  }
-};
-
-} // namespace
 
 namespace dlc::registry {
 /// Listed by Registry.cpp (see CMakeLists.txt).
 const LossKind &lossSparseCategoricalCrossentropy() {
-  static const SparseCE kind;
+  static const OpLoss<mlir::dl::SparseSoftmaxCrossEntropyOp> kind(
+      "sparse_categorical_crossentropy", {}, TargetKind::ClassIndex, "softmax");
   return kind;
 }
 } // namespace dlc::registry
