@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/Commands.h"
 #include "dl/Compiler/Checkpoint.h"
+#include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
 
 #include "dlrt/dlrt.h"
@@ -39,6 +40,17 @@ namespace {
 
 /// The checkpoint tensor holding the optimizer state (step, moments).
 constexpr const char *kStateTensor = "optimizer.state";
+
+/// The largest --batch-size and --epochs accepted: far beyond any real run,
+/// small enough that batch * sample size cannot overflow.
+constexpr int64_t kMaxBatch = int64_t(1) << 20;
+constexpr int64_t kMaxEpochs = 1000000;
+
+/// The rows a batch buffer needs: a batch larger than the data set (Keras
+/// allows it) is the whole set.
+int64_t batchRows(int64_t batch, int64_t count) {
+  return std::max<int64_t>(1, std::min(batch, count));
+}
 
 int fail(const std::string &command, const std::string &message) {
   llvm::WithColor::error(llvm::errs(), "dlc " + command) << message << "\n";
@@ -169,6 +181,7 @@ struct Metrics {
 Metrics evaluate(const JitModel &m, const std::vector<float> &params,
                  const Dataset &ds, Targets &targets, int64_t batch) {
   Metrics r;
+  batch = batchRows(batch, ds.count);
   std::vector<float> x(batch * ds.sample_size);
   std::vector<int32_t> y(batch);
   for (int64_t i = 0; i < ds.count; i += batch) {
@@ -297,12 +310,9 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &command,
 
 int runTrain(const TrainOptions &o) {
   const std::string cmd = "train";
-  if (o.epochs < 1)
-    return fail(cmd,
-                fmt::format("--epochs must be at least 1, got {}", o.epochs));
-  if (o.batchSize < 1)
-    return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
-                                 o.batchSize));
+  if (!checkFlagRange("--epochs", o.epochs, 1, kMaxEpochs) ||
+      !checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
+    return 1;
   if (!(o.validationSplit >= 0 && o.validationSplit < 1))
     return fail(cmd, fmt::format("--validation-split must be in [0, 1), got {}",
                                  o.validationSplit));
@@ -377,9 +387,10 @@ int runTrain(const TrainOptions &o) {
   }
   std::vector<double> history;
   std::vector<int64_t> order(train.count);
-  std::vector<float> x(o.batchSize * train.sample_size);
-  std::vector<int32_t> y(o.batchSize);
-  int64_t steps = (train.count + o.batchSize - 1) / o.batchSize;
+  const int64_t batch = batchRows(o.batchSize, train.count);
+  std::vector<float> x(batch * train.sample_size);
+  std::vector<int32_t> y(batch);
+  int64_t steps = (train.count + batch - 1) / batch;
   for (int64_t epoch = firstEpoch; epoch <= o.epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
@@ -387,11 +398,11 @@ int runTrain(const TrainOptions &o) {
         dlrt_progress_begin(stdout, int(epoch), int(o.epochs), steps, -1);
     Metrics running;
     for (int64_t step = 0; step < steps; ++step) {
-      int64_t first = step * o.batchSize;
-      int64_t n = std::min(o.batchSize, train.count - first);
+      int64_t first = step * batch;
+      int64_t n = std::min(batch, train.count - first);
       dlrt_gather(&train, order.data(), first, n, x.data(), y.data());
       // The next batch's rows arrive during this step.
-      dlrt_prefetch(&train, order.data(), first + n, o.batchSize);
+      dlrt_prefetch(&train, order.data(), first + n, batch);
       float out[2];
       m->trainStep(params.data(), state.data(), x.data(),
                    targets.batch(y.data(), n), n, out);
@@ -443,9 +454,8 @@ int runTrain(const TrainOptions &o) {
 
 int runEvaluate(const EvaluateOptions &o) {
   const std::string cmd = "evaluate";
-  if (o.batchSize < 1)
-    return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
-                                 o.batchSize));
+  if (!checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
+    return 1;
   std::unique_ptr<JitModel> m =
       compileForCommand(cmd, o.input, o.codegen, true);
   if (!m)
@@ -470,11 +480,11 @@ int runEvaluate(const EvaluateOptions &o) {
   if (classes < 2 || classes > 100)
     return 0;
   std::vector<int64_t> confusion(classes * classes, 0);
-  std::vector<float> x(o.batchSize * test.sample_size),
-      out(o.batchSize * classes);
-  std::vector<int32_t> y(o.batchSize);
-  for (int64_t i = 0; i < test.count; i += o.batchSize) {
-    int64_t n = std::min(o.batchSize, test.count - i);
+  const int64_t batch = batchRows(o.batchSize, test.count);
+  std::vector<float> x(batch * test.sample_size), out(batch * classes);
+  std::vector<int32_t> y(batch);
+  for (int64_t i = 0; i < test.count; i += batch) {
+    int64_t n = std::min(batch, test.count - i);
     dlrt_gather(&test, nullptr, i, n, x.data(), y.data());
     m->predict(params.data(), x.data(), out.data(), n);
     for (int64_t b = 0; b < n; ++b) {
@@ -500,8 +510,11 @@ int runEvaluate(const EvaluateOptions &o) {
 
 int runPredict(const PredictOptions &o) {
   const std::string cmd = "predict";
-  if (o.topK < 1)
-    return fail(cmd, fmt::format("--top-k must be at least 1, got {}", o.topK));
+  // Both are capped by the data and the classes later; only the lower
+  // bound matters (a negative --limit would size a vector negatively).
+  if (!checkFlagRange("--top-k", o.topK, 1) ||
+      !checkFlagRange("--limit", o.limit, 1))
+    return 1;
   std::unique_ptr<JitModel> m =
       compileForCommand(cmd, o.input, o.codegen, false);
   if (!m)
