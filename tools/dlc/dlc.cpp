@@ -7,7 +7,10 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 
 using namespace llvm;
 
@@ -171,6 +174,47 @@ cl::opt<Denormals> denormals(
                           "kept, at the cost of slow microcode on x86")),
     cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()),
     cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
+/// `dlc trian m.dl`: LLVM's parser would take "trian" for the model and
+/// only say "Too many positional arguments". A first argument that is no
+/// file and no command but close to one (or followed by a model) is reported
+/// as an unknown command; a file named like a command still compiles.
+bool checkCommandName(int argc, char **argv) {
+  if (argc < 2)
+    return true;
+  llvm::StringRef first = argv[1];
+  if (first.empty() || first.starts_with("-") || sys::fs::exists(first))
+    return true;
+  llvm::SmallVector<llvm::StringRef> names;
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (!sub->getName().empty())
+      names.push_back(sub->getName());
+  if (llvm::is_contained(names, first))
+    return true;
+  llvm::sort(names);
+  llvm::StringRef best;
+  unsigned bestDistance = 3; // at most two edits
+  for (llvm::StringRef name : names) {
+    unsigned d =
+        first.edit_distance(name, /*AllowReplacements=*/true, bestDistance - 1);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = name;
+    }
+  }
+  if (!best.empty()) {
+    dlc::error() << "unknown command '" << first << "'; did you mean '" << best
+                 << "'?\n";
+    return false;
+  }
+  bool modelFollows = argc > 2 && !llvm::StringRef(argv[2]).starts_with("-");
+  if (modelFollows && !first.ends_with(".dl")) {
+    dlc::error() << "unknown command '" << first << "'; the commands are "
+                 << llvm::join(names, ", ") << "\n";
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -180,6 +224,8 @@ int main(int argc, char **argv) {
   dlc::registerPasses(); // first, so --mlir-print-ir-after=dl-autodiff works
   mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(category);
+  if (!checkCommandName(argc, argv))
+    return 1;
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "dlc: compile a .dl model to native code\n",
                                    &llvm::errs()))
