@@ -11,6 +11,9 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
@@ -174,6 +177,7 @@ cl::opt<Denormals> denormals(
                           "kept, at the cost of slow microcode on x86")),
     cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()),
     cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
+
 /// `dlc trian m.dl`: LLVM's parser would take "trian" for the model and
 /// only say "Too many positional arguments". A first argument that is no
 /// file and no command but close to one (or followed by a model) is reported
@@ -215,6 +219,52 @@ bool checkCommandName(int argc, char **argv) {
   return true;
 }
 
+/// LLVM's option parser starts each error with its program name, the file
+/// name of argv[0]: "dlc: for the -O option: ...". Some it writes to stderr
+/// itself (bad values, missing options), others to the stream it is given.
+/// Parsing under the name "dlc: error" makes the former read like dlc's own
+/// errors; reportParseErrors rewrites the latter. --help prints the name in
+/// its usage line, so it keeps the real one.
+constexpr const char *kParseName = "dlc: error";
+
+bool wantsHelp(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = llvm::StringRef(argv[i]).ltrim('-');
+    if (arg.starts_with("help") || arg.starts_with("print-"))
+      return true;
+  }
+  return false;
+}
+
+/// Rewrites the parser's "dlc: error: Message" lines as dlc errors (its "Did
+/// you mean" as a note); its continuation lines stay as they are.
+void reportParseErrors(llvm::StringRef text, llvm::StringRef argv0) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines) {
+    bool isError = line.consume_front((llvm::Twine(kParseName) + ": ").str());
+    // "Try: 'dlc: error --help'" means argv[0].
+    std::string text = line.str();
+    for (size_t at; (at = text.find(kParseName)) != std::string::npos;)
+      text.replace(at, llvm::StringRef(kParseName).size(), argv0.str());
+    if (!isError || text.empty())
+      llvm::errs() << text << "\n";
+    else if (llvm::StringRef(text).starts_with("Did you mean "))
+      llvm::WithColor::note(llvm::errs(), "dlc")
+          << "did you mean " << text.substr(13) << "\n";
+    else
+      dlc::error() << llvm::toLower(text[0]) << text.substr(1) << "\n";
+  }
+}
+
+/// -O4 and beyond parse as numbers; they are not levels.
+bool checkOptLevel(unsigned level) {
+  if (level <= 3)
+    return true;
+  dlc::error() << "-O" << level << " is not a level; use -O0 to -O3\n";
+  return false;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -226,16 +276,21 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   if (!checkCommandName(argc, argv))
     return 1;
-  if (!cl::ParseCommandLineOptions(argc, argv,
+  std::vector<char *> args(argv, argv + argc);
+  std::string parseName = kParseName;
+  if (!wantsHelp(argc, argv))
+    args[0] = parseName.data();
+  std::string parseErrors;
+  llvm::raw_string_ostream parseErrorStream(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, args.data(),
                                    "dlc: compile a .dl model to native code\n",
-                                   &llvm::errs()))
+                                   &parseErrorStream)) {
+    reportParseErrors(parseErrors, argv[0]);
     return 1;
+  }
   if (trainCmd || evaluateCmd || predictCmd) {
-    if (runOpt > 3) {
-      llvm::errs() << "dlc: error: -O" << runOpt
-                   << " is not a level; use -O0 to -O3\n";
+    if (!checkOptLevel(runOpt))
       return 1;
-    }
   }
   if (trainCmd) {
     dlc::TrainOptions o;
@@ -274,11 +329,8 @@ int main(int argc, char **argv) {
     return dlc::runPredict(o);
   }
   if (gradcheck) {
-    if (gcOpt > 3) {
-      llvm::errs() << "dlc: error: -O" << gcOpt
-                   << " is not a level; use -O0 to -O3\n";
+    if (!checkOptLevel(gcOpt))
       return 1;
-    }
     dlc::GradCheckOptions o;
     o.input = gcInput;
     o.batch = gcBatch;
@@ -289,11 +341,8 @@ int main(int argc, char **argv) {
     o.optLevel = gcOpt;
     return dlc::runGradCheck(o);
   }
-  if (optLevel > 3) {
-    llvm::errs() << "dlc: error: -O" << optLevel
-                 << " is not a level; use -O0 to -O3\n";
+  if (!checkOptLevel(optLevel))
     return 1;
-  }
   dlc::CompileRequest r;
   r.input = input;
   r.output = output;

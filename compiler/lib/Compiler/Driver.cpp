@@ -120,7 +120,7 @@ int compile(const CompileRequest &r) {
   std::vector<float> weights;
   if (!r.weights.empty()) {
     weights.resize(spec.numParams());
-    if (!loadParams("compile", spec, r.weights, weights, /*verbose=*/false,
+    if (!loadParams(spec, r.weights, weights, /*verbose=*/false,
                     /*requireAll=*/true))
       return 1;
   }

@@ -18,7 +18,6 @@
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
 
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -34,7 +33,7 @@ namespace dlc {
 
 int runGradCheck(const GradCheckOptions &o) {
   auto fail = [](const std::string &m) {
-    llvm::WithColor::error(llvm::errs(), "dlc gradcheck") << m << "\n";
+    error() << m << "\n";
     return 1;
   };
   // The batch sizes buffers of batch * input floats; finite differences
