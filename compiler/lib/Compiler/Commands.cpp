@@ -235,6 +235,31 @@ const char *metadata(const dlrt_checkpoint &ck, const char *key) {
   return nullptr;
 }
 
+/// The files of --save, --history and --plot are first written after an
+/// epoch: one that cannot be is an error before training, not an epoch later.
+bool checkOutputPath(const char *flag, const std::string &path) {
+  if (path.empty())
+    return true;
+  if (llvm::sys::fs::is_directory(path)) {
+    fail(fmt::format("{} {}: is a directory", flag, path));
+    return false;
+  }
+  llvm::StringRef dir = llvm::sys::path::parent_path(path);
+  if (dir.empty())
+    dir = ".";
+  if (!llvm::sys::fs::is_directory(dir)) {
+    fail(fmt::format("{} {}: directory '{}' does not exist", flag, path,
+                     dir.str()));
+    return false;
+  }
+  if (llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write)) {
+    fail(fmt::format("{} {}: directory '{}' is not writable", flag, path,
+                     dir.str()));
+    return false;
+  }
+  return true;
+}
+
 /// The shuffle seed of epoch `e`: a function of (seed, e) only, so a run
 /// resumed at epoch e sees the same order as an uninterrupted one.
 uint64_t epochSeed(uint64_t seed, int64_t epoch) {
@@ -314,6 +339,10 @@ int runTrain(const TrainOptions &o) {
                             o.validationSplit));
   if (!o.initFrom.empty() && !o.resume.empty())
     return fail("--init-from and --resume exclude each other");
+  if (!checkOutputPath("--save", o.save) ||
+      !checkOutputPath("--history", o.history) ||
+      !checkOutputPath("--plot", o.plot))
+    return 1;
   std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
   if (!m)
     return 1;
