@@ -9,6 +9,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -265,6 +266,18 @@ bool checkOptLevel(unsigned level) {
   return false;
 }
 
+/// dlc's version.
+constexpr const char *kVersion = "1.0";
+
+/// `dlc --version`: dlc's line first, then LLVM's, as clang does.
+void printVersion(llvm::raw_ostream &os) {
+  os << "dlc version " << kVersion << " (LLVM/MLIR " LLVM_VERSION_STRING
+     << ")\n";
+  os.flush();
+  // LLVM's own message (its printer, not this override) goes to stdout too.
+  cl::PrintVersionMessage();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -274,6 +287,7 @@ int main(int argc, char **argv) {
   dlc::registerPasses(); // first, so --mlir-print-ir-after=dl-autodiff works
   mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(category);
+  cl::SetVersionPrinter(printVersion);
   if (!checkCommandName(argc, argv))
     return 1;
   std::vector<char *> args(argv, argv + argc);
