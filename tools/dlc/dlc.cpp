@@ -19,6 +19,25 @@
 using namespace llvm;
 
 namespace {
+/// -O0 to -O3, and clang's spellings: -O is -O1, -Os and -Oz are -O2 (dlc has
+/// no size-tuned pipeline; its code is small kernels either way).
+struct OptLevelParser : cl::parser<unsigned> {
+  using cl::parser<unsigned>::parser;
+  bool parse(cl::Option &o, llvm::StringRef argName, llvm::StringRef arg,
+             unsigned &value) {
+    if (arg.empty())
+      value = 1;
+    else if (arg == "s" || arg == "z")
+      value = 2;
+    else if (arg.getAsInteger(10, value))
+      return o.error("'-O" + arg +
+                     "' is not a level; use -O0 to -O3, -Os or -Oz");
+    return false;
+  }
+};
+using OptLevelOpt = cl::opt<unsigned, false, OptLevelParser>;
+constexpr const char *kOptDesc = "Optimisation level (0-3; s and z are 2)";
+
 cl::OptionCategory category("dlc options");
 
 cl::opt<std::string> input(cl::Positional, cl::desc("<model.dl>"), cl::Required,
@@ -44,8 +63,9 @@ cl::opt<dlc::EmitKind>
              clEnumValN(dlc::EmitKind::Obj, "obj", "a native object + header"),
              clEnumValN(dlc::EmitKind::Header, "header", "only the C header")),
          cl::cat(category));
-cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level (0-3)"),
-                           cl::Prefix, cl::init(2), cl::cat(category));
+OptLevelOpt optLevel("O", cl::desc(kOptDesc), cl::value_desc("level"),
+                     cl::Prefix, cl::ValueOptional, cl::init(2),
+                     cl::cat(category));
 cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
                           cl::cat(category));
 cl::opt<std::string> triple("target-triple",
@@ -94,8 +114,8 @@ cl::opt<double> gcTolerance("tolerance",
                             cl::desc("Largest accepted relative error "
                                      "(default 1e-3)"),
                             cl::init(1e-3), cl::sub(gradcheck));
-cl::opt<unsigned> gcOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
-                        cl::init(2), cl::sub(gradcheck));
+OptLevelOpt gcOpt("O", cl::desc(kOptDesc), cl::value_desc("level"), cl::Prefix,
+                  cl::ValueOptional, cl::init(2), cl::sub(gradcheck));
 
 // dlc train / evaluate / predict
 cl::SubCommand trainCmd("train", "Train a model on data (Keras's fit)");
@@ -157,9 +177,9 @@ cl::opt<int64_t> topK("top-k", cl::desc("Classes shown per sample (default 3)"),
                       cl::init(3), cl::sub(predictCmd));
 cl::opt<int64_t> limit("limit", cl::desc("Samples shown (default 10)"),
                        cl::init(10), cl::sub(predictCmd));
-cl::opt<unsigned> runOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
-                         cl::init(2), cl::sub(trainCmd), cl::sub(evaluateCmd),
-                         cl::sub(predictCmd));
+OptLevelOpt runOpt("O", cl::desc(kOptDesc), cl::value_desc("level"), cl::Prefix,
+                   cl::ValueOptional, cl::init(2), cl::sub(trainCmd),
+                   cl::sub(evaluateCmd), cl::sub(predictCmd));
 cl::opt<bool> runThreads("parallel",
                          cl::desc("Multithreaded matrix products (OpenMP, "
                                   "libomp); OMP_NUM_THREADS sets the count"),
@@ -262,7 +282,8 @@ void reportParseErrors(llvm::StringRef text, llvm::StringRef argv0) {
 bool checkOptLevel(unsigned level) {
   if (level <= 3)
     return true;
-  dlc::error() << "-O" << level << " is not a level; use -O0 to -O3\n";
+  dlc::error() << "-O" << level
+               << " is not a level; use -O0 to -O3, -Os or -Oz\n";
   return false;
 }
 
