@@ -7,11 +7,37 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
 namespace {
+/// -O0 to -O3, and clang's spellings: -O is -O1, -Os and -Oz are -O2 (dlc has
+/// no size-tuned pipeline; its code is small kernels either way).
+struct OptLevelParser : cl::parser<unsigned> {
+  using cl::parser<unsigned>::parser;
+  bool parse(cl::Option &o, llvm::StringRef argName, llvm::StringRef arg,
+             unsigned &value) {
+    if (arg.empty())
+      value = 1;
+    else if (arg == "s" || arg == "z")
+      value = 2;
+    else if (arg.getAsInteger(10, value))
+      return o.error("'-O" + arg +
+                     "' is not a level; use -O0 to -O3, -Os or -Oz");
+    return false;
+  }
+};
+using OptLevelOpt = cl::opt<unsigned, false, OptLevelParser>;
+constexpr const char *kOptDesc = "Optimisation level (0-3; s and z are 2)";
+
 cl::OptionCategory category("dlc options");
 
 cl::opt<std::string> input(cl::Positional, cl::desc("<model.dl>"), cl::Required,
@@ -37,8 +63,9 @@ cl::opt<dlc::EmitKind>
              clEnumValN(dlc::EmitKind::Obj, "obj", "a native object + header"),
              clEnumValN(dlc::EmitKind::Header, "header", "only the C header")),
          cl::cat(category));
-cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level (0-3)"),
-                           cl::Prefix, cl::init(2), cl::cat(category));
+OptLevelOpt optLevel("O", cl::desc(kOptDesc), cl::value_desc("level"),
+                     cl::Prefix, cl::ValueOptional, cl::init(2),
+                     cl::cat(category));
 cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
                           cl::cat(category));
 cl::opt<std::string> triple("target-triple",
@@ -87,8 +114,8 @@ cl::opt<double> gcTolerance("tolerance",
                             cl::desc("Largest accepted relative error "
                                      "(default 1e-3)"),
                             cl::init(1e-3), cl::sub(gradcheck));
-cl::opt<unsigned> gcOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
-                        cl::init(2), cl::sub(gradcheck));
+OptLevelOpt gcOpt("O", cl::desc(kOptDesc), cl::value_desc("level"), cl::Prefix,
+                  cl::ValueOptional, cl::init(2), cl::sub(gradcheck));
 
 // dlc train / evaluate / predict
 cl::SubCommand trainCmd("train", "Train a model on data (Keras's fit)");
@@ -150,9 +177,9 @@ cl::opt<int64_t> topK("top-k", cl::desc("Classes shown per sample (default 3)"),
                       cl::init(3), cl::sub(predictCmd));
 cl::opt<int64_t> limit("limit", cl::desc("Samples shown (default 10)"),
                        cl::init(10), cl::sub(predictCmd));
-cl::opt<unsigned> runOpt("O", cl::desc("Optimisation level (0-3)"), cl::Prefix,
-                         cl::init(2), cl::sub(trainCmd), cl::sub(evaluateCmd),
-                         cl::sub(predictCmd));
+OptLevelOpt runOpt("O", cl::desc(kOptDesc), cl::value_desc("level"), cl::Prefix,
+                   cl::ValueOptional, cl::init(2), cl::sub(trainCmd),
+                   cl::sub(evaluateCmd), cl::sub(predictCmd));
 cl::opt<bool> runThreads("parallel",
                          cl::desc("Multithreaded matrix products (OpenMP, "
                                   "libomp); OMP_NUM_THREADS sets the count"),
@@ -171,6 +198,107 @@ cl::opt<Denormals> denormals(
                           "kept, at the cost of slow microcode on x86")),
     cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()),
     cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
+
+/// `dlc trian m.dl`: LLVM's parser would take "trian" for the model and
+/// only say "Too many positional arguments". A first argument that is no
+/// file and no command but close to one (or followed by a model) is reported
+/// as an unknown command; a file named like a command still compiles.
+bool checkCommandName(int argc, char **argv) {
+  if (argc < 2)
+    return true;
+  llvm::StringRef first = argv[1];
+  if (first.empty() || first.starts_with("-") || sys::fs::exists(first))
+    return true;
+  llvm::SmallVector<llvm::StringRef> names;
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (!sub->getName().empty())
+      names.push_back(sub->getName());
+  if (llvm::is_contained(names, first))
+    return true;
+  llvm::sort(names);
+  llvm::StringRef best;
+  unsigned bestDistance = 3; // at most two edits
+  for (llvm::StringRef name : names) {
+    unsigned d =
+        first.edit_distance(name, /*AllowReplacements=*/true, bestDistance - 1);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = name;
+    }
+  }
+  if (!best.empty()) {
+    dlc::error() << "unknown command '" << first << "'; did you mean '" << best
+                 << "'?\n";
+    return false;
+  }
+  bool modelFollows = argc > 2 && !llvm::StringRef(argv[2]).starts_with("-");
+  if (modelFollows && !first.ends_with(".dl")) {
+    dlc::error() << "unknown command '" << first << "'; the commands are "
+                 << llvm::join(names, ", ") << "\n";
+    return false;
+  }
+  return true;
+}
+
+/// LLVM's option parser starts each error with its program name, the file
+/// name of argv[0]: "dlc: for the -O option: ...". Some it writes to stderr
+/// itself (bad values, missing options), others to the stream it is given.
+/// Parsing under the name "dlc: error" makes the former read like dlc's own
+/// errors; reportParseErrors rewrites the latter. --help prints the name in
+/// its usage line, so it keeps the real one.
+constexpr const char *kParseName = "dlc: error";
+
+bool wantsHelp(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = llvm::StringRef(argv[i]).ltrim('-');
+    if (arg.starts_with("help") || arg.starts_with("print-"))
+      return true;
+  }
+  return false;
+}
+
+/// Rewrites the parser's "dlc: error: Message" lines as dlc errors (its "Did
+/// you mean" as a note); its continuation lines stay as they are.
+void reportParseErrors(llvm::StringRef text, llvm::StringRef argv0) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines) {
+    bool isError = line.consume_front((llvm::Twine(kParseName) + ": ").str());
+    // "Try: 'dlc: error --help'" means argv[0].
+    std::string text = line.str();
+    for (size_t at; (at = text.find(kParseName)) != std::string::npos;)
+      text.replace(at, llvm::StringRef(kParseName).size(), argv0.str());
+    if (!isError || text.empty())
+      llvm::errs() << text << "\n";
+    else if (llvm::StringRef(text).starts_with("Did you mean "))
+      llvm::WithColor::note(llvm::errs(), "dlc")
+          << "did you mean " << text.substr(13) << "\n";
+    else
+      dlc::error() << llvm::toLower(text[0]) << text.substr(1) << "\n";
+  }
+}
+
+/// -O4 and beyond parse as numbers; they are not levels.
+bool checkOptLevel(unsigned level) {
+  if (level <= 3)
+    return true;
+  dlc::error() << "-O" << level
+               << " is not a level; use -O0 to -O3, -Os or -Oz\n";
+  return false;
+}
+
+/// dlc's version.
+constexpr const char *kVersion = "1.0";
+
+/// `dlc --version`: dlc's line first, then LLVM's, as clang does.
+void printVersion(llvm::raw_ostream &os) {
+  os << "dlc version " << kVersion << " (LLVM/MLIR " LLVM_VERSION_STRING
+     << ")\n";
+  os.flush();
+  // LLVM's own message (its printer, not this override) goes to stdout too.
+  cl::PrintVersionMessage();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -180,16 +308,24 @@ int main(int argc, char **argv) {
   dlc::registerPasses(); // first, so --mlir-print-ir-after=dl-autodiff works
   mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(category);
-  if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "dlc: compile a .dl model to native code\n",
-                                   &llvm::errs()))
+  cl::SetVersionPrinter(printVersion);
+  if (!checkCommandName(argc, argv))
     return 1;
+  std::vector<char *> args(argv, argv + argc);
+  std::string parseName = kParseName;
+  if (!wantsHelp(argc, argv))
+    args[0] = parseName.data();
+  std::string parseErrors;
+  llvm::raw_string_ostream parseErrorStream(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, args.data(),
+                                   "dlc: compile a .dl model to native code\n",
+                                   &parseErrorStream)) {
+    reportParseErrors(parseErrors, argv[0]);
+    return 1;
+  }
   if (trainCmd || evaluateCmd || predictCmd) {
-    if (runOpt > 3) {
-      llvm::errs() << "dlc: error: -O" << runOpt
-                   << " is not a level; use -O0 to -O3\n";
+    if (!checkOptLevel(runOpt))
       return 1;
-    }
   }
   if (trainCmd) {
     dlc::TrainOptions o;
@@ -228,11 +364,8 @@ int main(int argc, char **argv) {
     return dlc::runPredict(o);
   }
   if (gradcheck) {
-    if (gcOpt > 3) {
-      llvm::errs() << "dlc: error: -O" << gcOpt
-                   << " is not a level; use -O0 to -O3\n";
+    if (!checkOptLevel(gcOpt))
       return 1;
-    }
     dlc::GradCheckOptions o;
     o.input = gcInput;
     o.batch = gcBatch;
@@ -243,11 +376,8 @@ int main(int argc, char **argv) {
     o.optLevel = gcOpt;
     return dlc::runGradCheck(o);
   }
-  if (optLevel > 3) {
-    llvm::errs() << "dlc: error: -O" << optLevel
-                 << " is not a level; use -O0 to -O3\n";
+  if (!checkOptLevel(optLevel))
     return 1;
-  }
   dlc::CompileRequest r;
   r.input = input;
   r.output = output;

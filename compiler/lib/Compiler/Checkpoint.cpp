@@ -1,8 +1,8 @@
 //===- Checkpoint.cpp - model parameters from safetensors
 //------------------===//
 #include "dl/Compiler/Checkpoint.h"
+#include "dl/Compiler/Driver.h"
 
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -13,16 +13,15 @@ namespace dlc {
 
 /// Copies the checkpoint's tensors whose names and shapes match into
 /// `params`; reports what it loaded and skipped (transfer learning).
-bool loadParams(const std::string &command, const ModelSpec &spec,
-                const std::string &path, std::vector<float> &params,
-                bool verbose, bool requireAll, const dlrt_checkpoint *already) {
+bool loadParams(const ModelSpec &spec, const std::string &path,
+                std::vector<float> &params, bool verbose, bool requireAll,
+                const dlrt_checkpoint *already) {
   Checkpoint local;
   const dlrt_checkpoint *ck = already;
   if (!ck) {
     dlrt_error err;
     if (dlrt_load_safetensors(path.c_str(), &local, &err)) {
-      llvm::WithColor::error(llvm::errs(), "dlc " + command)
-          << err.message << "\n";
+      error() << err.message << "\n";
       return false;
     }
     ck = &local;
@@ -45,8 +44,8 @@ bool loadParams(const std::string &command, const ModelSpec &spec,
     ++loaded;
   }
   if (requireAll && !skipped.empty()) {
-    llvm::WithColor::error(llvm::errs(), "dlc " + command) << fmt::format(
-        "'{}' does not fit model '{}': {}\n", path, spec.name, skipped.front());
+    error() << fmt::format("'{}' does not fit model '{}': {}\n", path,
+                           spec.name, skipped.front());
     return false;
   }
   if (verbose) {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/Commands.h"
 #include "dl/Compiler/Checkpoint.h"
+#include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
 
 #include "dlrt/dlrt.h"
@@ -16,7 +17,6 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -40,8 +40,19 @@ namespace {
 /// The checkpoint tensor holding the optimizer state (step, moments).
 constexpr const char *kStateTensor = "optimizer.state";
 
-int fail(const std::string &command, const std::string &message) {
-  llvm::WithColor::error(llvm::errs(), "dlc " + command) << message << "\n";
+/// The largest --batch-size and --epochs accepted: far beyond any real run,
+/// small enough that batch * sample size cannot overflow.
+constexpr int64_t kMaxBatch = int64_t(1) << 20;
+constexpr int64_t kMaxEpochs = 1000000;
+
+/// The rows a batch buffer needs: a batch larger than the data set (Keras
+/// allows it) is the whole set.
+int64_t batchRows(int64_t batch, int64_t count) {
+  return std::max<int64_t>(1, std::min(batch, count));
+}
+
+int fail(const std::string &message) {
+  error() << message << "\n";
   return 1;
 }
 
@@ -66,28 +77,28 @@ std::string findIdx(const std::string &dir, const std::string &stem) {
 
 /// Loads split `which` ("train" or "t10k") of `data`: a directory of IDX
 /// files (pixels / 255), or a CSV file (label in the last column).
-bool loadData(const std::string &command, const std::string &data,
-              const std::string &which, Dataset &ds, bool required = true) {
+bool loadData(const std::string &data, const std::string &which, Dataset &ds,
+              bool required = true) {
   dlrt_error err;
   if (llvm::sys::fs::is_directory(data)) {
     std::string images = findIdx(data, which + "-images-idx3-ubyte");
     std::string labels = findIdx(data, which + "-labels-idx1-ubyte");
     if (images.empty() || labels.empty()) {
       if (required)
-        fail(command, fmt::format("'{}': expected the IDX files {}-images-"
-                                  "idx3-ubyte[.gz] and {}-labels-idx1-"
-                                  "ubyte[.gz] (MNIST's layout)",
-                                  data, which, which));
+        fail(fmt::format("'{}': expected the IDX files {}-images-"
+                         "idx3-ubyte[.gz] and {}-labels-idx1-"
+                         "ubyte[.gz] (MNIST's layout)",
+                         data, which, which));
       return false;
     }
     if (dlrt_load_idx(images.c_str(), labels.c_str(), 1.0f / 255, &ds, &err)) {
-      fail(command, err.message);
+      fail(err.message);
       return false;
     }
     return true;
   }
   if (dlrt_load_csv(data.c_str(), -1, 1.0f, &ds, &err)) {
-    fail(command, err.message);
+    fail(err.message);
     return false;
   }
   return true;
@@ -98,15 +109,14 @@ bool loadData(const std::string &command, const std::string &data,
 /// for a single-output model. Checks sizes and ranges.
 class Targets {
 public:
-  bool init(const std::string &command, const JitModel &m, const Dataset &ds,
-            const std::string &what) {
+  bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
     const ModelSpec &spec = m.spec();
     if (ds.sample_size != numElements(spec.inputShape())) {
-      fail(command, fmt::format("{} has {} values per sample, but model '{}' "
-                                "takes input {} ({} values)",
-                                what, ds.sample_size, spec.name,
-                                formatShape(spec.inputShape()),
-                                numElements(spec.inputShape())));
+      fail(fmt::format("{} has {} values per sample, but model '{}' "
+                       "takes input {} ({} values)",
+                       what, ds.sample_size, spec.name,
+                       formatShape(spec.inputShape()),
+                       numElements(spec.inputShape())));
       return false;
     }
     outSize = numElements(spec.outputShape());
@@ -114,20 +124,20 @@ public:
     oneHot = spec.train &&
              spec.train->loss->getTargets() == TargetKind::Distribution;
     if (!sparse && !oneHot && outSize != 1) {
-      fail(command, fmt::format("loss {} needs targets shaped like the "
-                                "output {}, but {} has one class label per "
-                                "sample",
-                                spec.train ? spec.train->loss->getName().str()
-                                           : std::string("(none)"),
-                                formatShape(spec.outputShape()), what));
+      fail(fmt::format("loss {} needs targets shaped like the "
+                       "output {}, but {} has one class label per "
+                       "sample",
+                       spec.train ? spec.train->loss->getName().str()
+                                  : std::string("(none)"),
+                       formatShape(spec.outputShape()), what));
       return false;
     }
     if (sparse || oneHot)
       for (int64_t i = 0; i < ds.count; ++i)
         if (ds.labels[i] < 0 || ds.labels[i] >= outSize) {
-          fail(command, fmt::format("{}: sample {} has label {}, outside the "
-                                    "model's {} classes",
-                                    what, i, ds.labels[i], outSize));
+          fail(fmt::format("{}: sample {} has label {}, outside the "
+                           "model's {} classes",
+                           what, i, ds.labels[i], outSize));
           return false;
         }
     return true;
@@ -169,6 +179,7 @@ struct Metrics {
 Metrics evaluate(const JitModel &m, const std::vector<float> &params,
                  const Dataset &ds, Targets &targets, int64_t batch) {
   Metrics r;
+  batch = batchRows(batch, ds.count);
   std::vector<float> x(batch * ds.sample_size);
   std::vector<int32_t> y(batch);
   for (int64_t i = 0; i < ds.count; i += batch) {
@@ -211,7 +222,7 @@ bool saveCheckpoint(const std::string &path, const ModelSpec &spec,
   dlrt_error err;
   if (dlrt_save_safetensors(path.c_str(), tensors.data(),
                             int64_t(tensors.size()), meta, 4, &err)) {
-    fail("train", err.message);
+    fail(err.message);
     return false;
   }
   return true;
@@ -222,6 +233,31 @@ const char *metadata(const dlrt_checkpoint &ck, const char *key) {
     if (std::string(ck.metadata_kv[2 * i]) == key)
       return ck.metadata_kv[2 * i + 1];
   return nullptr;
+}
+
+/// The files of --save, --history and --plot are first written after an
+/// epoch: one that cannot be is an error before training, not an epoch later.
+bool checkOutputPath(const char *flag, const std::string &path) {
+  if (path.empty())
+    return true;
+  if (llvm::sys::fs::is_directory(path)) {
+    fail(fmt::format("{} {}: is a directory", flag, path));
+    return false;
+  }
+  llvm::StringRef dir = llvm::sys::path::parent_path(path);
+  if (dir.empty())
+    dir = ".";
+  if (!llvm::sys::fs::is_directory(dir)) {
+    fail(fmt::format("{} {}: directory '{}' does not exist", flag, path,
+                     dir.str()));
+    return false;
+  }
+  if (llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write)) {
+    fail(fmt::format("{} {}: directory '{}' is not writable", flag, path,
+                     dir.str()));
+    return false;
+  }
+  return true;
 }
 
 /// The shuffle seed of epoch `e`: a function of (seed, e) only, so a run
@@ -266,22 +302,21 @@ static void releaseCompilerCode() {
 #endif
 }
 
-std::unique_ptr<JitModel> compileForCommand(const std::string &command,
-                                            const std::string &input,
+std::unique_ptr<JitModel> compileForCommand(const std::string &input,
                                             const JitCodegen &codegen,
                                             bool needTraining) {
   std::unique_ptr<SourceModel> source = loadSourceModel(input);
   if (!source)
     return nullptr;
   if (needTraining && !source->spec.train) {
-    fail(command, "model '" + source->spec.name +
-                      "' has no train section (loss and optimizer)");
+    fail("model '" + source->spec.name +
+         "' has no train section (loss and optimizer)");
     return nullptr;
   }
   auto jit = JitModel::compile(*source, codegen.optLevel, codegen.threads,
                                codegen.flushDenormals);
   if (!jit) {
-    fail(command, llvm::toString(jit.takeError()));
+    fail(llvm::toString(jit.takeError()));
     return nullptr;
   }
 #ifdef __GLIBC__
@@ -296,41 +331,40 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &command,
 } // namespace
 
 int runTrain(const TrainOptions &o) {
-  const std::string cmd = "train";
-  if (o.epochs < 1)
-    return fail(cmd,
-                fmt::format("--epochs must be at least 1, got {}", o.epochs));
-  if (o.batchSize < 1)
-    return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
-                                 o.batchSize));
+  if (!checkFlagRange("--epochs", o.epochs, 1, kMaxEpochs) ||
+      !checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
+    return 1;
   if (!(o.validationSplit >= 0 && o.validationSplit < 1))
-    return fail(cmd, fmt::format("--validation-split must be in [0, 1), got {}",
-                                 o.validationSplit));
+    return fail(fmt::format("--validation-split must be in [0, 1), got {}",
+                            o.validationSplit));
   if (!o.initFrom.empty() && !o.resume.empty())
-    return fail(cmd, "--init-from and --resume exclude each other");
-  std::unique_ptr<JitModel> m =
-      compileForCommand(cmd, o.input, o.codegen, true);
+    return fail("--init-from and --resume exclude each other");
+  if (!checkOutputPath("--save", o.save) ||
+      !checkOutputPath("--history", o.history) ||
+      !checkOutputPath("--plot", o.plot))
+    return 1;
+  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
   bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
 
   Dataset train, validation, test;
-  if (!loadData(cmd, o.data, "train", train))
+  if (!loadData(o.data, "train", train))
     return 1;
   bool haveTest = false;
   if (!o.testData.empty())
-    haveTest = loadData(cmd, o.testData, "t10k", test);
+    haveTest = loadData(o.testData, "t10k", test);
   else if (llvm::sys::fs::is_directory(o.data))
-    haveTest = loadData(cmd, o.data, "t10k", test, /*required=*/false);
+    haveTest = loadData(o.data, "t10k", test, /*required=*/false);
   if (!o.testData.empty() && !haveTest)
     return 1;
   dlrt_error err;
   if (dlrt_split(&train, o.validationSplit, &validation, &err))
-    return fail(cmd, err.message);
+    return fail(err.message);
   Targets targets;
-  if (!targets.init(cmd, *m, train, "the training data") ||
-      (haveTest && !targets.init(cmd, *m, test, "the test data")))
+  if (!targets.init(*m, train, "the training data") ||
+      (haveTest && !targets.init(*m, test, "the test data")))
     return 1;
 
   std::vector<float> params(spec.numParams());
@@ -339,22 +373,22 @@ int runTrain(const TrainOptions &o) {
   m->initOptState(state.data());
   int64_t firstEpoch = 1;
   if (!o.initFrom.empty() &&
-      !loadParams(cmd, spec, o.initFrom, params, /*verbose=*/true,
+      !loadParams(spec, o.initFrom, params, /*verbose=*/true,
                   /*requireAll=*/false))
     return 1;
   if (!o.resume.empty()) {
     Checkpoint ck;
     if (dlrt_load_safetensors(o.resume.c_str(), &ck, &err))
-      return fail(cmd, err.message);
-    if (!loadParams(cmd, spec, o.resume, params, false, true, &ck))
+      return fail(err.message);
+    if (!loadParams(spec, o.resume, params, false, true, &ck))
       return 1;
     const dlrt_named_tensor *st = dlrt_checkpoint_find(&ck, kStateTensor);
     const char *epoch = metadata(ck, "epoch");
     if (!st || !epoch || st->rank != 1 || st->shape[0] != int64_t(state.size()))
-      return fail(cmd, fmt::format("'{}' has no optimizer state of this "
-                                   "model's optimizer to resume from; use "
-                                   "--init-from to start from its weights",
-                                   o.resume));
+      return fail(fmt::format("'{}' has no optimizer state of this "
+                              "model's optimizer to resume from; use "
+                              "--init-from to start from its weights",
+                              o.resume));
     std::copy(st->data, st->data + state.size(), state.begin());
     firstEpoch = std::strtoll(epoch, nullptr, 10) + 1;
     llvm::outs() << fmt::format("Resuming from {} after epoch {}\n", o.resume,
@@ -377,9 +411,10 @@ int runTrain(const TrainOptions &o) {
   }
   std::vector<double> history;
   std::vector<int64_t> order(train.count);
-  std::vector<float> x(o.batchSize * train.sample_size);
-  std::vector<int32_t> y(o.batchSize);
-  int64_t steps = (train.count + o.batchSize - 1) / o.batchSize;
+  const int64_t batch = batchRows(o.batchSize, train.count);
+  std::vector<float> x(batch * train.sample_size);
+  std::vector<int32_t> y(batch);
+  int64_t steps = (train.count + batch - 1) / batch;
   for (int64_t epoch = firstEpoch; epoch <= o.epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
@@ -387,11 +422,11 @@ int runTrain(const TrainOptions &o) {
         dlrt_progress_begin(stdout, int(epoch), int(o.epochs), steps, -1);
     Metrics running;
     for (int64_t step = 0; step < steps; ++step) {
-      int64_t first = step * o.batchSize;
-      int64_t n = std::min(o.batchSize, train.count - first);
+      int64_t first = step * batch;
+      int64_t n = std::min(batch, train.count - first);
       dlrt_gather(&train, order.data(), first, n, x.data(), y.data());
       // The next batch's rows arrive during this step.
-      dlrt_prefetch(&train, order.data(), first + n, o.batchSize);
+      dlrt_prefetch(&train, order.data(), first + n, batch);
       float out[2];
       m->trainStep(params.data(), state.data(), x.data(),
                    targets.batch(y.data(), n), n, out);
@@ -413,9 +448,9 @@ int runTrain(const TrainOptions &o) {
     dlrt_progress_end(bar, line.c_str());
     std::fflush(stdout);
     if (!std::isfinite(running.meanLoss()))
-      return fail(cmd, fmt::format("the loss is {} after epoch {}; lower the "
-                                   "learning rate",
-                                   running.meanLoss(), epoch));
+      return fail(fmt::format("the loss is {} after epoch {}; lower the "
+                              "learning rate",
+                              running.meanLoss(), epoch));
     history.insert(history.end(), row.begin(), row.end());
     int64_t rows = int64_t(history.size() / columns.size());
     if (!o.save.empty() &&
@@ -425,12 +460,12 @@ int runTrain(const TrainOptions &o) {
         dlrt_write_history_csv(o.history.c_str(), columns.data(),
                                int32_t(columns.size()), history.data(), rows,
                                &err))
-      return fail(cmd, err.message);
+      return fail(err.message);
     if (!o.plot.empty() &&
         dlrt_write_history_svg(o.plot.c_str(), spec.name.c_str(),
                                columns.data(), int32_t(columns.size()),
                                history.data(), rows, &err))
-      return fail(cmd, err.message);
+      return fail(err.message);
   }
   if (haveTest) {
     Metrics t = evaluate(*m, params, test, targets, 1000);
@@ -442,23 +477,20 @@ int runTrain(const TrainOptions &o) {
 }
 
 int runEvaluate(const EvaluateOptions &o) {
-  const std::string cmd = "evaluate";
-  if (o.batchSize < 1)
-    return fail(cmd, fmt::format("--batch-size must be at least 1, got {}",
-                                 o.batchSize));
-  std::unique_ptr<JitModel> m =
-      compileForCommand(cmd, o.input, o.codegen, true);
+  if (!checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
+    return 1;
+  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
   Dataset test;
-  if (!loadData(cmd, o.data, "t10k", test))
+  if (!loadData(o.data, "t10k", test))
     return 1;
   Targets targets;
-  if (!targets.init(cmd, *m, test, "the test data"))
+  if (!targets.init(*m, test, "the test data"))
     return 1;
   std::vector<float> params(spec.numParams());
-  if (!loadParams(cmd, spec, o.weights, params, false, true))
+  if (!loadParams(spec, o.weights, params, false, true))
     return 1;
   bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
   Metrics r = evaluate(*m, params, test, targets, o.batchSize);
@@ -470,11 +502,11 @@ int runEvaluate(const EvaluateOptions &o) {
   if (classes < 2 || classes > 100)
     return 0;
   std::vector<int64_t> confusion(classes * classes, 0);
-  std::vector<float> x(o.batchSize * test.sample_size),
-      out(o.batchSize * classes);
-  std::vector<int32_t> y(o.batchSize);
-  for (int64_t i = 0; i < test.count; i += o.batchSize) {
-    int64_t n = std::min(o.batchSize, test.count - i);
+  const int64_t batch = batchRows(o.batchSize, test.count);
+  std::vector<float> x(batch * test.sample_size), out(batch * classes);
+  std::vector<int32_t> y(batch);
+  for (int64_t i = 0; i < test.count; i += batch) {
+    int64_t n = std::min(batch, test.count - i);
     dlrt_gather(&test, nullptr, i, n, x.data(), y.data());
     m->predict(params.data(), x.data(), out.data(), n);
     for (int64_t b = 0; b < n; ++b) {
@@ -499,28 +531,29 @@ int runEvaluate(const EvaluateOptions &o) {
 }
 
 int runPredict(const PredictOptions &o) {
-  const std::string cmd = "predict";
-  if (o.topK < 1)
-    return fail(cmd, fmt::format("--top-k must be at least 1, got {}", o.topK));
-  std::unique_ptr<JitModel> m =
-      compileForCommand(cmd, o.input, o.codegen, false);
+  // Both are capped by the data and the classes later; only the lower
+  // bound matters (a negative --limit would size a vector negatively).
+  if (!checkFlagRange("--top-k", o.topK, 1) ||
+      !checkFlagRange("--limit", o.limit, 1))
+    return 1;
+  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, false);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
   std::vector<float> params(spec.numParams());
-  if (!loadParams(cmd, spec, o.weights, params, false, true))
+  if (!loadParams(spec, o.weights, params, false, true))
     return 1;
   Dataset ds;
   dlrt_error err;
   bool csv = llvm::StringRef(o.inputFile).ends_with_insensitive(".csv");
   if (csv ? dlrt_load_csv_features(o.inputFile.c_str(), 1.0f, &ds, &err)
           : dlrt_load_idx_images(o.inputFile.c_str(), 1.0f / 255, &ds, &err))
-    return fail(cmd, err.message);
+    return fail(err.message);
   if (ds.sample_size != numElements(spec.inputShape()))
-    return fail(cmd, fmt::format("'{}' has {} values per sample, but model "
-                                 "'{}' takes input {}",
-                                 o.inputFile, ds.sample_size, spec.name,
-                                 formatShape(spec.inputShape())));
+    return fail(fmt::format("'{}' has {} values per sample, but model "
+                            "'{}' takes input {}",
+                            o.inputFile, ds.sample_size, spec.name,
+                            formatShape(spec.inputShape())));
   int64_t n = std::min(o.limit, ds.count);
   int64_t outSize = numElements(spec.outputShape());
   std::vector<float> x(n * ds.sample_size), y(n * outSize);

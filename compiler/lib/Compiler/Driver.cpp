@@ -23,11 +23,29 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
+#include <fmt/format.h>
+
 namespace dlc {
+
+llvm::raw_ostream &error() {
+  return llvm::WithColor::error(llvm::errs(), "dlc");
+}
+
+bool checkFlagRange(const char *flag, int64_t value, int64_t lo, int64_t hi) {
+  if (value >= lo && value <= hi)
+    return true;
+  if (hi == std::numeric_limits<int64_t>::max())
+    error() << fmt::format("{} must be at least {}, got {}\n", flag, lo, value);
+  else
+    error() << fmt::format("{} must be between {} and {}, got {}\n", flag, lo,
+                           hi, value);
+  return false;
+}
+
 namespace {
 
 int fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "dlc") << message << "\n";
+  error() << message << "\n";
   return 1;
 }
 
@@ -102,7 +120,7 @@ int compile(const CompileRequest &r) {
   std::vector<float> weights;
   if (!r.weights.empty()) {
     weights.resize(spec.numParams());
-    if (!loadParams("compile", spec, r.weights, weights, /*verbose=*/false,
+    if (!loadParams(spec, r.weights, weights, /*verbose=*/false,
                     /*requireAll=*/true))
       return 1;
   }

@@ -15,9 +15,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/GradCheck.h"
+#include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
 
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -33,13 +33,20 @@ namespace dlc {
 
 int runGradCheck(const GradCheckOptions &o) {
   auto fail = [](const std::string &m) {
-    llvm::WithColor::error(llvm::errs(), "dlc gradcheck") << m << "\n";
+    error() << m << "\n";
     return 1;
   };
-  if (o.batch < 1)
-    return fail(fmt::format("--batch must be at least 1, got {}", o.batch));
-  if (!(o.step > 0))
-    return fail("--step must be positive");
+  // The batch sizes buffers of batch * input floats; finite differences
+  // need a finite positive step and tolerance.
+  if (!checkFlagRange("--batch", o.batch, 1, 65536) ||
+      !checkFlagRange("--samples", o.samples, 1))
+    return 1;
+  if (!(o.step > 0) || !std::isfinite(o.step))
+    return fail(
+        fmt::format("--step must be positive and finite, got {}", o.step));
+  if (!(o.tolerance > 0) || !std::isfinite(o.tolerance))
+    return fail(fmt::format("--tolerance must be positive and finite, got {}",
+                            o.tolerance));
   std::unique_ptr<SourceModel> source = loadSourceModel(o.input);
   if (!source)
     return 1;

@@ -1,6 +1,7 @@
 //===- Model.cpp - a .dl file read, checked and lowered
 //--------------------===//
 #include "dl/Compiler/Model.h"
+#include "dl/Compiler/Driver.h"
 #include "dl/Compiler/InitAll.h"
 #include "dl/Frontend/Frontend.h"
 #include "dl/Frontend/MLIRGen.h"
@@ -10,7 +11,6 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/WithColor.h"
 
 namespace dlc {
 
@@ -19,8 +19,7 @@ std::unique_ptr<SourceModel> loadSourceModel(const std::string &path) {
   model->path = path;
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
   if (std::error_code ec = buffer.getError()) {
-    llvm::WithColor::error(llvm::errs(), "dlc")
-        << "cannot read '" << path << "': " << ec.message() << "\n";
+    error() << "cannot read '" << path << "': " << ec.message() << "\n";
     return nullptr;
   }
   unsigned id = model->srcMgr.AddNewSourceBuffer(std::move(*buffer), {});
@@ -49,8 +48,7 @@ mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
   if (!module)
     return nullptr;
   if (failed(mlir::verify(*module))) {
-    llvm::WithColor::error(llvm::errs(), "dlc")
-        << "internal error: the generated dl module does not verify\n";
+    error() << "internal error: the generated dl module does not verify\n";
     return nullptr;
   }
   mlir::PassManager pm(&ctx);

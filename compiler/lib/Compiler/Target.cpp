@@ -15,9 +15,40 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace dlc {
+namespace {
+
+/// An unknown --mcpu is an error here, once, with the closest name: LLVM itself
+/// only warns, once per subtarget it creates, and may then fail fatally (an
+/// x86-64 triple on a CPU without 64-bit mode).
+llvm::Error checkCPU(const llvm::Target &target, const llvm::Triple &triple,
+                     llvm::StringRef cpu) {
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target.createMCSubtargetInfo(triple, "", ""));
+  if (!sti || sti->isCPUStringValid(cpu))
+    return llvm::Error::success();
+  llvm::StringRef best;
+  unsigned bestDistance = std::max<unsigned>(2, cpu.size() / 3) + 1;
+  for (const llvm::SubtargetSubTypeKV &kv :
+       sti->getAllProcessorDescriptions()) {
+    unsigned d =
+        cpu.edit_distance(kv.Key, /*AllowReplacements=*/true, bestDistance - 1);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = kv.Key;
+    }
+  }
+  std::string message =
+      "unknown CPU '" + cpu.str() + "' for target '" + triple.str() + "'";
+  if (!best.empty())
+    message += "; did you mean '" + best.str() + "'?";
+  return llvm::createStringError(message);
+}
+
+} // namespace
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetOptions &options) {
@@ -60,6 +91,9 @@ createTargetMachine(const TargetOptions &options) {
       cpu = "generic";
     }
   }
+  if (cpu == options.cpu)
+    if (llvm::Error e = checkCPU(*target, triple, cpu))
+      return std::move(e);
   auto level = options.optLevel == 0   ? llvm::CodeGenOptLevel::None
                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
                : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default

@@ -24,10 +24,9 @@ struct Checkpoint : dlrt_checkpoint {
 /// caller has read it) whose names and shapes match `spec`'s parameters into
 /// the flat `params`. With `requireAll`, any missing or mis-shaped tensor is
 /// an error; with `verbose`, prints what was loaded and skipped (transfer
-/// learning). Errors go to stderr as "dlc <command>: error: ...".
-bool loadParams(const std::string &command, const ModelSpec &spec,
-                const std::string &path, std::vector<float> &params,
-                bool verbose, bool requireAll,
+/// learning). Errors go to stderr as "dlc: error: ...".
+bool loadParams(const ModelSpec &spec, const std::string &path,
+                std::vector<float> &params, bool verbose, bool requireAll,
                 const dlrt_checkpoint *already = nullptr);
 
 } // namespace dlc

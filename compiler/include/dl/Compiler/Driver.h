@@ -3,9 +3,25 @@
 #ifndef DL_COMPILER_DRIVER_H
 #define DL_COMPILER_DRIVER_H
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
 namespace dlc {
+
+/// Starts a diagnostic that is not about a place in the source: "dlc: error: "
+/// (coloured on a terminal), so every dlc error reads the same.
+llvm::raw_ostream &error();
+
+/// Reports "error: --flag must be ..., got value" and returns false unless
+/// lo <= value <= hi. Numeric flags are checked before anything is sized by
+/// them: a vector of batch * sample floats must not overflow or abort.
+bool checkFlagRange(const char *flag, int64_t value, int64_t lo,
+                    int64_t hi = std::numeric_limits<int64_t>::max());
 
 enum class EmitKind { AST, DL, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Header };
 
