@@ -71,6 +71,28 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult MaxPool2DOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = MaxPool2DGradOp::create(b, getLoc(), getInput().getType(),
+                                       resultGrads[0], getInput(), getPool(),
+                                       getStrides(), getPadding());
+  return success();
+}
+
+LogicalResult AvgPool2DOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = AvgPool2DGradOp::create(b, getLoc(), getInput().getType(),
+                                       resultGrads[0], getPool(), getStrides(),
+                                       getPadding());
+  return success();
+}
+
 LogicalResult ReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {

@@ -118,6 +118,89 @@ LogicalResult FlattenOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+namespace {
+std::string formatList(ArrayRef<int64_t> values) {
+  std::string s = "[";
+  for (auto [i, v] : llvm::enumerate(values))
+    s += (i ? ", " : "") + std::to_string(v);
+  return s + "]";
+}
+
+/// Checks a 2-D pooling's attributes against its input [N, H, W, C] and its
+/// pooled tensor (the forward result, or the cotangent of it), which `what`
+/// names.
+LogicalResult verifyPool2D(Operation *op, RankedTensorType input,
+                           RankedTensorType pooled, StringRef what,
+                           ArrayRef<int64_t> pool, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> padding) {
+  if (pool.size() != 2 || strides.size() != 2 || padding.size() != 4)
+    return op->emitOpError("expects 2 pool sizes, 2 strides and 4 paddings "
+                           "(top, bottom, left, right), but pool is ")
+           << formatList(pool) << ", strides " << formatList(strides)
+           << " and padding " << formatList(padding);
+  auto positive = [](int64_t v) { return v > 0; };
+  if (!llvm::all_of(pool, positive) || !llvm::all_of(strides, positive) ||
+      llvm::any_of(padding, [](int64_t v) { return v < 0; }))
+    return op->emitOpError("expects positive pool sizes and strides and "
+                           "non-negative padding, but pool is ")
+           << formatList(pool) << ", strides " << formatList(strides)
+           << " and padding " << formatList(padding);
+  if (input.getRank() != 4 || input.isDynamicDim(1) || input.isDynamicDim(2))
+    return op->emitOpError("expects an input [N, H, W, C] with static H and "
+                           "W, but input is ")
+           << input;
+  SmallVector<int64_t> shape{input.getDimSize(0)};
+  for (int axis = 0; axis < 2; ++axis) {
+    int64_t before = padding[2 * axis], after = padding[2 * axis + 1];
+    // Otherwise a window could hold padding only: no maximum, no mean.
+    if (before >= pool[axis] || after >= pool[axis])
+      return op->emitOpError("expects each padding smaller than the pool, but "
+                             "pool is ")
+             << formatList(pool) << " and padding is " << formatList(padding);
+    int64_t padded = input.getDimSize(1 + axis) + before + after;
+    if (padded < pool[axis])
+      return op->emitOpError("expects the pool ")
+             << formatList(pool) << " to fit in the padded input, but input is "
+             << input << " and padding is " << formatList(padding);
+    shape.push_back((padded - pool[axis]) / strides[axis] + 1);
+  }
+  shape.push_back(input.getDimSize(3));
+  auto expected = RankedTensorType::get(shape, input.getElementType());
+  if (failed(verifyCompatibleShape(expected, pooled)))
+    return op->emitOpError("expects a ")
+           << what << " of " << expected << " for input " << input
+           << ", but it is " << pooled;
+  return success();
+}
+} // namespace
+
+LogicalResult MaxPool2DOp::verify() {
+  return verifyPool2D(*this, getInput().getType(), getResult().getType(),
+                      "result", getPool(), getStrides(), getPadding());
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  return verifyPool2D(*this, getInput().getType(), getResult().getType(),
+                      "result", getPool(), getStrides(), getPadding());
+}
+
+LogicalResult MaxPool2DGradOp::verify() {
+  if (getResult().getType() != getInput().getType())
+    return emitOpError("expects the result to have the input's type ")
+           << getInput().getType() << ", but it is " << getResult().getType();
+  return verifyPool2D(*this, getInput().getType(), getGrad().getType(), "grad",
+                      getPool(), getStrides(), getPadding());
+}
+
+LogicalResult AvgPool2DGradOp::verify() {
+  return verifyPool2D(*this, getResult().getType(), getGrad().getType(), "grad",
+                      getPool(), getStrides(), getPadding());
+}
+
+//===----------------------------------------------------------------------===//
 // Backward-pass building blocks
 //===----------------------------------------------------------------------===//
 

@@ -71,6 +71,52 @@ def DL_FlattenOp : DL_InferOp<"flatten", [DL_Differentiable]> {
   let hasVerifier = 1;
 }
 
+// Windows over the height and width of channels-last [N, H, W, C] tensors.
+// `padding` is [top, bottom, left, right], explicit so the op needs nothing
+// from the frontend (Keras's "same" splits it as TensorFlow does: the extra
+// row or column goes at the end).
+class DL_Pool2DOp<string mnemonic, string formula>
+    : DL_Op<mnemonic, [Pure, DL_Differentiable]> {
+  let summary = "2-D " # formula # " pooling over [N, H, W, C]";
+  let arguments = (ins DL_FloatTensor:$input, DenseI64ArrayAttr:$pool,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `pool` $pool `strides` $strides `padding` $padding attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_MaxPool2DOp : DL_Pool2DOp<"max_pool2d", "max"> {
+  let description = [{
+    `result[n, i, j, c]` is the largest of `input[n, i * sh + a - top,
+    j * sw + b - left, c]` over the window `0 <= a < ph, 0 <= b < pw`;
+    padded positions never win. The result is `[N, (H + top + bottom - ph) /
+    sh + 1, (W + left + right - pw) / sw + 1, C]`. Every window must hold at
+    least one element of the input (each padding smaller than the pool).
+    Global max pooling is this op with the pool the whole input, reshaped.
+
+    ```mlir
+    %y = dl.max_pool2d %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1]
+           : tensor<?x7x5x3xf32> -> tensor<?x4x3x3xf32>
+    ```
+  }];
+}
+
+def DL_AvgPool2DOp : DL_Pool2DOp<"avg_pool2d", "average"> {
+  let description = [{
+    The mean of each window (see `dl.max_pool2d`), over the elements of the
+    input only: padded positions count neither in the sum nor in the divisor,
+    as in Keras/TensorFlow (PyTorch's `count_include_pad=False`).
+
+    ```mlir
+    %y = dl.avg_pool2d %x pool [2, 2] strides [2, 2] padding [0, 0, 0, 0]
+           : tensor<?x4x4x3xf32> -> tensor<?x2x2x3xf32>
+    ```
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Activations
 //===----------------------------------------------------------------------===//
@@ -208,6 +254,55 @@ def DL_SoftmaxGradOp : DL_ActivationGradOp<"softmax_grad", "softmax",
     "y * (dy - sum_j dy[j] * y[j]) per row (value = y)"> {
   let arguments = (ins DL_Matrix:$grad, DL_Matrix:$value);
   let results = (outs DL_Matrix:$result);
+}
+
+def DL_MaxPool2DGradOp : DL_Op<"max_pool2d_grad", [Pure]> {
+  let summary = "Backward pass of max_pool2d";
+  let description = [{
+    Routes each `grad[n, i, j, c]` (the cotangent of `dl.max_pool2d`'s
+    result) to the position of its window's maximum in `input`; positions in
+    several windows sum what they receive. Ties go to the first maximum in
+    row-major window order, as in PyTorch's CPU kernel. The attributes are
+    the forward op's; the result has the input's type.
+
+    ```mlir
+    %dx = dl.max_pool2d_grad %dy, %x pool [2, 2] strides [2, 2]
+            padding [0, 1, 0, 1]
+            : (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$input,
+                       DenseI64ArrayAttr:$pool, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $input `pool` $pool `strides` $strides `padding` $padding
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_AvgPool2DGradOp : DL_Op<"avg_pool2d_grad", [Pure]> {
+  let summary = "Backward pass of avg_pool2d";
+  let description = [{
+    Spreads each `grad[n, i, j, c]` divided by its window's element count
+    (padding excluded) over the window's input positions; positions in
+    several windows sum what they receive. The attributes are the forward
+    op's; the result has the forward input's type.
+
+    ```mlir
+    %dx = dl.avg_pool2d_grad %dy pool [2, 2] strides [2, 2]
+            padding [0, 0, 0, 0] : tensor<?x2x2x3xf32> -> tensor<?x4x4x3xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DenseI64ArrayAttr:$pool,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `pool` $pool `strides` $strides `padding` $padding attr-dict `:`
+    type($grad) `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
