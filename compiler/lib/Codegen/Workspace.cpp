@@ -99,11 +99,16 @@ public:
       return fromMixed(rc.getMixedSizes()[d]);
     if (auto sv = dyn_cast_or_null<memref::SubViewOp>(op))
       return fromMixed(sv.getMixedSizes()[d]);
+    if (auto expand = dyn_cast_or_null<memref::ExpandShapeOp>(op))
+      return fromMixed(expand.getMixedOutputShape()[d]);
     if (auto cast = dyn_cast_or_null<memref::CastOp>(op))
       return size(cast.getSource(), d, depth + 1);
     if (auto alloc = dyn_cast_or_null<memref::AllocOp>(op))
       return value(alloc.getDynamicSizes()[type.getDynamicDimIndex(d)],
                    depth + 1);
+    // An allocation already placed in the workspace (the later plans).
+    if (auto view = dyn_cast_or_null<memref::ViewOp>(op))
+      return value(view.getSizes()[type.getDynamicDimIndex(d)], depth + 1);
     if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(op)) {
       Value product;
       for (int64_t s : collapse.getReassociationIndices()[d]) {
