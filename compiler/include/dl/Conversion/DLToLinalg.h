@@ -16,6 +16,8 @@ namespace mlir::dl {
 
 /// dense, flatten, reshape, matmul, batch_sum and add.
 void populateDLToLinalgLayerPatterns(RewritePatternSet &patterns);
+/// max_pool2d, avg_pool2d and their _grad ops.
+void populateDLToLinalgPoolingPatterns(RewritePatternSet &patterns);
 /// relu, sigmoid, tanh, softmax and their _grad ops.
 void populateDLToLinalgActivationPatterns(RewritePatternSet &patterns);
 /// random_uniform and random_normal.

@@ -24,6 +24,7 @@ using namespace mlir::dl;
 void mlir::dl::populateDLToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   populateDLToLinalgLayerPatterns(patterns);
+  populateDLToLinalgPoolingPatterns(patterns);
   populateDLToLinalgActivationPatterns(patterns);
   populateDLToLinalgRandomPatterns(patterns);
   populateDLToLinalgLossPatterns(patterns);

@@ -1,0 +1,329 @@
+//===- Pooling.cpp - max/avg pooling and their gradients to linalg -------===//
+//
+// Every pooling op is a linalg.generic over (n, i, j, c, a, b): the pooled
+// position and the offset in its window. The forward ops reduce over (a, b),
+// reading the input with tensor.extract at computed positions (padding reads
+// as the reduction's identity); the gradients gather, for each input
+// position, what the windows holding it send back, so no two iterations
+// write one element. Correct first: no tiling or
+// vectorisation yet.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+#include "dl/Conversion/DLToLinalg.h"
+#include "dl/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::dl;
+using namespace mlir::dl::detail;
+
+namespace {
+
+/// A 2-D pooling's attributes and the static sizes they act on.
+struct Window {
+  int64_t ph, pw, sh, sw, top, bottom, left, right;
+  int64_t h, w;   ///< the input's height and width
+  int64_t oh, ow; ///< the pooled tensor's
+
+  Window(ArrayRef<int64_t> pool, ArrayRef<int64_t> strides,
+         ArrayRef<int64_t> padding, RankedTensorType input)
+      : ph(pool[0]), pw(pool[1]), sh(strides[0]), sw(strides[1]),
+        top(padding[0]), bottom(padding[1]), left(padding[2]),
+        right(padding[3]), h(input.getDimSize(1)), w(input.getDimSize(2)),
+        oh((h + top + bottom - ph) / sh + 1),
+        ow((w + left + right - pw) / sw + 1) {}
+};
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Inside a window iteration (n, i, j, c, a, b): the input element under
+/// offset (a, b) of window (i, j), or `padValue` where that is padding.
+/// Read with tensor.extract rather than from a tensor.pad, whose copy into
+/// the padded buffer needs a runtime call (memrefCopy).
+Value readWindow(OpBuilder &b, Location loc, Value x, const Window &win,
+                 double padValue) {
+  auto idx = [&](int64_t i) -> Value {
+    return linalg::IndexOp::create(b, loc, i);
+  };
+  Value zero = indexConst(b, loc, 0);
+  Value inside;
+  auto axis = [&](Value i, Value a, int64_t stride, int64_t before,
+                  int64_t size) {
+    Value p = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, i, indexConst(b, loc, stride)),
+        a);
+    p = arith::SubIOp::create(b, loc, p, indexConst(b, loc, before));
+    Value ok = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, p, zero),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, p,
+                              indexConst(b, loc, size)));
+    inside =
+        inside ? arith::AndIOp::create(b, loc, inside, ok).getResult() : ok;
+    // Clamped so the (discarded) read stays in bounds.
+    return arith::SelectOp::create(b, loc, ok, p, zero).getResult();
+  };
+  Value y = axis(idx(1), idx(4), win.sh, win.top, win.h);
+  Value x0 = axis(idx(2), idx(5), win.sw, win.left, win.w);
+  Value v =
+      tensor::ExtractOp::create(b, loc, x, ValueRange{idx(0), y, x0, idx(3)});
+  return arith::SelectOp::create(b, loc, inside, v, f32Const(b, loc, padValue));
+}
+
+/// The sizes of the pooled tensor of `x` ([N, oh, ow, C]).
+SmallVector<OpFoldResult> pooledSizes(OpBuilder &b, Location loc, Value x,
+                                      const Window &win) {
+  return {tensor::getMixedSize(b, loc, x, 0), b.getIndexAttr(win.oh),
+          b.getIndexAttr(win.ow), tensor::getMixedSize(b, loc, x, 3)};
+}
+
+/// The maps of a window iteration (n, i, j, c, a, b): the window's shape
+/// tensor at (a, b) (it gives the loops over a and b their bounds), then
+/// `numPooled` tensors at (n, i, j, c).
+SmallVector<AffineMap> windowMaps(MLIRContext *ctx, unsigned numPooled) {
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps{AffineMap::get(6, 0, {d(4), d(5)}, ctx)};
+  for (unsigned i = 0; i < numPooled; ++i)
+    maps.push_back(AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx));
+  return maps;
+}
+
+SmallVector<IteratorType> windowIterators() {
+  return {IteratorType::parallel,  IteratorType::parallel,
+          IteratorType::parallel,  IteratorType::parallel,
+          IteratorType::reduction, IteratorType::reduction};
+}
+
+/// An empty [ph, pw] tensor: only its shape is used.
+Value windowShape(OpBuilder &b, Location loc, const Window &win) {
+  return tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{win.ph, win.pw},
+                                 b.getF32Type());
+}
+
+/// Max or sum of each window of the input.
+Value reduceWindows(OpBuilder &b, Location loc, Value x, const Window &win,
+                    bool max) {
+  double identity = max ? -INFINITY : 0.0;
+  Value init = filled(b, loc, pooledSizes(b, loc, x, win), identity);
+  return generic(
+      b, loc, {windowShape(b, loc, win)}, {init}, windowMaps(b.getContext(), 1),
+      windowIterators(), [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value v = readWindow(nb, l, x, win, identity);
+        Value r = max ? arith::MaximumFOp::create(nb, l, v, a[1]).getResult()
+                      : arith::AddFOp::create(nb, l, a[1], v).getResult();
+        return SmallVector<Value>{r};
+      })[0];
+}
+
+/// `v` [N, oh, ow, C] divided by the number of input (not padding) elements
+/// of each window.
+Value divideByCounts(OpBuilder &b, Location loc, Value v, const Window &win) {
+  SmallVector<float> counts;
+  for (int64_t i = 0; i < win.oh; ++i) {
+    int64_t y = i * win.sh - win.top;
+    int64_t rows = std::min(y + win.ph, win.h) - std::max<int64_t>(y, 0);
+    for (int64_t j = 0; j < win.ow; ++j) {
+      int64_t x = j * win.sw - win.left;
+      int64_t cols = std::min(x + win.pw, win.w) - std::max<int64_t>(x, 0);
+      counts.push_back(float(rows * cols));
+    }
+  }
+  auto countType = RankedTensorType::get({win.oh, win.ow}, b.getF32Type());
+  Value countTensor = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(countType, ArrayRef<float>(counts)));
+  MLIRContext *ctx = b.getContext();
+  AffineMap id = b.getMultiDimIdentityMap(4);
+  AffineMap hw = AffineMap::get(
+      4, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)}, ctx);
+  return generic(b, loc, {v, countTensor}, {emptyLike(b, loc, v)}, {id, hw, id},
+                 SmallVector<IteratorType>(4, IteratorType::parallel),
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   return SmallVector<Value>{
+                       arith::DivFOp::create(nb, l, a[0], a[1])};
+                 })[0];
+}
+
+/// For each window of `x`, the row-major offset a * pw + b (i32) of its
+/// first maximum: ties go to the smallest offset whatever the loop order.
+Value argmaxWindows(OpBuilder &b, Location loc, Value x, const Window &win) {
+  SmallVector<OpFoldResult> sizes = pooledSizes(b, loc, x, win);
+  Value maxInit = filled(b, loc, sizes, -INFINITY);
+  Value offsetInit =
+      linalg::FillOp::create(
+          b, loc,
+          ValueRange{arith::ConstantIntOp::create(
+              b, loc, b.getI32Type(), std::numeric_limits<int32_t>::max())},
+          ValueRange{tensor::EmptyOp::create(b, loc, sizes, b.getI32Type())})
+          .getResult(0);
+  return generic(
+      b, loc, {windowShape(b, loc, win)}, {maxInit, offsetInit},
+      windowMaps(b.getContext(), 2), windowIterators(),
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value v = readWindow(nb, l, x, win, -INFINITY);
+        Value offset = arith::AddIOp::create(
+            nb, l,
+            arith::MulIOp::create(nb, l, linalg::IndexOp::create(nb, l, 4),
+                                  indexConst(nb, l, win.pw)),
+            linalg::IndexOp::create(nb, l, 5));
+        offset = arith::IndexCastOp::create(nb, l, nb.getI32Type(), offset);
+        Value greater =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, a[1]);
+        Value equal =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, v, a[1]);
+        Value earlier = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
+                                              offset, a[2]);
+        Value take = arith::OrIOp::create(
+            nb, l, greater, arith::AndIOp::create(nb, l, equal, earlier));
+        return SmallVector<Value>{
+            arith::SelectOp::create(nb, l, take, v, a[1]),
+            arith::SelectOp::create(nb, l, take, offset, a[2])};
+      })[1];
+}
+
+/// The gradient of the input [N, h, w, C]: each position (y, x) sums, over
+/// the windows (i, j) holding it at offset (a, b), `values[n, i, j, c]`;
+/// with `argmax`, only where the window's maximum is at that offset.
+Value gatherWindows(OpBuilder &b, Location loc, Value values, Value argmax,
+                    const Window &win) {
+  Value init =
+      filled(b, loc,
+             {tensor::getMixedSize(b, loc, values, 0), b.getIndexAttr(win.h),
+              b.getIndexAttr(win.w), tensor::getMixedSize(b, loc, values, 3)},
+             0.0);
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps{
+      AffineMap::get(6, 0, {d(4), d(5)}, ctx),
+      AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+  return generic(
+      b, loc, {windowShape(b, loc, win)}, {init}, maps, windowIterators(),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        auto idx = [&](int64_t i) -> Value {
+          return linalg::IndexOp::create(nb, l, i);
+        };
+        Value zero = indexConst(nb, l, 0);
+        // The window index along one axis whose offset `a` lands on `pos`:
+        // i * stride + a == pos + before, if that i exists.
+        auto windowOf = [&](Value pos, Value a, int64_t before, int64_t stride,
+                            int64_t count, Value &valid) {
+          Value p = arith::SubIOp::create(
+              nb, l,
+              arith::AddIOp::create(nb, l, pos, indexConst(nb, l, before)), a);
+          Value s = indexConst(nb, l, stride);
+          Value i = arith::DivSIOp::create(nb, l, p, s);
+          Value r = arith::RemSIOp::create(nb, l, p, s);
+          valid = arith::AndIOp::create(
+              nb, l,
+              arith::AndIOp::create(
+                  nb, l,
+                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, p,
+                                        zero),
+                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, r,
+                                        zero)),
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i,
+                                    indexConst(nb, l, count)));
+          // Clamped so the (discarded) read stays in bounds.
+          return arith::SelectOp::create(nb, l, valid, i, zero).getResult();
+        };
+        Value validY, validX;
+        Value i = windowOf(idx(1), idx(4), win.top, win.sh, win.oh, validY);
+        Value j = windowOf(idx(2), idx(5), win.left, win.sw, win.ow, validX);
+        SmallVector<Value> at{idx(0), i, j, idx(3)};
+        Value hit = arith::AndIOp::create(nb, l, validY, validX);
+        if (argmax) {
+          Value offset = arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l, idx(4), indexConst(nb, l, win.pw)),
+              idx(5));
+          offset = arith::IndexCastOp::create(nb, l, nb.getI32Type(), offset);
+          Value best = tensor::ExtractOp::create(nb, l, argmax, at);
+          hit = arith::AndIOp::create(
+              nb, l, hit,
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, best,
+                                    offset));
+        }
+        Value v = tensor::ExtractOp::create(nb, l, values, at);
+        v = arith::SelectOp::create(nb, l, hit, v, f32Const(nb, l, 0.0));
+        return SmallVector<Value>{arith::AddFOp::create(nb, l, args[1], v)};
+      })[0];
+}
+
+Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
+  return v.getType() == type ? v : tensor::CastOp::create(b, loc, type, v);
+}
+
+struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Window win(op.getPool(), op.getStrides(), op.getPadding(),
+               op.getInput().getType());
+    Value y = reduceWindows(rewriter, op.getLoc(), adaptor.getInput(), win,
+                            /*max=*/true);
+    rewriter.replaceOp(op, castTo(rewriter, op.getLoc(), y, op.getType()));
+    return success();
+  }
+};
+
+struct AvgPool2DLowering : OpConversionPattern<AvgPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Window win(op.getPool(), op.getStrides(), op.getPadding(),
+               op.getInput().getType());
+    Value sum =
+        reduceWindows(rewriter, loc, adaptor.getInput(), win, /*max=*/false);
+    Value y = divideByCounts(rewriter, loc, sum, win);
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, op.getType()));
+    return success();
+  }
+};
+
+struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2DGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Window win(op.getPool(), op.getStrides(), op.getPadding(),
+               op.getInput().getType());
+    Value argmax = argmaxWindows(rewriter, loc, adaptor.getInput(), win);
+    Value dx = gatherWindows(rewriter, loc, adaptor.getGrad(), argmax, win);
+    rewriter.replaceOp(op, castTo(rewriter, loc, dx, op.getType()));
+    return success();
+  }
+};
+
+struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2DGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Window win(op.getPool(), op.getStrides(), op.getPadding(), op.getType());
+    Value share = divideByCounts(rewriter, loc, adaptor.getGrad(), win);
+    Value dx = gatherWindows(rewriter, loc, share, Value(), win);
+    rewriter.replaceOp(op, castTo(rewriter, loc, dx, op.getType()));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::dl::populateDLToLinalgPoolingPatterns(RewritePatternSet &patterns) {
+  patterns.add<MaxPool2DLowering, AvgPool2DLowering, MaxPool2DGradLowering,
+               AvgPool2DGradLowering>(patterns.getContext());
+}
