@@ -71,6 +71,32 @@ bool LayerChecker::readInitializer(const ast::Arg *arg, StringRef option,
   return true;
 }
 
+bool LayerChecker::readSizePair(const ast::Arg *arg, StringRef option,
+                                int64_t (&out)[2]) {
+  if (!arg)
+    return true;
+  const ast::Expr &expr = arg->value;
+  if (expr.kind == ast::Expr::Kind::Int) {
+    if (!readPositiveInt(diag, stmt.layer, option, expr, out[0]))
+      return false;
+    out[1] = out[0];
+    return true;
+  }
+  if (expr.kind != ast::Expr::Kind::List || expr.args.size() != 2 ||
+      !llvm::all_of(expr.args, [](const ast::Arg &a) {
+        return a.value.kind == ast::Expr::Kind::Int;
+      })) {
+    diag.error(expr.loc, stmt.layer + ": '" + option +
+                             "' expects a positive integer or a pair [a, b] "
+                             "of them, found " +
+                             describeValue(expr));
+    return false;
+  }
+  return readPositiveInt(diag, stmt.layer, option, expr.args[0].value,
+                         out[0]) &&
+         readPositiveInt(diag, stmt.layer, option, expr.args[1].value, out[1]);
+}
+
 bool dlc::detail::checkTensorSize(DiagEngine &diag,
                                   llvm::ArrayRef<int64_t> shape,
                                   llvm::SMLoc loc, const Twine &what) {

@@ -60,6 +60,10 @@ public:
   bool readActivation(const ast::Arg *arg, LayerSpec &layer);
   bool readInitializer(const ast::Arg *arg, llvm::StringRef option,
                        Initializer &out);
+  /// A positive integer (for both axes) or a pair `[a, b]` of them, as
+  /// Keras's pool_size, strides and kernel_size.
+  bool readSizePair(const ast::Arg *arg, llvm::StringRef option,
+                    int64_t (&out)[2]);
 
   /// Reports a tensor whose element count exceeds kMaxElements.
   bool checkSize(llvm::ArrayRef<int64_t> shape, const llvm::Twine &what) {
