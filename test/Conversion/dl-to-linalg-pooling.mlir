@@ -1,0 +1,69 @@
+// The pooling ops' linalg form: generics over (n, i, j, c, a, b), the window
+// offset (a, b) a reduction whose bounds come from an empty [ph, pw] tensor;
+// the input read with tensor.extract, padding reading as the reduction's
+// identity. The gradients gather per input position, so each writes every
+// element of its result once.
+// RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl.
+
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[HW:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
+
+// CHECK-LABEL: func.func @max_pool
+// CHECK-SAME: (%[[X:.*]]: tensor<?x7x5x3xf32>)
+func.func @max_pool(%x: tensor<?x7x5x3xf32>) -> tensor<?x4x3x3xf32> {
+  // CHECK: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
+  // CHECK: %[[INIT:.*]] = linalg.fill ins(%[[NEG]] : f32) outs(%{{.*}} : tensor<?x4x3x3xf32>)
+  // CHECK: %[[W:.*]] = tensor.empty() : tensor<2x2xf32>
+  // CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[W]] : tensor<2x2xf32>) outs(%[[INIT]] : tensor<?x4x3x3xf32>)
+  // CHECK: %[[E:.*]] = tensor.extract %[[X]]
+  // CHECK: %[[V:.*]] = arith.select %{{.*}}, %[[E]], %{{.*}} : f32
+  // CHECK: arith.maximumf %[[V]], %{{.*}} : f32
+  // CHECK: return %[[Y]]
+  %0 = dl.max_pool2d %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : tensor<?x7x5x3xf32> -> tensor<?x4x3x3xf32>
+  return %0 : tensor<?x4x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @avg_pool
+func.func @avg_pool(%x: tensor<?x3x3x2xf32>) -> tensor<?x2x2x2xf32> {
+  // The sum of each window, then a division by its count of input elements.
+  // CHECK: %[[S:.*]] = linalg.generic
+  // CHECK: arith.addf
+  // CHECK: %[[C:.*]] = arith.constant dense<{{\[\[}}4.000000e+00, 2.000000e+00], [2.000000e+00, 1.000000e+00]]> : tensor<2x2xf32>
+  // CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[S]], %[[C]] : tensor<?x2x2x2xf32>, tensor<2x2xf32>)
+  // CHECK: arith.divf
+  // CHECK: return %[[Y]]
+  %0 = dl.avg_pool2d %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : tensor<?x3x3x2xf32> -> tensor<?x2x2x2xf32>
+  return %0 : tensor<?x2x2x2xf32>
+}
+
+// CHECK-LABEL: func.func @max_pool_grad
+// CHECK-SAME: (%[[DY:.*]]: tensor<?x4x3x3xf32>, %[[X:.*]]: tensor<?x7x5x3xf32>)
+func.func @max_pool_grad(%dy: tensor<?x4x3x3xf32>, %x: tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32> {
+  // Each window's first maximum (ties to the smallest row-major offset)...
+  // CHECK: %[[ARG:.*]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<?x4x3x3xf32>, tensor<?x4x3x3xi32>)
+  // CHECK: arith.cmpf ogt
+  // CHECK: arith.cmpf oeq
+  // CHECK: arith.cmpi slt
+  // ...then each input position takes dy from the windows whose maximum it is.
+  // CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} {{.*}} outs(%{{.*}} : tensor<?x7x5x3xf32>)
+  // CHECK-DAG: tensor.extract %[[ARG]]#1
+  // CHECK-DAG: tensor.extract %[[DY]]
+  // CHECK: arith.addf
+  // CHECK: return %[[DX]]
+  %0 = dl.max_pool2d_grad %dy, %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32>
+  return %0 : tensor<?x7x5x3xf32>
+}
+
+// CHECK-LABEL: func.func @avg_pool_grad
+// CHECK-SAME: (%[[DY:.*]]: tensor<?x2x2x2xf32>)
+func.func @avg_pool_grad(%dy: tensor<?x2x2x2xf32>) -> tensor<?x3x3x2xf32> {
+  // dy / count, then gathered by every input position of each window.
+  // CHECK: %[[SHARE:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[HW]], #{{.*}}]{{.*}} ins(%[[DY]], %{{.*}} : tensor<?x2x2x2xf32>, tensor<2x2xf32>)
+  // CHECK: arith.divf
+  // CHECK: %[[DX:.*]] = linalg.generic
+  // CHECK: tensor.extract %[[SHARE]]
+  // CHECK: return %[[DX]]
+  %0 = dl.avg_pool2d_grad %dy pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : tensor<?x2x2x2xf32> -> tensor<?x3x3x2xf32>
+  return %0 : tensor<?x3x3x2xf32>
+}
