@@ -119,3 +119,25 @@ func.func @flat(%x: tensor<?x2x3xf32> {dl.param = "x"}, %t: tensor<?x6xf32>) -> 
   %l = dl.mean_squared_error %f, %t : (tensor<?x6xf32>, tensor<?x6xf32>) -> tensor<f32>
   return %l : tensor<f32>
 }
+
+// -----
+
+// Pooling: max_pool2d's VJP routes dy with the forward input and window;
+// avg_pool2d's needs only dy and the window.
+// CHECK-LABEL: func.func @g_pool(
+// CHECK: %[[R:.*]] = dl.reshape %{{.*}} : tensor<?x16xf32> -> tensor<?x4x4x1xf32>
+// CHECK: %[[M:.*]] = dl.max_pool2d %[[R]] pool [2, 2] strides [1, 1] padding [0, 1, 0, 1]
+// CHECK: %[[A:.*]] = dl.avg_pool2d %[[M]] pool [2, 2] strides [2, 2] padding [0, 0, 0, 0]
+// CHECK: %[[DA:.*]] = dl.reshape %{{.*}} : tensor<?x4xf32> -> tensor<?x2x2x1xf32>
+// CHECK: %[[DM:.*]] = dl.avg_pool2d_grad %[[DA]] pool [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<?x2x2x1xf32> -> tensor<?x4x4x1xf32>
+// CHECK: %[[DR:.*]] = dl.max_pool2d_grad %[[DM]], %[[R]] pool [2, 2] strides [1, 1] padding [0, 1, 0, 1] : (tensor<?x4x4x1xf32>, tensor<?x4x4x1xf32>) -> tensor<?x4x4x1xf32>
+// CHECK: dl.reshape %[[DR]] : tensor<?x4x4x1xf32> -> tensor<?x16xf32>
+func.func @pool(%x: tensor<?x2xf32>, %t: tensor<?x4xf32>, %w: tensor<2x16xf32> {dl.param = "w"}) -> tensor<f32> attributes {dl.gradient = "g_pool"} {
+  %0 = dl.dense %x, %w : (tensor<?x2xf32>, tensor<2x16xf32>) -> tensor<?x16xf32>
+  %1 = dl.reshape %0 : tensor<?x16xf32> -> tensor<?x4x4x1xf32>
+  %2 = dl.max_pool2d %1 pool [2, 2] strides [1, 1] padding [0, 1, 0, 1] : tensor<?x4x4x1xf32> -> tensor<?x4x4x1xf32>
+  %3 = dl.avg_pool2d %2 pool [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<?x4x4x1xf32> -> tensor<?x2x2x1xf32>
+  %4 = dl.reshape %3 : tensor<?x2x2x1xf32> -> tensor<?x4xf32>
+  %5 = dl.mean_squared_error %4, %t : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<f32>
+  return %5 : tensor<f32>
+}
