@@ -65,7 +65,8 @@ int main(void) {
   double t2 = now();
   printf("predict batch 1: %.1f us/sample; batch %d: %.0f samples/s\n",
          (t1 - t0) / reps * 1e6, BATCH, BATCH * (reps / 20) / (t2 - t1));
-  printf("(untrained weights; `dlc train` arrives with the training issues)\n");
+  printf("(untrained weights: `dlc train` trains them, `dlc --weights` bakes "
+         "them in; see examples/embed)\n");
   free(params);
   free(x);
   free(y);
