@@ -151,6 +151,14 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
   }
   if (!ok)
     return std::nullopt;
+  // No 'optimizer': the documented default, Adam with Keras's defaults.
+  if (!result.spec.optimizer) {
+    TrainSpec &t = result.spec;
+    t.optimizer = lookupOptimizerKind("adam");
+    t.optimizerValues.clear();
+    for (const OptimizerOption &option : t.optimizer->getOptions())
+      t.optimizerValues.push_back(option.defaultValue);
+  }
   return result;
 }
 
