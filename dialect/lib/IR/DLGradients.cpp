@@ -93,6 +93,28 @@ LogicalResult AvgPool2DOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult Conv2DOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                 ArrayRef<bool> needed,
+                                 SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  Value dy = resultGrads[0];
+  if (!dy)
+    return success();
+  Location loc = getLoc();
+  if (needed[0])
+    grads[0] =
+        Conv2DInputGradOp::create(b, loc, getInput().getType(), dy, getKernel(),
+                                  getStrides(), getDilations(), getPadding());
+  if (needed[1])
+    grads[1] = Conv2DFilterGradOp::create(b, loc, getKernel().getType(), dy,
+                                          getInput(), getStrides(),
+                                          getDilations(), getPadding());
+  // The bias is added at every position of every sample.
+  if (getBias() && needed[2])
+    grads[2] = ChannelSumOp::create(b, loc, getBias().getType(), dy);
+  return success();
+}
+
 LogicalResult ReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {

@@ -201,6 +201,153 @@ LogicalResult AvgPool2DGradOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The result shape [N, OH, OW, F] of a 2-D convolution of `input`
+/// [N, H, W, C] by `kernel` [KH, KW, C, F], after checking the attributes and
+/// both shapes; failure (reported on `op` unless it is null) otherwise.
+FailureOr<SmallVector<int64_t>>
+conv2DShape(Operation *op, RankedTensorType input, RankedTensorType kernel,
+            ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+            ArrayRef<int64_t> padding) {
+  auto fail = [&](auto &&report) -> FailureOr<SmallVector<int64_t>> {
+    if (op)
+      report(op->emitOpError());
+    return failure();
+  };
+  if (strides.size() != 2 || dilations.size() != 2 || padding.size() != 4)
+    return fail([&](InFlightDiagnostic d) {
+      d << "expects 2 strides, 2 dilations and 4 paddings (top, bottom, "
+           "left, right), but strides are "
+        << formatList(strides) << ", dilations " << formatList(dilations)
+        << " and padding " << formatList(padding);
+    });
+  auto positive = [](int64_t v) { return v > 0; };
+  if (!llvm::all_of(strides, positive) || !llvm::all_of(dilations, positive) ||
+      llvm::any_of(padding, [](int64_t v) { return v < 0; }))
+    return fail([&](InFlightDiagnostic d) {
+      d << "expects positive strides and dilations and non-negative "
+           "padding, but strides are "
+        << formatList(strides) << ", dilations " << formatList(dilations)
+        << " and padding " << formatList(padding);
+    });
+  if (input.getRank() != 4 || input.isDynamicDim(1) || input.isDynamicDim(2))
+    return fail([&](InFlightDiagnostic d) {
+      d << "expects an input [N, H, W, C] with static H and W, but input is "
+        << input;
+    });
+  if (kernel.getRank() != 4 || !kernel.hasStaticShape())
+    return fail([&](InFlightDiagnostic d) {
+      d << "expects a static kernel [KH, KW, C, F], but kernel is " << kernel;
+    });
+  if (failed(verifyCompatibleDims({input.getDimSize(3), kernel.getDimSize(2)})))
+    return fail([&](InFlightDiagnostic d) {
+      d << "expects the kernel's input channels to match the input's, but "
+           "input is "
+        << input << " and kernel is " << kernel;
+    });
+  SmallVector<int64_t> shape{input.getDimSize(0)};
+  for (int axis = 0; axis < 2; ++axis) {
+    int64_t extent = (kernel.getDimSize(axis) - 1) * dilations[axis] + 1;
+    int64_t padded =
+        input.getDimSize(1 + axis) + padding[2 * axis] + padding[2 * axis + 1];
+    if (padded < extent)
+      return fail([&](InFlightDiagnostic d) {
+        d << "expects the kernel " << kernel << " (dilations "
+          << formatList(dilations) << ") to fit in the padded input, but "
+          << "input is " << input << " and padding is " << formatList(padding);
+      });
+    shape.push_back((padded - extent) / strides[axis] + 1);
+  }
+  shape.push_back(kernel.getDimSize(3));
+  return shape;
+}
+
+/// Checks that `actual` (named `what`) has the convolution's result shape.
+LogicalResult verifyConvResult(Operation *op, RankedTensorType input,
+                               RankedTensorType kernel, RankedTensorType actual,
+                               StringRef what, ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> dilations,
+                               ArrayRef<int64_t> padding) {
+  FailureOr<SmallVector<int64_t>> shape =
+      conv2DShape(op, input, kernel, strides, dilations, padding);
+  if (failed(shape))
+    return failure();
+  auto expected = RankedTensorType::get(*shape, input.getElementType());
+  if (failed(verifyCompatibleShape(expected, actual)))
+    return op->emitOpError("expects a ")
+           << what << " of " << expected << " for input " << input
+           << " and kernel " << kernel << ", but it is " << actual;
+  return success();
+}
+} // namespace
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                         ValueRange operands,
+                                         DictionaryAttr attributes,
+                                         OpaqueProperties properties,
+                                         RegionRange regions,
+                                         SmallVectorImpl<Type> &inferred) {
+  Conv2DOp::Adaptor adaptor(operands, attributes, properties, regions);
+  auto input = rankedOperand(operands, 0);
+  auto kernel = rankedOperand(operands, 1);
+  if (!input || !kernel)
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape =
+      conv2DShape(nullptr, input, kernel, adaptor.getStrides(),
+                  adaptor.getDilations(), adaptor.getPadding());
+  if (failed(shape))
+    return failure();
+  inferred.push_back(RankedTensorType::get(*shape, input.getElementType()));
+  return success();
+}
+
+bool Conv2DOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return compatibleTensorTypes(l, r);
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto kernel = getKernel().getType();
+  if (failed(verifyConvResult(*this, getInput().getType(), kernel,
+                              getResult().getType(), "result", getStrides(),
+                              getDilations(), getPadding())))
+    return failure();
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (failed(verifyCompatibleDims(
+            {biasType.getDimSize(0), kernel.getDimSize(3)})))
+      return emitOpError("expects one bias per filter, but kernel is ")
+             << kernel << " and bias is " << biasType;
+  }
+  return success();
+}
+
+LogicalResult Conv2DInputGradOp::verify() {
+  return verifyConvResult(*this, getResult().getType(), getKernel().getType(),
+                          getGrad().getType(), "grad", getStrides(),
+                          getDilations(), getPadding());
+}
+
+LogicalResult Conv2DFilterGradOp::verify() {
+  return verifyConvResult(*this, getInput().getType(), getResult().getType(),
+                          getGrad().getType(), "grad", getStrides(),
+                          getDilations(), getPadding());
+}
+
+LogicalResult ChannelSumOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  if (in.getRank() < 2 ||
+      failed(verifyCompatibleDims(
+          {in.getDimSize(in.getRank() - 1), out.getDimSize(0)})))
+    return emitOpError("expects a result of the input's last dimension, but "
+                       "input is ")
+           << in << " and result is " << out;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Backward-pass building blocks
 //===----------------------------------------------------------------------===//
 

@@ -141,3 +141,30 @@ func.func @pool(%x: tensor<?x2xf32>, %t: tensor<?x4xf32>, %w: tensor<2x16xf32> {
   %5 = dl.mean_squared_error %4, %t : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<f32>
   return %5 : tensor<f32>
 }
+
+// -----
+
+// Convolution: the input gradient (here of a hidden value) needs dy and the
+// kernel, the kernel's needs dy and the forward input, the bias's sums dy
+// over every position.
+// CHECK-LABEL: func.func @g_conv(
+// CHECK-SAME: -> (tensor<f32>, tensor<3x3x1x2xf32> {dl.grad_of = "k1"}, tensor<2xf32> {dl.grad_of = "b1"}, tensor<2x2x2x1xf32> {dl.grad_of = "k2"})
+// CHECK: %[[R:.*]] = dl.reshape %{{.*}} : tensor<?x25xf32> -> tensor<?x5x5x1xf32>
+// CHECK: %[[C1:.*]] = dl.conv2d %[[R]], %[[K1:[^,]*]], %{{[^ ]*}} strides [1, 1] dilations [1, 1] padding [1, 1, 1, 1]
+// CHECK: %[[C2:.*]] = dl.conv2d %[[C1]], %[[K2:[^ ]*]] strides [2, 2] dilations [1, 1] padding [0, 0, 0, 0]
+// CHECK: %[[DC2:.*]] = dl.reshape %{{.*}} : tensor<?x4xf32> -> tensor<?x2x2x1xf32>
+// CHECK-DAG: %[[DC1:.*]] = dl.conv2d_input_grad %[[DC2]], %[[K2]] strides [2, 2] dilations [1, 1] padding [0, 0, 0, 0] : (tensor<?x2x2x1xf32>, tensor<2x2x2x1xf32>) -> tensor<?x5x5x2xf32>
+// CHECK-DAG: %[[DK2:.*]] = dl.conv2d_filter_grad %[[DC2]], %[[C1]] strides [2, 2] dilations [1, 1] padding [0, 0, 0, 0] : (tensor<?x2x2x1xf32>, tensor<?x5x5x2xf32>) -> tensor<2x2x2x1xf32>
+// CHECK-DAG: %[[DK1:.*]] = dl.conv2d_filter_grad %[[DC1]], %[[R]] strides [1, 1] dilations [1, 1] padding [1, 1, 1, 1] : (tensor<?x5x5x2xf32>, tensor<?x5x5x1xf32>) -> tensor<3x3x1x2xf32>
+// CHECK-DAG: %[[DB1:.*]] = dl.channel_sum %[[DC1]] : tensor<?x5x5x2xf32> -> tensor<2xf32>
+// The first convolution's input is data: no input gradient for it.
+// CHECK-NOT: dl.conv2d_input_grad %[[DC1]]
+// CHECK: return %{{.*}}, %[[DK1]], %[[DB1]], %[[DK2]]
+func.func @conv(%x: tensor<?x25xf32>, %t: tensor<?x4xf32>, %k1: tensor<3x3x1x2xf32> {dl.param = "k1"}, %b1: tensor<2xf32> {dl.param = "b1"}, %k2: tensor<2x2x2x1xf32> {dl.param = "k2"}) -> tensor<f32> attributes {dl.gradient = "g_conv"} {
+  %0 = dl.reshape %x : tensor<?x25xf32> -> tensor<?x5x5x1xf32>
+  %1 = dl.conv2d %0, %k1, %b1 strides [1, 1] dilations [1, 1] padding [1, 1, 1, 1] : (tensor<?x5x5x1xf32>, tensor<3x3x1x2xf32>, tensor<2xf32>) -> tensor<?x5x5x2xf32>
+  %2 = dl.conv2d %1, %k2 strides [2, 2] dilations [1, 1] padding [0, 0, 0, 0] : (tensor<?x5x5x2xf32>, tensor<2x2x2x1xf32>) -> tensor<?x2x2x1xf32>
+  %3 = dl.reshape %2 : tensor<?x2x2x1xf32> -> tensor<?x4xf32>
+  %4 = dl.mean_squared_error %3, %t : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<f32>
+  return %4 : tensor<f32>
+}

@@ -117,6 +117,39 @@ def DL_AvgPool2DOp : DL_Pool2DOp<"avg_pool2d", "average"> {
   }];
 }
 
+
+// A 2-D convolution over channels-last [N, H, W, C] with a Keras-layout
+// kernel [KH, KW, C, F]. `padding` is explicit [top, bottom, left, right], as
+// for the pooling ops (the frontend turns Keras's "same" into numbers).
+def DL_Conv2DOp : DL_InferOp<"conv2d", [DL_Differentiable]> {
+  let summary = "2-D convolution over [N, H, W, C] with a kernel [KH, KW, C, F]";
+  let description = [{
+    `result[n, i, j, f] = bias[f] + sum_{a, b, c} input[n, i * sh + a * dh -
+    top, j * sw + b * dw - left, c] * kernel[a, b, c, f]`, padded positions
+    reading zero (a cross-correlation, as Keras's and PyTorch's `conv2d`).
+    With the dilated kernel extent `ek = (k - 1) * d + 1`, the result is
+    `[N, (H + top + bottom - ekh) / sh + 1, (W + left + right - ekw) / sw + 1,
+    F]`. The bias is optional (`use_bias = false`); the activation is a
+    separate op.
+
+    ```mlir
+    %y = dl.conv2d %x, %k, %b strides [1, 1] dilations [1, 1]
+           padding [0, 0, 0, 0] : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>,
+           tensor<32xf32>) -> tensor<?x26x26x32xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_FloatTensor:$kernel,
+                       Optional<DL_Vector>:$bias, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$padding);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $kernel (`,` $bias^)? `strides` $strides `dilations` $dilations
+    `padding` $padding attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Activations
 //===----------------------------------------------------------------------===//
@@ -302,6 +335,75 @@ def DL_AvgPool2DGradOp : DL_Op<"avg_pool2d_grad", [Pure]> {
     $grad `pool` $pool `strides` $strides `padding` $padding attr-dict `:`
     type($grad) `->` type($result)
   }];
+  let hasVerifier = 1;
+}
+
+
+def DL_Conv2DInputGradOp : DL_Op<"conv2d_input_grad", [Pure]> {
+  let summary = "Gradient of conv2d with respect to its input";
+  let description = [{
+    `result[n, y, x, c] = sum grad[n, i, j, f] * kernel[a, b, c, f]` over the
+    `(i, j, a, b)` with `i * sh + a * dh - top == y` and `j * sw + b * dw -
+    left == x` (the transposed convolution of the cotangent `grad` of
+    `dl.conv2d`'s result). The attributes are the forward op's; the result
+    type is the forward input's, whose static height and width it needs.
+
+    ```mlir
+    %dx = dl.conv2d_input_grad %dy, %k strides [1, 1] dilations [1, 1]
+            padding [0, 0, 0, 0] : (tensor<?x26x26x32xf32>,
+            tensor<3x3x1x32xf32>) -> tensor<?x28x28x1xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$padding);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $kernel `strides` $strides `dilations` $dilations `padding`
+    $padding attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_Conv2DFilterGradOp : DL_Op<"conv2d_filter_grad", [Pure]> {
+  let summary = "Gradient of conv2d with respect to its kernel";
+  let description = [{
+    `result[a, b, c, f] = sum_{n, i, j} input[n, i * sh + a * dh - top,
+    j * sw + b * dw - left, c] * grad[n, i, j, f]` (padding reads zero), the
+    kernel's cotangent for the cotangent `grad` of `dl.conv2d`'s result. The
+    attributes are the forward op's; the result type is the kernel's.
+
+    ```mlir
+    %dk = dl.conv2d_filter_grad %dy, %x strides [1, 1] dilations [1, 1]
+            padding [0, 0, 0, 0] : (tensor<?x26x26x32xf32>,
+            tensor<?x28x28x1xf32>) -> tensor<3x3x1x32xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$input,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$padding);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $input `strides` $strides `dilations` $dilations `padding`
+    $padding attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_ChannelSumOp : DL_Op<"channel_sum", [Pure]> {
+  let summary = "Sum over every dimension but the last";
+  let description = [{
+    `result[f] = sum_{n, i, j} input[n, i, j, f]`: the gradient of a
+    per-channel value broadcast over the batch and the positions, such as a
+    convolution's bias.
+
+    ```mlir
+    %db = dl.channel_sum %dy : tensor<?x26x26x32xf32> -> tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_Vector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
 
