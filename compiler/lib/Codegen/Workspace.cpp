@@ -111,7 +111,11 @@ public:
       return value(view.getSizes()[type.getDynamicDimIndex(d)], depth + 1);
     if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(op)) {
       Value product;
-      for (int64_t s : collapse.getReassociationIndices()[d]) {
+      // A copy: indexing the returned temporary in the loop header would
+      // leave the loop reading freed memory.
+      SmallVector<ReassociationIndices> groups =
+          collapse.getReassociationIndices();
+      for (int64_t s : groups[d]) {
         Value x = size(collapse.getSrc(), s, depth + 1);
         if (!x)
           return {};
