@@ -18,6 +18,8 @@ namespace mlir::dl {
 void populateDLToLinalgLayerPatterns(RewritePatternSet &patterns);
 /// max_pool2d, avg_pool2d and their _grad ops.
 void populateDLToLinalgPoolingPatterns(RewritePatternSet &patterns);
+/// conv2d, its input and filter gradients, and channel_sum.
+void populateDLToLinalgConvolutionPatterns(RewritePatternSet &patterns);
 /// relu, sigmoid, tanh, softmax and their _grad ops.
 void populateDLToLinalgActivationPatterns(RewritePatternSet &patterns);
 /// random_uniform and random_normal.
