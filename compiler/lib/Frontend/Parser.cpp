@@ -449,6 +449,11 @@ bool Parser::parseExpr(ast::Expr &expr) {
     consume();
     return true;
   }
+  case Kind::LParen:
+    // Keras writes sizes as tuples, kernel_size=(3, 3); here they are lists.
+    return fail(tok.getLoc(), "expected a value, found '('; the language has "
+                              "no tuples: write Keras's (3, 3) as a list, "
+                              "[3, 3]");
   default:
     return failExpected("a value");
   }
