@@ -140,3 +140,33 @@ func.func @m_train_step_metrics(%x: memref<1xf32>)
     attributes {dl.entry = "train_step_metrics"} {
   return
 }
+
+// -----
+
+// Sizes read through views, as im2col makes them: an allocation sized by
+// dimension 0 of collapse_shape [batch, 5, 4, 6] -> [batch * 20, 6] gets
+// batch * 20 rows (batch * 20 * 4 * 4 = batch * 320 bytes) in the plan,
+// after the input's batch * 5 * 4 * 6 * 4 = batch * 480.
+// CHECK-LABEL: func.func @v_predict_workspace_size(
+// CHECK-SAME:    %[[B:.*]]: i64) -> i64
+// CHECK:         %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK:         arith.muli %[[N]], %c480
+// CHECK:         arith.muli %[[N]], %c320
+// CHECK-LABEL: func.func @v_predict_ws(
+// CHECK-NOT:     memref.alloc
+// CHECK:         return
+func.func @v_predict(%x: memref<1xf32>, %y: memref<1xf32>, %batch: i64)
+    attributes {dl.entry = "predict"} {
+  %c0 = arith.constant 0 : index
+  %cst = arith.constant 1.0 : f32
+  %n = arith.index_cast %batch : i64 to index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x5x4x6xf32>
+  linalg.fill ins(%cst : f32) outs(%a : memref<?x5x4x6xf32>)
+  %v = memref.collapse_shape %a [[0, 1, 2], [3]] : memref<?x5x4x6xf32> into memref<?x6xf32>
+  %m = memref.dim %v, %c0 : memref<?x6xf32>
+  %b = memref.alloc(%m) {alignment = 64 : i64} : memref<?x4xf32>
+  linalg.fill ins(%cst : f32) outs(%b : memref<?x4xf32>)
+  memref.dealloc %b : memref<?x4xf32>
+  memref.dealloc %a : memref<?x5x4x6xf32>
+  return
+}
