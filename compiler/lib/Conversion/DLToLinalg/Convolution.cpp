@@ -8,11 +8,16 @@
 //   forward      y[M, F]  = cols[M, K] x kernel[K, F] (+ bias, as dense)
 //   input grad   dcols[M, K] = dy[M, F] x kernel[K, F]^T, then col2im
 //   filter grad  dkernel[K, F] = cols[M, K]^T x dy[M, F]
-// The patches `cols` [N, OH, OW, KH, KW, C] are packed by a linalg.generic
-// (zero where the window covers padding); col2im gathers, for each input
-// element, the patch entries that came from it, so no two iterations write
-// one element. Collapsing [N, OH, OW, ...] to [M, ...] is a view: the
-// batch stays dynamic and dl-workspace rebuilds M from it.
+// The patches `cols` are packed by a linalg.generic (zero where the window
+// covers padding); col2im gathers, for each input element, the patch
+// entries that came from it, so no two iterations write one element.
+//
+// No tensor.collapse_shape or expand_shape touches a product: elementwise
+// fusion would fold such a reshape into the product by expanding its loops
+// (and then fuse the packing into it), leaving a rank-7 loop nest that no
+// kernel matches. The [N, OH, OW, F] <-> [M, F] and [KH, KW, C, F] <-> [K, F]
+// changes are copying generics instead (O(M * F), against the products'
+// O(M * K * F)).
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -55,52 +60,110 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
   return v.getType() == type ? v : tensor::CastOp::create(b, loc, type, v);
 }
 
-/// Collapses `v` into a matrix: its first `rows` dimensions, then the rest.
-Value toMatrix(OpBuilder &b, Location loc, Value v, int64_t rows) {
-  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
-  ReassociationIndices first, rest;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < rows ? first : rest).push_back(i);
-  return tensor::CollapseShapeOp::create(
-      b, loc, v, ArrayRef<ReassociationIndices>{first, rest});
+/// Splits the linear index `v` by the sizes `dims` (row-major), outermost
+/// first.
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,
+                               ArrayRef<int64_t> dims) {
+  SmallVector<Value> out(dims.size());
+  for (int64_t d = int64_t(dims.size()) - 1; d > 0; --d) {
+    Value size = indexConst(b, loc, dims[d]);
+    out[d] = arith::RemUIOp::create(b, loc, v, size);
+    v = arith::DivUIOp::create(b, loc, v, size);
+  }
+  out[0] = v;
+  return out;
 }
 
-/// Expands the matrix `m` back into `sizes`: the first `rows` of them, then
-/// the rest.
+/// The row-major linear index of `indices` in a tensor of sizes `dims` (the
+/// first size is not needed).
+Value linearize(OpBuilder &b, Location loc, ValueRange indices,
+                ArrayRef<int64_t> dims) {
+  Value v = indices[0];
+  for (size_t d = 1; d < indices.size(); ++d)
+    v = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, v, indexConst(b, loc, dims[d])),
+        indices[d]);
+  return v;
+}
+
+/// `v` [d0, ..., dr-1, F] copied into a matrix [d0 * ... * dr-1, F] (row-major,
+/// as a collapse_shape would view it).
+Value toMatrix(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t rank = type.getRank();
+  ArrayRef<int64_t> shape = type.getShape();
+  OpFoldResult rows = tensor::getMixedSize(b, loc, v, 0);
+  int64_t inner = 1;
+  for (int64_t d = 1; d < rank - 1; ++d)
+    inner *= shape[d];
+  if (type.isDynamicDim(0))
+    rows = arith::MulIOp::create(b, loc, cast<Value>(rows),
+                                 indexConst(b, loc, inner))
+               .getResult();
+  else
+    rows = b.getIndexAttr(shape[0] * inner);
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<OpFoldResult>{rows, b.getIndexAttr(shape[rank - 1])},
+      b.getF32Type());
+  return generic(
+      b, loc, {}, {init}, {b.getMultiDimIdentityMap(2)},
+      {IteratorType::parallel, IteratorType::parallel},
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        SmallVector<Value> at = delinearize(
+            nb, l, linalg::IndexOp::create(nb, l, 0), shape.drop_back());
+        at.push_back(linalg::IndexOp::create(nb, l, 1));
+        return SmallVector<Value>{tensor::ExtractOp::create(nb, l, v, at)};
+      })[0];
+}
+
+/// The matrix `m` [d0 * ... * dr-1, F] copied into `sizes` [d0, ..., F].
 Value fromMatrix(OpBuilder &b, Location loc, Value m,
-                 ArrayRef<OpFoldResult> sizes, int64_t rows) {
-  SmallVector<int64_t> shape;
+                 ArrayRef<OpFoldResult> sizes) {
+  SmallVector<int64_t> dims;
   for (OpFoldResult s : sizes) {
     std::optional<int64_t> c = getConstantIntValue(s);
-    shape.push_back(c ? *c : ShapedType::kDynamic);
+    dims.push_back(c ? *c : ShapedType::kDynamic);
   }
-  ReassociationIndices first, rest;
-  for (int64_t i = 0; i < int64_t(sizes.size()); ++i)
-    (i < rows ? first : rest).push_back(i);
-  auto type = RankedTensorType::get(shape, b.getF32Type());
-  return tensor::ExpandShapeOp::create(
-      b, loc, type, m, ArrayRef<ReassociationIndices>{first, rest}, sizes);
-}
-
-/// The patches of `x` [N, H, W, C]: cols[n, i, j, a, b, c] = x[n, i * sh +
-/// a * dh - top, j * sw + b * dw - left, c], zero in the padding. Read with
-/// tensor.extract rather than from a tensor.pad, whose copy into the padded
-/// buffer needs a runtime call (memrefCopy).
-Value packPatches(OpBuilder &b, Location loc, Value x, const ConvGeometry &g) {
-  SmallVector<OpFoldResult> sizes{tensor::getMixedSize(b, loc, x, 0),
-                                  b.getIndexAttr(g.oh),
-                                  b.getIndexAttr(g.ow),
-                                  b.getIndexAttr(g.kh),
-                                  b.getIndexAttr(g.kw),
-                                  b.getIndexAttr(g.c)};
+  int64_t rank = sizes.size();
   Value init = tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
   return generic(
-      b, loc, {}, {init}, {b.getMultiDimIdentityMap(6)},
-      SmallVector<IteratorType>(6, IteratorType::parallel),
+      b, loc, {}, {init}, {b.getMultiDimIdentityMap(rank)},
+      SmallVector<IteratorType>(rank, IteratorType::parallel),
       [&](OpBuilder &nb, Location l, ValueRange) {
-        auto idx = [&](int64_t i) -> Value {
-          return linalg::IndexOp::create(nb, l, i);
-        };
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank - 1; ++d)
+          idx.push_back(linalg::IndexOp::create(nb, l, d));
+        Value row = linearize(nb, l, idx, ArrayRef<int64_t>(dims).drop_back());
+        return SmallVector<Value>{tensor::ExtractOp::create(
+            nb, l, m,
+            ValueRange{row, linalg::IndexOp::create(nb, l, rank - 1)})};
+      })[0];
+}
+
+/// The patches of `x` [N, H, W, C] as a matrix [N * OH * OW, KH * KW * C]:
+/// row (n, i, j), column (a, b, c) holds x[n, i * sh + a * dh - top,
+/// j * sw + b * dw - left, c], zero in the padding. Read with tensor.extract
+/// rather than from a tensor.pad, whose copy into the padded buffer needs a
+/// runtime call (memrefCopy).
+Value packPatches(OpBuilder &b, Location loc, Value x, const ConvGeometry &g) {
+  Value n = tensor::getMixedSize(b, loc, x, 0).dyn_cast<Value>();
+  OpFoldResult rows =
+      n ? OpFoldResult(
+              arith::MulIOp::create(b, loc, n, indexConst(b, loc, g.oh * g.ow))
+                  .getResult())
+        : OpFoldResult(b.getIndexAttr(
+              cast<RankedTensorType>(x.getType()).getDimSize(0) * g.oh * g.ow));
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<OpFoldResult>{rows, b.getIndexAttr(g.kh * g.kw * g.c)},
+      b.getF32Type());
+  return generic(
+      b, loc, {}, {init}, {b.getMultiDimIdentityMap(2)},
+      {IteratorType::parallel, IteratorType::parallel},
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        SmallVector<Value> row = delinearize(
+            nb, l, linalg::IndexOp::create(nb, l, 0), {0, g.oh, g.ow});
+        SmallVector<Value> col = delinearize(
+            nb, l, linalg::IndexOp::create(nb, l, 1), {g.kh, g.kw, g.c});
         Value zero = indexConst(nb, l, 0);
         Value inside;
         auto axis = [&](Value i, Value a, int64_t stride, int64_t dilation,
@@ -119,54 +182,45 @@ Value packPatches(OpBuilder &b, Location loc, Value x, const ConvGeometry &g) {
           // Clamped so the (discarded) read stays in bounds.
           return arith::SelectOp::create(nb, l, ok, p, zero).getResult();
         };
-        Value y = axis(idx(1), idx(3), g.sh, g.dh, g.top, g.h);
-        Value x0 = axis(idx(2), idx(4), g.sw, g.dw, g.left, g.w);
+        Value y = axis(row[1], col[0], g.sh, g.dh, g.top, g.h);
+        Value x0 = axis(row[2], col[1], g.sw, g.dw, g.left, g.w);
         Value v = tensor::ExtractOp::create(nb, l, x,
-                                            ValueRange{idx(0), y, x0, idx(5)});
+                                            ValueRange{row[0], y, x0, col[2]});
         return SmallVector<Value>{
             arith::SelectOp::create(nb, l, inside, v, f32Const(nb, l, 0.0))};
       })[0];
 }
 
 /// C[m, n] = sum_k A(m, k) * B(k, n) into a zeroed C, A read transposed
-/// ([k, m]) or B ([n, k]) as asked: the transposed forms the contraction
-/// kernel matches (see dl.matmul's lowering).
-Value product(OpBuilder &b, Location loc, Value lhs, Value rhs, bool tl,
-              bool tr) {
-  MLIRContext *ctx = b.getContext();
+/// ([k, m]) or B ([n, k]): linalg.matmul with transposed indexing maps, a
+/// form the contraction kernel matches.
+Value product(OpBuilder &b, Location loc, Value lhs, Value rhs,
+              bool transposeLhs) {
   Value acc = filled(b, loc,
-                     {tensor::getMixedSize(b, loc, lhs, tl ? 1 : 0),
-                      tensor::getMixedSize(b, loc, rhs, tr ? 0 : 1)},
+                     {tensor::getMixedSize(b, loc, lhs, transposeLhs ? 1 : 0),
+                      tensor::getMixedSize(b, loc, rhs, transposeLhs ? 1 : 0)},
                      0.0);
-  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
-  SmallVector<AffineMap> maps{
-      AffineMap::get(
-          3, 0, tl ? ArrayRef<AffineExpr>{k, m} : ArrayRef<AffineExpr>{m, k},
-          ctx),
-      AffineMap::get(
-          3, 0, tr ? ArrayRef<AffineExpr>{n, k} : ArrayRef<AffineExpr>{k, n},
-          ctx),
-      AffineMap::get(3, 0, {m, n}, ctx)};
-  return generic(
-      b, loc, {lhs, rhs}, {acc}, maps,
-      {IteratorType::parallel, IteratorType::parallel, IteratorType::reduction},
-      [](OpBuilder &nb, Location l, ValueRange a) {
-        Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
-        return SmallVector<Value>{arith::AddFOp::create(nb, l, a[2], p)};
-      })[0];
+  if (transposeLhs)
+    return linalg::MatmulTransposeAOp::create(b, loc, TypeRange{acc.getType()},
+                                              ValueRange{lhs, rhs},
+                                              ValueRange{acc})
+        .getResult(0);
+  return linalg::MatmulTransposeBOp::create(b, loc, TypeRange{acc.getType()},
+                                            ValueRange{lhs, rhs},
+                                            ValueRange{acc})
+      .getResult(0);
 }
 
 /// The gradient of the input [N, h, w, C] from the patch gradients `dcols`
-/// [N, OH, OW, KH, KW, C]: each (y, x) sums, over the kernel offsets (a, b),
-/// the entry of the output position (i, j) whose patch put (y, x) there, if
-/// that position exists.
-Value col2im(OpBuilder &b, Location loc, Value dcols, const ConvGeometry &g) {
-  Value init =
-      filled(b, loc,
-             {tensor::getMixedSize(b, loc, dcols, 0), b.getIndexAttr(g.h),
-              b.getIndexAttr(g.w), b.getIndexAttr(g.c)},
-             0.0);
+/// [N * OH * OW, KH * KW * C]: each (y, x) sums, over the kernel offsets
+/// (a, b), the entry of the output position (i, j) whose patch put (y, x)
+/// there, if that position exists.
+Value col2im(OpBuilder &b, Location loc, Value dcols, OpFoldResult batch,
+             const ConvGeometry &g) {
+  Value init = filled(
+      b, loc,
+      {batch, b.getIndexAttr(g.h), b.getIndexAttr(g.w), b.getIndexAttr(g.c)},
+      0.0);
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   // (n, y, x, c, a, b): an empty [KH, KW] tensor gives (a, b) their bounds.
@@ -212,8 +266,10 @@ Value col2im(OpBuilder &b, Location loc, Value dcols, const ConvGeometry &g) {
         Value validY, validX;
         Value i = outputOf(idx(1), idx(4), g.top, g.sh, g.dh, g.oh, validY);
         Value j = outputOf(idx(2), idx(5), g.left, g.sw, g.dw, g.ow, validX);
-        Value v = tensor::ExtractOp::create(
-            nb, l, dcols, ValueRange{idx(0), i, j, idx(4), idx(5), idx(3)});
+        Value row = linearize(nb, l, {idx(0), i, j}, {0, g.oh, g.ow});
+        Value col =
+            linearize(nb, l, {idx(4), idx(5), idx(3)}, {g.kh, g.kw, g.c});
+        Value v = tensor::ExtractOp::create(nb, l, dcols, ValueRange{row, col});
         Value hit = arith::AndIOp::create(nb, l, validY, validX);
         v = arith::SelectOp::create(nb, l, hit, v, f32Const(nb, l, 0.0));
         return SmallVector<Value>{arith::AddFOp::create(nb, l, args[1], v)};
@@ -229,8 +285,8 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     ConvGeometry g(op.getStrides(), op.getDilations(), op.getPadding(),
                    op.getInput().getType(), op.getKernel().getType());
     Value x = adaptor.getInput();
-    Value cols = toMatrix(rewriter, loc, packPatches(rewriter, loc, x, g), 3);
-    Value kernel = toMatrix(rewriter, loc, adaptor.getKernel(), 3);
+    Value cols = packPatches(rewriter, loc, x, g);
+    Value kernel = toMatrix(rewriter, loc, adaptor.getKernel());
     Value init = tensor::EmptyOp::create(
         rewriter, loc,
         ArrayRef<OpFoldResult>{tensor::getMixedSize(rewriter, loc, cols, 0),
@@ -254,8 +310,7 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     y = fromMatrix(rewriter, loc, y,
                    {tensor::getMixedSize(rewriter, loc, x, 0),
                     rewriter.getIndexAttr(g.oh), rewriter.getIndexAttr(g.ow),
-                    rewriter.getIndexAttr(g.f)},
-                   3);
+                    rewriter.getIndexAttr(g.f)});
     rewriter.replaceOp(op, castTo(rewriter, loc, y, op.getType()));
     return success();
   }
@@ -270,17 +325,11 @@ struct Conv2DInputGradLowering : OpConversionPattern<Conv2DInputGradOp> {
     ConvGeometry g(op.getStrides(), op.getDilations(), op.getPadding(),
                    op.getType(), op.getKernel().getType());
     Value dy = adaptor.getGrad();
-    Value dcols = product(rewriter, loc, toMatrix(rewriter, loc, dy, 3),
-                          toMatrix(rewriter, loc, adaptor.getKernel(), 3),
-                          /*tl=*/false, /*tr=*/true);
-    dcols =
-        fromMatrix(rewriter, loc, dcols,
-                   {tensor::getMixedSize(rewriter, loc, dy, 0),
-                    rewriter.getIndexAttr(g.oh), rewriter.getIndexAttr(g.ow),
-                    rewriter.getIndexAttr(g.kh), rewriter.getIndexAttr(g.kw),
-                    rewriter.getIndexAttr(g.c)},
-                   3);
-    Value dx = col2im(rewriter, loc, dcols, g);
+    Value dcols = product(rewriter, loc, toMatrix(rewriter, loc, dy),
+                          toMatrix(rewriter, loc, adaptor.getKernel()),
+                          /*transposeLhs=*/false);
+    Value dx = col2im(rewriter, loc, dcols,
+                      tensor::getMixedSize(rewriter, loc, dy, 0), g);
     rewriter.replaceOp(op, castTo(rewriter, loc, dx, op.getType()));
     return success();
   }
@@ -294,15 +343,13 @@ struct Conv2DFilterGradLowering : OpConversionPattern<Conv2DFilterGradOp> {
     Location loc = op.getLoc();
     ConvGeometry g(op.getStrides(), op.getDilations(), op.getPadding(),
                    op.getInput().getType(), op.getType());
-    Value cols = toMatrix(rewriter, loc,
-                          packPatches(rewriter, loc, adaptor.getInput(), g), 3);
-    Value dk = product(rewriter, loc, cols,
-                       toMatrix(rewriter, loc, adaptor.getGrad(), 3),
-                       /*tl=*/true, /*tr=*/false);
+    Value cols = packPatches(rewriter, loc, adaptor.getInput(), g);
+    Value dk =
+        product(rewriter, loc, cols, toMatrix(rewriter, loc, adaptor.getGrad()),
+                /*transposeLhs=*/true);
     dk = fromMatrix(rewriter, loc, dk,
                     {rewriter.getIndexAttr(g.kh), rewriter.getIndexAttr(g.kw),
-                     rewriter.getIndexAttr(g.c), rewriter.getIndexAttr(g.f)},
-                    3);
+                     rewriter.getIndexAttr(g.c), rewriter.getIndexAttr(g.f)});
     rewriter.replaceOp(op, castTo(rewriter, loc, dk, op.getType()));
     return success();
   }
@@ -315,17 +362,18 @@ struct ChannelSumLowering : OpConversionPattern<ChannelSumOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     int64_t rank = op.getInput().getType().getRank();
-    Value rows = toMatrix(rewriter, loc, adaptor.getInput(), rank - 1);
     Value acc =
         filled(rewriter, loc,
                {rewriter.getIndexAttr(op.getType().getDimSize(0))}, 0.0);
     MLIRContext *ctx = getContext();
+    SmallVector<IteratorType> iters(rank, IteratorType::reduction);
+    iters.back() = IteratorType::parallel;
     rewriter.replaceOp(
-        op, generic(rewriter, loc, {rows}, {acc},
-                    {rewriter.getMultiDimIdentityMap(2),
-                     AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)},
-                    {IteratorType::reduction, IteratorType::parallel},
-                    [](OpBuilder &b, Location l, ValueRange a) {
+        op, generic(rewriter, loc, {adaptor.getInput()}, {acc},
+                    {rewriter.getMultiDimIdentityMap(rank),
+                     AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)},
+                                    ctx)},
+                    iters, [](OpBuilder &b, Location l, ValueRange a) {
                       return SmallVector<Value>{
                           arith::AddFOp::create(b, l, a[0], a[1])};
                     }));
