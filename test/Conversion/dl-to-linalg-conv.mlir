@@ -7,6 +7,9 @@
 // generic), cols^T x dy (filter gradient). No reshape touches a product
 // (elementwise fusion would expand it out of the kernel's reach).
 // channel_sum reduces dy over every dimension but the last.
+// The packing loops run over (n, i, j, a, b, c), written at row
+// (n * OH + i) * OW + j and column (a * KW + b) * C + c; empty [N, OH, OW] and
+// [KH, KW, C] tensors give them their bounds.
 // RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl. --implicit-check-not=tensor.collapse_shape --implicit-check-not=tensor.expand_shape
 
 // CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
@@ -18,12 +21,15 @@
 // CHECK-DAG: #[[KN:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
 // CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
+// CHECK-DAG: #[[COLSM:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>
+// CHECK-DAG: #[[PACK:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> ((d0 * 4 + d1) * 3 + d2, (d3 * 2 + d4) * 3 + d5)>
 // CHECK-DAG: #[[LAST:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 
 // CHECK-LABEL: func.func @conv
 // CHECK-SAME: (%[[X:.*]]: tensor<?x7x5x3xf32>, %[[K:.*]]: tensor<3x2x3x4xf32>, %[[B:.*]]: tensor<4xf32>)
 func.func @conv(%x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>, %b: tensor<4xf32>) -> tensor<?x4x3x4xf32> {
-  // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[ID2]]], iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<?x18xf32>)
+  // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[COLSM]], #[[PACK]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<?x4x3xf32>, tensor<3x2x3xf32>) outs(%{{.*}} : tensor<?x18xf32>)
   // CHECK: %[[E:.*]] = tensor.extract %[[X]]
   // CHECK: arith.select %{{.*}}, %[[E]], %{{.*}} : f32
   // CHECK: %[[KM2:.*]] = linalg.generic {indexing_maps = [#[[ID2]]], iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<18x4xf32>)
@@ -59,7 +65,7 @@ func.func @conv_grads(%dy: tensor<?x4x3x4xf32>, %x: tensor<?x7x5x3xf32>, %k: ten
   // CHECK: arith.remsi
   // CHECK: tensor.extract %[[DC]]
   // Filter gradient: cols^T x dy.
-  // CHECK: %[[COLS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x18xf32>)
+  // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[COLSM]], #[[PACK]]], {{.*}} outs(%{{.*}} : tensor<?x18xf32>)
   // CHECK: tensor.extract %[[X]]
   // CHECK: %[[DYM2:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4xf32>)
   // CHECK: %[[DK:.*]] = linalg.matmul indexing_maps = [#[[KM]], #[[KN]], #[[MN]]] ins(%[[COLS]], %[[DYM2]] : tensor<?x18xf32>, tensor<?x4xf32>) outs(%{{.*}} : tensor<18x4xf32>)

@@ -156,14 +156,34 @@ Value packPatches(OpBuilder &b, Location loc, Value x, const ConvGeometry &g) {
   Value init = tensor::EmptyOp::create(
       b, loc, ArrayRef<OpFoldResult>{rows, b.getIndexAttr(g.kh * g.kw * g.c)},
       b.getF32Type());
+  // Loops (n, i, j, a, b, c), written at row (n * OH + i) * OW + j, column
+  // (a * KW + b) * C + c: no division per element, and the innermost loop
+  // runs along C, contiguous in both x and cols. Two empty tensors [N, OH,
+  // OW] and [KH, KW, C] give the loops their bounds (only their shapes are
+  // read).
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<OpFoldResult> outer{tensor::getMixedSize(b, loc, x, 0),
+                                  b.getIndexAttr(g.oh), b.getIndexAttr(g.ow)};
+  Value rowShape = tensor::EmptyOp::create(b, loc, outer, b.getF32Type());
+  Value colShape = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{g.kh, g.kw, g.c}, b.getF32Type());
+  SmallVector<AffineMap> maps{
+      AffineMap::get(6, 0, {d(0), d(1), d(2)}, ctx),
+      AffineMap::get(6, 0, {d(3), d(4), d(5)}, ctx),
+      AffineMap::get(6, 0,
+                     {(d(0) * g.oh + d(1)) * g.ow + d(2),
+                      (d(3) * g.kw + d(4)) * g.c + d(5)},
+                     ctx)};
   return generic(
-      b, loc, {}, {init}, {b.getMultiDimIdentityMap(2)},
-      {IteratorType::parallel, IteratorType::parallel},
+      b, loc, {rowShape, colShape}, {init}, maps,
+      SmallVector<IteratorType>(6, IteratorType::parallel),
       [&](OpBuilder &nb, Location l, ValueRange) {
-        SmallVector<Value> row = delinearize(
-            nb, l, linalg::IndexOp::create(nb, l, 0), {0, g.oh, g.ow});
-        SmallVector<Value> col = delinearize(
-            nb, l, linalg::IndexOp::create(nb, l, 1), {g.kh, g.kw, g.c});
+        auto idx = [&](int64_t i) -> Value {
+          return linalg::IndexOp::create(nb, l, i);
+        };
+        SmallVector<Value> row{idx(0), idx(1), idx(2)};
+        SmallVector<Value> col{idx(3), idx(4), idx(5)};
         Value zero = indexConst(nb, l, 0);
         Value inside;
         auto axis = [&](Value i, Value a, int64_t stride, int64_t dilation,
