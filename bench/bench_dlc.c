@@ -2,6 +2,8 @@
  *   bench_dlc LIB.so PREFIX train DATA_DIR EPOCHS BATCH NPARAMS -> s/epoch, acc
  *   bench_dlc LIB.so PREFIX predict BATCH IN_SIZE OUT_SIZE NPARAMS SECONDS
  *                                                         -> us/call, samples/s
+ *   bench_dlc LIB.so PREFIX gradients BATCH IN_SIZE CLASSES NPARAMS SECONDS
+ *                                      -> us/call of PREFIX_gradients (labels)
  * Prints one JSON object per line. */
 #include "dlrt/dlrt.h"
 
@@ -129,6 +131,37 @@ static int predict(void *lib, const char *p, int64_t batch, int64_t in,
   return 0;
 }
 
+typedef float (*gradients_fn)(const float *, const float *, const int32_t *,
+                             int64_t, float *);
+
+/* The whole gradient entry point (forward, loss, backward) on one batch:
+ * bench/run.py subtracts the forward pass to time the backward products. */
+static int gradients(void *lib, const char *p, int64_t batch, int64_t in,
+                     int64_t classes, int64_t nparams, double seconds) {
+  float *params = aligned_buffer(nparams);
+  float *grads = aligned_buffer(nparams);
+  float *x = aligned_buffer(batch * in);
+  int32_t *y = malloc(sizeof(int32_t) * batch);
+  ((init_fn)sym(lib, p, "init_params"))(params, 1);
+  for (int64_t i = 0; i < batch * in; ++i)
+    x[i] = (float)(i % 97) / 97.0f;
+  for (int64_t i = 0; i < batch; ++i)
+    y[i] = (int32_t)(i % classes);
+  gradients_fn f = (gradients_fn)sym(lib, p, "gradients");
+  f(params, x, y, batch, grads); /* warm up */
+  int64_t calls = 0;
+  double t0 = now(), t;
+  do {
+    for (int r = 0; r < 5; ++r)
+      f(params, x, y, batch, grads);
+    calls += 5;
+    t = now() - t0;
+  } while (t < seconds);
+  printf("{\"us_per_call\": %.3f, \"checksum\": %g}\n", t / calls * 1e6,
+         (double)grads[0]);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: see the comment at the top\n");
@@ -145,6 +178,9 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[3], "predict") && argc == 9)
     return predict(lib, argv[2], atoll(argv[4]), atoll(argv[5]), atoll(argv[6]),
                    atoll(argv[7]), atof(argv[8]));
+  if (!strcmp(argv[3], "gradients") && argc == 9)
+    return gradients(lib, argv[2], atoll(argv[4]), atoll(argv[5]),
+                     atoll(argv[6]), atoll(argv[7]), atof(argv[8]));
   fprintf(stderr, "error: bad arguments\n");
   return 1;
 }

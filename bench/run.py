@@ -27,6 +27,8 @@ DLC = os.path.join(BUILD, "bin", "dlc")
 DATA = "/usr/share/datasets/fashion-mnist"
 MLP = os.path.join(ROOT, "examples", "mnist_mlp.dl")
 MLP_PARAMS = 101770
+CNN = os.path.join(ROOT, "examples", "fashion_cnn.dl")
+CNN_PARAMS = 34826
 
 
 def run(cmd, env=None, capture=True):
@@ -93,14 +95,60 @@ print(json.dumps({"epoch_s_best": best, "test_acc": acc,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
+# The CNN is examples/fashion_cnn.dl, which is the Keras "simple MNIST
+# convnet" without its Dropout(0.5) (dlc has no dropout layer yet): the peer
+# leaves it out too, so both sides train the same network.
+TORCH_CNN = r"""
+def cnn():
+    nn = torch.nn
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(1600, 10))
+"""
+
+TORCH_CNN_TRAIN = r"""
+import gzip, struct, sys, time, json, resource
+import numpy as np, torch
+D = sys.argv[1]; threads = int(sys.argv[2]); epochs = int(sys.argv[3]); batch = int(sys.argv[4])
+def idx(p):
+    d = gzip.open(p).read(); nd = d[3]
+    dims = struct.unpack(">" + "I" * nd, d[4:4 + 4 * nd])
+    return np.frombuffer(d, np.uint8, offset=4 + 4 * nd).reshape(dims)
+torch.set_num_threads(threads); torch.manual_seed(0)
+torch.set_flush_denormal(True)  # as dlc's objects: see FLUSH_NOTE
+xtr = torch.tensor(idx(D + "/train-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
+ytr = torch.tensor(idx(D + "/train-labels-idx1-ubyte.gz"), dtype=torch.long)
+xte = torch.tensor(idx(D + "/t10k-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
+yte = torch.tensor(idx(D + "/t10k-labels-idx1-ubyte.gz"), dtype=torch.long)
+""" + TORCH_CNN + r"""
+m = cnn()
+opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-7); lossf = torch.nn.CrossEntropyLoss()
+best = 1e30; total = 0
+for ep in range(epochs):
+    t = time.perf_counter(); perm = torch.randperm(60000)
+    for i in range(0, 60000, batch):
+        j = perm[i:i + batch]; opt.zero_grad(); lossf(m(xtr[j]), ytr[j]).backward(); opt.step()
+    dt = time.perf_counter() - t; best = min(best, dt); total += dt
+with torch.no_grad():
+    acc = (m(xte).argmax(1) == yte).float().mean().item()
+print(json.dumps({"epoch_s_best": best, "epoch_s_mean": total / epochs, "test_acc": acc,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
 TORCH_PREDICT = r"""
 import sys, time, json, torch
 threads = int(sys.argv[1]); batch = int(sys.argv[2]); seconds = float(sys.argv[3])
+kind = sys.argv[4] if len(sys.argv) > 4 else "mlp"
 torch.set_num_threads(threads)
 torch.set_flush_denormal(True)  # as dlc's objects: see FLUSH_NOTE
-m = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(),
-                        torch.nn.Linear(128, 10), torch.nn.Softmax(dim=1)).eval()
-x = torch.rand(batch, 28, 28)
+""" + TORCH_CNN + r"""
+if kind == "cnn":
+    m = torch.nn.Sequential(cnn(), torch.nn.Softmax(dim=1)).eval()
+    x = torch.rand(batch, 1, 28, 28)
+else:
+    m = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(),
+                            torch.nn.Linear(128, 10), torch.nn.Softmax(dim=1)).eval()
+    x = torch.rand(batch, 28, 28)
 with torch.inference_mode():
     m(x); calls = 0; t0 = time.perf_counter()
     while time.perf_counter() - t0 < seconds:
@@ -130,6 +178,70 @@ for spec in sys.argv[2:]:
     out[spec] = 2 * M * N * K / t / 1e9
 print(json.dumps(out))
 """
+
+# The 3x3x32->64 convolution of the CNN (its second conv, at batch 128) and
+# its two gradients, in PyTorch: aten.convolution_backward with one output
+# mask bit computes only the input or only the filter gradient.
+TORCH_CONV = r"""
+import sys, time, json, torch
+threads = int(sys.argv[1]); batch = int(sys.argv[2]); seconds = float(sys.argv[3])
+torch.set_num_threads(threads)
+torch.set_flush_denormal(True)  # as dlc's objects: see FLUSH_NOTE
+x = torch.rand(batch, 32, 13, 13); w = torch.rand(64, 32, 3, 3) - 0.5
+gy = torch.rand(batch, 64, 11, 11)
+def best_us(f):
+    f(); best = 1e30; t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        t = time.perf_counter(); f(); best = min(best, time.perf_counter() - t)
+    return best * 1e6
+cb = lambda mask: torch.ops.aten.convolution_backward(
+    gy, x, w, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, mask)
+print(json.dumps({"forward": best_us(lambda: torch.nn.functional.conv2d(x, w)),
+                  "input_grad": best_us(lambda: cb([True, False, False])),
+                  "filter_grad": best_us(lambda: cb([False, True, False]))}))
+"""
+
+# dlc's side of the same three products, timed through whole entry points
+# of three small models on a [13, 13, 32] input, and separated by
+# differences (there is no entry point for one backward product alone):
+#   A = conv3x3 -> global average pool           predict(A) ~ forward
+#   gradients(A) = forward + filter gradient (+ the pool and loss, tiny)
+#   B = conv1x1(32) -> conv3x3 -> pool; C = conv1x1(32) -> pool
+#   gradients(B) - gradients(A) - gradients(C) ~ the 3x3 input gradient
+CONV_MODELS = {
+    "A": "conv2d(64, 3, use_bias = false);",
+    "B": "conv2d(32, 1, use_bias = false); conv2d(64, 3, use_bias = false);",
+    "C": "conv2d(32, 1, use_bias = false);",
+}
+CONV_PARAMS = {"A": 3 * 3 * 32 * 64, "B": 32 * 32 + 3 * 3 * 32 * 64, "C": 32 * 32}
+CONV_FLOPS = 2 * 11 * 11 * 3 * 3 * 32 * 64  # per sample, each of the three
+
+
+def conv_gflops(harness, shared, tmp, batch, seconds):
+    us = {}
+    for name, layers in CONV_MODELS.items():
+        dl = os.path.join(tmp, f"conv{name}.dl")
+        classes = 64 if name != "C" else 32
+        with open(dl, "w") as f:
+            f.write(f"model conv {{ input x: f32[13, 13, 32]; {layers} "
+                    "global_average_pooling2d; train { loss = "
+                    "sparse_categorical_crossentropy(from_logits = true); "
+                    "optimizer = sgd; } }\n")
+        so, _ = shared(dl, f"conv{name}", "conv")
+        args = [str(batch), str(13 * 13 * 32), str(classes),
+                str(CONV_PARAMS[name]), str(seconds)]
+        us[name] = json_lines(run([harness, so, "conv", "gradients"] + args,
+                                  env=peer_env(1)))[0]["us_per_call"]
+        if name == "A":
+            us["A_predict"] = json_lines(run(
+                [harness, so, "conv", "predict", str(batch), str(13 * 13 * 32),
+                 "64", str(CONV_PARAMS[name]), str(seconds)],
+                env=peer_env(1)))[0]["us_per_call"]
+    times = {"forward": us["A_predict"],
+             "filter_grad": us["A"] - us["A_predict"],
+             "input_grad": us["B"] - us["A"] - us["C"]}
+    flops = CONV_FLOPS * batch
+    return {k: flops / (t * 1e-6) / 1e9 for k, t in times.items()}, us
 
 
 def main():
@@ -241,6 +353,40 @@ def main():
                                blas_env=env)
         results["gemm_gflops_avx2"] = gemm_avx2
 
+    # --- The CNN: examples/fashion_cnn.dl against the same network in PyTorch.
+    fma = os.path.join(tmp, "fma_peak")
+    run(["cc", "-O2", "-march=native", "-ffp-contract=fast",
+         os.path.join(ROOT, "bench", "fma_peak.c"), "-o", fma])
+    results["fma_peak_gflops"] = json_lines(run([fma]))[0]["fma_peak_gflops"]
+    cnn, cnn_compile = shared(CNN, "cnn", "cnn")
+    results["compile_s"]["fashion_cnn.dl"] = cnn_compile
+    cnn_epochs = 1 if args.quick else 5
+    cnn_train = {}
+    for batch, n in ((128, cnn_epochs), (32, 1)):
+        d = json_lines(run([harness, cnn, "cnn", "train", DATA, str(n),
+                            str(batch), str(CNN_PARAMS)], env=peer_env(1)))[0]
+        t = json_lines(run(["/usr/bin/python3", "-c", TORCH_CNN_TRAIN, DATA,
+                            "1", str(n), str(batch)], env=peer_env(1)))[0]
+        cnn_train[f"1t_b{batch}"] = {"dlc": d, "torch": t, "epochs": n}
+        print(f"cnn train b{batch}: dlc {d['epoch_s_best']:.2f}s torch "
+              f"{t['epoch_s_best']:.2f}s", flush=True)
+    results["cnn_train"] = cnn_train
+    results["cnn_dlc_train_rss_mb"] = peak_rss_mb(
+        [DLC, "train", CNN, "--epochs", "1", "--batch-size", "128"])
+    d = json_lines(run([harness, cnn, "cnn", "predict", "1", "784", "10",
+                        str(CNN_PARAMS), "1.0"], env=peer_env(1)))[0]
+    t = json_lines(run(["/usr/bin/python3", "-c", TORCH_PREDICT, "1", "1",
+                        "1.0", "cnn"], env=peer_env(1)))[0]
+    results["cnn_predict_b1"] = {"dlc": d, "torch": t}
+    conv_dlc, conv_us = conv_gflops(harness, shared, tmp, 128, 1.0)
+    torch_us = json_lines(run(["/usr/bin/python3", "-c", TORCH_CONV, "1", "128",
+                               "1.0"], env=peer_env(1)))[0]
+    conv = {k: {"dlc": conv_dlc[k],
+                "torch": CONV_FLOPS * 128 / (torch_us[k] * 1e-6) / 1e9}
+            for k in ("forward", "input_grad", "filter_grad")}
+    results["conv_gflops"] = conv
+    results["conv_entry_us"] = conv_us
+
     with open(args.json, "w") as f:
         json.dump(results, f, indent=1)
 
@@ -267,6 +413,20 @@ def main():
     rows.append(("peak RSS MB, compiled object + runtime vs PyTorch",
                  results["object_train_rss_mb"], t1["torch"]["rss_mb"],
                  t1["torch"]["rss_mb"] / results["object_train_rss_mb"]))
+    for key, v in cnn_train.items():
+        rows.append((f"CNN train s/epoch, 1 thread, batch {key.split('_b')[1]}",
+                     v["dlc"]["epoch_s_best"], v["torch"]["epoch_s_best"],
+                     v["torch"]["epoch_s_best"] / v["dlc"]["epoch_s_best"]))
+    c128 = cnn_train["1t_b128"]
+    rows.append((f"CNN test accuracy after {c128['epochs']} epoch(s), batch 128",
+                 c128["dlc"]["test_acc"], c128["torch"]["test_acc"], None))
+    cp = results["cnn_predict_b1"]
+    rows.append(("CNN predict batch 1, us", cp["dlc"]["us_per_call"],
+                 cp["torch"]["us_per_call"],
+                 cp["torch"]["us_per_call"] / cp["dlc"]["us_per_call"]))
+    rows.append(("CNN peak RSS MB, `dlc train` (JIT) vs PyTorch",
+                 results["cnn_dlc_train_rss_mb"], c128["torch"]["rss_mb"],
+                 c128["torch"]["rss_mb"] / results["cnn_dlc_train_rss_mb"]))
     print()
     print(f"{'measure':<52} {'dlc':>12} {'PyTorch':>12} {'ratio':>8}")
     for name, d, t, r in rows:
@@ -279,7 +439,13 @@ def main():
         print(f"{'matmul GFLOP/s, AVX2 (--mcpu=haswell, BLAS Haswell)':<52} {'dlc':>12} {'OpenBLAS':>12} {'of BLAS':>8}")
         for spec, v in gemm_avx2.items():
             print(f"{spec:<52} {v['dlc']:>12.1f} {v['openblas']:>12.1f} {v['dlc'] / v['openblas']:>7.0%}")
-    print(f"\ndlc compile time of mnist_mlp.dl: {compile_s:.2f} s")
+    peak = results["fma_peak_gflops"]
+    print(f"{'conv 3x3x32->64, 11x11 out, batch 128, GFLOP/s':<52} {'dlc':>12} {'PyTorch':>12} {'of peak':>8}")
+    for k, v in conv.items():
+        print(f"{k:<52} {v['dlc']:>12.1f} {v['torch']:>12.1f} {v['dlc'] / peak:>7.0%}")
+    print(f"measured FMA peak of one core: {peak:.1f} GFLOP/s (bench/fma_peak.c)")
+    print(f"\ndlc compile time of mnist_mlp.dl: {compile_s:.2f} s, "
+          f"fashion_cnn.dl: {cnn_compile:.2f} s")
     print(f"JSON: {args.json}")
 
 
