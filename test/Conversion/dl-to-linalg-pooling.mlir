@@ -2,7 +2,9 @@
 // offset (a, b) a reduction whose bounds come from an empty [ph, pw] tensor;
 // the input read with tensor.extract, padding reading as the reduction's
 // identity. The gradients gather per input position, so each writes every
-// element of its result once.
+// element of its result once; their reduction runs over the candidate
+// windows of a position, ceil(ph / sh) x ceil(pw / sw) of them (one where
+// windows do not overlap), not over the ph x pw offsets.
 // RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl.
 
 // CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
@@ -45,8 +47,9 @@ func.func @max_pool_grad(%dy: tensor<?x4x3x3xf32>, %x: tensor<?x7x5x3xf32>) -> t
   // CHECK: arith.cmpf ogt
   // CHECK: arith.cmpf oeq
   // CHECK: arith.cmpi slt
-  // ...then each input position takes dy from the windows whose maximum it is.
-  // CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} {{.*}} outs(%{{.*}} : tensor<?x7x5x3xf32>)
+  // ...then each input position takes dy from the windows whose maximum it is:
+  // 2x2 windows at stride 2 do not overlap, so one candidate window.
+  // CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<1x1xf32>) outs(%{{.*}} : tensor<?x7x5x3xf32>)
   // CHECK-DAG: tensor.extract %[[ARG]]#1
   // CHECK-DAG: tensor.extract %[[DY]]
   // CHECK: arith.addf
@@ -66,4 +69,14 @@ func.func @avg_pool_grad(%dy: tensor<?x2x2x2xf32>) -> tensor<?x3x3x2xf32> {
   // CHECK: return %[[DX]]
   %0 = dl.avg_pool2d_grad %dy pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : tensor<?x2x2x2xf32> -> tensor<?x3x3x2xf32>
   return %0 : tensor<?x3x3x2xf32>
+}
+
+// CHECK-LABEL: func.func @overlapping_pool_grad
+func.func @overlapping_pool_grad(%dy: tensor<?x3x4x2xf32>) -> tensor<?x7x5x2xf32> {
+  // 3x2 windows at strides [2, 1]: a position lies in at most ceil(3 / 2) = 2
+  // windows along y and ceil(2 / 1) = 2 along x.
+  // CHECK: linalg.generic
+  // CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<2x2xf32>) outs(%{{.*}} : tensor<?x7x5x2xf32>)
+  %0 = dl.avg_pool2d_grad %dy pool [3, 2] strides [2, 1] padding [0, 0, 0, 0] : tensor<?x3x4x2xf32> -> tensor<?x7x5x2xf32>
+  return %0 : tensor<?x7x5x2xf32>
 }

@@ -193,6 +193,10 @@ Value argmaxWindows(OpBuilder &b, Location loc, Value x, const Window &win) {
 /// The gradient of the input [N, h, w, C]: each position (y, x) sums, over
 /// the windows (i, j) holding it at offset (a, b), `values[n, i, j, c]`;
 /// with `argmax`, only where the window's maximum is at that offset.
+/// The reduction runs over the candidate windows, not over the offsets: a
+/// position lies in at most ceil(ph / sh) windows along y (one when the
+/// windows do not overlap), where a loop over the ph offsets would visit
+/// ph of them, most empty (ph * pw per element for a global pooling).
 Value gatherWindows(OpBuilder &b, Location loc, Value values, Value argmax,
                     const Window &win) {
   Value init =
@@ -200,51 +204,62 @@ Value gatherWindows(OpBuilder &b, Location loc, Value values, Value argmax,
              {tensor::getMixedSize(b, loc, values, 0), b.getIndexAttr(win.h),
               b.getIndexAttr(win.w), tensor::getMixedSize(b, loc, values, 3)},
              0.0);
+  Value candidates = tensor::EmptyOp::create(
+      b, loc,
+      ArrayRef<int64_t>{int64_t(llvm::divideCeil(win.ph, win.sh)),
+                        int64_t(llvm::divideCeil(win.pw, win.sw))},
+      b.getF32Type());
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps{
       AffineMap::get(6, 0, {d(4), d(5)}, ctx),
       AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
   return generic(
-      b, loc, {windowShape(b, loc, win)}, {init}, maps, windowIterators(),
+      b, loc, {candidates}, {init}, maps, windowIterators(),
       [&](OpBuilder &nb, Location l, ValueRange args) {
         auto idx = [&](int64_t i) -> Value {
           return linalg::IndexOp::create(nb, l, i);
         };
         Value zero = indexConst(nb, l, 0);
-        // The window index along one axis whose offset `a` lands on `pos`:
-        // i * stride + a == pos + before, if that i exists.
-        auto windowOf = [&](Value pos, Value a, int64_t before, int64_t stride,
-                            int64_t count, Value &valid) {
-          Value p = arith::SubIOp::create(
-              nb, l,
-              arith::AddIOp::create(nb, l, pos, indexConst(nb, l, before)), a);
+        // Along one axis, the q-th window back from the last one starting
+        // at or before `pos` (in padded coordinates t = pos + before):
+        // i = t / stride - q, holding `pos` at offset a = t - i * stride,
+        // if i is a window (0 <= i < count) and a is inside it (a < pool).
+        auto windowOf = [&](Value pos, Value q, int64_t before, int64_t stride,
+                            int64_t pool, int64_t count, Value &a,
+                            Value &valid) {
+          Value t =
+              arith::AddIOp::create(nb, l, pos, indexConst(nb, l, before));
           Value s = indexConst(nb, l, stride);
-          Value i = arith::DivSIOp::create(nb, l, p, s);
-          Value r = arith::RemSIOp::create(nb, l, p, s);
+          Value last = arith::DivUIOp::create(nb, l, t, s);
+          Value i = arith::SubIOp::create(nb, l, last, q);
+          a = arith::SubIOp::create(nb, l, t,
+                                    arith::MulIOp::create(nb, l, i, s));
           valid = arith::AndIOp::create(
               nb, l,
               arith::AndIOp::create(
                   nb, l,
-                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, p,
-                                        zero),
-                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, r,
-                                        zero)),
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i,
-                                    indexConst(nb, l, count)));
+                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, q,
+                                        last),
+                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i,
+                                        indexConst(nb, l, count))),
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, a,
+                                    indexConst(nb, l, pool)));
           // Clamped so the (discarded) read stays in bounds.
           return arith::SelectOp::create(nb, l, valid, i, zero).getResult();
         };
-        Value validY, validX;
-        Value i = windowOf(idx(1), idx(4), win.top, win.sh, win.oh, validY);
-        Value j = windowOf(idx(2), idx(5), win.left, win.sw, win.ow, validX);
+        Value validY, validX, offY, offX;
+        Value i = windowOf(idx(1), idx(4), win.top, win.sh, win.ph, win.oh,
+                           offY, validY);
+        Value j = windowOf(idx(2), idx(5), win.left, win.sw, win.pw, win.ow,
+                           offX, validX);
         SmallVector<Value> at{idx(0), i, j, idx(3)};
         Value hit = arith::AndIOp::create(nb, l, validY, validX);
         if (argmax) {
           Value offset = arith::AddIOp::create(
               nb, l,
-              arith::MulIOp::create(nb, l, idx(4), indexConst(nb, l, win.pw)),
-              idx(5));
+              arith::MulIOp::create(nb, l, offY, indexConst(nb, l, win.pw)),
+              offX);
           offset = arith::IndexCastOp::create(nb, l, nb.getI32Type(), offset);
           Value best = tensor::ExtractOp::create(nb, l, argmax, at);
           hit = arith::AndIOp::create(

@@ -148,7 +148,10 @@ public:
     Pool2DOptions opts;
     opts.pool[0] = inType.getDimSize(1);
     opts.pool[1] = inType.getDimSize(2);
-    opts.strides[0] = opts.strides[1] = 1;
+    // One window, so any stride gives the same result; a stride of the
+    // window's size tells the gradient that no two windows overlap.
+    opts.strides[0] = opts.pool[0];
+    opts.strides[1] = opts.pool[1];
     mlir::Value pooled =
         emitPool<OpTy>(e, e.inputs[0], {1, 1, layer.outShape[0]}, opts);
     return mlir::dl::ReshapeOp::create(e.b, e.loc,
