@@ -2,8 +2,8 @@
  *   bench_dlc LIB.so PREFIX train DATA_DIR EPOCHS BATCH NPARAMS -> s/epoch, acc
  *   bench_dlc LIB.so PREFIX predict BATCH IN_SIZE OUT_SIZE NPARAMS SECONDS
  *                                                         -> us/call, samples/s
- *   bench_dlc LIB.so PREFIX gradients BATCH IN_SIZE CLASSES NPARAMS SECONDS
- *                                      -> us/call of PREFIX_gradients (labels)
+ *   bench_dlc LIB.so PREFIX step|predict_ws BATCH IN_SIZE CLASSES NPARAMS
+ *             SECONDS -> best us of one train_step_metrics_ws / predict_ws call
  * Prints one JSON object per line. */
 #include "dlrt/dlrt.h"
 
@@ -131,34 +131,48 @@ static int predict(void *lib, const char *p, int64_t batch, int64_t in,
   return 0;
 }
 
-typedef float (*gradients_fn)(const float *, const float *, const int32_t *,
-                             int64_t, float *);
+typedef void (*predict_ws_fn)(const float *, const float *, float *, int64_t,
+                              void *);
 
-/* The whole gradient entry point (forward, loss, backward) on one batch:
- * bench/run.py subtracts the forward pass to time the backward products. */
-static int gradients(void *lib, const char *p, int64_t batch, int64_t in,
-                     int64_t classes, int64_t nparams, double seconds) {
+/* One operation timed on one batch, allocation-free (the _ws entry points):
+ * "predict_ws" (the forward pass) or "step" (train_step_metrics_ws: forward,
+ * loss, backward and the optimizer's update). bench/run.py subtracts one
+ * from the other to time the backward products. */
+static int timed(void *lib, const char *p, const char *what, int64_t batch,
+                 int64_t in, int64_t classes, int64_t nparams, double seconds) {
+  int is_step = !strcmp(what, "step");
   float *params = aligned_buffer(nparams);
-  float *grads = aligned_buffer(nparams);
+  float *state = aligned_buffer(((size_fn)sym(lib, p, "opt_state_size"))() + 1);
   float *x = aligned_buffer(batch * in);
+  float *out = aligned_buffer(batch * classes);
   int32_t *y = malloc(sizeof(int32_t) * batch);
   ((init_fn)sym(lib, p, "init_params"))(params, 1);
+  ((init_state_fn)sym(lib, p, "init_opt_state"))(state);
   for (int64_t i = 0; i < batch * in; ++i)
     x[i] = (float)(i % 97) / 97.0f;
   for (int64_t i = 0; i < batch; ++i)
     y[i] = (int32_t)(i % classes);
-  gradients_fn f = (gradients_fn)sym(lib, p, "gradients");
-  f(params, x, y, batch, grads); /* warm up */
-  int64_t calls = 0;
-  double t0 = now(), t;
+  int64_t ws_bytes =
+      ((ws_size_fn)sym(lib, p,
+                       is_step ? "train_step_metrics_workspace_size"
+                               : "predict_workspace_size"))(batch);
+  void *ws = aligned_alloc(64, (size_t)(ws_bytes + 63) / 64 * 64);
+  train_ws_fn step =
+      is_step ? (train_ws_fn)sym(lib, p, "train_step_metrics_ws") : NULL;
+  predict_ws_fn fwd = is_step ? NULL : (predict_ws_fn)sym(lib, p, "predict_ws");
+  float metrics[2];
+  double best = 1e30, t0 = now();
   do {
-    for (int r = 0; r < 5; ++r)
-      f(params, x, y, batch, grads);
-    calls += 5;
-    t = now() - t0;
-  } while (t < seconds);
-  printf("{\"us_per_call\": %.3f, \"checksum\": %g}\n", t / calls * 1e6,
-         (double)grads[0]);
+    double t = now();
+    if (is_step)
+      step(params, state, x, y, batch, metrics, ws);
+    else
+      fwd(params, x, out, batch, ws);
+    t = now() - t;
+    if (t < best)
+      best = t;
+  } while (now() - t0 < seconds);
+  printf("{\"us_best\": %.3f}\n", best * 1e6);
   return 0;
 }
 
@@ -178,9 +192,9 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[3], "predict") && argc == 9)
     return predict(lib, argv[2], atoll(argv[4]), atoll(argv[5]), atoll(argv[6]),
                    atoll(argv[7]), atof(argv[8]));
-  if (!strcmp(argv[3], "gradients") && argc == 9)
-    return gradients(lib, argv[2], atoll(argv[4]), atoll(argv[5]),
-                     atoll(argv[6]), atoll(argv[7]), atof(argv[8]));
+  if ((!strcmp(argv[3], "step") || !strcmp(argv[3], "predict_ws")) && argc == 9)
+    return timed(lib, argv[2], argv[3], atoll(argv[4]), atoll(argv[5]),
+                 atoll(argv[6]), atoll(argv[7]), atof(argv[8]));
   fprintf(stderr, "error: bad arguments\n");
   return 1;
 }

@@ -34,11 +34,24 @@ int main(void) {
   for (int rep = 0; rep < 5; ++rep) {
     long iters = 20000000;
     double t0 = now();
-    for (long i = 0; i < iters; ++i)
-    {
+    for (long i = 0; i < iters; ++i) {
 #define F(c) c = c * a + b
-      F(c0); F(c1); F(c2); F(c3); F(c4); F(c5); F(c6); F(c7);
-      F(c8); F(c9); F(c10); F(c11); F(c12); F(c13); F(c14); F(c15);
+      F(c0);
+      F(c1);
+      F(c2);
+      F(c3);
+      F(c4);
+      F(c5);
+      F(c6);
+      F(c7);
+      F(c8);
+      F(c9);
+      F(c10);
+      F(c11);
+      F(c12);
+      F(c13);
+      F(c14);
+      F(c15);
 #undef F
     }
     double t = now() - t0;

@@ -201,13 +201,13 @@ print(json.dumps({"forward": best_us(lambda: torch.nn.functional.conv2d(x, w)),
                   "filter_grad": best_us(lambda: cb([False, True, False]))}))
 """
 
-# dlc's side of the same three products, timed through whole entry points
-# of three small models on a [13, 13, 32] input, and separated by
-# differences (there is no entry point for one backward product alone):
-#   A = conv3x3 -> global average pool           predict(A) ~ forward
-#   gradients(A) = forward + filter gradient (+ the pool and loss, tiny)
+# dlc's side of the same three products, timed through whole allocation-free
+# entry points of three small models on a [13, 13, 32] input, and separated
+# by differences (no entry point runs one backward product alone):
+#   A = conv3x3 -> global average pool       predict_ws(A) ~ the forward
+#   step(A) - predict_ws(A) ~ the filter gradient (+ pool, loss and SGD, tiny)
 #   B = conv1x1(32) -> conv3x3 -> pool; C = conv1x1(32) -> pool
-#   gradients(B) - gradients(A) - gradients(C) ~ the 3x3 input gradient
+#   step(B) - step(A) - step(C) ~ the 3x3 input gradient
 CONV_MODELS = {
     "A": "conv2d(64, 3, use_bias = false);",
     "B": "conv2d(32, 1, use_bias = false); conv2d(64, 3, use_bias = false);",
@@ -228,18 +228,15 @@ def conv_gflops(harness, shared, tmp, batch, seconds):
                     "sparse_categorical_crossentropy(from_logits = true); "
                     "optimizer = sgd; } }\n")
         so, _ = shared(dl, f"conv{name}", "conv")
-        args = [str(batch), str(13 * 13 * 32), str(classes),
-                str(CONV_PARAMS[name]), str(seconds)]
-        us[name] = json_lines(run([harness, so, "conv", "gradients"] + args,
-                                  env=peer_env(1)))[0]["us_per_call"]
-        if name == "A":
-            us["A_predict"] = json_lines(run(
-                [harness, so, "conv", "predict", str(batch), str(13 * 13 * 32),
-                 "64", str(CONV_PARAMS[name]), str(seconds)],
-                env=peer_env(1)))[0]["us_per_call"]
-    times = {"forward": us["A_predict"],
-             "filter_grad": us["A"] - us["A_predict"],
-             "input_grad": us["B"] - us["A"] - us["C"]}
+        for what in ("step", "predict_ws") if name == "A" else ("step",):
+            args = [str(batch), str(13 * 13 * 32), str(classes),
+                    str(CONV_PARAMS[name]), str(seconds)]
+            us[f"{name}_{what}"] = json_lines(
+                run([harness, so, "conv", what] + args,
+                    env=peer_env(1)))[0]["us_best"]
+    times = {"forward": us["A_predict_ws"],
+             "filter_grad": us["A_step"] - us["A_predict_ws"],
+             "input_grad": us["B_step"] - us["A_step"] - us["C_step"]}
     flops = CONV_FLOPS * batch
     return {k: flops / (t * 1e-6) / 1e9 for k, t in times.items()}, us
 
