@@ -185,6 +185,20 @@ cl::opt<bool> runThreads("parallel",
                                   "libomp); OMP_NUM_THREADS sets the count"),
                          cl::sub(trainCmd), cl::sub(evaluateCmd),
                          cl::sub(predictCmd));
+cl::opt<bool> noCache(
+    "no-cache",
+    cl::desc("Compile the model even if the compiled-model cache has it, and "
+             "do not store it ($DLC_CACHE_DIR moves the cache, or disables it "
+             "when empty or 'off'; default: $XDG_CACHE_HOME/dlc or "
+             "~/.cache/dlc)"),
+    cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
+cl::opt<bool> verbose("verbose",
+                      cl::desc("Say whether the compiled model came from the "
+                               "cache"),
+                      cl::sub(trainCmd), cl::sub(evaluateCmd),
+                      cl::sub(predictCmd));
+cl::alias verboseShort("v", cl::desc("Alias for --verbose"),
+                       cl::aliasopt(verbose));
 enum class Denormals { Flush, IEEE };
 cl::opt<Denormals> denormals(
     "denormals",
@@ -287,12 +301,9 @@ bool checkOptLevel(unsigned level) {
   return false;
 }
 
-/// dlc's version.
-constexpr const char *kVersion = "1.0";
-
 /// `dlc --version`: dlc's line first, then LLVM's, as clang does.
 void printVersion(llvm::raw_ostream &os) {
-  os << "dlc version " << kVersion << " (LLVM/MLIR " LLVM_VERSION_STRING
+  os << "dlc version " << DLC_VERSION << " (LLVM/MLIR " LLVM_VERSION_STRING
      << ")\n";
   os.flush();
   // LLVM's own message (its printer, not this override) goes to stdout too.
@@ -341,7 +352,8 @@ int main(int argc, char **argv) {
     o.plot = plotPath;
     o.initFrom = initFrom;
     o.resume = resume;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush, !noCache,
+                 verbose};
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -350,7 +362,8 @@ int main(int argc, char **argv) {
     o.weights = weights;
     o.data = data;
     o.batchSize = evalBatch;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush, !noCache,
+                 verbose};
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -360,7 +373,8 @@ int main(int argc, char **argv) {
     o.inputFile = predictInput;
     o.topK = topK;
     o.limit = limit;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush, !noCache,
+                 verbose};
     return dlc::runPredict(o);
   }
   if (gradcheck) {

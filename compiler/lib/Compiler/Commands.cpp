@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/Commands.h"
+#include "dl/Compiler/Cache.h"
 #include "dl/Compiler/Checkpoint.h"
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
@@ -313,12 +314,19 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &input,
          "' has no train section (loss and optimizer)");
     return nullptr;
   }
+  std::optional<ObjectCache> cache = ObjectCache::open(codegen.cache);
   auto jit = JitModel::compile(*source, codegen.optLevel, codegen.threads,
-                               codegen.flushDenormals);
+                               codegen.flushDenormals,
+                               cache ? &*cache : nullptr, codegen.verbose);
   if (!jit) {
     fail(llvm::toString(jit.takeError()));
     return nullptr;
   }
+  // From the cache nothing was compiled: the compiler's pages are not
+  // resident, and paging out dlc's code would only make the next run read it
+  // back from disk.
+  if ((*jit)->fromCache())
+    return std::move(*jit);
 #ifdef __GLIBC__
   // The compiler's IR is freed by now; give its pages back before the data
   // set is loaded, so the peak RSS is not the compiler's plus the data's.

@@ -41,8 +41,8 @@ std::unique_ptr<mlir::MLIRContext> createContext() {
   return ctx;
 }
 
-mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
-                                                 SourceModel &model) {
+mlir::OwningOpRef<mlir::ModuleOp> generateForwardModule(mlir::MLIRContext &ctx,
+                                                        SourceModel &model) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       generateDL(ctx, model.spec, model.srcMgr);
   if (!module)
@@ -51,10 +51,20 @@ mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
     error() << "internal error: the generated dl module does not verify\n";
     return nullptr;
   }
-  mlir::PassManager pm(&ctx);
+  return module;
+}
+
+mlir::LogicalResult runDLPipeline(mlir::ModuleOp module) {
+  mlir::PassManager pm(module.getContext());
   (void)mlir::applyPassManagerCLOptions(pm);
   buildDLPipeline(pm);
-  if (failed(pm.run(*module)))
+  return pm.run(module);
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
+                                                 SourceModel &model) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = generateForwardModule(ctx, model);
+  if (!module || failed(runDLPipeline(*module)))
     return nullptr;
   return module;
 }

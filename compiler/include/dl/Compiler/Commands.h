@@ -21,7 +21,9 @@ struct JitCodegen {
   unsigned optLevel = 2;
   bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
   bool flushDenormals =
-      true; ///< Subnormals flushed to zero (dl-flush-denormals)
+      true;             ///< Subnormals flushed to zero (dl-flush-denormals)
+  bool cache = true;    ///< The compiled-model cache (off: --no-cache)
+  bool verbose = false; ///< Say whether the model came from the cache
 };
 
 struct TrainOptions {

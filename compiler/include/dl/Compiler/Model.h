@@ -32,6 +32,14 @@ std::unique_ptr<SourceModel> loadSourceModel(const std::string &path);
 /// A context with every dialect the pipeline uses.
 std::unique_ptr<mlir::MLIRContext> createContext();
 
+/// MLIRGen alone: the model's functions before autodiff (the
+/// `--emit=dl-forward` form, what `dl-opt --dl-train-pipeline` takes).
+mlir::OwningOpRef<mlir::ModuleOp> generateForwardModule(mlir::MLIRContext &ctx,
+                                                        SourceModel &model);
+
+/// The dl-level passes (autodiff, optimizer) on a forward module, in place.
+mlir::LogicalResult runDLPipeline(mlir::ModuleOp module);
+
 /// MLIRGen and the dl-level passes (autodiff, optimizer): the `--emit=dl` form.
 mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
                                                  SourceModel &model);
