@@ -36,7 +36,8 @@ struct OptLevelParser : cl::parser<unsigned> {
   }
 };
 using OptLevelOpt = cl::opt<unsigned, false, OptLevelParser>;
-constexpr const char *kOptDesc = "Optimisation level (0-3; s and z are 2)";
+constexpr const char *kOptDesc =
+    "Optimisation level (0-3, default 2; s and z are 2)";
 
 cl::OptionCategory category("dlc options");
 
@@ -101,7 +102,8 @@ cl::opt<std::string> gcInput(cl::Positional, cl::desc("<model.dl>"),
                              cl::Required, cl::sub(gradcheck));
 cl::opt<int64_t> gcBatch("batch", cl::desc("Batch size (default 4)"),
                          cl::init(4), cl::sub(gradcheck));
-cl::opt<uint64_t> gcSeed("seed", cl::desc("Seed of weights and data"),
+cl::opt<uint64_t> gcSeed("seed",
+                         cl::desc("Seed of weights and data (default 0)"),
                          cl::init(0), cl::sub(gradcheck));
 cl::opt<int64_t> gcSamples("samples",
                            cl::desc("Elements checked per tensor (default 16)"),
@@ -146,7 +148,8 @@ cl::opt<double> validationSplit(
              "last samples, as Keras)"),
     cl::init(0.0), cl::sub(trainCmd));
 cl::opt<uint64_t> seed("seed",
-                       cl::desc("Seed of initial weights and shuffling"),
+                       cl::desc("Seed of initial weights and shuffling "
+                                "(default 0)"),
                        cl::init(0), cl::sub(trainCmd));
 cl::opt<std::string> save("save",
                           cl::desc("Write a safetensors checkpoint after "
@@ -271,22 +274,147 @@ bool wantsHelp(int argc, char **argv) {
   return false;
 }
 
-/// Rewrites the parser's "dlc: error: Message" lines as dlc errors (its "Did
-/// you mean" as a note); its continuation lines stay as they are.
-void reportParseErrors(llvm::StringRef text, llvm::StringRef argv0) {
+/// The command named by argv[1] ("train", ...), or "" for compiling.
+llvm::StringRef commandOf(int argc, char **argv) {
+  if (argc < 2)
+    return "";
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (!sub->getName().empty() && sub->getName() == argv[1])
+      return sub->getName();
+  return "";
+}
+
+cl::SubCommand &subCommandNamed(llvm::StringRef name) {
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (sub->getName() == name)
+      return *sub;
+  return cl::SubCommand::getTopLevel();
+}
+
+/// "dlc train" or "dlc".
+std::string commandLine(llvm::StringRef command) {
+  return command.empty() ? "dlc" : ("dlc " + command).str();
+}
+
+/// dlc's own options (not LLVM's or MLIR's) that `sub` accepts.
+bool isDlcOption(const cl::Option &o) {
+  return llvm::is_contained(o.Categories, &category) ||
+         llvm::any_of(o.Subs, [](cl::SubCommand *s) {
+           return s != &cl::SubCommand::getTopLevel();
+         });
+}
+bool appliesTo(const cl::Option &o, cl::SubCommand &sub) {
+  // An option declared without cl::sub belongs to the top level.
+  if (o.Subs.empty())
+    return &sub == &cl::SubCommand::getTopLevel();
+  return o.Subs.contains(&sub);
+}
+
+/// "--early-stoping": the closest of the command's own flags, if close.
+std::string nearestFlag(llvm::StringRef arg, cl::SubCommand &sub) {
+  llvm::StringRef name = arg.ltrim('-').split('=').first;
+  std::string best;
+  unsigned bestDistance = std::max<unsigned>(2, name.size() / 2) + 1;
+  for (auto &entry : cl::getRegisteredOptions(sub)) {
+    cl::Option *o = entry.second;
+    if (o->getOptionHiddenFlag() != cl::NotHidden || !isDlcOption(*o) ||
+        !appliesTo(*o, sub) || o->ArgStr.empty())
+      continue;
+    unsigned d = name.edit_distance(o->ArgStr, /*AllowReplacements=*/true,
+                                    bestDistance - 1);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = (o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str();
+    }
+  }
+  return best;
+}
+
+/// The commands (other than `command`) that have the flag `arg`.
+std::vector<std::string> commandsWithFlag(llvm::StringRef arg,
+                                          llvm::StringRef command) {
+  llvm::StringRef name = arg.ltrim('-').split('=').first;
+  std::vector<std::string> found;
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands()) {
+    if (sub->getName() == command)
+      continue;
+    auto &options = cl::getRegisteredOptions(*sub);
+    auto it = options.find(name);
+    if (it != options.end() && isDlcOption(*it->second) &&
+        appliesTo(*it->second, *sub))
+      found.push_back(commandLine(sub->getName()));
+  }
+  llvm::sort(found);
+  return found;
+}
+
+/// An unknown flag: the error, and where it might belong.
+void reportUnknownFlag(llvm::StringRef arg, llvm::StringRef command) {
+  dlc::error() << "unknown option '" << arg << "' for '" << commandLine(command)
+               << "'; '" << commandLine(command)
+               << " --help' lists its options\n";
+  std::string near = nearestFlag(arg, subCommandNamed(command));
+  if (!near.empty()) {
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "did you mean '" << near << "'?\n";
+    return;
+  }
+  std::vector<std::string> others = commandsWithFlag(arg, command);
+  if (!others.empty())
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "'" << arg.split('=').first << "' is an option of '"
+        << llvm::join(others, "', '") << "'\n";
+}
+
+/// LLVM's parser lets a command take the compiler's own flags (`dlc train
+/// -o x`) and ignores them: each one given is an error here.
+bool checkFlagsApply(llvm::StringRef command) {
+  if (command.empty())
+    return true;
+  cl::SubCommand &sub = subCommandNamed(command);
+  bool ok = true;
+  for (auto &entry : cl::getRegisteredOptions(cl::SubCommand::getTopLevel())) {
+    cl::Option *o = entry.second;
+    if (o->getNumOccurrences() == 0 || !isDlcOption(*o) || appliesTo(*o, sub) ||
+        o->ArgStr != entry.first)
+      continue;
+    dlc::error() << "'" << (o->ArgStr.size() == 1 ? "-" : "--") << o->ArgStr
+                 << "' does not apply to '" << commandLine(command)
+                 << "'; it is an option of 'dlc <model.dl>' (compiling)\n";
+    ok = false;
+  }
+  return ok;
+}
+
+/// Rewrites the parser's "dlc: error: Message" lines as dlc errors; an
+/// unknown flag is reported with the command's own flags (LLVM's "Did you
+/// mean" looks among all options, hidden ones too); continuation lines stay
+/// as they are.
+void reportParseErrors(llvm::StringRef text, llvm::StringRef argv0,
+                       llvm::StringRef command) {
   llvm::SmallVector<llvm::StringRef> lines;
   text.split(lines, '\n', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  bool unknownFlag = false, skipping = false;
   for (llvm::StringRef line : lines) {
     bool isError = line.consume_front((llvm::Twine(kParseName) + ": ").str());
+    // The value of an unknown flag (`--epoch 3`) is then taken for a second
+    // model: an error about positional arguments that only misleads.
+    if (isError)
+      skipping = unknownFlag && line.contains("positional argument");
+    if (skipping)
+      continue;
     // "Try: 'dlc: error --help'" means argv[0].
     std::string text = line.str();
     for (size_t at; (at = text.find(kParseName)) != std::string::npos;)
       text.replace(at, llvm::StringRef(kParseName).size(), argv0.str());
+    llvm::StringRef rest = text;
     if (!isError || text.empty())
       llvm::errs() << text << "\n";
-    else if (llvm::StringRef(text).starts_with("Did you mean "))
-      llvm::WithColor::note(llvm::errs(), "dlc")
-          << "did you mean " << text.substr(13) << "\n";
+    else if (rest.consume_front("Unknown command line argument '")) {
+      reportUnknownFlag(rest.split('\'').first, command);
+      unknownFlag = true;
+    } else if (rest.starts_with("Did you mean "))
+      continue; // reportUnknownFlag's suggestion replaces it
     else
       dlc::error() << llvm::toLower(text[0]) << text.substr(1) << "\n";
   }
@@ -331,9 +459,11 @@ int main(int argc, char **argv) {
   if (!cl::ParseCommandLineOptions(argc, args.data(),
                                    "dlc: compile a .dl model to native code\n",
                                    &parseErrorStream)) {
-    reportParseErrors(parseErrors, argv[0]);
+    reportParseErrors(parseErrors, argv[0], commandOf(argc, argv));
     return 1;
   }
+  if (!checkFlagsApply(commandOf(argc, argv)))
+    return 1;
   if (trainCmd || evaluateCmd || predictCmd) {
     if (!checkOptLevel(runOpt))
       return 1;

@@ -87,6 +87,11 @@ int writeText(const std::string &path, llvm::StringRef text) {
 } // namespace
 
 int compile(const CompileRequest &r) {
+  // A model read from stdin has no name to derive the object's from ("-.o").
+  if (r.input == "-" && r.output.empty() && (r.emit == EmitKind::Obj) &&
+      !r.summary)
+    return fail("the model comes from stdin: name the object with -o <file> "
+                "(-o - writes it to stdout)");
   if (r.emit == EmitKind::AST) {
     auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(r.input, /*IsText=*/true);
     if (std::error_code ec = buffer.getError())
@@ -195,6 +200,10 @@ int compile(const CompileRequest &r) {
 
   const std::string outPath = defaultOutput(r);
   bool assembly = r.emit == EmitKind::Asm;
+  if (r.emit == EmitKind::Obj && outPath == "-" && r.header.empty())
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "the object goes to stdout (-o -), the header nowhere: name it "
+           "with -H <file>\n";
   auto file = open(outPath, !assembly);
   if (!file)
     return 1;
