@@ -110,7 +110,8 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
 /// for a single-output model. Checks sizes and ranges.
 class Targets {
 public:
-  bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
+  bool init(const JitModel &m, const Dataset &ds, const std::string &what,
+            const std::string &file) {
     const ModelSpec &spec = m.spec();
     if (ds.sample_size != numElements(spec.inputShape())) {
       fail(fmt::format("{} has {} values per sample, but model '{}' "
@@ -133,6 +134,19 @@ public:
                        formatShape(spec.outputShape()), what));
       return false;
     }
+    // Binary cross-entropy of a label outside [0, 1] is no loss at all
+    // (it goes below zero and training runs away): the data set is a
+    // multi-class one, or its labels are not 0/1.
+    if (!sparse && !oneHot && spec.train &&
+        spec.train->loss->getFoldedActivation() == "sigmoid")
+      for (int64_t i = 0; i < ds.count; ++i)
+        if (ds.labels[i] != 0 && ds.labels[i] != 1) {
+          fail(fmt::format("{} '{}': sample {} has label {}, but loss {} "
+                           "needs labels 0 or 1",
+                           what, file, i, ds.labels[i],
+                           spec.train->loss->getName().str()));
+          return false;
+        }
     if (sparse || oneHot)
       for (int64_t i = 0; i < ds.count; ++i)
         if (ds.labels[i] < 0 || ds.labels[i] >= outSize) {
@@ -371,8 +385,9 @@ int runTrain(const TrainOptions &o) {
   if (dlrt_split(&train, o.validationSplit, &validation, &err))
     return fail(err.message);
   Targets targets;
-  if (!targets.init(*m, train, "the training data") ||
-      (haveTest && !targets.init(*m, test, "the test data")))
+  if (!targets.init(*m, train, "the training data", o.data) ||
+      (haveTest && !targets.init(*m, test, "the test data",
+                                 o.testData.empty() ? o.data : o.testData)))
     return 1;
 
   std::vector<float> params(spec.numParams());
@@ -495,7 +510,7 @@ int runEvaluate(const EvaluateOptions &o) {
   if (!loadData(o.data, "t10k", test))
     return 1;
   Targets targets;
-  if (!targets.init(*m, test, "the test data"))
+  if (!targets.init(*m, test, "the test data", o.data))
     return 1;
   std::vector<float> params(spec.numParams());
   if (!loadParams(spec, o.weights, params, false, true))
