@@ -136,16 +136,20 @@ cl::opt<std::string> data("data",
 cl::opt<std::string> testData("test-data",
                               cl::desc("CSV test file (IDX: t10k-* in --data)"),
                               cl::sub(trainCmd));
-cl::opt<int64_t> epochs("epochs", cl::desc("Epochs (default 1, as Keras)"),
+cl::opt<int64_t> epochs("epochs",
+                        cl::desc("Epochs (default: the train block's, else 1, "
+                                 "as Keras)"),
                         cl::init(1), cl::sub(trainCmd));
-cl::opt<int64_t> batchSize("batch-size", cl::desc("Batch size (default 32)"),
+cl::opt<int64_t> batchSize("batch-size",
+                           cl::desc("Batch size (default: the train block's, "
+                                    "else 32)"),
                            cl::init(32), cl::sub(trainCmd));
 cl::opt<int64_t> evalBatch("batch-size", cl::desc("Batch size (default 1000)"),
                            cl::init(1000), cl::sub(evaluateCmd));
 cl::opt<double> validationSplit(
     "validation-split",
     cl::desc("Fraction of the training data held out for validation (the "
-             "last samples, as Keras)"),
+             "last samples, as Keras; default: the train block's, else 0)"),
     cl::init(0.0), cl::sub(trainCmd));
 cl::opt<uint64_t> seed("seed",
                        cl::desc("Seed of initial weights and shuffling "
@@ -473,9 +477,13 @@ int main(int argc, char **argv) {
     o.input = runInput;
     o.data = data;
     o.testData = testData;
-    o.epochs = epochs;
-    o.batchSize = batchSize;
-    o.validationSplit = validationSplit;
+    // Given on the command line, they override the train block's.
+    if (epochs.getNumOccurrences())
+      o.epochs = epochs;
+    if (batchSize.getNumOccurrences())
+      o.batchSize = batchSize;
+    if (validationSplit.getNumOccurrences())
+      o.validationSplit = validationSplit;
     o.seed = seed;
     o.save = save;
     o.history = historyPath;

@@ -352,13 +352,17 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &input,
 
 } // namespace
 
-int runTrain(const TrainOptions &o) {
-  if (!checkFlagRange("--epochs", o.epochs, 1, kMaxEpochs) ||
-      !checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
+int runTrain(const TrainOptions &flags) {
+  if ((flags.epochs &&
+       !checkFlagRange("--epochs", *flags.epochs, 1, kMaxEpochs)) ||
+      (flags.batchSize &&
+       !checkFlagRange("--batch-size", *flags.batchSize, 1, kMaxBatch)))
     return 1;
-  if (!(o.validationSplit >= 0 && o.validationSplit < 1))
+  if (flags.validationSplit &&
+      !(*flags.validationSplit >= 0 && *flags.validationSplit < 1))
     return fail(fmt::format("--validation-split must be in [0, 1), got {}",
-                            o.validationSplit));
+                            *flags.validationSplit));
+  const TrainOptions &o = flags;
   if (!o.initFrom.empty() && !o.resume.empty())
     return fail("--init-from and --resume exclude each other");
   if (!checkOutputPath("--save", o.save) ||
@@ -370,6 +374,12 @@ int runTrain(const TrainOptions &o) {
     return 1;
   const ModelSpec &spec = m->spec();
   bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
+  // The flags, else the train block (checked by Sema), else Keras's defaults.
+  const int64_t epochs = flags.epochs.value_or(spec.train->epochs.value_or(1));
+  const int64_t batchSize =
+      flags.batchSize.value_or(spec.train->batchSize.value_or(32));
+  const double validationSplit =
+      flags.validationSplit.value_or(spec.train->validationSplit.value_or(0));
 
   Dataset train, validation, test;
   if (!loadData(o.data, "train", train))
@@ -382,7 +392,7 @@ int runTrain(const TrainOptions &o) {
   if (!o.testData.empty() && !haveTest)
     return 1;
   dlrt_error err;
-  if (dlrt_split(&train, o.validationSplit, &validation, &err))
+  if (dlrt_split(&train, validationSplit, &validation, &err))
     return fail(err.message);
   Targets targets;
   if (!targets.init(*m, train, "the training data", o.data) ||
@@ -423,7 +433,7 @@ int runTrain(const TrainOptions &o) {
       train.count,
       validation.count ? fmt::format(", validating on {}", validation.count)
                        : std::string(),
-      o.epochs, o.batchSize);
+      epochs, batchSize);
   std::vector<const char *> columns{"epoch", "loss"};
   if (accuracy)
     columns.push_back("accuracy");
@@ -434,15 +444,15 @@ int runTrain(const TrainOptions &o) {
   }
   std::vector<double> history;
   std::vector<int64_t> order(train.count);
-  const int64_t batch = batchRows(o.batchSize, train.count);
+  const int64_t batch = batchRows(batchSize, train.count);
   std::vector<float> x(batch * train.sample_size);
   std::vector<int32_t> y(batch);
   int64_t steps = (train.count + batch - 1) / batch;
-  for (int64_t epoch = firstEpoch; epoch <= o.epochs; ++epoch) {
+  for (int64_t epoch = firstEpoch; epoch <= epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
     dlrt_progress *bar =
-        dlrt_progress_begin(stdout, int(epoch), int(o.epochs), steps, -1);
+        dlrt_progress_begin(stdout, int(epoch), int(epochs), steps, -1);
     Metrics running;
     for (int64_t step = 0; step < steps; ++step) {
       int64_t first = step * batch;
