@@ -54,7 +54,11 @@ cl::opt<dlc::EmitKind>
     emit("emit", cl::desc("What to produce"), cl::init(dlc::EmitKind::Obj),
          cl::values(
              clEnumValN(dlc::EmitKind::AST, "ast", "the parsed syntax tree"),
-             clEnumValN(dlc::EmitKind::DL, "dl", "the dl dialect"),
+             clEnumValN(dlc::EmitKind::DLForward, "dl-forward",
+                        "the dl dialect before autodiff (what dl-opt "
+                        "--dl-train-pipeline takes)"),
+             clEnumValN(dlc::EmitKind::DL, "dl",
+                        "the dl dialect, with gradients and train step"),
              clEnumValN(dlc::EmitKind::Linalg, "linalg",
                         "C entry points on linalg/tensor"),
              clEnumValN(dlc::EmitKind::LLVMDialect, "llvm-dialect",

@@ -136,8 +136,11 @@ int compile(const CompileRequest &r) {
 
   std::unique_ptr<mlir::MLIRContext> ctx = createContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source->srcMgr, ctx.get());
-  mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, *source);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      generateForwardModule(*ctx, *source);
   if (!module)
+    return 1;
+  if (r.emit != EmitKind::DLForward && failed(runDLPipeline(*module)))
     return 1;
   if (!weights.empty()) {
     auto type = mlir::RankedTensorType::get({int64_t(weights.size())},
@@ -158,7 +161,7 @@ int compile(const CompileRequest &r) {
     file->keep();
     return 0;
   };
-  if (r.emit == EmitKind::DL)
+  if (r.emit == EmitKind::DL || r.emit == EmitKind::DLForward)
     return printModule();
 
   // The target first: its vector width shapes the kernels.
