@@ -3,6 +3,7 @@
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/GradCheck.h"
 #include "dl/Compiler/InitAll.h"
+#include "dl/Compiler/Model.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -10,6 +11,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -383,8 +385,9 @@ bool checkFlagsApply(llvm::StringRef command) {
   bool ok = true;
   for (auto &entry : cl::getRegisteredOptions(cl::SubCommand::getTopLevel())) {
     cl::Option *o = entry.second;
+    // --time-passes is for every command.
     if (o->getNumOccurrences() == 0 || !isDlcOption(*o) || appliesTo(*o, sub) ||
-        o->ArgStr != entry.first)
+        o->ArgStr != entry.first || o->ArgStr == "time-passes")
       continue;
     dlc::error() << "'" << (o->ArgStr.size() == 1 ? "-" : "--") << o->ArgStr
                  << "' does not apply to '" << commandLine(command)
@@ -454,6 +457,15 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   dlc::registerPasses(); // first, so --mlir-print-ir-after=dl-autodiff works
   mlir::registerPassManagerCLOptions();
+  // LLVM's own --time-passes (registered by LLVM, so every command takes
+  // it) also times dlc's MLIR passes; listed with dlc's options.
+  if (cl::Option *o = cl::getRegisteredOptions().lookup("time-passes")) {
+    o->addCategory(category);
+    o->setHiddenFlag(cl::NotHidden);
+    o->setDescription("Print the time of each MLIR pass and of LLVM's "
+                      "optimisation and code generation; train/evaluate/"
+                      "predict then compile even what the model cache has");
+  }
   cl::HideUnrelatedOptions(category);
   cl::SetVersionPrinter(printVersion);
   if (!checkCommandName(argc, argv))
@@ -472,6 +484,11 @@ int main(int argc, char **argv) {
   }
   if (!checkFlagsApply(commandOf(argc, argv)))
     return 1;
+  // Reports when main returns, after the command's own output; LLVM's
+  // code generator prints its own report at exit.
+  std::optional<dlc::PassTiming> timing;
+  if (llvm::TimePassesIsEnabled)
+    timing.emplace();
   if (trainCmd || evaluateCmd || predictCmd) {
     if (!checkOptLevel(runOpt))
       return 1;
@@ -494,8 +511,8 @@ int main(int argc, char **argv) {
     o.plot = plotPath;
     o.initFrom = initFrom;
     o.resume = resume;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush, !noCache,
-                 verbose};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
+                 !noCache && !llvm::TimePassesIsEnabled, verbose};
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -504,8 +521,8 @@ int main(int argc, char **argv) {
     o.weights = weights;
     o.data = data;
     o.batchSize = evalBatch;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush, !noCache,
-                 verbose};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
+                 !noCache && !llvm::TimePassesIsEnabled, verbose};
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -515,8 +532,8 @@ int main(int argc, char **argv) {
     o.inputFile = predictInput;
     o.topK = topK;
     o.limit = limit;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush, !noCache,
-                 verbose};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
+                 !noCache && !llvm::TimePassesIsEnabled, verbose};
     return dlc::runPredict(o);
   }
   if (gradcheck) {

@@ -171,7 +171,7 @@ int compile(const CompileRequest &r) {
   PipelineOptions pipeline{prefix, r.optLevel, r.threads, vectorBitsOf(**tm),
                            r.flushDenormals ? flushArchOf(**tm) : ""};
   mlir::PassManager toLinalg(ctx.get());
-  (void)mlir::applyPassManagerCLOptions(toLinalg);
+  configurePassManager(toLinalg);
   buildDLToLinalgPipeline(toLinalg, pipeline);
   if (failed(toLinalg.run(*module)))
     return 1;
@@ -179,7 +179,7 @@ int compile(const CompileRequest &r) {
     return printModule();
 
   mlir::PassManager toLLVM(ctx.get());
-  (void)mlir::applyPassManagerCLOptions(toLLVM);
+  configurePassManager(toLLVM);
   buildLinalgToLLVMPipeline(toLLVM, pipeline);
   if (failed(toLLVM.run(*module)))
     return 1;
@@ -187,7 +187,10 @@ int compile(const CompileRequest &r) {
     return printModule();
 
   llvm::LLVMContext llvmCtx;
+  mlir::TimingScope llvmTimer =
+      PassTiming::step("LLVM IR and LLVM's -O pipeline");
   auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel);
+  llvmTimer.stop();
   if (!llvmModule)
     return fail(llvm::toString(llvmModule.takeError()));
   (*llvmModule)->setSourceFileName(sourceName);
@@ -210,8 +213,10 @@ int compile(const CompileRequest &r) {
   auto file = open(outPath, !assembly);
   if (!file)
     return 1;
+  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
   if (llvm::Error e = emitMachineCode(**llvmModule, **tm, file->os(), assembly))
     return fail(llvm::toString(std::move(e)));
+  codegenTimer.stop();
   if (r.emit == EmitKind::Obj) {
     std::string headerPath = r.header;
     if (headerPath.empty() && outPath != "-") {

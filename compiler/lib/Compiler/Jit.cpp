@@ -75,13 +75,18 @@ compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
                    flushDenormals ? flushArchOf(tm) : ""})))
     return llvm::createStringError("cannot compile '" + path + "'");
   llvm::LLVMContext llvmCtx;
+  mlir::TimingScope llvmTimer =
+      PassTiming::step("LLVM IR and LLVM's -O pipeline");
   auto llvmModule = translateToLLVMIR(module, llvmCtx, tm, optLevel);
   if (!llvmModule)
     return llvmModule.takeError();
+  llvmTimer.stop();
+  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream os(object);
   if (llvm::Error e = emitMachineCode(**llvmModule, tm, os, false))
     return std::move(e);
+  codegenTimer.stop();
   return std::string(object.begin(), object.end());
 }
 
@@ -147,6 +152,7 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
   }
   if (auto e = (*lljit)->addObjectFile(std::move(object)))
     return std::move(e);
+  mlir::TimingScope linkTimer = PassTiming::step("JIT link");
 
   std::unique_ptr<JitModel> jit(new JitModel());
   jit->spec_ = model.spec;

@@ -14,6 +14,35 @@
 
 namespace dlc {
 
+static PassTiming *activeTiming = nullptr;
+
+PassTiming::PassTiming() {
+  manager.setEnabled(true);
+  manager.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::List);
+  root = manager.getRootScope();
+  activeTiming = this;
+}
+
+PassTiming::~PassTiming() {
+  activeTiming = nullptr;
+  root.stop();
+}
+
+mlir::TimingScope *PassTiming::current() {
+  return activeTiming ? &activeTiming->root : nullptr;
+}
+
+mlir::TimingScope PassTiming::step(llvm::StringRef name) {
+  mlir::TimingScope *root = PassTiming::current();
+  return root ? root->nest(name) : mlir::TimingScope();
+}
+
+void configurePassManager(mlir::PassManager &pm) {
+  (void)mlir::applyPassManagerCLOptions(pm);
+  if (mlir::TimingScope *root = PassTiming::current())
+    pm.enableTiming(*root);
+}
+
 std::unique_ptr<SourceModel> loadSourceModel(const std::string &path) {
   auto model = std::make_unique<SourceModel>();
   model->path = path;
@@ -56,7 +85,7 @@ mlir::OwningOpRef<mlir::ModuleOp> generateForwardModule(mlir::MLIRContext &ctx,
 
 mlir::LogicalResult runDLPipeline(mlir::ModuleOp module) {
   mlir::PassManager pm(module.getContext());
-  (void)mlir::applyPassManagerCLOptions(pm);
+  configurePassManager(pm);
   buildDLPipeline(pm);
   return pm.run(module);
 }
@@ -72,7 +101,7 @@ mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        const PipelineOptions &options) {
   mlir::PassManager pm(module.getContext());
-  (void)mlir::applyPassManagerCLOptions(pm);
+  configurePassManager(pm);
   buildDLToLinalgPipeline(pm, options);
   buildLinalgToLLVMPipeline(pm, options);
   return pm.run(module);

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <memory>
@@ -25,6 +26,30 @@ struct SourceModel {
   llvm::SourceMgr srcMgr;
   ModelSpec spec;
 };
+
+/// --time-passes: while one exists, every pass manager dlc builds, and the
+/// LLVM steps after them, record their times in it; its destructor prints
+/// the report (MLIR's, slowest first) to stderr.
+class PassTiming {
+public:
+  PassTiming();
+  ~PassTiming();
+  PassTiming(const PassTiming &) = delete;
+  PassTiming &operator=(const PassTiming &) = delete;
+  /// The timer of the one in effect, or null.
+  static mlir::TimingScope *current();
+  /// A timer for one step named `name` under the current one (a no-op
+  /// without --time-passes).
+  static mlir::TimingScope step(llvm::StringRef name);
+
+private:
+  mlir::DefaultTimingManager manager; // destroyed last: prints the report
+  mlir::TimingScope root;
+};
+
+/// dlc's pass-manager setup: MLIR's command-line options (--mlir-print-ir-*,
+/// ...) and --time-passes.
+void configurePassManager(mlir::PassManager &pm);
 
 /// Reads, parses and checks `path`; diagnostics go to stderr. Null on error.
 std::unique_ptr<SourceModel> loadSourceModel(const std::string &path);
