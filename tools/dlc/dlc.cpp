@@ -324,6 +324,9 @@ bool appliesTo(const cl::Option &o, cl::SubCommand &sub) {
 std::string nearestFlag(llvm::StringRef arg, cl::SubCommand &sub) {
   llvm::StringRef name = arg.ltrim('-').split('=').first;
   std::string best;
+  // One or two letters are one edit from too many flags (-v from -H).
+  if (name.size() < 3)
+    return best;
   unsigned bestDistance = std::max<unsigned>(2, name.size() / 2) + 1;
   for (auto &entry : cl::getRegisteredOptions(sub)) {
     cl::Option *o = entry.second;
