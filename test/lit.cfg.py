@@ -27,6 +27,9 @@ config.substitutions.append(("%dlc_build", config.dlc_obj_root))
 config.substitutions.append(("%libomp", "-L{0} -lomp -Wl,-rpath,{0}".format(config.llvm_lib_dir)))
 config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# Every test compiles its models: the compiled-model cache is off unless a
+# test (test/Driver/cache*.test) turns it on in a directory of its own.
+config.environment["DLC_CACHE_DIR"] = "off"
 
 # Tests that run code compiled for an older x86 CPU (--mcpu=haswell) need the
 # host to have its features.

@@ -3,6 +3,7 @@
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/GradCheck.h"
 #include "dl/Compiler/InitAll.h"
+#include "dl/Compiler/Model.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -10,6 +11,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -36,7 +38,8 @@ struct OptLevelParser : cl::parser<unsigned> {
   }
 };
 using OptLevelOpt = cl::opt<unsigned, false, OptLevelParser>;
-constexpr const char *kOptDesc = "Optimisation level (0-3; s and z are 2)";
+constexpr const char *kOptDesc =
+    "Optimisation level (0-3, default 2; s and z are 2)";
 
 cl::OptionCategory category("dlc options");
 
@@ -53,7 +56,11 @@ cl::opt<dlc::EmitKind>
     emit("emit", cl::desc("What to produce"), cl::init(dlc::EmitKind::Obj),
          cl::values(
              clEnumValN(dlc::EmitKind::AST, "ast", "the parsed syntax tree"),
-             clEnumValN(dlc::EmitKind::DL, "dl", "the dl dialect"),
+             clEnumValN(dlc::EmitKind::DLForward, "dl-forward",
+                        "the dl dialect before autodiff (what dl-opt "
+                        "--dl-train-pipeline takes)"),
+             clEnumValN(dlc::EmitKind::DL, "dl",
+                        "the dl dialect, with gradients and train step"),
              clEnumValN(dlc::EmitKind::Linalg, "linalg",
                         "C entry points on linalg/tensor"),
              clEnumValN(dlc::EmitKind::LLVMDialect, "llvm-dialect",
@@ -101,7 +108,8 @@ cl::opt<std::string> gcInput(cl::Positional, cl::desc("<model.dl>"),
                              cl::Required, cl::sub(gradcheck));
 cl::opt<int64_t> gcBatch("batch", cl::desc("Batch size (default 4)"),
                          cl::init(4), cl::sub(gradcheck));
-cl::opt<uint64_t> gcSeed("seed", cl::desc("Seed of weights and data"),
+cl::opt<uint64_t> gcSeed("seed",
+                         cl::desc("Seed of weights and data (default 0)"),
                          cl::init(0), cl::sub(gradcheck));
 cl::opt<int64_t> gcSamples("samples",
                            cl::desc("Elements checked per tensor (default 16)"),
@@ -134,19 +142,24 @@ cl::opt<std::string> data("data",
 cl::opt<std::string> testData("test-data",
                               cl::desc("CSV test file (IDX: t10k-* in --data)"),
                               cl::sub(trainCmd));
-cl::opt<int64_t> epochs("epochs", cl::desc("Epochs (default 1, as Keras)"),
+cl::opt<int64_t> epochs("epochs",
+                        cl::desc("Epochs (default: the train block's, else 1, "
+                                 "as Keras)"),
                         cl::init(1), cl::sub(trainCmd));
-cl::opt<int64_t> batchSize("batch-size", cl::desc("Batch size (default 32)"),
+cl::opt<int64_t> batchSize("batch-size",
+                           cl::desc("Batch size (default: the train block's, "
+                                    "else 32)"),
                            cl::init(32), cl::sub(trainCmd));
 cl::opt<int64_t> evalBatch("batch-size", cl::desc("Batch size (default 1000)"),
                            cl::init(1000), cl::sub(evaluateCmd));
 cl::opt<double> validationSplit(
     "validation-split",
     cl::desc("Fraction of the training data held out for validation (the "
-             "last samples, as Keras)"),
+             "last samples, as Keras; default: the train block's, else 0)"),
     cl::init(0.0), cl::sub(trainCmd));
 cl::opt<uint64_t> seed("seed",
-                       cl::desc("Seed of initial weights and shuffling"),
+                       cl::desc("Seed of initial weights and shuffling "
+                                "(default 0)"),
                        cl::init(0), cl::sub(trainCmd));
 cl::opt<std::string> save("save",
                           cl::desc("Write a safetensors checkpoint after "
@@ -185,6 +198,20 @@ cl::opt<bool> runThreads("parallel",
                                   "libomp); OMP_NUM_THREADS sets the count"),
                          cl::sub(trainCmd), cl::sub(evaluateCmd),
                          cl::sub(predictCmd));
+cl::opt<bool> noCache(
+    "no-cache",
+    cl::desc("Compile the model even if the compiled-model cache has it, and "
+             "do not store it ($DLC_CACHE_DIR moves the cache, or disables it "
+             "when empty or 'off'; default: $XDG_CACHE_HOME/dlc or "
+             "~/.cache/dlc)"),
+    cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
+cl::opt<bool> verbose("verbose",
+                      cl::desc("Say whether the compiled model came from the "
+                               "cache"),
+                      cl::sub(trainCmd), cl::sub(evaluateCmd),
+                      cl::sub(predictCmd));
+cl::alias verboseShort("v", cl::desc("Alias for --verbose"),
+                       cl::aliasopt(verbose));
 enum class Denormals { Flush, IEEE };
 cl::opt<Denormals> denormals(
     "denormals",
@@ -257,22 +284,151 @@ bool wantsHelp(int argc, char **argv) {
   return false;
 }
 
-/// Rewrites the parser's "dlc: error: Message" lines as dlc errors (its "Did
-/// you mean" as a note); its continuation lines stay as they are.
-void reportParseErrors(llvm::StringRef text, llvm::StringRef argv0) {
+/// The command named by argv[1] ("train", ...), or "" for compiling.
+llvm::StringRef commandOf(int argc, char **argv) {
+  if (argc < 2)
+    return "";
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (!sub->getName().empty() && sub->getName() == argv[1])
+      return sub->getName();
+  return "";
+}
+
+cl::SubCommand &subCommandNamed(llvm::StringRef name) {
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (sub->getName() == name)
+      return *sub;
+  return cl::SubCommand::getTopLevel();
+}
+
+/// "dlc train" or "dlc".
+std::string commandLine(llvm::StringRef command) {
+  return command.empty() ? "dlc" : ("dlc " + command).str();
+}
+
+/// dlc's own options (not LLVM's or MLIR's) that `sub` accepts.
+bool isDlcOption(const cl::Option &o) {
+  return llvm::is_contained(o.Categories, &category) ||
+         llvm::any_of(o.Subs, [](cl::SubCommand *s) {
+           return s != &cl::SubCommand::getTopLevel();
+         });
+}
+bool appliesTo(const cl::Option &o, cl::SubCommand &sub) {
+  // An option declared without cl::sub belongs to the top level.
+  if (o.Subs.empty())
+    return &sub == &cl::SubCommand::getTopLevel();
+  return o.Subs.contains(&sub);
+}
+
+/// "--early-stoping": the closest of the command's own flags, if close.
+std::string nearestFlag(llvm::StringRef arg, cl::SubCommand &sub) {
+  llvm::StringRef name = arg.ltrim('-').split('=').first;
+  std::string best;
+  // One or two letters are one edit from too many flags (-v from -H).
+  if (name.size() < 3)
+    return best;
+  unsigned bestDistance = std::max<unsigned>(2, name.size() / 2) + 1;
+  for (auto &entry : cl::getRegisteredOptions(sub)) {
+    cl::Option *o = entry.second;
+    if (o->getOptionHiddenFlag() != cl::NotHidden || !isDlcOption(*o) ||
+        !appliesTo(*o, sub) || o->ArgStr.empty())
+      continue;
+    unsigned d = name.edit_distance(o->ArgStr, /*AllowReplacements=*/true,
+                                    bestDistance - 1);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = (o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str();
+    }
+  }
+  return best;
+}
+
+/// The commands (other than `command`) that have the flag `arg`.
+std::vector<std::string> commandsWithFlag(llvm::StringRef arg,
+                                          llvm::StringRef command) {
+  llvm::StringRef name = arg.ltrim('-').split('=').first;
+  std::vector<std::string> found;
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands()) {
+    if (sub->getName() == command)
+      continue;
+    auto &options = cl::getRegisteredOptions(*sub);
+    auto it = options.find(name);
+    if (it != options.end() && isDlcOption(*it->second) &&
+        appliesTo(*it->second, *sub))
+      found.push_back(commandLine(sub->getName()));
+  }
+  llvm::sort(found);
+  return found;
+}
+
+/// An unknown flag: the error, and where it might belong.
+void reportUnknownFlag(llvm::StringRef arg, llvm::StringRef command) {
+  dlc::error() << "unknown option '" << arg << "' for '" << commandLine(command)
+               << "'; '" << commandLine(command)
+               << " --help' lists its options\n";
+  std::string near = nearestFlag(arg, subCommandNamed(command));
+  if (!near.empty()) {
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "did you mean '" << near << "'?\n";
+    return;
+  }
+  std::vector<std::string> others = commandsWithFlag(arg, command);
+  if (!others.empty())
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "'" << arg.split('=').first << "' is an option of '"
+        << llvm::join(others, "', '") << "'\n";
+}
+
+/// LLVM's parser lets a command take the compiler's own flags (`dlc train
+/// -o x`) and ignores them: each one given is an error here.
+bool checkFlagsApply(llvm::StringRef command) {
+  if (command.empty())
+    return true;
+  cl::SubCommand &sub = subCommandNamed(command);
+  bool ok = true;
+  for (auto &entry : cl::getRegisteredOptions(cl::SubCommand::getTopLevel())) {
+    cl::Option *o = entry.second;
+    // --time-passes is for every command.
+    if (o->getNumOccurrences() == 0 || !isDlcOption(*o) || appliesTo(*o, sub) ||
+        o->ArgStr != entry.first || o->ArgStr == "time-passes")
+      continue;
+    dlc::error() << "'" << (o->ArgStr.size() == 1 ? "-" : "--") << o->ArgStr
+                 << "' does not apply to '" << commandLine(command)
+                 << "'; it is an option of 'dlc <model.dl>' (compiling)\n";
+    ok = false;
+  }
+  return ok;
+}
+
+/// Rewrites the parser's "dlc: error: Message" lines as dlc errors; an
+/// unknown flag is reported with the command's own flags (LLVM's "Did you
+/// mean" looks among all options, hidden ones too); continuation lines stay
+/// as they are.
+void reportParseErrors(llvm::StringRef text, llvm::StringRef argv0,
+                       llvm::StringRef command) {
   llvm::SmallVector<llvm::StringRef> lines;
   text.split(lines, '\n', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  bool unknownFlag = false, skipping = false;
   for (llvm::StringRef line : lines) {
     bool isError = line.consume_front((llvm::Twine(kParseName) + ": ").str());
+    // The value of an unknown flag (`--epoch 3`) is then taken for a second
+    // model: an error about positional arguments that only misleads.
+    if (isError)
+      skipping = unknownFlag && line.contains("positional argument");
+    if (skipping)
+      continue;
     // "Try: 'dlc: error --help'" means argv[0].
     std::string text = line.str();
     for (size_t at; (at = text.find(kParseName)) != std::string::npos;)
       text.replace(at, llvm::StringRef(kParseName).size(), argv0.str());
+    llvm::StringRef rest = text;
     if (!isError || text.empty())
       llvm::errs() << text << "\n";
-    else if (llvm::StringRef(text).starts_with("Did you mean "))
-      llvm::WithColor::note(llvm::errs(), "dlc")
-          << "did you mean " << text.substr(13) << "\n";
+    else if (rest.consume_front("Unknown command line argument '")) {
+      reportUnknownFlag(rest.split('\'').first, command);
+      unknownFlag = true;
+    } else if (rest.starts_with("Did you mean "))
+      continue; // reportUnknownFlag's suggestion replaces it
     else
       dlc::error() << llvm::toLower(text[0]) << text.substr(1) << "\n";
   }
@@ -287,12 +443,9 @@ bool checkOptLevel(unsigned level) {
   return false;
 }
 
-/// dlc's version.
-constexpr const char *kVersion = "1.0";
-
 /// `dlc --version`: dlc's line first, then LLVM's, as clang does.
 void printVersion(llvm::raw_ostream &os) {
-  os << "dlc version " << kVersion << " (LLVM/MLIR " LLVM_VERSION_STRING
+  os << "dlc version " << DLC_VERSION << " (LLVM/MLIR " LLVM_VERSION_STRING
      << ")\n";
   os.flush();
   // LLVM's own message (its printer, not this override) goes to stdout too.
@@ -307,6 +460,15 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   dlc::registerPasses(); // first, so --mlir-print-ir-after=dl-autodiff works
   mlir::registerPassManagerCLOptions();
+  // LLVM's own --time-passes (registered by LLVM, so every command takes
+  // it) also times dlc's MLIR passes; listed with dlc's options.
+  if (cl::Option *o = cl::getRegisteredOptions().lookup("time-passes")) {
+    o->addCategory(category);
+    o->setHiddenFlag(cl::NotHidden);
+    o->setDescription("Print the time of each MLIR pass and of LLVM's "
+                      "optimisation and code generation; train/evaluate/"
+                      "predict then compile even what the model cache has");
+  }
   cl::HideUnrelatedOptions(category);
   cl::SetVersionPrinter(printVersion);
   if (!checkCommandName(argc, argv))
@@ -320,9 +482,16 @@ int main(int argc, char **argv) {
   if (!cl::ParseCommandLineOptions(argc, args.data(),
                                    "dlc: compile a .dl model to native code\n",
                                    &parseErrorStream)) {
-    reportParseErrors(parseErrors, argv[0]);
+    reportParseErrors(parseErrors, argv[0], commandOf(argc, argv));
     return 1;
   }
+  if (!checkFlagsApply(commandOf(argc, argv)))
+    return 1;
+  // Reports when main returns, after the command's own output; LLVM's
+  // code generator prints its own report at exit.
+  std::optional<dlc::PassTiming> timing;
+  if (llvm::TimePassesIsEnabled)
+    timing.emplace();
   if (trainCmd || evaluateCmd || predictCmd) {
     if (!checkOptLevel(runOpt))
       return 1;
@@ -332,16 +501,21 @@ int main(int argc, char **argv) {
     o.input = runInput;
     o.data = data;
     o.testData = testData;
-    o.epochs = epochs;
-    o.batchSize = batchSize;
-    o.validationSplit = validationSplit;
+    // Given on the command line, they override the train block's.
+    if (epochs.getNumOccurrences())
+      o.epochs = epochs;
+    if (batchSize.getNumOccurrences())
+      o.batchSize = batchSize;
+    if (validationSplit.getNumOccurrences())
+      o.validationSplit = validationSplit;
     o.seed = seed;
     o.save = save;
     o.history = historyPath;
     o.plot = plotPath;
     o.initFrom = initFrom;
     o.resume = resume;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
+                 !noCache && !llvm::TimePassesIsEnabled, verbose};
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -350,7 +524,8 @@ int main(int argc, char **argv) {
     o.weights = weights;
     o.data = data;
     o.batchSize = evalBatch;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
+                 !noCache && !llvm::TimePassesIsEnabled, verbose};
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -360,7 +535,8 @@ int main(int argc, char **argv) {
     o.inputFile = predictInput;
     o.topK = topK;
     o.limit = limit;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush};
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
+                 !noCache && !llvm::TimePassesIsEnabled, verbose};
     return dlc::runPredict(o);
   }
   if (gradcheck) {

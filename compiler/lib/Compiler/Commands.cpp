@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/Commands.h"
+#include "dl/Compiler/Cache.h"
 #include "dl/Compiler/Checkpoint.h"
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
@@ -109,7 +110,8 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
 /// for a single-output model. Checks sizes and ranges.
 class Targets {
 public:
-  bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
+  bool init(const JitModel &m, const Dataset &ds, const std::string &what,
+            const std::string &file) {
     const ModelSpec &spec = m.spec();
     if (ds.sample_size != numElements(spec.inputShape())) {
       fail(fmt::format("{} has {} values per sample, but model '{}' "
@@ -132,6 +134,19 @@ public:
                        formatShape(spec.outputShape()), what));
       return false;
     }
+    // Binary cross-entropy of a label outside [0, 1] is no loss at all
+    // (it goes below zero and training runs away): the data set is a
+    // multi-class one, or its labels are not 0/1.
+    if (!sparse && !oneHot && spec.train &&
+        spec.train->loss->getFoldedActivation() == "sigmoid")
+      for (int64_t i = 0; i < ds.count; ++i)
+        if (ds.labels[i] != 0 && ds.labels[i] != 1) {
+          fail(fmt::format("{} '{}': sample {} has label {}, but loss {} "
+                           "needs labels 0 or 1",
+                           what, file, i, ds.labels[i],
+                           spec.train->loss->getName().str()));
+          return false;
+        }
     if (sparse || oneHot)
       for (int64_t i = 0; i < ds.count; ++i)
         if (ds.labels[i] < 0 || ds.labels[i] >= outSize) {
@@ -313,12 +328,19 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &input,
          "' has no train section (loss and optimizer)");
     return nullptr;
   }
+  std::optional<ObjectCache> cache = ObjectCache::open(codegen.cache);
   auto jit = JitModel::compile(*source, codegen.optLevel, codegen.threads,
-                               codegen.flushDenormals);
+                               codegen.flushDenormals,
+                               cache ? &*cache : nullptr, codegen.verbose);
   if (!jit) {
     fail(llvm::toString(jit.takeError()));
     return nullptr;
   }
+  // From the cache nothing was compiled: the compiler's pages are not
+  // resident, and paging out dlc's code would only make the next run read it
+  // back from disk.
+  if ((*jit)->fromCache())
+    return std::move(*jit);
 #ifdef __GLIBC__
   // The compiler's IR is freed by now; give its pages back before the data
   // set is loaded, so the peak RSS is not the compiler's plus the data's.
@@ -330,13 +352,17 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &input,
 
 } // namespace
 
-int runTrain(const TrainOptions &o) {
-  if (!checkFlagRange("--epochs", o.epochs, 1, kMaxEpochs) ||
-      !checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
+int runTrain(const TrainOptions &flags) {
+  if ((flags.epochs &&
+       !checkFlagRange("--epochs", *flags.epochs, 1, kMaxEpochs)) ||
+      (flags.batchSize &&
+       !checkFlagRange("--batch-size", *flags.batchSize, 1, kMaxBatch)))
     return 1;
-  if (!(o.validationSplit >= 0 && o.validationSplit < 1))
+  if (flags.validationSplit &&
+      !(*flags.validationSplit >= 0 && *flags.validationSplit < 1))
     return fail(fmt::format("--validation-split must be in [0, 1), got {}",
-                            o.validationSplit));
+                            *flags.validationSplit));
+  const TrainOptions &o = flags;
   if (!o.initFrom.empty() && !o.resume.empty())
     return fail("--init-from and --resume exclude each other");
   if (!checkOutputPath("--save", o.save) ||
@@ -348,6 +374,12 @@ int runTrain(const TrainOptions &o) {
     return 1;
   const ModelSpec &spec = m->spec();
   bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
+  // The flags, else the train block (checked by Sema), else Keras's defaults.
+  const int64_t epochs = flags.epochs.value_or(spec.train->epochs.value_or(1));
+  const int64_t batchSize =
+      flags.batchSize.value_or(spec.train->batchSize.value_or(32));
+  const double validationSplit =
+      flags.validationSplit.value_or(spec.train->validationSplit.value_or(0));
 
   Dataset train, validation, test;
   if (!loadData(o.data, "train", train))
@@ -360,11 +392,12 @@ int runTrain(const TrainOptions &o) {
   if (!o.testData.empty() && !haveTest)
     return 1;
   dlrt_error err;
-  if (dlrt_split(&train, o.validationSplit, &validation, &err))
+  if (dlrt_split(&train, validationSplit, &validation, &err))
     return fail(err.message);
   Targets targets;
-  if (!targets.init(*m, train, "the training data") ||
-      (haveTest && !targets.init(*m, test, "the test data")))
+  if (!targets.init(*m, train, "the training data", o.data) ||
+      (haveTest && !targets.init(*m, test, "the test data",
+                                 o.testData.empty() ? o.data : o.testData)))
     return 1;
 
   std::vector<float> params(spec.numParams());
@@ -400,7 +433,7 @@ int runTrain(const TrainOptions &o) {
       train.count,
       validation.count ? fmt::format(", validating on {}", validation.count)
                        : std::string(),
-      o.epochs, o.batchSize);
+      epochs, batchSize);
   std::vector<const char *> columns{"epoch", "loss"};
   if (accuracy)
     columns.push_back("accuracy");
@@ -411,15 +444,15 @@ int runTrain(const TrainOptions &o) {
   }
   std::vector<double> history;
   std::vector<int64_t> order(train.count);
-  const int64_t batch = batchRows(o.batchSize, train.count);
+  const int64_t batch = batchRows(batchSize, train.count);
   std::vector<float> x(batch * train.sample_size);
   std::vector<int32_t> y(batch);
   int64_t steps = (train.count + batch - 1) / batch;
-  for (int64_t epoch = firstEpoch; epoch <= o.epochs; ++epoch) {
+  for (int64_t epoch = firstEpoch; epoch <= epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
     dlrt_progress *bar =
-        dlrt_progress_begin(stdout, int(epoch), int(o.epochs), steps, -1);
+        dlrt_progress_begin(stdout, int(epoch), int(epochs), steps, -1);
     Metrics running;
     for (int64_t step = 0; step < steps; ++step) {
       int64_t first = step * batch;
@@ -487,7 +520,7 @@ int runEvaluate(const EvaluateOptions &o) {
   if (!loadData(o.data, "t10k", test))
     return 1;
   Targets targets;
-  if (!targets.init(*m, test, "the test data"))
+  if (!targets.init(*m, test, "the test data", o.data))
     return 1;
   std::vector<float> params(spec.numParams());
   if (!loadParams(spec, o.weights, params, false, true))

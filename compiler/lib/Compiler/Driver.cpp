@@ -87,6 +87,11 @@ int writeText(const std::string &path, llvm::StringRef text) {
 } // namespace
 
 int compile(const CompileRequest &r) {
+  // A model read from stdin has no name to derive the object's from ("-.o").
+  if (r.input == "-" && r.output.empty() && (r.emit == EmitKind::Obj) &&
+      !r.summary)
+    return fail("the model comes from stdin: name the object with -o <file> "
+                "(-o - writes it to stdout)");
   if (r.emit == EmitKind::AST) {
     auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(r.input, /*IsText=*/true);
     if (std::error_code ec = buffer.getError())
@@ -131,8 +136,11 @@ int compile(const CompileRequest &r) {
 
   std::unique_ptr<mlir::MLIRContext> ctx = createContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source->srcMgr, ctx.get());
-  mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, *source);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      generateForwardModule(*ctx, *source);
   if (!module)
+    return 1;
+  if (r.emit != EmitKind::DLForward && failed(runDLPipeline(*module)))
     return 1;
   if (!weights.empty()) {
     auto type = mlir::RankedTensorType::get({int64_t(weights.size())},
@@ -153,7 +161,7 @@ int compile(const CompileRequest &r) {
     file->keep();
     return 0;
   };
-  if (r.emit == EmitKind::DL)
+  if (r.emit == EmitKind::DL || r.emit == EmitKind::DLForward)
     return printModule();
 
   // The target first: its vector width shapes the kernels.
@@ -163,7 +171,7 @@ int compile(const CompileRequest &r) {
   PipelineOptions pipeline{prefix, r.optLevel, r.threads, vectorBitsOf(**tm),
                            r.flushDenormals ? flushArchOf(**tm) : ""};
   mlir::PassManager toLinalg(ctx.get());
-  (void)mlir::applyPassManagerCLOptions(toLinalg);
+  configurePassManager(toLinalg);
   buildDLToLinalgPipeline(toLinalg, pipeline);
   if (failed(toLinalg.run(*module)))
     return 1;
@@ -171,7 +179,7 @@ int compile(const CompileRequest &r) {
     return printModule();
 
   mlir::PassManager toLLVM(ctx.get());
-  (void)mlir::applyPassManagerCLOptions(toLLVM);
+  configurePassManager(toLLVM);
   buildLinalgToLLVMPipeline(toLLVM, pipeline);
   if (failed(toLLVM.run(*module)))
     return 1;
@@ -179,7 +187,10 @@ int compile(const CompileRequest &r) {
     return printModule();
 
   llvm::LLVMContext llvmCtx;
+  mlir::TimingScope llvmTimer =
+      PassTiming::step("LLVM IR and LLVM's -O pipeline");
   auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel);
+  llvmTimer.stop();
   if (!llvmModule)
     return fail(llvm::toString(llvmModule.takeError()));
   (*llvmModule)->setSourceFileName(sourceName);
@@ -195,11 +206,17 @@ int compile(const CompileRequest &r) {
 
   const std::string outPath = defaultOutput(r);
   bool assembly = r.emit == EmitKind::Asm;
+  if (r.emit == EmitKind::Obj && outPath == "-" && r.header.empty())
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "the object goes to stdout (-o -), the header nowhere: name it "
+           "with -H <file>\n";
   auto file = open(outPath, !assembly);
   if (!file)
     return 1;
+  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
   if (llvm::Error e = emitMachineCode(**llvmModule, **tm, file->os(), assembly))
     return fail(llvm::toString(std::move(e)));
+  codegenTimer.stop();
   if (r.emit == EmitKind::Obj) {
     std::string headerPath = r.header;
     if (headerPath.empty() && outPath != "-") {

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/Header.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -136,6 +138,12 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
   // A blank line goes between entry points, except before one that joins
   // the previous; it is written lazily, before what comes next.
   bool blank = false, workspaceDoc = false, training = false;
+  // With read-only baked weights the loss functions (eval_step) remain, but
+  // nothing trains: X_HAS_TRAINING says whether train_step is declared.
+  const bool trains = llvm::any_of(dl::kEntryPoints, [&](const auto &e) {
+    return e.kind == dl::EntryKind::TrainStep &&
+           dl::entryExists(e, spec.train.has_value(), mode);
+  });
   auto flushBlank = [&] {
     if (blank)
       out("\n");
@@ -152,7 +160,8 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
                 : "targets[batch][" + P + "_OUTPUT_SIZE]";
       out("/* Training: loss {}, optimizer {}. {} */\n",
           t.loss->getName().str(), t.optimizer->getName().str(), what);
-      out("#define {}_HAS_TRAINING 1\n", P);
+      if (trains)
+        out("#define {}_HAS_TRAINING 1\n", P);
       out("#define {}_SPARSE_LABELS {}\n\n", P, int32 ? 1 : 0);
       training = true;
     }

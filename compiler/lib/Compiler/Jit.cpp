@@ -1,16 +1,24 @@
 //===- Jit.cpp - a model compiled in-process
 //-------------------------------===//
 #include "dl/Compiler/Jit.h"
+#include "dl/Compiler/Cache.h"
+#include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Target.h"
 #include "dl/Dialect/DL/IR/DLEntryPoints.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/IR/OperationSupport.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 #include <cstdlib>
 
@@ -24,43 +32,132 @@ static constexpr const char *kJitPrefix = "jit";
 
 JitModel::~JitModel() = default;
 
+namespace {
+
+/// This dlc executable: its path, size and time. A rebuilt dlc (a changed
+/// pass, the same version number) must not load objects of the old one.
+std::string buildIdentity() {
+  static int anchor;
+  std::string exe = llvm::sys::fs::getMainExecutable(nullptr, &anchor);
+  llvm::sys::fs::file_status status;
+  if (exe.empty() || llvm::sys::fs::status(exe, status))
+    return "unknown";
+  return exe + " " + std::to_string(status.getSize()) + " " +
+         std::to_string(
+             status.getLastModificationTime().time_since_epoch().count());
+}
+
+/// Everything the object code depends on: the model (its dl module, printed
+/// without locations, so comments and layout of the .dl file do not count),
+/// the codegen flags, the target and the compiler.
+std::string cacheKey(mlir::ModuleOp forward, const llvm::TargetMachine &tm,
+                     unsigned optLevel, bool threads, bool flushDenormals) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << "dlc " << DLC_VERSION << " LLVM " << LLVM_VERSION_STRING << "\n"
+     << buildIdentity() << "\n"
+     << tm.getTargetTriple().str() << " " << tm.getTargetCPU() << " "
+     << tm.getTargetFeatureString() << "\n"
+     << "O" << optLevel << " threads=" << threads << " flush=" << flushDenormals
+     << "\n";
+  forward->print(os, mlir::OpPrintingFlags().enableDebugInfo(false));
+  return key;
+}
+
+/// The pipeline of `dlc -o`, from the forward module to an object file in
+/// memory.
+llvm::Expected<std::string>
+compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
+              bool threads, bool flushDenormals, const std::string &path) {
+  if (failed(runDLPipeline(module)) ||
+      failed(lowerToLLVMDialect(
+          module, {kJitPrefix, optLevel, threads, vectorBitsOf(tm),
+                   flushDenormals ? flushArchOf(tm) : ""})))
+    return llvm::createStringError("cannot compile '" + path + "'");
+  llvm::LLVMContext llvmCtx;
+  mlir::TimingScope llvmTimer =
+      PassTiming::step("LLVM IR and LLVM's -O pipeline");
+  auto llvmModule = translateToLLVMIR(module, llvmCtx, tm, optLevel);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  llvmTimer.stop();
+  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream os(object);
+  if (llvm::Error e = emitMachineCode(**llvmModule, tm, os, false))
+    return std::move(e);
+  codegenTimer.stop();
+  return std::string(object.begin(), object.end());
+}
+
+} // namespace
+
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
-                  bool flushDenormals) {
-  std::unique_ptr<mlir::MLIRContext> ctx = createContext();
-  mlir::SourceMgrDiagnosticHandler diagnostics(model.srcMgr, ctx.get());
+                  bool flushDenormals, const ObjectCache *cache, bool verbose) {
   auto tm = createTargetMachine({"", "", optLevel});
   if (!tm)
     return tm.takeError();
-  mlir::OwningOpRef<mlir::ModuleOp> module = generateModule(*ctx, model);
-  if (!module ||
-      failed(lowerToLLVMDialect(
-          *module, {kJitPrefix, optLevel, threads, vectorBitsOf(**tm),
-                    flushDenormals ? flushArchOf(**tm) : ""})))
-    return llvm::createStringError("cannot compile '" + model.path + "'");
-  mlir::registerBuiltinDialectTranslation(*ctx);
-  mlir::registerLLVMDialectTranslation(*ctx);
-  mlir::registerOpenMPDialectTranslation(*ctx);
-  auto transformer =
-      mlir::makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm->get());
-  mlir::ExecutionEngineOptions options;
-  options.transformer = transformer;
-  options.jitCodeGenOptLevel = (*tm)->getOptLevel();
-  options.enableGDBNotificationListener = false;
-  options.enablePerfNotificationListener = false;
-  // Threaded kernels call LLVM's OpenMP runtime.
-  llvm::SmallVector<llvm::StringRef, 1> libs;
-  if (threads) {
-    libs.push_back(kLibompPath);
-    options.sharedLibPaths = libs;
+  std::unique_ptr<llvm::MemoryBuffer> object;
+  bool fromCache = false;
+  {
+    std::unique_ptr<mlir::MLIRContext> ctx = createContext();
+    mlir::SourceMgrDiagnosticHandler diagnostics(model.srcMgr, ctx.get());
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        generateForwardModule(*ctx, model);
+    if (!module)
+      return llvm::createStringError("cannot compile '" + model.path + "'");
+    std::string key;
+    if (cache) {
+      key = cacheKey(*module, **tm, optLevel, threads, flushDenormals);
+      object = cache->lookup(key);
+      fromCache = object != nullptr;
+      if (object && verbose)
+        llvm::WithColor::note(llvm::errs(), "dlc")
+            << "using the cached model '" << cache->entryPath(key) << "'\n";
+    }
+    if (!object) {
+      auto compiled = compileObject(*module, **tm, optLevel, threads,
+                                    flushDenormals, model.path);
+      if (!compiled)
+        return compiled.takeError();
+      if (cache) {
+        cache->store(key, *compiled);
+        if (verbose)
+          llvm::WithColor::note(llvm::errs(), "dlc")
+              << "compiled the model, cached as '" << cache->entryPath(key)
+              << "'\n";
+      }
+      object = llvm::MemoryBuffer::getMemBufferCopy(*compiled, model.path);
+    }
   }
-  auto engine = mlir::ExecutionEngine::create(*module, options, std::move(*tm));
-  if (!engine)
-    return engine.takeError();
+
+  // The object is the one `dlc -o` would write (with the `jit` prefix):
+  // linked into this process by ORC, against this process's libc and libm.
+  llvm::orc::JITTargetMachineBuilder jtmb((*tm)->getTargetTriple());
+  jtmb.setCPU(std::string((*tm)->getTargetCPU()));
+  jtmb.getFeatures() = llvm::SubtargetFeatures((*tm)->getTargetFeatureString());
+  auto lljit = llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(std::move(jtmb))
+                   .create();
+  if (!lljit)
+    return lljit.takeError();
+  // Threaded kernels call LLVM's OpenMP runtime.
+  if (threads) {
+    auto libomp = llvm::orc::DynamicLibrarySearchGenerator::Load(
+        kLibompPath, (*lljit)->getDataLayout().getGlobalPrefix());
+    if (!libomp)
+      return libomp.takeError();
+    (*lljit)->getMainJITDylib().addGenerator(std::move(*libomp));
+  }
+  if (auto e = (*lljit)->addObjectFile(std::move(object)))
+    return std::move(e);
+  mlir::TimingScope linkTimer = PassTiming::step("JIT link");
 
   std::unique_ptr<JitModel> jit(new JitModel());
   jit->spec_ = model.spec;
-  jit->engine_ = std::move(*engine);
+  jit->fromCache_ = fromCache;
+  jit->engine_ = std::move(*lljit);
   // Entry points by the descriptor: one the object has (parameters in the
   // caller's buffer) must be there; the others stay null.
   const bool train = model.spec.train.has_value();
@@ -76,7 +173,7 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
       llvm::consumeError(sym.takeError());
       return llvm::Error::success();
     }
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(*sym);
+    fn = sym->template toPtr<std::remove_reference_t<decltype(fn)>>();
     return llvm::Error::success();
   };
   using mlir::dl::EntryForm;

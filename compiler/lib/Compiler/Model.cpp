@@ -14,6 +14,35 @@
 
 namespace dlc {
 
+static PassTiming *activeTiming = nullptr;
+
+PassTiming::PassTiming() {
+  manager.setEnabled(true);
+  manager.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::List);
+  root = manager.getRootScope();
+  activeTiming = this;
+}
+
+PassTiming::~PassTiming() {
+  activeTiming = nullptr;
+  root.stop();
+}
+
+mlir::TimingScope *PassTiming::current() {
+  return activeTiming ? &activeTiming->root : nullptr;
+}
+
+mlir::TimingScope PassTiming::step(llvm::StringRef name) {
+  mlir::TimingScope *root = PassTiming::current();
+  return root ? root->nest(name) : mlir::TimingScope();
+}
+
+void configurePassManager(mlir::PassManager &pm) {
+  (void)mlir::applyPassManagerCLOptions(pm);
+  if (mlir::TimingScope *root = PassTiming::current())
+    pm.enableTiming(*root);
+}
+
 std::unique_ptr<SourceModel> loadSourceModel(const std::string &path) {
   auto model = std::make_unique<SourceModel>();
   model->path = path;
@@ -41,8 +70,8 @@ std::unique_ptr<mlir::MLIRContext> createContext() {
   return ctx;
 }
 
-mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
-                                                 SourceModel &model) {
+mlir::OwningOpRef<mlir::ModuleOp> generateForwardModule(mlir::MLIRContext &ctx,
+                                                        SourceModel &model) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       generateDL(ctx, model.spec, model.srcMgr);
   if (!module)
@@ -51,10 +80,20 @@ mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
     error() << "internal error: the generated dl module does not verify\n";
     return nullptr;
   }
-  mlir::PassManager pm(&ctx);
-  (void)mlir::applyPassManagerCLOptions(pm);
+  return module;
+}
+
+mlir::LogicalResult runDLPipeline(mlir::ModuleOp module) {
+  mlir::PassManager pm(module.getContext());
+  configurePassManager(pm);
   buildDLPipeline(pm);
-  if (failed(pm.run(*module)))
+  return pm.run(module);
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
+                                                 SourceModel &model) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = generateForwardModule(ctx, model);
+  if (!module || failed(runDLPipeline(*module)))
     return nullptr;
   return module;
 }
@@ -62,7 +101,7 @@ mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        const PipelineOptions &options) {
   mlir::PassManager pm(module.getContext());
-  (void)mlir::applyPassManagerCLOptions(pm);
+  configurePassManager(pm);
   buildDLToLinalgPipeline(pm, options);
   buildLinalgToLLVMPipeline(pm, options);
   return pm.run(module);

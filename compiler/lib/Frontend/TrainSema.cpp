@@ -24,10 +24,23 @@ using llvm::Twine;
 
 namespace {
 
-const StringRef kKeys[] = {"loss", "optimizer", "metrics"};
-const StringRef kPlannedKeys[] = {"epochs",           "batch_size",
-                                  "loss_weights",     "weighted_metrics",
-                                  "validation_split", "shuffle"};
+const StringRef kKeys[] = {"loss",   "optimizer",  "metrics",
+                           "epochs", "batch_size", "validation_split"};
+const StringRef kPlannedKeys[] = {"loss_weights", "weighted_metrics",
+                                  "shuffle"};
+
+/// The limits of `dlc train --epochs` and `--batch-size` (Commands.cpp).
+constexpr int64_t kMaxEpochs = 1000000;
+constexpr int64_t kMaxBatch = int64_t(1) << 20;
+
+/// Keras's short names of losses dlc does not have: an error that spells
+/// the full name (the short names of those it has are their aliases).
+const std::pair<StringRef, StringRef> kKerasLossShortNames[] = {
+    {"mae", "mean_absolute_error"},
+    {"mape", "mean_absolute_percentage_error"},
+    {"msle", "mean_squared_logarithmic_error"},
+    {"kld", "kl_divergence"},
+    {"logcosh", "log_cosh"}};
 
 const StringRef kPlannedLosses[] = {"mean_absolute_error",
                                     "mean_absolute_percentage_error",
@@ -89,6 +102,10 @@ private:
   bool checkLoss(const ast::Expr &expr);
   bool checkOptimizer(const ast::Expr &expr);
   bool checkMetrics(const ast::Expr &expr);
+  /// epochs, batch_size: an integer in [1, max].
+  bool checkCount(const ast::Arg &entry, int64_t max,
+                  std::optional<int64_t> &out);
+  bool checkValidationSplit(const ast::Arg &entry);
   /// Reads an optimizer option and checks its range.
   bool readOption(StringRef owner, const ast::Arg *arg,
                   const OptimizerOption &option, double &out);
@@ -125,7 +142,8 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
       candidates.append(std::begin(kPlannedKeys), std::end(kPlannedKeys));
       std::string hint = didYouMean(key, candidates);
       if (hint.empty())
-        hint = " (settings: loss, optimizer, metrics)";
+        hint = " (settings: loss, optimizer, metrics, epochs, batch_size, "
+               "validation_split)";
       diag.error(entry.nameLoc, "unknown training setting '" +
                                     escapeForMessage(key) + "'" + hint);
       continue;
@@ -141,8 +159,14 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
       ok &= checkLoss(entry.value);
     else if (key == "optimizer")
       ok &= checkOptimizer(entry.value);
-    else
+    else if (key == "metrics")
       ok &= checkMetrics(entry.value);
+    else if (key == "epochs")
+      ok &= checkCount(entry, kMaxEpochs, result.spec.epochs);
+    else if (key == "batch_size")
+      ok &= checkCount(entry, kMaxBatch, result.spec.batchSize);
+    else
+      ok &= checkValidationSplit(entry);
   }
   if (!seen.count("loss")) {
     diag.error(block.loc, "the train block has no loss; add e.g. 'loss = "
@@ -171,6 +195,12 @@ bool TrainChecker::checkLoss(const ast::Expr &expr) {
     return false;
   }
   const LossKind *loss = lookupLossKind(name);
+  for (auto [shortName, fullName] : kKerasLossShortNames)
+    if (!loss && name == shortName) {
+      diag.error(expr.loc, "loss '" + name + "' is Keras's short name for '" +
+                               fullName + "', which is not supported yet");
+      return false;
+    }
   if (!loss) {
     llvm::SmallVector<StringRef> supported = namesOf(lossKinds());
     unsigned index;
@@ -280,9 +310,21 @@ bool TrainChecker::checkOptimizer(const ast::Expr &expr) {
   llvm::SmallVector<OptionInfo> options;
   for (const OptimizerOption &option : kindOptions)
     options.push_back({option.name, /*positional=*/options.empty()});
+  // Keras 2's `lr`: Keras 3 refuses it too, but says nothing of the new name.
+  bool ok = true;
+  std::vector<ast::Arg> args;
+  for (const ast::Arg &arg : expr.args) {
+    if (arg.name == "lr") {
+      diag.error(arg.nameLoc, name + ": 'lr' is Keras 2's name; write "
+                                     "'learning_rate'");
+      ok = false;
+      continue;
+    }
+    args.push_back(arg);
+  }
   llvm::SmallVector<const ast::Arg *> bound;
-  bool ok = bindArguments(diag, name, expr.loc, expr.args, options,
-                          kPlannedOptimizerOptions, bound);
+  ok &= bindArguments(diag, name, expr.loc, args, options,
+                      kPlannedOptimizerOptions, bound);
   for (auto [i, option] : llvm::enumerate(kindOptions))
     ok &= readOption(name, bound[i], option, t.optimizerValues[i]);
   return ok;
@@ -300,21 +342,55 @@ bool TrainChecker::checkMetrics(const ast::Expr &expr) {
   llvm::StringMap<SMLoc> seen;
   for (const ast::Expr *item : items) {
     unsigned index;
-    if (!readChoice(diag, "metrics", "metrics", "metric", *item, kMetrics,
-                    kPlannedMetrics, index)) {
+    // Keras's `acc` is its accuracy.
+    bool acc = (item->kind == ast::Expr::Kind::Ident ||
+                item->kind == ast::Expr::Kind::String) &&
+               item->text == "acc";
+    if (!acc && !readChoice(diag, "metrics", "metrics", "metric", *item,
+                            kMetrics, kPlannedMetrics, index)) {
       ok = false;
       continue;
     }
-    auto [it, inserted] = seen.try_emplace(item->text, item->loc);
+    std::string metric = acc ? std::string("accuracy") : item->text;
+    auto [it, inserted] = seen.try_emplace(metric, item->loc);
     if (!inserted) {
-      diag.error(item->loc, "duplicate metric '" + item->text + "'");
+      diag.error(item->loc, "duplicate metric '" + metric + "'");
       diag.note(it->second, "first listed here");
       ok = false;
       continue;
     }
-    result.spec.metrics.push_back(item->text);
+    result.spec.metrics.push_back(metric);
   }
   return ok;
+}
+
+bool TrainChecker::checkCount(const ast::Arg &entry, int64_t max,
+                              std::optional<int64_t> &out) {
+  int64_t value;
+  if (!readPositiveInt(diag, "train", entry.name, entry.value, value))
+    return false;
+  if (value > max) {
+    diag.error(entry.value.loc, "train: '" + entry.name + "' must be at most " +
+                                    std::to_string(max) + ", found " +
+                                    describeValue(entry.value));
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+bool TrainChecker::checkValidationSplit(const ast::Arg &entry) {
+  double value;
+  if (!readNumber(diag, "train", entry.name, entry.value, value))
+    return false;
+  if (!(value >= 0 && value < 1)) {
+    diag.error(entry.value.loc, "train: 'validation_split' must be in [0, 1), "
+                                "found " +
+                                    describeValue(entry.value));
+    return false;
+  }
+  result.spec.validationSplit = value;
+  return true;
 }
 
 } // namespace

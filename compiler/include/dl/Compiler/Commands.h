@@ -9,6 +9,7 @@
 #define DL_COMPILER_COMMANDS_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace dlc {
@@ -21,16 +22,19 @@ struct JitCodegen {
   unsigned optLevel = 2;
   bool threads = false; ///< OpenMP matrix products (libomp, OMP_NUM_THREADS)
   bool flushDenormals =
-      true; ///< Subnormals flushed to zero (dl-flush-denormals)
+      true;             ///< Subnormals flushed to zero (dl-flush-denormals)
+  bool cache = true;    ///< The compiled-model cache (off: --no-cache)
+  bool verbose = false; ///< Say whether the model came from the cache
 };
 
 struct TrainOptions {
   std::string input;
   std::string data = kDefaultData; ///< IDX directory or a CSV file.
   std::string testData;            ///< CSV test file (IDX: from the directory).
-  int64_t epochs = 1;
-  int64_t batchSize = 32;
-  double validationSplit = 0;
+  /// Unset: the train block's, else Keras's defaults (1, 32, 0).
+  std::optional<int64_t> epochs;
+  std::optional<int64_t> batchSize;
+  std::optional<double> validationSplit;
   uint64_t seed = 0;
   std::string save;     ///< safetensors checkpoint, rewritten every epoch
   std::string history;  ///< CSV, rewritten every epoch

@@ -23,7 +23,17 @@ llvm::raw_ostream &error();
 bool checkFlagRange(const char *flag, int64_t value, int64_t lo,
                     int64_t hi = std::numeric_limits<int64_t>::max());
 
-enum class EmitKind { AST, DL, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Header };
+enum class EmitKind {
+  AST,
+  DLForward, ///< MLIRGen's module, before autodiff: dl-opt's input
+  DL,
+  Linalg,
+  LLVMDialect,
+  LLVMIR,
+  Asm,
+  Obj,
+  Header
+};
 
 struct CompileRequest {
   std::string input;  ///< .dl file.

@@ -2,8 +2,9 @@
 //-*-===//
 //
 // dlc's own commands (gradcheck, train, evaluate, predict) run the model
-// through MLIR's ExecutionEngine: the same pipeline and the same C entry
-// points as the object file, without an external compiler or linker.
+// in-process: the object file of `dlc -o` (same pipeline, same C entry
+// points), linked into the process by LLVM's ORC JIT, without an external
+// compiler or linker, and kept in the compiled-model cache (Cache.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef DL_COMPILER_JIT_H
@@ -16,11 +17,13 @@
 #include <cstdint>
 #include <memory>
 
-namespace mlir {
-class ExecutionEngine;
+namespace llvm::orc {
+class LLJIT;
 }
 
 namespace dlc {
+
+class ObjectCache;
 
 class JitModel {
 public:
@@ -28,12 +31,17 @@ public:
   /// `threads`: multithreaded matrix products, with libomp loaded into the
   /// JIT (OMP_NUM_THREADS sets the thread count); `flushDenormals`: the
   /// code runs with subnormals flushed to zero (dl-flush-denormals).
+  /// With a `cache`, the object code is taken from it when there, and put
+  /// there when compiled; `verbose` says which.
   static llvm::Expected<std::unique_ptr<JitModel>>
   compile(SourceModel &model, unsigned optLevel, bool threads = false,
-          bool flushDenormals = true);
+          bool flushDenormals = true, const ObjectCache *cache = nullptr,
+          bool verbose = false);
   ~JitModel();
 
   const ModelSpec &spec() const { return spec_; }
+  /// The object code came from the compiled-model cache: nothing compiled.
+  bool fromCache() const { return fromCache_; }
   bool hasTraining() const { return trainStep_ != nullptr; }
   /// Class indices (int32) rather than float targets.
   bool sparseLabels() const;
@@ -56,7 +64,8 @@ public:
 private:
   JitModel() = default;
   ModelSpec spec_;
-  std::unique_ptr<mlir::ExecutionEngine> engine_;
+  bool fromCache_ = false;
+  std::unique_ptr<llvm::orc::LLJIT> engine_;
   void (*initParams_)(float *, uint64_t) = nullptr;
   void (*predict_)(const float *, const float *, float *, int64_t) = nullptr;
   int64_t (*optStateSize_)() = nullptr;

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <memory>
@@ -26,11 +27,43 @@ struct SourceModel {
   ModelSpec spec;
 };
 
+/// --time-passes: while one exists, every pass manager dlc builds, and the
+/// LLVM steps after them, record their times in it; its destructor prints
+/// the report (MLIR's, slowest first) to stderr.
+class PassTiming {
+public:
+  PassTiming();
+  ~PassTiming();
+  PassTiming(const PassTiming &) = delete;
+  PassTiming &operator=(const PassTiming &) = delete;
+  /// The timer of the one in effect, or null.
+  static mlir::TimingScope *current();
+  /// A timer for one step named `name` under the current one (a no-op
+  /// without --time-passes).
+  static mlir::TimingScope step(llvm::StringRef name);
+
+private:
+  mlir::DefaultTimingManager manager; // destroyed last: prints the report
+  mlir::TimingScope root;
+};
+
+/// dlc's pass-manager setup: MLIR's command-line options (--mlir-print-ir-*,
+/// ...) and --time-passes.
+void configurePassManager(mlir::PassManager &pm);
+
 /// Reads, parses and checks `path`; diagnostics go to stderr. Null on error.
 std::unique_ptr<SourceModel> loadSourceModel(const std::string &path);
 
 /// A context with every dialect the pipeline uses.
 std::unique_ptr<mlir::MLIRContext> createContext();
+
+/// MLIRGen alone: the model's functions before autodiff (the
+/// `--emit=dl-forward` form, what `dl-opt --dl-train-pipeline` takes).
+mlir::OwningOpRef<mlir::ModuleOp> generateForwardModule(mlir::MLIRContext &ctx,
+                                                        SourceModel &model);
+
+/// The dl-level passes (autodiff, optimizer) on a forward module, in place.
+mlir::LogicalResult runDLPipeline(mlir::ModuleOp module);
 
 /// MLIRGen and the dl-level passes (autodiff, optimizer): the `--emit=dl` form.
 mlir::OwningOpRef<mlir::ModuleOp> generateModule(mlir::MLIRContext &ctx,

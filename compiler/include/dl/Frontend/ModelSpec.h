@@ -87,6 +87,10 @@ struct TrainSpec {
   /// One value per optimizer option (OptimizerKind::getOptions()).
   std::vector<double> optimizerValues;
   std::vector<std::string> metrics;
+  /// Keras's fit arguments, when the train block sets them (`dlc train`'s
+  /// flags override them). They do not change the compiled code.
+  std::optional<int64_t> epochs, batchSize;
+  std::optional<double> validationSplit;
   llvm::SMLoc loc;
 };
 
