@@ -3,8 +3,9 @@
 // the padding), copying generics turn the kernel into [KH*KW*C, F] and dy
 // into [N*OH*OW, F], and one rank-2 product does the arithmetic in a form
 // dl-vectorize-contractions matches: linalg.matmul onto the broadcast bias
-// (forward), dy x kernel^T (input gradient, then a gathering col2im
-// generic), cols^T x dy (filter gradient). No reshape touches a product
+// (forward), dy x kernel^T (input gradient, then col2im: per kernel offset,
+// its column block of dcols added onto the strided slab of dx it reads, with
+// affine maps only), cols^T x dy (filter gradient). No reshape touches a product
 // (elementwise fusion would expand it out of the kernel's reach).
 // channel_sum reduces dy over every dimension but the last.
 // The packing loops run over (n, i, j, a, b, c), written at row
@@ -19,8 +20,8 @@
 // CHECK-DAG: #[[MN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[KM:.*]] = affine_map<(d0, d1, d2) -> (d2, d0)>
 // CHECK-DAG: #[[KN:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
-// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
-// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[ROW1:.*]] = affine_map<(d0, d1, d2, d3) -> ((d0 * 4 + d1 + 1) * 3 + d2, d3)>
+// CHECK-DAG: #[[ROW0:.*]] = affine_map<(d0, d1, d2, d3) -> ((d0 * 4 + d1) * 3 + d2, d3)>
 // CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
 // CHECK-DAG: #[[COLSM:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>
 // CHECK-DAG: #[[PACK:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> ((d0 * 4 + d1) * 3 + d2, (d3 * 2 + d4) * 3 + d5)>
@@ -55,15 +56,30 @@ func.func @conv_no_bias(%x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>) -> ten
 // CHECK-LABEL: func.func @conv_grads
 // CHECK-SAME: (%[[DY:.*]]: tensor<?x4x3x4xf32>, %[[X:.*]]: tensor<?x7x5x3xf32>, %[[K:.*]]: tensor<3x2x3x4xf32>)
 func.func @conv_grads(%dy: tensor<?x4x3x4xf32>, %x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>) -> (tensor<?x7x5x3xf32>, tensor<3x2x3x4xf32>, tensor<4xf32>) {
-  // Input gradient: dcols = dy x kernel^T, then col2im over (n, y, x, c, a, b).
+  // Input gradient: dcols = dy x kernel^T, then col2im.
   // CHECK: %[[KM2:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<18x4xf32>)
   // CHECK: tensor.extract %[[K]]
   // CHECK: %[[DYM:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4xf32>)
   // CHECK: tensor.extract %[[DY]]
   // CHECK: %[[DC:.*]] = linalg.matmul indexing_maps = [#[[MK]], #[[NK]], #[[MN]]] ins(%[[DYM]], %[[KM2]] : tensor<?x4xf32>, tensor<18x4xf32>) outs(%{{.*}} : tensor<?x18xf32>)
-  // CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<3x2xf32>) outs(%{{.*}} : tensor<?x7x5x3xf32>)
-  // CHECK: arith.remsi
-  // CHECK: tensor.extract %[[DC]]
+  // Offset (0, 0) with top padding 1 at stride 2: output rows 1..3 read
+  // input rows 1, 3, 5; all three output columns read input columns 0, 2, 4.
+  // CHECK: %[[DX0:.*]] = linalg.fill {{.*}} -> tensor<?x7x5x3xf32>
+  // CHECK: %[[SLAB:.*]] = tensor.extract_slice %[[DX0]][0, 1, 0, 0] [%{{.*}}, 3, 3, 3] [1, 2, 2, 1]
+  // CHECK: %[[BLK:.*]] = tensor.extract_slice %[[DC]][0, 0] [%{{.*}}, 3] [1, 1]
+  // CHECK: %[[ADD:.*]] = linalg.generic {indexing_maps = [#[[ROW1]], #[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[BLK]] : tensor<?x3xf32>) outs(%[[SLAB]] : tensor<?x3x3x3xf32>)
+  // CHECK: arith.addf
+  // CHECK: %[[DX1:.*]] = tensor.insert_slice %[[ADD]] into %[[DX0]][0, 1, 0, 0] [%{{.*}}, 3, 3, 3] [1, 2, 2, 1]
+  // Offset (0, 1): input columns 1, 3 from output columns 0, 1.
+  // CHECK: tensor.extract_slice %[[DX1]][0, 1, 1, 0] [%{{.*}}, 3, 2, 3] [1, 2, 2, 1]
+  // CHECK: tensor.extract_slice %[[DC]][0, 3] [%{{.*}}, 3] [1, 1]
+  // Offset (1, 0): all four output rows, input rows 0, 2, 4, 6.
+  // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 4, 3, 3] [1, 2, 2, 1]
+  // CHECK: tensor.extract_slice %[[DC]][0, 6] [%{{.*}}, 3] [1, 1]
+  // CHECK: linalg.generic {indexing_maps = [#[[ROW0]], #[[ID4]]]
+  // The last of the six offsets, (2, 1), gives dx.
+  // CHECK: tensor.extract_slice %[[DC]][0, 15] [%{{.*}}, 3] [1, 1]
+  // CHECK: %[[DX:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [%{{.*}}, 3, 2, 3] [1, 2, 2, 1]
   // Filter gradient: cols^T x dy.
   // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[COLSM]], #[[PACK]]], {{.*}} outs(%{{.*}} : tensor<?x18xf32>)
   // CHECK: tensor.extract %[[X]]

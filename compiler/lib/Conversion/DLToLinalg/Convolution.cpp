@@ -9,8 +9,9 @@
 //   input grad   dcols[M, K] = dy[M, F] x kernel[K, F]^T, then col2im
 //   filter grad  dkernel[K, F] = cols[M, K]^T x dy[M, F]
 // The patches `cols` are packed by a linalg.generic (zero where the window
-// covers padding); col2im gathers, for each input element, the patch
-// entries that came from it, so no two iterations write one element.
+// covers padding); col2im adds, for each kernel offset, that offset's
+// column block of dcols onto the strided slab of the input it read: KH * KW
+// elementwise generics with affine maps only, vectorised along C.
 //
 // No tensor.collapse_shape or expand_shape touches a product: elementwise
 // fusion would fold such a reshape into the product by expanding its loops
@@ -232,68 +233,75 @@ Value product(OpBuilder &b, Location loc, Value lhs, Value rhs,
 }
 
 /// The gradient of the input [N, h, w, C] from the patch gradients `dcols`
-/// [N * OH * OW, KH * KW * C]: each (y, x) sums, over the kernel offsets
-/// (a, b), the entry of the output position (i, j) whose patch put (y, x)
-/// there, if that position exists.
+/// [N * OH * OW, KH * KW * C]: for each kernel offset (a, b), the output
+/// positions (i, j) whose patch reads the input add their column block onto
+/// the strided slab of dx they read, dx[n, i * sh + a * dh - top,
+/// j * sw + b * dw - left, :]. One elementwise add per offset, with affine
+/// indexing only and the innermost loop along C in both: it vectorises,
+/// where a gather per input element (a division and a select per offset)
+/// stayed scalar and took longer than the product before it.
 Value col2im(OpBuilder &b, Location loc, Value dcols, OpFoldResult batch,
              const ConvGeometry &g) {
-  Value init = filled(
+  Value dx = filled(
       b, loc,
       {batch, b.getIndexAttr(g.h), b.getIndexAttr(g.w), b.getIndexAttr(g.c)},
       0.0);
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  // (n, y, x, c, a, b): an empty [KH, KW] tensor gives (a, b) their bounds.
-  Value offsets = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.kh, g.kw},
-                                          b.getF32Type());
-  SmallVector<AffineMap> maps{
-      AffineMap::get(6, 0, {d(4), d(5)}, ctx),
-      AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
-  return generic(
-      b, loc, {offsets}, {init}, maps,
-      {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
-       IteratorType::parallel, IteratorType::reduction,
-       IteratorType::reduction},
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        auto idx = [&](int64_t i) -> Value {
-          return linalg::IndexOp::create(nb, l, i);
-        };
-        Value zero = indexConst(nb, l, 0);
-        // The output index along one axis whose offset `a` lands on `pos`:
-        // i * stride == pos + before - a * dilation, if that i exists.
-        auto outputOf = [&](Value pos, Value a, int64_t before, int64_t stride,
-                            int64_t dilation, int64_t count, Value &valid) {
-          Value p = arith::SubIOp::create(
-              nb, l,
-              arith::AddIOp::create(nb, l, pos, indexConst(nb, l, before)),
-              arith::MulIOp::create(nb, l, a, indexConst(nb, l, dilation)));
-          Value s = indexConst(nb, l, stride);
-          Value i = arith::DivSIOp::create(nb, l, p, s);
-          Value r = arith::RemSIOp::create(nb, l, p, s);
-          valid = arith::AndIOp::create(
-              nb, l,
-              arith::AndIOp::create(
-                  nb, l,
-                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, p,
-                                        zero),
-                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, r,
-                                        zero)),
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i,
-                                    indexConst(nb, l, count)));
-          // Clamped so the (discarded) read stays in bounds.
-          return arith::SelectOp::create(nb, l, valid, i, zero).getResult();
-        };
-        Value validY, validX;
-        Value i = outputOf(idx(1), idx(4), g.top, g.sh, g.dh, g.oh, validY);
-        Value j = outputOf(idx(2), idx(5), g.left, g.sw, g.dw, g.ow, validX);
-        Value row = linearize(nb, l, {idx(0), i, j}, {0, g.oh, g.ow});
-        Value col =
-            linearize(nb, l, {idx(4), idx(5), idx(3)}, {g.kh, g.kw, g.c});
-        Value v = tensor::ExtractOp::create(nb, l, dcols, ValueRange{row, col});
-        Value hit = arith::AndIOp::create(nb, l, validY, validX);
-        v = arith::SelectOp::create(nb, l, hit, v, f32Const(nb, l, 0.0));
-        return SmallVector<Value>{arith::AddFOp::create(nb, l, args[1], v)};
-      })[0];
+  // Along one axis, the output indices [first, first + count) whose patch
+  // reads the input at offset `a`: 0 <= i * stride + a * dilation - before
+  // < size, and i < out.
+  auto range = [](int64_t a, int64_t stride, int64_t dilation, int64_t before,
+                  int64_t size, int64_t out) {
+    int64_t shift = a * dilation - before;
+    int64_t first =
+        shift >= 0 ? 0 : int64_t(llvm::divideCeil(uint64_t(-shift), stride));
+    int64_t last = std::min(out - 1, (size - 1 - shift) / stride);
+    return std::make_pair(first, std::max<int64_t>(0, last - first + 1));
+  };
+  for (int64_t a = 0; a < g.kh; ++a) {
+    auto [i0, ni] = range(a, g.sh, g.dh, g.top, g.h, g.oh);
+    for (int64_t bb = 0; bb < g.kw; ++bb) {
+      auto [j0, nj] = range(bb, g.sw, g.dw, g.left, g.w, g.ow);
+      if (ni == 0 || nj == 0)
+        continue;
+      SmallVector<OpFoldResult> offsets{
+          b.getIndexAttr(0), b.getIndexAttr(i0 * g.sh + a * g.dh - g.top),
+          b.getIndexAttr(j0 * g.sw + bb * g.dw - g.left), b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes{batch, b.getIndexAttr(ni),
+                                      b.getIndexAttr(nj), b.getIndexAttr(g.c)};
+      SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(g.sh),
+                                        b.getIndexAttr(g.sw),
+                                        b.getIndexAttr(1)};
+      Value slab =
+          tensor::ExtractSliceOp::create(b, loc, dx, offsets, sizes, strides);
+      // The offset's column block of dcols, [N * OH * OW, C], read at row
+      // (n * OH + i0 + i) * OW + j0 + j for slab element (n, i, j, c). (A
+      // column map d3 + offset on the whole dcols would do, but for offset
+      // 0 it is the plain d3, and linalg would take the loop's bound from
+      // dcols' width instead of the slab's.)
+      Value block = tensor::ExtractSliceOp::create(
+          b, loc, dcols,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0),
+                                 b.getIndexAttr((a * g.kw + bb) * g.c)},
+          ArrayRef<OpFoldResult>{tensor::getMixedSize(b, loc, dcols, 0),
+                                 b.getIndexAttr(g.c)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+      SmallVector<AffineMap> maps{
+          AffineMap::get(
+              4, 0, {(d(0) * g.oh + d(1) + i0) * g.ow + d(2) + j0, d(3)}, ctx),
+          AffineMap::getMultiDimIdentityMap(4, ctx)};
+      Value sum = generic(b, loc, {block}, {slab}, maps,
+                          SmallVector<IteratorType>(4, IteratorType::parallel),
+                          [&](OpBuilder &nb, Location l, ValueRange args) {
+                            return SmallVector<Value>{
+                                arith::AddFOp::create(nb, l, args[1], args[0])};
+                          })[0];
+      dx = tensor::InsertSliceOp::create(b, loc, sum, dx, offsets, sizes,
+                                         strides);
+    }
+  }
+  return dx;
 }
 
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
