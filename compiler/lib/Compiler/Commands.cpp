@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -44,6 +45,9 @@ constexpr const char *kStateTensor = "optimizer.state";
 /// small enough that batch * sample size cannot overflow.
 constexpr int64_t kMaxBatch = int64_t(1) << 20;
 constexpr int64_t kMaxEpochs = 1000000;
+/// An epoch's loss this many times the first step's is reported as
+/// divergence.
+constexpr double kDivergence = 1e6;
 
 /// The rows a batch buffer needs: a batch larger than the data set (Keras
 /// allows it) is the whole set.
@@ -389,6 +393,10 @@ int runTrain(const TrainOptions &o) {
                               "model's optimizer to resume from; use "
                               "--init-from to start from its weights",
                               o.resume));
+    if (int64_t bad = firstNonFinite(st->data, int64_t(state.size())); bad >= 0)
+      return fail(fmt::format("'{}': tensor '{}' holds {} at element [{}]; "
+                              "refusing a checkpoint with non-finite values",
+                              o.resume, kStateTensor, st->data[bad], bad));
     std::copy(st->data, st->data + state.size(), state.begin());
     firstEpoch = std::strtoll(epoch, nullptr, 10) + 1;
     llvm::outs() << fmt::format("Resuming from {} after epoch {}\n", o.resume,
@@ -415,6 +423,10 @@ int runTrain(const TrainOptions &o) {
   std::vector<float> x(batch * train.sample_size);
   std::vector<int32_t> y(batch);
   int64_t steps = (train.count + batch - 1) / batch;
+  // Divergence: the loss of this run's first step, and whether it was
+  // reported already.
+  double firstLoss = NAN;
+  bool warnedDiverging = false;
   for (int64_t epoch = firstEpoch; epoch <= o.epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
@@ -431,6 +443,25 @@ int runTrain(const TrainOptions &o) {
       m->trainStep(params.data(), state.data(), x.data(),
                    targets.batch(y.data(), n), n, out);
       running.add(out, n);
+      if (std::isnan(firstLoss))
+        firstLoss = out[0];
+      // The loss is computed before the update, so only the parameters show
+      // that this step broke them; stop before anything saves them.
+      if (int64_t bad = firstNonFinite(params.data(), int64_t(params.size()));
+          bad >= 0) {
+        dlrt_progress_end(bar, formatMetrics(running, accuracy).c_str());
+        std::fflush(stdout);
+        const ParamSpec *p = &spec.params.front();
+        for (const ParamSpec &q : spec.params)
+          if (q.offset <= bad && bad < q.offset + q.numElements())
+            p = &q;
+        return fail(fmt::format(
+            "epoch {}, step {} of {}: parameter '{}' became {} at element {} "
+            "(the step's loss was {}); stopped without saving it; lower the "
+            "learning rate",
+            epoch, step + 1, steps, p->name, params[bad],
+            formatIndex(p->shape, bad - p->offset), out[0]));
+      }
       dlrt_progress_update(bar, step + 1,
                            formatMetrics(running, accuracy).c_str());
     }
@@ -451,6 +482,24 @@ int runTrain(const TrainOptions &o) {
       return fail(fmt::format("the loss is {} after epoch {}; lower the "
                               "learning rate",
                               running.meanLoss(), epoch));
+    // The optimizer state (larger than the parameters, and broken first only
+    // where the parameters follow) is checked once per epoch, before saving.
+    if (int64_t bad = firstNonFinite(state.data(), int64_t(state.size()));
+        bad >= 0)
+      return fail(fmt::format("epoch {}: the optimizer state ('{}') became {} "
+                              "at element [{}]; stopped without saving it; "
+                              "lower the learning rate",
+                              epoch, kStateTensor, state[bad], bad));
+    // Finite but exploding: a million times the first step's loss (or 1 if
+    // that was smaller) is no longer training.
+    if (!warnedDiverging &&
+        running.meanLoss() > kDivergence * std::max(1.0, firstLoss)) {
+      llvm::WithColor::warning(llvm::errs(), "dlc") << fmt::format(
+          "the loss rose from {:g} (first step) to {:g} (epoch {}): training "
+          "is diverging; lower the learning rate\n",
+          firstLoss, running.meanLoss(), epoch);
+      warnedDiverging = true;
+    }
     history.insert(history.end(), row.begin(), row.end());
     int64_t rows = int64_t(history.size() / columns.size());
     if (!o.save.empty() &&
