@@ -108,6 +108,15 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
   return true;
 }
 
+/// "--data 'path'": where a data set came from, for its errors; an IDX
+/// directory adds the split ("train" or "t10k").
+std::string dataOrigin(const char *flag, const std::string &path,
+                       const char *split = "train") {
+  if (llvm::sys::fs::is_directory(path))
+    return fmt::format("{} '{}' ({} split)", flag, path, split);
+  return fmt::format("{} '{}'", flag, path);
+}
+
 /// Turns a data set's class labels into the model's targets: int32 indices
 /// for sparse cross-entropy, one-hot rows for categorical, the label value
 /// for a single-output model. Checks sizes and ranges.
@@ -139,8 +148,8 @@ public:
     if (sparse || oneHot)
       for (int64_t i = 0; i < ds.count; ++i)
         if (ds.labels[i] < 0 || ds.labels[i] >= outSize) {
-          fail(fmt::format("{}: sample {} has label {}, outside the "
-                           "model's {} classes",
+          fail(fmt::format("{}: sample {} (counting from 0) has label {}, "
+                           "outside the model's {} classes",
                            what, i, ds.labels[i], outSize));
           return false;
         }
@@ -363,13 +372,18 @@ int runTrain(const TrainOptions &o) {
     haveTest = loadData(o.data, "t10k", test, /*required=*/false);
   if (!o.testData.empty() && !haveTest)
     return 1;
+  // Checked before the split, so that the validation rows' labels are
+  // checked too and sample numbers count from the start of the file.
+  Targets targets;
+  if (!targets.init(*m, train, dataOrigin("--data", o.data)) ||
+      (haveTest && !targets.init(*m, test,
+                                 o.testData.empty()
+                                     ? dataOrigin("--data", o.data, "t10k")
+                                     : dataOrigin("--test-data", o.testData))))
+    return 1;
   dlrt_error err;
   if (dlrt_split(&train, o.validationSplit, &validation, &err))
     return fail(err.message);
-  Targets targets;
-  if (!targets.init(*m, train, "the training data") ||
-      (haveTest && !targets.init(*m, test, "the test data")))
-    return 1;
 
   std::vector<float> params(spec.numParams());
   std::vector<float> state(m->optStateSize());
@@ -536,7 +550,7 @@ int runEvaluate(const EvaluateOptions &o) {
   if (!loadData(o.data, "t10k", test))
     return 1;
   Targets targets;
-  if (!targets.init(*m, test, "the test data"))
+  if (!targets.init(*m, test, dataOrigin("--data", o.data, "t10k")))
     return 1;
   std::vector<float> params(spec.numParams());
   if (!loadParams(spec, o.weights, params, false, true))
