@@ -11,6 +11,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <dirent.h>
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
@@ -23,6 +26,40 @@ std::string directoryOf(const std::string &path) {
   if (slash == std::string::npos)
     return ".";
   return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+/// Removes `<name>.tmp.<pid>.<n>` files beside `path` whose process is gone:
+/// what a save killed between creating and renaming its temporary file left
+/// behind. A live process's file (its save may be under way) is kept, and
+/// so is anything not named exactly so.
+void removeStaleTemporaries(const std::string &path) {
+  std::string dir = directoryOf(path);
+  size_t slash = path.rfind('/');
+  std::string prefix =
+      (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    return;
+  while (const dirent *e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    const char *p = name.c_str() + prefix.size();
+    char *end = nullptr;
+    errno = 0;
+    long pid = std::strtol(p, &end, 10);
+    if (end == p || *end != '.' || errno || pid <= 0 || pid == getpid())
+      continue;
+    const char *q = end + 1;
+    std::strtoul(q, &end, 10);
+    if (end == q || *end != '\0')
+      continue;
+    // ESRCH: no such process. EPERM means it exists (another user's).
+    if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
+      continue;
+    ::unlink((dir + "/" + name).c_str());
+  }
+  ::closedir(d);
 }
 } // namespace
 
@@ -74,6 +111,7 @@ int dlrt::writeAtomically(const char *path,
     return fail(err, "'{}': cannot replace it with '{}': {}", path, tmp,
                 std::strerror(e));
   }
+  removeStaleTemporaries(path);
   int dir = ::open(directoryOf(path).c_str(), O_RDONLY | O_DIRECTORY);
   if (dir >= 0) { // best effort: some file systems refuse to fsync a dir
     ::fsync(dir);

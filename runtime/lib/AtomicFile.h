@@ -13,7 +13,8 @@ namespace dlrt {
 /// fflush + fsync + rename: readers see the old file or the whole new one,
 /// never half of it. If `body` fails (returns non-zero, having filled
 /// `err`) or any write fails, the temporary file is removed and `path` is
-/// untouched.
+/// untouched. After a successful write, temporary files of `path` left by
+/// processes that no longer exist (a save killed midway) are removed.
 int writeAtomically(const char *path,
                     const std::function<int(std::FILE *)> &body,
                     dlrt_error *err);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,15 +28,29 @@ std::vector<std::string> fields(const std::string &line) {
   return out;
 }
 
-bool parseNumber(const std::string &s, double &v) {
+/// What a cell holds.
+enum class Cell { Number, NotANumber, NonFinite, OutOfRange };
+
+/// Parses a cell as a float32 value (before any scaling).
+Cell parseNumber(const std::string &s, double &v) {
   size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
   if (b == std::string::npos)
-    return false;
+    return Cell::NotANumber;
   std::string t = s.substr(b, e - b + 1);
   char *end = nullptr;
   errno = 0;
   v = std::strtod(t.c_str(), &end);
-  return end == t.c_str() + t.size() && errno == 0 && std::isfinite(v);
+  if (end != t.c_str() + t.size())
+    return Cell::NotANumber;
+  if (std::isnan(v) || std::isinf(v))
+    // "inf", "nan", "infinity": strtod reads them, no data set means them.
+    return errno == ERANGE ? Cell::OutOfRange : Cell::NonFinite;
+  // Beyond float's range the value would load as infinity; below it
+  // (ERANGE on underflow) it rounds to zero or a subnormal, which is fine.
+  if (std::fabs(v) > double(std::numeric_limits<float>::max()) &&
+      std::isinf(float(v)))
+    return Cell::OutOfRange;
+  return Cell::Number;
 }
 } // namespace
 
@@ -67,17 +82,26 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
     ++lineNo;
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
+    // A UTF-8 byte order mark is not part of the first cell.
+    if (lineStart == 0 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
+      line.erase(0, 3);
     std::vector<std::string> cells = fields(line);
     if (columns < 0) {
       columns = int64_t(cells.size());
       if (labelled && columns < 2)
         return fail(err,
-                    "'{}': line 1 (byte 0): expected at least 2 "
+                    "'{}': line {} (byte {}): expected at least 2 "
                     "columns (features and a label), found {}",
-                    path, columns);
-      double v;
-      if (!parseNumber(cells[0], v))
-        continue; // a header row
+                    path, lineNo, lineStart, columns);
+      // A header only when no cell of the first row is a number: a typo in
+      // one cell of a data row must be an error, not a dropped sample.
+      bool header = true;
+      for (const std::string &cell : cells) {
+        double v;
+        header &= parseNumber(cell, v) == Cell::NotANumber;
+      }
+      if (header)
+        continue;
     }
     if (int64_t(cells.size()) != columns)
       return fail(err, "'{}': line {} (byte {}): expected {} columns, found {}",
@@ -92,11 +116,25 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
                   path, labelColumn, columns);
     for (int64_t i = 0; i < columns; ++i) {
       double v;
-      if (!parseNumber(cells[i], v))
+      switch (parseNumber(cells[i], v)) {
+      case Cell::Number:
+        break;
+      case Cell::NotANumber:
         return fail(err,
                     "'{}': line {} (byte {}): column {}: expected a number, "
                     "found '{}'",
                     path, lineNo, lineStart, i + 1, cells[i]);
+      case Cell::NonFinite:
+        return fail(err,
+                    "'{}': line {} (byte {}): column {}: expected a finite "
+                    "number, found '{}'",
+                    path, lineNo, lineStart, i + 1, cells[i]);
+      case Cell::OutOfRange:
+        return fail(err,
+                    "'{}': line {} (byte {}): column {}: '{}' is outside "
+                    "float's range (magnitude up to 3.4028235e+38)",
+                    path, lineNo, lineStart, i + 1, cells[i]);
+      }
       if (i == lc) {
         if (v < 0 || v != std::floor(v) || v > 1e6)
           return fail(err,
@@ -106,7 +144,13 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
         labels.push_back(int32_t(v));
         classes = std::max(classes, int32_t(v) + 1);
       } else {
-        x.push_back(float(v) * scale);
+        float scaled = float(v) * scale;
+        if (!std::isfinite(scaled))
+          return fail(err,
+                      "'{}': line {} (byte {}): column {}: '{}' times the "
+                      "scale {} is outside float's range",
+                      path, lineNo, lineStart, i + 1, cells[i], scale);
+        x.push_back(scaled);
       }
     }
   }

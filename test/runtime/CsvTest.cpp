@@ -74,6 +74,51 @@ TEST_F(Csv, NonNumericCell) {
                         "expected a number", "'abc'"}));
 }
 
+TEST_F(Csv, FirstRowWithANumberIsDataNotAHeader) {
+  // A typo in the first cell of a header-less file is an error at its line
+  // and column, not a row silently dropped as a header.
+  EXPECT_TRUE(mentions(fail("1o,2,0\n3,4,1\n").c_str(),
+                       {"data.csv", "line 1", "byte 0", "column 1",
+                        "expected a number", "'1o'"}));
+  EXPECT_TRUE(mentions(fail("a,2,label\n3,4,1\n").c_str(),
+                       {"line 1", "column 1", "'a'"}));
+}
+
+TEST_F(Csv, ByteOrderMarkIsNotPartOfTheFirstCell) {
+  std::string p = write("bom.csv", "\xEF\xBB\xBF"
+                                   "1,2,0\n3,4,1\n");
+  ASSERT_EQ(dlrt_load_csv(p.c_str(), -1, 1, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 2);
+  EXPECT_FLOAT_EQ(ds.x[0], 1.0f);
+  dlrt_dataset_free(&ds);
+  p = write("bomh.csv", "\xEF\xBB\xBF"
+                        "f1,f2,label\n3,4,1\n");
+  ASSERT_EQ(dlrt_load_csv(p.c_str(), -1, 1, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 1);
+  EXPECT_FLOAT_EQ(ds.x[0], 3.0f);
+}
+
+TEST_F(Csv, NonFiniteAndOutOfRangeValues) {
+  for (const char *v : {"inf", "-inf", "nan", "Infinity"})
+    EXPECT_TRUE(mentions(fail(std::string("1,2,0\n3,") + v + ",1\n").c_str(),
+                         {"data.csv", "line 2", "byte 6", "column 2",
+                          "expected a finite number", v}));
+  for (const char *v : {"1e39", "3.5e38", "-1e300", "1e999"})
+    EXPECT_TRUE(mentions(
+        fail(std::string("1,2,0\n3,") + v + ",1\n").c_str(),
+        {"data.csv", "line 2", "column 2", v, "outside float's range"}));
+  // The largest float and values that underflow to 0 or a subnormal load.
+  std::string p = write("edge.csv", "3.4028234e38,1e-320,0\n");
+  ASSERT_EQ(dlrt_load_csv(p.c_str(), -1, 1, &ds, &err), 0) << err.message;
+  EXPECT_EQ(ds.x[0], 3.4028234e38f);
+  EXPECT_GE(ds.x[1], 0.0f);
+  dlrt_dataset_free(&ds);
+  // In range, but not after scaling.
+  p = write("scaled.csv", "3e38,1,0\n");
+  EXPECT_EQ(dlrt_load_csv(p.c_str(), -1, 10, &ds, &err), -1);
+  EXPECT_TRUE(mentions(err.message, {"line 1", "column 1", "scale 10"}));
+}
+
 TEST_F(Csv, NonIntegerLabel) {
   EXPECT_TRUE(mentions(fail("1,2,0.5\n").c_str(),
                        {"data.csv", "line 1", "class index", "'0.5'"}));

@@ -2,6 +2,9 @@
 //----===//
 #include "TestUtil.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
 
@@ -355,6 +358,32 @@ TEST_F(AtomicSave, TargetIsADirectory) {
   EXPECT_EQ(entries(), (std::vector<std::string>{"adir", "ckpt.safetensors"}));
   EXPECT_EQ(dlrt_load_safetensors(d.c_str(), &ck, &err), -1);
   EXPECT_TRUE(mentions(err.message, {d}));
+}
+
+TEST_F(AtomicSave, RemovesTemporariesOfDeadProcesses) {
+  // A process that has exited: its pid names no process any more.
+  pid_t dead = fork();
+  ASSERT_GE(dead, 0);
+  if (dead == 0)
+    _exit(0);
+  ASSERT_EQ(waitpid(dead, nullptr, 0), dead);
+  std::string stale = "ckpt.safetensors.tmp." + std::to_string(dead) + ".0";
+  std::string stale2 = "ckpt.safetensors.tmp." + std::to_string(dead) + ".17";
+  // Kept: a live process's (pid 1 always exists), ours, another file's,
+  // and names that only look similar.
+  std::string live = "ckpt.safetensors.tmp.1.0";
+  std::string ours = "ckpt.safetensors.tmp." + std::to_string(getpid()) + ".99";
+  std::string other = "other.safetensors.tmp." + std::to_string(dead) + ".0";
+  std::string odd1 = "ckpt.safetensors.tmp." + std::to_string(dead) + ".0.bak";
+  std::string odd2 = "ckpt.safetensors.tmp.notes";
+  for (const std::string &n : {stale, stale2, live, ours, other, odd1, odd2})
+    write(n, "x");
+  dlrt_named_tensor t = {"w", 1, {3}, old};
+  ASSERT_EQ(dlrt_save_safetensors(target.c_str(), &t, 1, nullptr, 0, &err), 0);
+  std::vector<std::string> want = {
+      "ckpt.safetensors", live, ours, odd1, odd2, other};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(entries(), want);
 }
 
 TEST_F(AtomicSave, DirectoryMissing) {

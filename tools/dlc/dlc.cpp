@@ -106,11 +106,13 @@ cl::SubCommand gradcheck("gradcheck",
                          "differences of its loss");
 cl::opt<std::string> gcInput(cl::Positional, cl::desc("<model.dl>"),
                              cl::Required, cl::sub(gradcheck));
-cl::opt<int64_t> gcBatch("batch", cl::desc("Batch size (default 4)"),
-                         cl::init(4), cl::sub(gradcheck));
-cl::opt<uint64_t> gcSeed("seed",
-                         cl::desc("Seed of weights and data (default 0)"),
-                         cl::init(0), cl::sub(gradcheck));
+cl::list<int64_t> gcBatch("batch",
+                          cl::desc("Batch sizes, comma-separated (default 4)"),
+                          cl::CommaSeparated, cl::sub(gradcheck));
+cl::list<uint64_t> gcSeed("seed",
+                          cl::desc("Seeds of weights and data, "
+                                   "comma-separated (default 0)"),
+                          cl::CommaSeparated, cl::sub(gradcheck));
 cl::opt<int64_t> gcSamples("samples",
                            cl::desc("Elements checked per tensor (default 16)"),
                            cl::init(16), cl::sub(gradcheck));
@@ -124,6 +126,10 @@ cl::opt<double> gcTolerance("tolerance",
                             cl::init(1e-3), cl::sub(gradcheck));
 OptLevelOpt gcOpt("O", cl::desc(kOptDesc), cl::value_desc("level"), cl::Prefix,
                   cl::ValueOptional, cl::init(2), cl::sub(gradcheck));
+cl::opt<double> gcPerturb("debug-perturb-gradient",
+                          cl::desc("Testing: scale the first trainable "
+                                   "tensor's gradient by 1 + this"),
+                          cl::init(0), cl::Hidden, cl::sub(gradcheck));
 
 // dlc train / evaluate / predict
 cl::SubCommand trainCmd("train", "Train a model on data (Keras's fit)");
@@ -544,12 +550,15 @@ int main(int argc, char **argv) {
       return 1;
     dlc::GradCheckOptions o;
     o.input = gcInput;
-    o.batch = gcBatch;
-    o.seed = gcSeed;
+    if (!gcBatch.empty())
+      o.batches.assign(gcBatch.begin(), gcBatch.end());
+    if (!gcSeed.empty())
+      o.seeds.assign(gcSeed.begin(), gcSeed.end());
     o.samples = gcSamples;
     o.step = gcStep;
     o.tolerance = gcTolerance;
     o.optLevel = gcOpt;
+    o.debugPerturbGradient = gcPerturb;
     return dlc::runGradCheck(o);
   }
   if (!checkOptLevel(optLevel))

@@ -18,6 +18,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -45,6 +46,9 @@ constexpr const char *kStateTensor = "optimizer.state";
 /// small enough that batch * sample size cannot overflow.
 constexpr int64_t kMaxBatch = int64_t(1) << 20;
 constexpr int64_t kMaxEpochs = 1000000;
+/// An epoch's loss this many times the first step's is reported as
+/// divergence.
+constexpr double kDivergence = 1e6;
 
 /// The rows a batch buffer needs: a batch larger than the data set (Keras
 /// allows it) is the whole set.
@@ -105,13 +109,22 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
   return true;
 }
 
+/// "--data 'path'": where a data set came from, for its errors; an IDX
+/// directory adds the split ("train" or "t10k").
+std::string dataOrigin(const char *flag, const std::string &path,
+                       const char *split = "train") {
+  if (llvm::sys::fs::is_directory(path))
+    return fmt::format("{} '{}' ({} split)", flag, path, split);
+  return fmt::format("{} '{}'", flag, path);
+}
+
 /// Turns a data set's class labels into the model's targets: int32 indices
 /// for sparse cross-entropy, one-hot rows for categorical, the label value
 /// for a single-output model. Checks sizes and ranges.
 class Targets {
 public:
-  bool init(const JitModel &m, const Dataset &ds, const std::string &what,
-            const std::string &file) {
+  /// `what` names the data set by its option and file (dataOrigin).
+  bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
     const ModelSpec &spec = m.spec();
     if (ds.sample_size != numElements(spec.inputShape())) {
       fail(fmt::format("{} has {} values per sample, but model '{}' "
@@ -141,17 +154,17 @@ public:
         spec.train->loss->getFoldedActivation() == "sigmoid")
       for (int64_t i = 0; i < ds.count; ++i)
         if (ds.labels[i] != 0 && ds.labels[i] != 1) {
-          fail(fmt::format("{} '{}': sample {} has label {}, but loss {} "
-                           "needs labels 0 or 1",
-                           what, file, i, ds.labels[i],
+          fail(fmt::format("{}: sample {} (counting from 0) has label {}, "
+                           "but loss {} needs labels 0 or 1",
+                           what, i, ds.labels[i],
                            spec.train->loss->getName().str()));
           return false;
         }
     if (sparse || oneHot)
       for (int64_t i = 0; i < ds.count; ++i)
         if (ds.labels[i] < 0 || ds.labels[i] >= outSize) {
-          fail(fmt::format("{}: sample {} has label {}, outside the "
-                           "model's {} classes",
+          fail(fmt::format("{}: sample {} (counting from 0) has label {}, "
+                           "outside the model's {} classes",
                            what, i, ds.labels[i], outSize));
           return false;
         }
@@ -391,14 +404,18 @@ int runTrain(const TrainOptions &flags) {
     haveTest = loadData(o.data, "t10k", test, /*required=*/false);
   if (!o.testData.empty() && !haveTest)
     return 1;
+  // Checked before the split, so that the validation rows' labels are
+  // checked too and sample numbers count from the start of the file.
+  Targets targets;
+  if (!targets.init(*m, train, dataOrigin("--data", o.data)) ||
+      (haveTest && !targets.init(*m, test,
+                                 o.testData.empty()
+                                     ? dataOrigin("--data", o.data, "t10k")
+                                     : dataOrigin("--test-data", o.testData))))
+    return 1;
   dlrt_error err;
   if (dlrt_split(&train, validationSplit, &validation, &err))
     return fail(err.message);
-  Targets targets;
-  if (!targets.init(*m, train, "the training data", o.data) ||
-      (haveTest && !targets.init(*m, test, "the test data",
-                                 o.testData.empty() ? o.data : o.testData)))
-    return 1;
 
   std::vector<float> params(spec.numParams());
   std::vector<float> state(m->optStateSize());
@@ -422,6 +439,10 @@ int runTrain(const TrainOptions &flags) {
                               "model's optimizer to resume from; use "
                               "--init-from to start from its weights",
                               o.resume));
+    if (int64_t bad = firstNonFinite(st->data, int64_t(state.size())); bad >= 0)
+      return fail(fmt::format("'{}': tensor '{}' holds {} at element [{}]; "
+                              "refusing a checkpoint with non-finite values",
+                              o.resume, kStateTensor, st->data[bad], bad));
     std::copy(st->data, st->data + state.size(), state.begin());
     firstEpoch = std::strtoll(epoch, nullptr, 10) + 1;
     llvm::outs() << fmt::format("Resuming from {} after epoch {}\n", o.resume,
@@ -448,6 +469,10 @@ int runTrain(const TrainOptions &flags) {
   std::vector<float> x(batch * train.sample_size);
   std::vector<int32_t> y(batch);
   int64_t steps = (train.count + batch - 1) / batch;
+  // Divergence: the loss of this run's first step, and whether it was
+  // reported already.
+  double firstLoss = NAN;
+  bool warnedDiverging = false;
   for (int64_t epoch = firstEpoch; epoch <= epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
@@ -464,6 +489,25 @@ int runTrain(const TrainOptions &flags) {
       m->trainStep(params.data(), state.data(), x.data(),
                    targets.batch(y.data(), n), n, out);
       running.add(out, n);
+      if (std::isnan(firstLoss))
+        firstLoss = out[0];
+      // The loss is computed before the update, so only the parameters show
+      // that this step broke them; stop before anything saves them.
+      if (int64_t bad = firstNonFinite(params.data(), int64_t(params.size()));
+          bad >= 0) {
+        dlrt_progress_end(bar, formatMetrics(running, accuracy).c_str());
+        std::fflush(stdout);
+        const ParamSpec *p = &spec.params.front();
+        for (const ParamSpec &q : spec.params)
+          if (q.offset <= bad && bad < q.offset + q.numElements())
+            p = &q;
+        return fail(fmt::format(
+            "epoch {}, step {} of {}: parameter '{}' became {} at element {} "
+            "(the step's loss was {}); stopped without saving it; lower the "
+            "learning rate",
+            epoch, step + 1, steps, p->name, params[bad],
+            formatIndex(p->shape, bad - p->offset), out[0]));
+      }
       dlrt_progress_update(bar, step + 1,
                            formatMetrics(running, accuracy).c_str());
     }
@@ -484,6 +528,24 @@ int runTrain(const TrainOptions &flags) {
       return fail(fmt::format("the loss is {} after epoch {}; lower the "
                               "learning rate",
                               running.meanLoss(), epoch));
+    // The optimizer state (larger than the parameters, and broken first only
+    // where the parameters follow) is checked once per epoch, before saving.
+    if (int64_t bad = firstNonFinite(state.data(), int64_t(state.size()));
+        bad >= 0)
+      return fail(fmt::format("epoch {}: the optimizer state ('{}') became {} "
+                              "at element [{}]; stopped without saving it; "
+                              "lower the learning rate",
+                              epoch, kStateTensor, state[bad], bad));
+    // Finite but exploding: a million times the first step's loss (or 1 if
+    // that was smaller) is no longer training.
+    if (!warnedDiverging &&
+        running.meanLoss() > kDivergence * std::max(1.0, firstLoss)) {
+      llvm::WithColor::warning(llvm::errs(), "dlc") << fmt::format(
+          "the loss rose from {:g} (first step) to {:g} (epoch {}): training "
+          "is diverging; lower the learning rate\n",
+          firstLoss, running.meanLoss(), epoch);
+      warnedDiverging = true;
+    }
     history.insert(history.end(), row.begin(), row.end());
     int64_t rows = int64_t(history.size() / columns.size());
     if (!o.save.empty() &&
@@ -520,7 +582,7 @@ int runEvaluate(const EvaluateOptions &o) {
   if (!loadData(o.data, "t10k", test))
     return 1;
   Targets targets;
-  if (!targets.init(*m, test, "the test data", o.data))
+  if (!targets.init(*m, test, dataOrigin("--data", o.data, "t10k")))
     return 1;
   std::vector<float> params(spec.numParams());
   if (!loadParams(spec, o.weights, params, false, true))

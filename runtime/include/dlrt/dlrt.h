@@ -46,8 +46,10 @@ int dlrt_load_idx(const char *images_path, const char *labels_path, float scale,
                   dlrt_dataset *out, dlrt_error *err);
 
 /* Reads a CSV file of numbers, one sample per row, the label in column
- * `label_column` (negative counts from the end); an optional header row of
- * non-numeric names is skipped. Features are multiplied by `scale`. */
+ * `label_column` (negative counts from the end); an optional header row is
+ * skipped: a first row none of whose cells is a number. Any other
+ * non-number, a non-finite value or one beyond float's range (also after
+ * multiplying the features by `scale`) is an error at its line and column. */
 int dlrt_load_csv(const char *path, int32_t label_column, float scale,
                   dlrt_dataset *out, dlrt_error *err);
 

@@ -3,7 +3,9 @@ header size, JSON header, raw little-endian data), for checking what
 dlc writes.
 usage: safetensors_tool.py list FILE
        safetensors_tool.py same FILE_A FILE_B TENSOR...   (bit-identical?)
-       safetensors_tool.py differ FILE_A FILE_B TENSOR... (changed?)"""
+       safetensors_tool.py differ FILE_A FILE_B TENSOR... (changed?)
+       safetensors_tool.py poison FILE OUT TENSOR INDEX VALUE
+           (a copy with element INDEX, flat, of TENSOR set to VALUE: nan, inf)"""
 import json
 import struct
 import sys
@@ -33,6 +35,16 @@ if cmd == "list":
         print(f"{name} {list(arr.shape)} mean {arr.mean():.6f}")
     for k in sorted(meta):
         print(f"meta {k} = {meta[k]}")
+elif cmd == "poison":
+    src, out, name, index, value = sys.argv[2:7]
+    with open(src, "rb") as f:
+        data = bytearray(f.read())
+    (n,) = struct.unpack("<Q", data[:8])
+    begin, _ = json.loads(data[8:8 + n])[name]["data_offsets"]
+    at = 8 + n + begin + 4 * int(index)
+    data[at:at + 4] = struct.pack("<f", float(value))
+    with open(out, "wb") as f:
+        f.write(data)
 else:
     a, _ = read(sys.argv[2])
     b, _ = read(sys.argv[3])
