@@ -204,10 +204,19 @@ struct Metrics {
 };
 
 /// Mean loss and accuracy of `ds` in batches of `batch`.
+/// Scratch memory an evaluation may take: a batch of 1,000 CNN samples
+/// would need ~430 MB of intermediates, a batch of MLP samples ~1 MB.
+constexpr int64_t kEvalWorkspaceBytes = int64_t(64) << 20;
+
 Metrics evaluate(const JitModel &m, const std::vector<float> &params,
                  const Dataset &ds, Targets &targets, int64_t batch) {
   Metrics r;
   batch = batchRows(batch, ds.count);
+  // The batch's intermediates grow with it: keep them within the bound
+  // (the metrics are sums over samples: the batch changes only rounding).
+  int64_t perSample = std::max<int64_t>(1, m.evalStepWorkspaceSize(1));
+  batch =
+      std::max<int64_t>(1, std::min(batch, kEvalWorkspaceBytes / perSample));
   std::vector<float> x(batch * ds.sample_size);
   std::vector<int32_t> y(batch);
   for (int64_t i = 0; i < ds.count; i += batch) {

@@ -198,6 +198,9 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     return std::move(e);
   if (auto e = bind(jit->evalStep_, EntryKind::EvalStep))
     return std::move(e);
+  if (auto e = bind(jit->evalStepWsSize_, EntryKind::EvalStep,
+                    EntryForm::WorkspaceSize))
+    return std::move(e);
   return jit;
 }
 
@@ -239,6 +242,10 @@ void JitModel::evalStep(const float *params, const float *x,
                         const void *targets, int64_t batch,
                         float *metrics) const {
   evalStep_(params, x, targets, batch, metrics);
+}
+
+int64_t JitModel::evalStepWorkspaceSize(int64_t batch) const {
+  return evalStepWsSize_(batch);
 }
 
 } // namespace dlc

@@ -60,6 +60,8 @@ public:
   /// metrics[0] = mean loss, metrics[1] = correct predictions.
   void evalStep(const float *params, const float *x, const void *targets,
                 int64_t batch, float *metrics) const;
+  /// Bytes of scratch memory evalStep takes for `batch` samples.
+  int64_t evalStepWorkspaceSize(int64_t batch) const;
 
 private:
   JitModel() = default;
@@ -87,6 +89,7 @@ private:
                       float *) = nullptr;
   void (*evalStep_)(const float *, const float *, const void *, int64_t,
                     float *) = nullptr;
+  int64_t (*evalStepWsSize_)(int64_t) = nullptr;
 };
 
 } // namespace dlc
