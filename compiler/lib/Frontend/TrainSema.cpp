@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cassert>
 #include <cmath>
 
 using namespace dlc;
@@ -148,6 +149,16 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
     diag.error(block.loc, "the train block has no loss; add e.g. 'loss = "
                           "sparse_categorical_crossentropy;'");
     ok = false;
+  }
+  // No optimizer setting: adam with its defaults (docs/language.md), as
+  // Keras's compile() takes a default optimizer. Without it MLIRGen had none.
+  if (ok && !seen.count("optimizer")) {
+    TrainSpec &t = result.spec;
+    t.optimizer = lookupOptimizerKind("adam");
+    assert(t.optimizer && "adam is a registered optimizer");
+    t.optimizerValues.clear();
+    for (const OptimizerOption &option : t.optimizer->getOptions())
+      t.optimizerValues.push_back(option.defaultValue);
   }
   if (!ok)
     return std::nullopt;
