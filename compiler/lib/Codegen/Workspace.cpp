@@ -110,8 +110,12 @@ public:
     if (auto view = dyn_cast_or_null<memref::ViewOp>(op))
       return value(view.getSizes()[type.getDynamicDimIndex(d)], depth + 1);
     if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(op)) {
+      // A named copy: the groups come back by value, and a range-for over
+      // an element of that temporary read it after its end (ASan).
+      SmallVector<ReassociationIndices> groups =
+          collapse.getReassociationIndices();
       Value product;
-      for (int64_t s : collapse.getReassociationIndices()[d]) {
+      for (int64_t s : groups[d]) {
         Value x = size(collapse.getSrc(), s, depth + 1);
         if (!x)
           return {};
