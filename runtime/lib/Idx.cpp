@@ -100,12 +100,40 @@ int readIdx(const char *path, IdxFile &out, dlrt_error *err) {
                   path, offset - 4);
     out.dims.push_back(d);
   }
-  out.data.reset(static_cast<uint8_t *>(std::malloc(total)));
+  // The buffer grows with what the file really holds (doubling from 1 MiB),
+  // so a 20-byte file that claims 2^31 elements fails as truncated without
+  // first taking 2 GiB (a gzip file's length is unknown until read).
+  uint64_t have = 0, cap = std::min<uint64_t>(total, uint64_t(1) << 20);
+  out.data.reset(static_cast<uint8_t *>(std::malloc(cap)));
   if (!out.data)
-    return fail(err, "'{}': out of memory for {} bytes of data", path, total);
+    return fail(err, "'{}': out of memory for {} bytes of data", path, cap);
+  const uint64_t dataStart = offset;
+  while (have < total) {
+    if (have == cap) {
+      cap = std::min(total, cap * 2);
+      void *grown = std::realloc(out.data.get(), cap);
+      if (!grown)
+        return fail(err, "'{}': out of memory for {} bytes of data", path, cap);
+      (void)out.data.release();
+      out.data.reset(static_cast<uint8_t *>(grown));
+    }
+    unsigned chunk = unsigned(std::min<uint64_t>(cap - have, 1u << 30));
+    int r = gzread(f.get(), out.data.get() + have, chunk);
+    if (r < 0) {
+      int code;
+      const char *m = gzerror(f.get(), &code);
+      return fail(err, "'{}': byte {}: cannot read data: {}", path,
+                  dataStart + have, m);
+    }
+    if (r == 0)
+      return fail(err,
+                  "'{}': byte {}: truncated: expected {} bytes of data, "
+                  "found {}",
+                  path, dataStart + have, total, have);
+    have += uint64_t(r);
+  }
+  offset += total;
   out.size = total;
-  if (read(out.data.get(), total, "data"))
-    return -1;
   uint8_t extra;
   if (gzread(f.get(), &extra, 1) > 0)
     return fail(err,

@@ -34,11 +34,14 @@ func.func @activations(%x: tensor<?x5xf32>) -> tensor<?x5xf32> {
   // CHECK: linalg.generic
   // CHECK: arith.maximumf %{{.*}}, %{{.*}} : f32
   %0 = dl.relu %x : tensor<?x5xf32>
+  // sigmoid in double, rounded once to float.
   // CHECK: linalg.generic
-  // CHECK: arith.negf
-  // CHECK: math.exp
-  // CHECK: arith.addf
-  // CHECK: arith.divf
+  // CHECK: arith.extf %{{.*}} : f32 to f64
+  // CHECK: arith.negf %{{.*}} : f64
+  // CHECK: math.exp %{{.*}} : f64
+  // CHECK: arith.addf %{{.*}} : f64
+  // CHECK: arith.divf %{{.*}} : f64
+  // CHECK: arith.truncf %{{.*}} : f64 to f32
   %1 = dl.sigmoid %0 : tensor<?x5xf32>
   // CHECK: linalg.generic
   // CHECK: math.tanh

@@ -110,11 +110,11 @@ public:
     if (auto view = dyn_cast_or_null<memref::ViewOp>(op))
       return value(view.getSizes()[type.getDynamicDimIndex(d)], depth + 1);
     if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(op)) {
-      Value product;
-      // A copy: indexing the returned temporary in the loop header would
-      // leave the loop reading freed memory.
+      // A named copy: the groups come back by value, and a range-for over
+      // an element of that temporary read it after its end (ASan).
       SmallVector<ReassociationIndices> groups =
           collapse.getReassociationIndices();
+      Value product;
       for (int64_t s : groups[d]) {
         Value x = size(collapse.getSrc(), s, depth + 1);
         if (!x)

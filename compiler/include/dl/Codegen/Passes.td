@@ -146,8 +146,9 @@ def DLExpandMath : Pass<"dl-expand-math"> {
   let summary = "Replace transcendental math ops with polynomial approximations";
   let description = [{
     Rewrites math.exp, math.tanh, math.log, math.cos and friends into
-    arithmetic (upstream's polynomial approximations). Generated objects then
-    need no libm, and the loops stay vectorisable.
+    arithmetic (upstream's polynomial approximations; our own for f32 tanh,
+    computed in double to stay within 1 ulp, and for f64 exp). Generated
+    objects then need no libm, and the loops stay vectorisable.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -28,10 +28,16 @@ Value ElementwiseLowering<ReluOp>::scalar(OpBuilder &b, Location loc,
 template <>
 Value ElementwiseLowering<SigmoidOp>::scalar(OpBuilder &b, Location loc,
                                              ValueRange a) {
-  Value one = f32Const(b, loc, 1.0);
-  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
-  return arith::DivFOp::create(b, loc, one,
-                               arith::AddFOp::create(b, loc, one, e));
+  // In double, rounded once to float: within 1 ulp of sigmoid, where a float
+  // exp and division would add their errors (2.3 ulp). dl-expand-math
+  // expands the f64 exp without libm.
+  Type f64 = b.getF64Type();
+  Value x = arith::ExtFOp::create(b, loc, f64, a[0]);
+  Value one = arith::ConstantOp::create(b, loc, b.getF64FloatAttr(1.0));
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  Value y =
+      arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+  return arith::TruncFOp::create(b, loc, b.getF32Type(), y);
 }
 template <>
 Value ElementwiseLowering<TanhOp>::scalar(OpBuilder &b, Location loc,
