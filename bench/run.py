@@ -67,7 +67,9 @@ def peer_env(threads):
 # unless told otherwise, and pays x86's microcode assists for them (about 10%
 # of its batch-32 epoch here), so the peer flushes too: both sides do the
 # same arithmetic, and PyTorch is measured at its faster setting.
-TORCH_TRAIN = r"""
+# Both training peers: arguments, threads, seed, and Fashion-MNIST as float
+# tensors [n, 28, 28] scaled by 1/255.
+TORCH_DATA = r"""
 import gzip, struct, sys, time, json, resource
 import numpy as np, torch
 D = sys.argv[1]; threads = int(sys.argv[2]); epochs = int(sys.argv[3]); batch = int(sys.argv[4])
@@ -81,6 +83,9 @@ xtr = torch.tensor(idx(D + "/train-images-idx3-ubyte.gz"), dtype=torch.float32) 
 ytr = torch.tensor(idx(D + "/train-labels-idx1-ubyte.gz"), dtype=torch.long)
 xte = torch.tensor(idx(D + "/t10k-images-idx3-ubyte.gz"), dtype=torch.float32) / 255
 yte = torch.tensor(idx(D + "/t10k-labels-idx1-ubyte.gz"), dtype=torch.long)
+"""
+
+TORCH_TRAIN = TORCH_DATA + r"""
 m = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
 opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-7); lossf = torch.nn.CrossEntropyLoss()
 best = 1e30
@@ -106,20 +111,8 @@ def cnn():
                          nn.Flatten(), nn.Linear(1600, 10))
 """
 
-TORCH_CNN_TRAIN = r"""
-import gzip, struct, sys, time, json, resource
-import numpy as np, torch
-D = sys.argv[1]; threads = int(sys.argv[2]); epochs = int(sys.argv[3]); batch = int(sys.argv[4])
-def idx(p):
-    d = gzip.open(p).read(); nd = d[3]
-    dims = struct.unpack(">" + "I" * nd, d[4:4 + 4 * nd])
-    return np.frombuffer(d, np.uint8, offset=4 + 4 * nd).reshape(dims)
-torch.set_num_threads(threads); torch.manual_seed(0)
-torch.set_flush_denormal(True)  # as dlc's objects: see FLUSH_NOTE
-xtr = torch.tensor(idx(D + "/train-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
-ytr = torch.tensor(idx(D + "/train-labels-idx1-ubyte.gz"), dtype=torch.long)
-xte = torch.tensor(idx(D + "/t10k-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
-yte = torch.tensor(idx(D + "/t10k-labels-idx1-ubyte.gz"), dtype=torch.long)
+TORCH_CNN_TRAIN = TORCH_DATA + r"""
+xtr = xtr.unsqueeze(1); xte = xte.unsqueeze(1)  # NCHW
 """ + TORCH_CNN + r"""
 m = cnn()
 opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-7); lossf = torch.nn.CrossEntropyLoss()
