@@ -297,7 +297,7 @@ def main():
                  "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
         return float(run(["/usr/bin/python3", "-c", probe] + cmd).strip())
     results["dlc_train_rss_mb"] = peak_rss_mb(
-        [DLC, "train", MLP, "--epochs", "1", "--batch-size", "32"])
+        [DLC, "train", MLP, "--epochs", "1", "--batch-size", "32", "--no-cache"])
     results["object_train_rss_mb"] = peak_rss_mb(
         [harness, mlp, "mlp", "train", DATA, "1", "32", str(MLP_PARAMS)])
 
@@ -362,7 +362,7 @@ def main():
               f"{t['epoch_s_best']:.2f}s", flush=True)
     results["cnn_train"] = cnn_train
     results["cnn_dlc_train_rss_mb"] = peak_rss_mb(
-        [DLC, "train", CNN, "--epochs", "1", "--batch-size", "128"])
+        [DLC, "train", CNN, "--epochs", "1", "--batch-size", "128", "--no-cache"])
     d = json_lines(run([harness, cnn, "cnn", "predict", "1", "784", "10",
                         str(CNN_PARAMS), "1.0"], env=peer_env(1)))[0]
     t = json_lines(run(["/usr/bin/python3", "-c", TORCH_PREDICT, "1", "1",
