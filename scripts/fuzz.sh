@@ -3,6 +3,8 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   default 60 s, every target
 #   FUZZ_MERGE=1 scripts/fuzz.sh ...        then merge what the runs found
 #                                           into test/fuzz/corpus (minimised)
+#   FUZZ_SEED=N scripts/fuzz.sh ...         libFuzzer's -seed=N: the same inputs
+#                                           in the same order on every run (CI)
 # Builds build-fuzz (clang-22, DLC_FUZZ=ON: ASan + UBSan + coverage) first,
 # only the fuzz targets. Seeds come from test/fuzz/corpus/<target>; new
 # inputs go to build-fuzz/corpus/<target>, crashes to build-fuzz/crashes/.
@@ -35,6 +37,7 @@ for t in "${targets[@]}"; do
         -print_final_stats=1 -close_fd_mask=3
         -artifact_prefix="build-fuzz/crashes/$t-")
   case "$t" in frontend | mlirgen) args+=(-dict=test/fuzz/dl.dict) ;; esac
+  if [ -n "${FUZZ_SEED:-}" ]; then args+=(-seed="$FUZZ_SEED"); fi
   log="build-fuzz/fuzz-$t.log"
   if "build-fuzz/bin/dl-fuzz-$t" "${args[@]}" "build-fuzz/corpus/$t" \
       "test/fuzz/corpus/$t" > "$log" 2>&1; then
