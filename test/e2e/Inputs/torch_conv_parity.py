@@ -20,6 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from parity import Checker
+
 dlc, cc, workdir = sys.argv[1], sys.argv[2], sys.argv[3]
 
 # (input [H, W, C], first conv, second conv); a conv is
@@ -66,18 +68,7 @@ def conv_ref(x, kernel, bias, conv):
     return F.conv2d(x, kernel.permute(3, 2, 0, 1), bias, stride=s, dilation=d)
 
 
-failed = False
-
-
-def compare(what, ours, ref, rtol=1e-4):
-    """|ours - ref| <= rtol * |ref| + atol, atol = rtol * max|ref| / 10."""
-    global failed
-    ours, ref = np.asarray(ours, np.float64), np.asarray(ref, np.float64)
-    atol = rtol * np.max(np.abs(ref)) / 10
-    ratio = float(np.max(np.abs(ours - ref) / (rtol * np.abs(ref) + atol)))
-    ok = ratio <= 1.0  # also False for NaN
-    print(f"{what}: max error / allowed {ratio:.3f} {'OK' if ok else 'FAIL'}")
-    failed |= not ok
+compare = Checker()
 
 
 f32p = ctypes.POINTER(ctypes.c_float)
@@ -156,4 +147,4 @@ for name, (inp, conv1, conv2) in CONFIGS.items():
             compare(f"{name} batch {B} gradient {k} {list(shapes[k])}",
                     view(grads, k), p.grad.numpy())
 
-sys.exit(1 if failed else 0)
+sys.exit(1 if compare.failed else 0)

@@ -12,6 +12,8 @@ import sys
 import numpy as np
 import torch
 
+from parity import Checker
+
 lib_path, prefix, opt_name, lr = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 epsilon = float(sys.argv[5]) if opt_name == "adam" else 0.0
 momentum = float(sys.argv[5]) if opt_name == "sgd" else 0.0
@@ -63,17 +65,7 @@ else:
 lossf = torch.nn.CrossEntropyLoss()
 xt, yt = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
 
-failed = False
-def compare(what, ours, ref, rtol=1e-4):
-    """|ours - ref| <= rtol * |ref| + atol, atol = rtol * max|ref| / 10:
-    relative per element, with a floor for elements near zero."""
-    global failed
-    ours, ref = np.asarray(ours, np.float64), np.asarray(ref, np.float64)
-    atol = rtol * np.max(np.abs(ref)) / 10
-    ratio = float(np.max(np.abs(ours - ref) / (rtol * np.abs(ref) + atol)))
-    ok = ratio <= 1.0  # also False for NaN
-    print(f"{what}: max error / allowed {ratio:.3f} {'OK' if ok else 'FAIL'}")
-    failed |= not ok
+compare = Checker()
 
 grads = np.zeros_like(params)
 loss = fn("gradients")(ptr(params), ptr(x), ptr(y, i32p), B, ptr(grads))
@@ -96,4 +88,4 @@ for step in range(1, 4):
         ref = p.detach().numpy()
         ref = ref.T if ref.ndim == 2 else ref
         compare(f"{opt_name} step {step} {name}", view(params, k, shapes[k]), ref)
-sys.exit(1 if failed else 0)
+sys.exit(1 if compare.failed else 0)

@@ -21,6 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from parity import Checker
+
 lib_path, prefix, spec = sys.argv[1], sys.argv[2], sys.argv[3]
 lib = ctypes.CDLL(lib_path)
 fn = lambda name: getattr(lib, f"{prefix}_{name}")
@@ -97,16 +99,7 @@ def forward(xt):
     return h.reshape(h.shape[0], -1) @ tp[2] + tp[3]
 
 
-failed = False
-def compare(what, ours, ref, rtol=1e-4):
-    """|ours - ref| <= rtol * |ref| + atol, atol = rtol * max|ref| / 10."""
-    global failed
-    ours, ref = np.asarray(ours, np.float64), np.asarray(ref, np.float64)
-    atol = rtol * np.max(np.abs(ref)) / 10
-    ratio = float(np.max(np.abs(ours - ref) / (rtol * np.abs(ref) + atol)))
-    ok = ratio <= 1.0  # also False for NaN
-    print(f"{what}: max error / allowed {ratio:.3f} {'OK' if ok else 'FAIL'}")
-    failed |= not ok
+compare = Checker()
 
 
 xt, yt = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
@@ -130,5 +123,5 @@ if layers[0].startswith("max:2:2:2:2:"):
     copies = np.abs(dk[:, 1::2, :, 0]).max() + np.abs(dk[:, :, 1::2, 0]).max()
     print(f"ties: gradient of the copies {copies:.3g} "
           f"{'OK' if copies == 0 else 'FAIL'}")
-    failed |= copies != 0
-sys.exit(1 if failed else 0)
+    compare.failed |= copies != 0
+sys.exit(1 if compare.failed else 0)
