@@ -488,6 +488,23 @@ int runTrain(const TrainOptions &flags) {
     dlrt_progress *bar =
         dlrt_progress_begin(stdout, int(epoch), int(epochs), steps, -1);
     Metrics running;
+    float prevLoss = NAN; // the loss of the step before
+    // Parameter `bad` became non-finite in step `stepNo` (1-based), whose
+    // loss was `loss`: stop before anything saves it.
+    auto brokenParams = [&](int64_t bad, int64_t stepNo, float loss) {
+      dlrt_progress_end(bar, formatMetrics(running, accuracy).c_str());
+      std::fflush(stdout);
+      const ParamSpec *p = &spec.params.front();
+      for (const ParamSpec &q : spec.params)
+        if (q.offset <= bad && bad < q.offset + q.numElements())
+          p = &q;
+      return fail(fmt::format(
+          "epoch {}, step {} of {}: parameter '{}' became {} at element {} "
+          "(the step's loss was {}); stopped without saving it; lower the "
+          "learning rate",
+          epoch, stepNo, steps, p->name, params[bad],
+          formatIndex(p->shape, bad - p->offset), loss));
+    };
     for (int64_t step = 0; step < steps; ++step) {
       int64_t first = step * batch;
       int64_t n = std::min(batch, train.count - first);
@@ -500,26 +517,22 @@ int runTrain(const TrainOptions &flags) {
       running.add(out, n);
       if (std::isnan(firstLoss))
         firstLoss = out[0];
-      // The loss is computed before the update, so only the parameters show
-      // that this step broke them; stop before anything saves them.
-      if (int64_t bad = firstNonFinite(params.data(), int64_t(params.size()));
-          bad >= 0) {
-        dlrt_progress_end(bar, formatMetrics(running, accuracy).c_str());
-        std::fflush(stdout);
-        const ParamSpec *p = &spec.params.front();
-        for (const ParamSpec &q : spec.params)
-          if (q.offset <= bad && bad < q.offset + q.numElements())
-            p = &q;
-        return fail(fmt::format(
-            "epoch {}, step {} of {}: parameter '{}' became {} at element {} "
-            "(the step's loss was {}); stopped without saving it; lower the "
-            "learning rate",
-            epoch, step + 1, steps, p->name, params[bad],
-            formatIndex(p->shape, bad - p->offset), out[0]));
-      }
+      // A step's loss is computed before its update, so a parameter broken
+      // by step k shows in step k + 1's loss (NaN and inf reach the loss
+      // through every product). The parameters are scanned only then, and
+      // at the epoch's end for its last step: a scan per step cost ~13 us
+      // of the MLP's ~90 us step.
+      if (!std::isfinite(out[0]) && step > 0)
+        if (int64_t bad = firstNonFinite(params.data(), int64_t(params.size()));
+            bad >= 0)
+          return brokenParams(bad, step, prevLoss);
+      prevLoss = out[0];
       dlrt_progress_update(bar, step + 1,
                            formatMetrics(running, accuracy).c_str());
     }
+    if (int64_t bad = firstNonFinite(params.data(), int64_t(params.size()));
+        bad >= 0)
+      return brokenParams(bad, steps, prevLoss);
     std::string line = formatMetrics(running, accuracy);
     std::vector<double> row{double(epoch), running.meanLoss()};
     if (accuracy)
