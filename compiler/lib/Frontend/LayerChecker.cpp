@@ -11,14 +11,19 @@ using llvm::Twine;
 
 namespace {
 
-// In the order of the Activation and Initializer enums.
-const StringRef kActivations[] = {"linear", "relu", "sigmoid", "tanh",
-                                  "softmax"};
-const StringRef kPlannedActivations[] = {
-    "elu",         "selu",     "gelu",       "silu",  "swish",
-    "softplus",    "softsign", "leaky_relu", "relu6", "hard_sigmoid",
-    "exponential", "mish",     "log_softmax"};
+// In the order of the Activation enum, then aliases (kActivationAliases).
+const StringRef kActivations[] = {
+    "linear",   "relu",        "sigmoid",      "tanh",
+    "softmax",  "relu6",       "leaky_relu",   "elu",
+    "softplus", "softsign",    "hard_sigmoid", "silu",
+    "gelu",     "exponential", "log_softmax",  "swish"};
+// What the names after the enum's stand for.
+const Activation kActivationAliases[] = {Activation::Silu};
+const StringRef kPlannedActivations[] = {"selu",        "mish",     "hard_silu",
+                                         "hard_swish",  "celu",     "glu",
+                                         "tanh_shrink", "sparsemax"};
 
+// In the order of the Initializer enum.
 const StringRef kInitializers[] = {"zeros",          "ones",
                                    "glorot_uniform", "glorot_normal",
                                    "he_uniform",     "he_normal"};
@@ -51,12 +56,39 @@ bool LayerChecker::readTrainable(const ast::Arg *arg, LayerSpec &layer) {
 bool LayerChecker::readActivation(const ast::Arg *arg, LayerSpec &layer) {
   if (!arg)
     return true;
+  activationLoc = arg->value.loc;
   unsigned choice;
   if (!readChoice(diag, stmt.layer, "activation", "activation", arg->value,
                   kActivations, kPlannedActivations, choice))
     return false;
-  layer.activation = static_cast<Activation>(choice);
+  setActivation(choice, layer);
   return true;
+}
+
+void LayerChecker::setActivation(unsigned choice, LayerSpec &layer) {
+  constexpr unsigned kEnumSize = unsigned(Activation::LogSoftmax) + 1;
+  layer.activation = choice < kEnumSize
+                         ? static_cast<Activation>(choice)
+                         : kActivationAliases[choice - kEnumSize];
+  // Keras's defaults for the activation functions (keras.activations).
+  if (layer.activation == Activation::LeakyRelu)
+    layer.activationAlpha = 0.2;
+  else if (layer.activation == Activation::Elu)
+    layer.activationAlpha = 1.0;
+}
+
+bool LayerChecker::checkActivationRank(const LayerSpec &layer) {
+  // Both reduce over the last dimension, which the ops do for [batch, n].
+  if (layer.activation != Activation::Softmax &&
+      layer.activation != Activation::LogSoftmax)
+    return true;
+  if (layer.outShape.size() == 1)
+    return true;
+  diag.error(activationLoc.isValid() ? activationLoc : stmt.layerLoc,
+             stmt.layer + ": activation '" + toString(layer.activation) +
+                 "' expects a per-sample vector, found per-sample shape " +
+                 formatShape(layer.outShape) + "; flatten it first");
+  return false;
 }
 
 bool LayerChecker::readInitializer(const ast::Arg *arg, StringRef option,

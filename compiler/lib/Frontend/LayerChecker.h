@@ -58,6 +58,12 @@ public:
   bool readName(const ast::Arg *arg);
   bool readTrainable(const ast::Arg *arg, LayerSpec &layer);
   bool readActivation(const ast::Arg *arg, LayerSpec &layer);
+  /// Sets the activation with index `choice` in activationNames() and its
+  /// Keras default parameter.
+  void setActivation(unsigned choice, LayerSpec &layer);
+  /// Softmax and log_softmax need a per-sample vector (called by Sema once
+  /// the output shape is known).
+  bool checkActivationRank(const LayerSpec &layer);
   bool readInitializer(const ast::Arg *arg, llvm::StringRef option,
                        Initializer &out);
   /// A positive integer (for both axes) or a pair `[a, b]` of them, as
@@ -86,6 +92,7 @@ public:
   std::vector<PendingParam> params;
   std::string explicitName; ///< name=, empty for an automatic name
   llvm::SMLoc explicitNameLoc;
+  llvm::SMLoc activationLoc; ///< Where the activation was named, if it was.
 
 private:
   detail::DiagEngine &diag;
@@ -96,7 +103,7 @@ private:
 namespace detail {
 /// Layer names that are planned but not registered yet ("not supported yet").
 llvm::SmallVector<llvm::StringRef> plannedLayerNames();
-/// Activation and initialiser names, in the order of their enums.
+/// Activation names (the enum's order, then aliases) and initialiser names.
 llvm::ArrayRef<llvm::StringRef> activationNames();
 llvm::ArrayRef<llvm::StringRef> initializerNames();
 } // namespace detail

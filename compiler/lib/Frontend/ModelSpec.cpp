@@ -16,6 +16,26 @@ const char *dlc::toString(Activation a) {
     return "tanh";
   case Activation::Softmax:
     return "softmax";
+  case Activation::Relu6:
+    return "relu6";
+  case Activation::LeakyRelu:
+    return "leaky_relu";
+  case Activation::Elu:
+    return "elu";
+  case Activation::Softplus:
+    return "softplus";
+  case Activation::Softsign:
+    return "softsign";
+  case Activation::HardSigmoid:
+    return "hard_sigmoid";
+  case Activation::Silu:
+    return "silu";
+  case Activation::Gelu:
+    return "gelu";
+  case Activation::Exponential:
+    return "exponential";
+  case Activation::LogSoftmax:
+    return "log_softmax";
   }
   return "unknown";
 }

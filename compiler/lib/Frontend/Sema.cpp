@@ -232,7 +232,7 @@ int ModelChecker::checkKnownLayer(const LayerKind &kind,
   LayerSpec layer;
   layer.kind = &kind;
   layer.loc = stmt.layerLoc;
-  if (!kind.check(checker, layer))
+  if (!kind.check(checker, layer) || !checker.checkActivationRank(layer))
     return kPoisoned;
   layer.inputs = {input};
   int index = addLayer(std::move(layer), std::move(checker.explicitName),

@@ -80,7 +80,7 @@ private:
       Value y = layer.kind->emit(e, layer);
       if (int(i) == spec.outputLayer)
         preActivation = y;
-      values[i] = activation(e.loc, layer.activation, y);
+      values[i] = activation(e.loc, layer.activation, layer.activationAlpha, y);
     }
     Value out = values[spec.outputLayer];
     return {out, preActivation == out ? Value() : preActivation};
@@ -182,7 +182,7 @@ private:
     func::ReturnOp::create(b, loc(t.loc), results);
   }
 
-  Value activation(Location l, Activation a, Value x) {
+  Value activation(Location l, Activation a, double alpha, Value x) {
     switch (a) {
     case Activation::Linear:
       return x;
@@ -194,6 +194,26 @@ private:
       return mlir::dl::TanhOp::create(b, l, x);
     case Activation::Softmax:
       return mlir::dl::SoftmaxOp::create(b, l, x);
+    case Activation::Relu6:
+      return mlir::dl::Relu6Op::create(b, l, x);
+    case Activation::LeakyRelu:
+      return mlir::dl::LeakyReluOp::create(b, l, x, b.getF32FloatAttr(alpha));
+    case Activation::Elu:
+      return mlir::dl::EluOp::create(b, l, x, b.getF32FloatAttr(alpha));
+    case Activation::Softplus:
+      return mlir::dl::SoftplusOp::create(b, l, x);
+    case Activation::Softsign:
+      return mlir::dl::SoftsignOp::create(b, l, x);
+    case Activation::HardSigmoid:
+      return mlir::dl::HardSigmoidOp::create(b, l, x);
+    case Activation::Silu:
+      return mlir::dl::SiluOp::create(b, l, x);
+    case Activation::Gelu:
+      return mlir::dl::GeluOp::create(b, l, x);
+    case Activation::Exponential:
+      return mlir::dl::ExponentialOp::create(b, l, x);
+    case Activation::LogSoftmax:
+      return mlir::dl::LogSoftmaxOp::create(b, l, x);
     }
     return x;
   }

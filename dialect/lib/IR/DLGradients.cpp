@@ -142,6 +142,80 @@ LogicalResult SoftmaxOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                  getResult());
 }
 
+LogicalResult Relu6Op::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                ArrayRef<bool> needed,
+                                SmallVectorImpl<Value> &grads) {
+  return unaryVJP<Relu6GradOp>(*this, b, resultGrads, needed, grads,
+                               getInput());
+}
+
+LogicalResult SoftplusOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                   ArrayRef<bool> needed,
+                                   SmallVectorImpl<Value> &grads) {
+  return unaryVJP<SoftplusGradOp>(*this, b, resultGrads, needed, grads,
+                                  getInput());
+}
+
+LogicalResult SoftsignOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                   ArrayRef<bool> needed,
+                                   SmallVectorImpl<Value> &grads) {
+  return unaryVJP<SoftsignGradOp>(*this, b, resultGrads, needed, grads,
+                                  getInput());
+}
+
+LogicalResult HardSigmoidOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                      ArrayRef<bool> needed,
+                                      SmallVectorImpl<Value> &grads) {
+  return unaryVJP<HardSigmoidGradOp>(*this, b, resultGrads, needed, grads,
+                                     getInput());
+}
+
+LogicalResult SiluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               ArrayRef<bool> needed,
+                               SmallVectorImpl<Value> &grads) {
+  return unaryVJP<SiluGradOp>(*this, b, resultGrads, needed, grads, getInput());
+}
+
+LogicalResult GeluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               ArrayRef<bool> needed,
+                               SmallVectorImpl<Value> &grads) {
+  return unaryVJP<GeluGradOp>(*this, b, resultGrads, needed, grads, getInput());
+}
+
+LogicalResult ExponentialOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                      ArrayRef<bool> needed,
+                                      SmallVectorImpl<Value> &grads) {
+  return unaryVJP<ExponentialGradOp>(*this, b, resultGrads, needed, grads,
+                                     getResult());
+}
+
+LogicalResult LogSoftmaxOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                     ArrayRef<bool> needed,
+                                     SmallVectorImpl<Value> &grads) {
+  return unaryVJP<LogSoftmaxGradOp>(*this, b, resultGrads, needed, grads,
+                                    getResult());
+}
+
+LogicalResult LeakyReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = LeakyReluGradOp::create(b, getLoc(), resultGrads[0], getInput(),
+                                       getAlphaAttr());
+  return success();
+}
+
+LogicalResult EluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              ArrayRef<bool> needed,
+                              SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = EluGradOp::create(b, getLoc(), resultGrads[0], getInput(),
+                                 getAlphaAttr());
+  return success();
+}
+
 LogicalResult AddOp::buildVJP(OpBuilder &, ValueRange resultGrads,
                               ArrayRef<bool> needed,
                               SmallVectorImpl<Value> &grads) {

@@ -20,7 +20,23 @@
 
 namespace dlc {
 
-enum class Activation { Linear, Relu, Sigmoid, Tanh, Softmax };
+enum class Activation {
+  Linear,
+  Relu,
+  Sigmoid,
+  Tanh,
+  Softmax,
+  Relu6,
+  LeakyRelu,
+  Elu,
+  Softplus,
+  Softsign,
+  HardSigmoid,
+  Silu,
+  Gelu,
+  Exponential,
+  LogSoftmax
+};
 enum class Initializer {
   Zeros,
   Ones,
@@ -69,6 +85,9 @@ struct LayerSpec {
   Shape outShape; ///< Per-sample output shape.
   /// Applied to the layer's result (Keras's `activation=`); Linear if none.
   Activation activation = Activation::Linear;
+  /// The activation's parameter: leaky_relu's negative slope (Keras's
+  /// `leaky_relu` activation: 0.2), elu's alpha (1.0); unused by the others.
+  double activationAlpha = 0.0;
   bool trainable = true;
   std::vector<int> params; ///< Indices into ModelSpec::params.
   std::shared_ptr<const LayerOptions> options; ///< The kind's own settings.

@@ -1,7 +1,11 @@
 //===- Activations.cpp - activations and their gradients to linalg --------===//
 //
-// relu, sigmoid, tanh and their gradients are one elementwise generic each;
-// softmax and its gradient reduce over the last dimension.
+// The elementwise activations and their gradients are one elementwise generic
+// each; softmax, log_softmax and their gradients reduce over the last
+// dimension. Where a function needs exp, it is evaluated in double and rounded
+// once to float (dl-expand-math expands the f64 exp without libm), so the
+// result is within about 1 ulp; erf, erfc and log1p use upstream's float
+// polynomials. docs/numerics.md gives the measured errors.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -12,12 +16,63 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/Utils/Utils.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::dl;
 using namespace mlir::dl::detail;
+
+namespace {
+/// Scalar arithmetic for the rules below, on f32 and f64 values.
+struct Scalar {
+  ImplicitLocOpBuilder b;
+  Scalar(OpBuilder &builder, Location loc) : b(loc, builder) {}
+
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
+  }
+  Value f64(double v) {
+    return arith::ConstantOp::create(b, b.getF64FloatAttr(v));
+  }
+  Value ext(Value x) { return arith::ExtFOp::create(b, b.getF64Type(), x); }
+  Value trunc(Value x) { return arith::TruncFOp::create(b, b.getF32Type(), x); }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, x, y); }
+  Value sub(Value x, Value y) { return arith::SubFOp::create(b, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, x, y); }
+  Value div(Value x, Value y) { return arith::DivFOp::create(b, x, y); }
+  Value neg(Value x) { return arith::NegFOp::create(b, x); }
+  Value abs(Value x) { return math::AbsFOp::create(b, x); }
+  Value exp(Value x) { return math::ExpOp::create(b, x); }
+  Value max(Value x, Value y) { return arith::MaximumFOp::create(b, x, y); }
+  Value min(Value x, Value y) { return arith::MinimumFOp::create(b, x, y); }
+  Value cmp(arith::CmpFPredicate p, Value x, Value y) {
+    return arith::CmpFOp::create(b, p, x, y);
+  }
+  Value gt(Value x, double c) {
+    return cmp(arith::CmpFPredicate::OGT, x, f32(c));
+  }
+  Value lt(Value x, double c) {
+    return cmp(arith::CmpFPredicate::OLT, x, f32(c));
+  }
+  Value both(Value p, Value q) { return arith::AndIOp::create(b, p, q); }
+  Value select(Value c, Value t, Value f) {
+    return arith::SelectOp::create(b, c, t, f);
+  }
+  /// sigmoid of an f64 value, in f64.
+  Value sigmoid64(Value xd) {
+    Value one = f64(1.0);
+    return div(one, add(one, exp(neg(xd))));
+  }
+  /// Phi(x) = erfc(-x / sqrt 2) / 2, the standard normal CDF of an f32:
+  /// erfc keeps the left tail's relative accuracy, which 1 + erf(x) loses.
+  Value normalCdf(Value x) {
+    Value t = mul(x, f32(-M_SQRT1_2));
+    return mul(f32(0.5), math::ErfcOp::create(b, t));
+  }
+};
+} // namespace
 
 namespace mlir::dl::detail {
 template <>
@@ -70,9 +125,171 @@ Value ElementwiseLowering<TanhGradOp>::scalar(OpBuilder &b, Location loc,
   return arith::MulFOp::create(
       b, loc, dy, arith::SubFOp::create(b, loc, f32Const(b, loc, 1.0), y2));
 }
+
+template <>
+Value ElementwiseLowering<Relu6Op>::scalar(OpBuilder &b, Location loc,
+                                           ValueRange a) {
+  Scalar s(b, loc);
+  return s.min(s.max(a[0], s.f32(0.0)), s.f32(6.0));
+}
+template <>
+Value ElementwiseLowering<HardSigmoidOp>::scalar(OpBuilder &b, Location loc,
+                                                 ValueRange a) {
+  // PyTorch's order of operations: relu6(x + 3) / 6.
+  Scalar s(b, loc);
+  Value t = s.add(a[0], s.f32(3.0));
+  return s.div(s.min(s.max(t, s.f32(0.0)), s.f32(6.0)), s.f32(6.0));
+}
+template <>
+Value ElementwiseLowering<SoftsignOp>::scalar(OpBuilder &b, Location loc,
+                                              ValueRange a) {
+  Scalar s(b, loc);
+  return s.div(a[0], s.add(s.f32(1.0), s.abs(a[0])));
+}
+template <>
+Value ElementwiseLowering<SoftplusOp>::scalar(OpBuilder &b, Location loc,
+                                              ValueRange a) {
+  // max(x, 0) + log1p(exp(-|x|)): no overflow for large x, and the small
+  // term keeps its relative accuracy for very negative x.
+  Scalar s(b, loc);
+  Value x = a[0];
+  Value e = s.trunc(s.exp(s.neg(s.ext(s.abs(x)))));
+  return s.add(s.max(x, s.f32(0.0)), math::Log1pOp::create(s.b, e));
+}
+template <>
+Value ElementwiseLowering<SiluOp>::scalar(OpBuilder &b, Location loc,
+                                          ValueRange a) {
+  Scalar s(b, loc);
+  Value xd = s.ext(a[0]);
+  return s.trunc(s.mul(xd, s.sigmoid64(xd)));
+}
+template <>
+Value ElementwiseLowering<GeluOp>::scalar(OpBuilder &b, Location loc,
+                                          ValueRange a) {
+  // Keras's and PyTorch's default, the exact (erf) form.
+  Scalar s(b, loc);
+  return s.mul(a[0], s.normalCdf(a[0]));
+}
+template <>
+Value ElementwiseLowering<ExponentialOp>::scalar(OpBuilder &b, Location loc,
+                                                 ValueRange a) {
+  Scalar s(b, loc);
+  return s.trunc(s.exp(s.ext(a[0])));
+}
+
+template <>
+Value ElementwiseLowering<Relu6GradOp>::scalar(OpBuilder &b, Location loc,
+                                               ValueRange a) {
+  // PyTorch's convention at the kinks: 0 at x = 0 and at x = 6.
+  Scalar s(b, loc);
+  Value x = a[1];
+  return s.select(s.both(s.gt(x, 0.0), s.lt(x, 6.0)), a[0], s.f32(0.0));
+}
+template <>
+Value ElementwiseLowering<HardSigmoidGradOp>::scalar(OpBuilder &b, Location loc,
+                                                     ValueRange a) {
+  Scalar s(b, loc);
+  Value x = a[1];
+  return s.select(s.both(s.gt(x, -3.0), s.lt(x, 3.0)),
+                  s.mul(a[0], s.f32(1.0 / 6.0)), s.f32(0.0));
+}
+template <>
+Value ElementwiseLowering<SoftsignGradOp>::scalar(OpBuilder &b, Location loc,
+                                                  ValueRange a) {
+  Scalar s(b, loc);
+  Value d = s.add(s.f32(1.0), s.abs(a[1]));
+  return s.div(a[0], s.mul(d, d));
+}
+template <>
+Value ElementwiseLowering<SoftplusGradOp>::scalar(OpBuilder &b, Location loc,
+                                                  ValueRange a) {
+  Scalar s(b, loc);
+  return s.mul(a[0], s.trunc(s.sigmoid64(s.ext(a[1]))));
+}
+template <>
+Value ElementwiseLowering<SiluGradOp>::scalar(OpBuilder &b, Location loc,
+                                              ValueRange a) {
+  // s (1 + x (1 - s)) in double: the two terms nearly cancel for x < 0.
+  Scalar s(b, loc);
+  Value xd = s.ext(a[1]);
+  Value sg = s.sigmoid64(xd);
+  Value one = s.f64(1.0);
+  Value d = s.mul(sg, s.add(one, s.mul(xd, s.sub(one, sg))));
+  return s.mul(a[0], s.trunc(d));
+}
+template <>
+Value ElementwiseLowering<GeluGradOp>::scalar(OpBuilder &b, Location loc,
+                                              ValueRange a) {
+  // Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
+  Scalar s(b, loc);
+  Value x = a[1];
+  Value xd = s.ext(x);
+  Value pdf = s.mul(s.exp(s.mul(s.f64(-0.5), s.mul(xd, xd))),
+                    s.f64(0.5 * M_2_SQRTPI * M_SQRT1_2));
+  Value d = s.add(s.normalCdf(x), s.trunc(s.mul(xd, pdf)));
+  return s.mul(a[0], d);
+}
+template <>
+Value ElementwiseLowering<ExponentialGradOp>::scalar(OpBuilder &b, Location loc,
+                                                     ValueRange a) {
+  return arith::MulFOp::create(b, loc, a[0], a[1]);
+}
 } // namespace mlir::dl::detail
 
 namespace {
+/// An elementwise op with an `alpha` attribute: `rule(scalar, operands,
+/// alpha)` in one generic.
+template <typename OpTy> struct AlphaLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(OpTy op, Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    double alpha = op.getAlpha().convertToDouble();
+    rewriter.replaceOp(op,
+                       elementwise(rewriter, op.getLoc(), adaptor.getOperands(),
+                                   [&](OpBuilder &b, Location l, ValueRange a) {
+                                     Scalar s(b, l);
+                                     return rule(s, a, alpha);
+                                   }));
+    return success();
+  }
+  static Value rule(Scalar &s, ValueRange a, double alpha);
+};
+
+template <>
+Value AlphaLowering<LeakyReluOp>::rule(Scalar &s, ValueRange a, double alpha) {
+  Value x = a[0];
+  return s.select(s.gt(x, 0.0), x, s.mul(x, s.f32(alpha)));
+}
+template <>
+Value AlphaLowering<LeakyReluGradOp>::rule(Scalar &s, ValueRange a,
+                                           double alpha) {
+  Value dy = a[0];
+  return s.select(s.gt(a[1], 0.0), dy, s.mul(dy, s.f32(alpha)));
+}
+template <>
+Value AlphaLowering<EluOp>::rule(Scalar &s, ValueRange a, double alpha) {
+  // alpha expm1(x) in double, rounded once. exp(x) - 1 cancels for tiny
+  // |x|; there the series x + x^2/2 + x^3/6 is exact to double.
+  Value x = a[0];
+  Value xd = s.ext(x);
+  Value em1 = s.sub(s.exp(xd), s.f64(1.0));
+  Value series =
+      s.mul(xd, s.add(s.f64(1.0),
+                      s.mul(xd, s.add(s.f64(0.5), s.mul(xd, s.f64(1.0 / 6))))));
+  Value tiny = s.cmp(arith::CmpFPredicate::OLT, s.abs(xd), s.f64(1e-5));
+  em1 = s.select(tiny, series, em1);
+  Value neg = s.trunc(s.mul(s.f64(alpha), em1));
+  return s.select(s.gt(x, 0.0), x, neg);
+}
+template <>
+Value AlphaLowering<EluGradOp>::rule(Scalar &s, ValueRange a, double alpha) {
+  Value dy = a[0], x = a[1];
+  Value d = s.trunc(s.mul(s.f64(alpha), s.exp(s.ext(x))));
+  return s.select(s.gt(x, 0.0), dy, s.mul(dy, d));
+}
+
 /// Elementwise over a [B, N] tensor with a per-row [B] operand.
 Value rowwise(OpBuilder &b, Location loc, Value x, Value perRow,
               function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
@@ -152,6 +369,68 @@ struct SoftmaxGradLowering : OpConversionPattern<SoftmaxGradOp> {
     return success();
   }
 };
+struct LogSoftmaxLowering : OpConversionPattern<LogSoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LogSoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    // (x - m) - log(sum exp(x - m)), m the row maximum.
+    Value max = reduceRows(rewriter, loc, x, {}, -INFINITY,
+                           [](OpBuilder &b, Location l, ValueRange a) {
+                             return arith::MaximumFOp::create(b, l, a[0], a[1]);
+                           });
+    Value sum = reduceRows(rewriter, loc, x, {max}, 0.0,
+                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             Value e = math::ExpOp::create(
+                                 b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+                             return arith::AddFOp::create(b, l, a[2], e);
+                           });
+    Value init = emptyLike(rewriter, loc, x);
+    MLIRContext *ctx = getContext();
+    AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
+    rewriter.replaceOp(
+        op, generic(rewriter, loc, {x, max, sum}, {init},
+                    {full, rowMap(ctx), rowMap(ctx), full},
+                    {IteratorType::parallel, IteratorType::parallel},
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      Value lse = math::LogOp::create(b, l, a[2]);
+                      Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+                      return SmallVector<Value>{
+                          arith::SubFOp::create(b, l, d, lse)};
+                    }));
+    return success();
+  }
+};
+
+struct LogSoftmaxGradLowering : OpConversionPattern<LogSoftmaxGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LogSoftmaxGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value dy = adaptor.getGrad(), y = adaptor.getValue();
+    AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
+    // s[b] = sum_j dy[b, j];  dx = dy - exp(y) s.
+    Value s = reduceRows(rewriter, loc, dy, {}, 0.0,
+                         [](OpBuilder &b, Location l, ValueRange a) {
+                           return arith::AddFOp::create(b, l, a[0], a[1]);
+                         });
+    rewriter.replaceOp(
+        op, generic(rewriter, loc, {dy, y, s}, {emptyLike(rewriter, loc, dy)},
+                    {full, full, rowMap(ctx), full},
+                    {IteratorType::parallel, IteratorType::parallel},
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      Value p = math::ExpOp::create(b, l, a[1]);
+                      Value ps = arith::MulFOp::create(b, l, p, a[2]);
+                      return SmallVector<Value>{
+                          arith::SubFOp::create(b, l, a[0], ps)};
+                    }));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::dl::populateDLToLinalgActivationPatterns(
@@ -162,4 +441,17 @@ void mlir::dl::populateDLToLinalgActivationPatterns(
   patterns
       .add<ElementwiseLowering<ReluGradOp>, ElementwiseLowering<SigmoidGradOp>,
            ElementwiseLowering<TanhGradOp>, SoftmaxGradLowering>(ctx);
+  patterns
+      .add<ElementwiseLowering<Relu6Op>, ElementwiseLowering<SoftplusOp>,
+           ElementwiseLowering<SoftsignOp>, ElementwiseLowering<HardSigmoidOp>,
+           ElementwiseLowering<SiluOp>, ElementwiseLowering<GeluOp>,
+           ElementwiseLowering<ExponentialOp>, AlphaLowering<LeakyReluOp>,
+           AlphaLowering<EluOp>, LogSoftmaxLowering>(ctx);
+  patterns.add<
+      ElementwiseLowering<Relu6GradOp>, ElementwiseLowering<SoftplusGradOp>,
+      ElementwiseLowering<SoftsignGradOp>,
+      ElementwiseLowering<HardSigmoidGradOp>, ElementwiseLowering<SiluGradOp>,
+      ElementwiseLowering<GeluGradOp>, ElementwiseLowering<ExponentialGradOp>,
+      AlphaLowering<LeakyReluGradOp>, AlphaLowering<EluGradOp>,
+      LogSoftmaxGradLowering>(ctx);
 }

@@ -173,6 +173,29 @@ class DL_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
 def DL_ReluOp : DL_UnaryOp<"relu", "max(x, 0)">;
 def DL_SigmoidOp : DL_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def DL_TanhOp : DL_UnaryOp<"tanh", "tanh(x)">;
+def DL_Relu6Op : DL_UnaryOp<"relu6", "min(max(x, 0), 6)">;
+def DL_SoftplusOp : DL_UnaryOp<"softplus", "log(1 + exp(x))">;
+def DL_SoftsignOp : DL_UnaryOp<"softsign", "x / (1 + |x|)">;
+def DL_HardSigmoidOp : DL_UnaryOp<"hard_sigmoid", "relu6(x + 3) / 6">;
+def DL_SiluOp : DL_UnaryOp<"silu", "x / (1 + exp(-x))">;
+def DL_GeluOp : DL_UnaryOp<"gelu", "x / 2 * (1 + erf(x / sqrt(2)))">;
+def DL_ExponentialOp : DL_UnaryOp<"exponential", "exp(x)">;
+
+// Activations with one float parameter, printed in the attribute dictionary.
+class DL_AlphaUnaryOp<string mnemonic, string formula>
+    : DL_UnaryOp<mnemonic, formula> {
+  let description = [{
+    Applies `}] # formula # [{` to every element.
+
+    ```mlir
+    %y = dl.}] # mnemonic # [{ %x {alpha = 2.000000e-01 : f32} : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, F32Attr:$alpha);
+}
+
+def DL_LeakyReluOp : DL_AlphaUnaryOp<"leaky_relu", "x > 0 ? x : alpha * x">;
+def DL_EluOp : DL_AlphaUnaryOp<"elu", "x > 0 ? x : alpha * (exp(x) - 1)">;
 
 def DL_SoftmaxOp : DL_InferOp<"softmax", [SameOperandsAndResultType,
                                            DL_Differentiable]> {
@@ -183,6 +206,23 @@ def DL_SoftmaxOp : DL_InferOp<"softmax", [SameOperandsAndResultType,
 
     ```mlir
     %p = dl.softmax %logits : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins DL_Matrix:$input);
+  let results = (outs DL_Matrix:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def DL_LogSoftmaxOp : DL_InferOp<"log_softmax", [SameOperandsAndResultType,
+                                                 DL_Differentiable]> {
+  let summary = "Logarithm of the softmax over the last dimension";
+  let description = [{
+    `result[b, i] = x[b, i] - m[b] - log(sum_j exp(x[b, j] - m[b]))` with
+    `m[b] = max_j x[b, j]`: finite for any finite logits, where
+    `log(softmax(x))` gives -inf once a probability underflows.
+
+    ```mlir
+    %lp = dl.log_softmax %logits : tensor<?x10xf32>
     ```
   }];
   let arguments = (ins DL_Matrix:$input);
@@ -285,6 +325,35 @@ def DL_TanhGradOp
     : DL_ActivationGradOp<"tanh_grad", "tanh", "dy * (1 - y * y) (value = y)">;
 def DL_SoftmaxGradOp : DL_ActivationGradOp<"softmax_grad", "softmax",
     "y * (dy - sum_j dy[j] * y[j]) per row (value = y)"> {
+  let arguments = (ins DL_Matrix:$grad, DL_Matrix:$value);
+  let results = (outs DL_Matrix:$result);
+}
+def DL_Relu6GradOp : DL_ActivationGradOp<"relu6_grad", "relu6",
+    "0 < x < 6 ? dy : 0 (value = x)">;
+def DL_SoftplusGradOp : DL_ActivationGradOp<"softplus_grad", "softplus",
+    "dy / (1 + exp(-x)) (value = x)">;
+def DL_SoftsignGradOp : DL_ActivationGradOp<"softsign_grad", "softsign",
+    "dy / (1 + |x|)^2 (value = x)">;
+def DL_HardSigmoidGradOp : DL_ActivationGradOp<"hard_sigmoid_grad",
+    "hard_sigmoid", "-3 < x < 3 ? dy / 6 : 0 (value = x)">;
+def DL_SiluGradOp : DL_ActivationGradOp<"silu_grad", "silu",
+    "dy * s * (1 + x * (1 - s)), s = sigmoid(x) (value = x)">;
+def DL_GeluGradOp : DL_ActivationGradOp<"gelu_grad", "gelu",
+    "dy * (Phi(x) + x * exp(-x^2 / 2) / sqrt(2 pi)) (value = x)">;
+def DL_ExponentialGradOp : DL_ActivationGradOp<"exponential_grad",
+    "exponential", "dy * y (value = y)">;
+def DL_LeakyReluGradOp : DL_ActivationGradOp<"leaky_relu_grad", "leaky_relu",
+    "x > 0 ? dy : alpha * dy (value = x)"> {
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$value,
+                       F32Attr:$alpha);
+}
+def DL_EluGradOp : DL_ActivationGradOp<"elu_grad", "elu",
+    "x > 0 ? dy : alpha * exp(x) * dy (value = x)"> {
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$value,
+                       F32Attr:$alpha);
+}
+def DL_LogSoftmaxGradOp : DL_ActivationGradOp<"log_softmax_grad",
+    "log_softmax", "dy - exp(y) * sum_j dy[j] per row (value = y)"> {
   let arguments = (ins DL_Matrix:$grad, DL_Matrix:$value);
   let results = (outs DL_Matrix:$result);
 }
