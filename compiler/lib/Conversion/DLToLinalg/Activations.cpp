@@ -154,7 +154,8 @@ Value ElementwiseLowering<SoftplusOp>::scalar(OpBuilder &b, Location loc,
   Scalar s(b, loc);
   Value x = a[0];
   Value e = s.trunc(s.exp(s.neg(s.ext(s.abs(x)))));
-  return s.add(s.max(x, s.f32(0.0)), math::Log1pOp::create(s.b, e));
+  Value small = math::Log1pOp::create(s.b, e);
+  return s.add(s.max(x, s.f32(0.0)), small);
 }
 template <>
 Value ElementwiseLowering<SiluOp>::scalar(OpBuilder &b, Location loc,
@@ -387,18 +388,22 @@ struct LogSoftmaxLowering : OpConversionPattern<LogSoftmaxOp> {
                                  b, l, arith::SubFOp::create(b, l, a[0], a[1]));
                              return arith::AddFOp::create(b, l, a[2], e);
                            });
+    // One log per row, not per element.
+    Value lse = elementwise(rewriter, loc, {sum},
+                            [](OpBuilder &b, Location l, ValueRange a) {
+                              return math::LogOp::create(b, l, a[0]);
+                            });
     Value init = emptyLike(rewriter, loc, x);
     MLIRContext *ctx = getContext();
     AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
     rewriter.replaceOp(
-        op, generic(rewriter, loc, {x, max, sum}, {init},
+        op, generic(rewriter, loc, {x, max, lse}, {init},
                     {full, rowMap(ctx), rowMap(ctx), full},
                     {IteratorType::parallel, IteratorType::parallel},
                     [](OpBuilder &b, Location l, ValueRange a) {
-                      Value lse = math::LogOp::create(b, l, a[2]);
                       Value d = arith::SubFOp::create(b, l, a[0], a[1]);
                       return SmallVector<Value>{
-                          arith::SubFOp::create(b, l, d, lse)};
+                          arith::SubFOp::create(b, l, d, a[2])};
                     }));
     return success();
   }

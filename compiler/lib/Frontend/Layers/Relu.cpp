@@ -43,8 +43,8 @@ public:
       bool capped = maxValue != INFINITY;
       if (capped && (maxValue != 6.0 || slope != 0.0)) {
         c.getDiag().error(bound[MaxValue]->value.loc,
-                          "relu: 'max_value' is supported as 6 with "
-                          "negative_slope 0 (relu6) only, found " +
+                          "relu: 'max_value' other than 6, or with a "
+                          "negative_slope, is not supported yet, found " +
                               detail::describeValue(bound[MaxValue]->value));
         return false;
       }
