@@ -4,8 +4,9 @@
 // each; softmax, log_softmax and their gradients reduce over the last
 // dimension. Where a function needs exp, it is evaluated in double and rounded
 // once to float (dl-expand-math expands the f64 exp without libm), so the
-// result is within about 1 ulp; erf, erfc and log1p use upstream's float
-// polynomials. docs/numerics.md gives the measured errors.
+// result is within about 1 ulp (gelu's erfc is a double fit of its own);
+// log_softmax's log and log1p use upstream's float polynomials.
+// docs/numerics.md gives the measured errors.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -65,11 +66,27 @@ struct Scalar {
     Value one = f64(1.0);
     return div(one, add(one, exp(neg(xd))));
   }
-  /// Phi(x) = erfc(-x / sqrt 2) / 2, the standard normal CDF of an f32:
-  /// erfc keeps the left tail's relative accuracy, which 1 + erf(x) loses.
-  Value normalCdf(Value x) {
-    Value t = mul(x, f32(-M_SQRT1_2));
-    return mul(f32(0.5), math::ErfcOp::create(b, t));
+  /// erfc(z) of an f64 value: Numerical Recipes' erfcc, t exp(-z^2 + P(t))
+  /// with t = 1 / (1 + |z| / 2) and a degree-9 Chebyshev fit P, relative
+  /// error below 1.2e-7 everywhere, so the left tail keeps its relative
+  /// accuracy (upstream's float erfc is off by ~200 ulp near 1e-38, and
+  /// 1 + erf(x) by all of it). Only exp, which dl-expand-math expands.
+  Value erfc64(Value z) {
+    static const double c[] = {-1.26551223, 1.00002368, 0.37409196,  0.09678418,
+                               -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+                               -0.82215223, 0.17087277};
+    Value a = abs(z);
+    Value t = div(f64(1.0), add(f64(1.0), mul(f64(0.5), a)));
+    Value p = f64(c[9]);
+    for (int i = 8; i >= 0; --i)
+      p = add(f64(c[i]), mul(t, p));
+    Value ans = mul(t, exp(sub(p, mul(a, a))));
+    Value nonNeg = cmp(arith::CmpFPredicate::OGE, z, f64(0.0));
+    return select(nonNeg, ans, sub(f64(2.0), ans));
+  }
+  /// Phi(x) = erfc(-x / sqrt 2) / 2, the standard normal CDF, of an f64.
+  Value normalCdf64(Value xd) {
+    return mul(f64(0.5), erfc64(mul(xd, f64(-M_SQRT1_2))));
   }
 };
 } // namespace
@@ -167,9 +184,10 @@ Value ElementwiseLowering<SiluOp>::scalar(OpBuilder &b, Location loc,
 template <>
 Value ElementwiseLowering<GeluOp>::scalar(OpBuilder &b, Location loc,
                                           ValueRange a) {
-  // Keras's and PyTorch's default, the exact (erf) form.
+  // Keras's and PyTorch's default, the exact (erf) form, in double.
   Scalar s(b, loc);
-  return s.mul(a[0], s.normalCdf(a[0]));
+  Value xd = s.ext(a[0]);
+  return s.trunc(s.mul(xd, s.normalCdf64(xd)));
 }
 template <>
 Value ElementwiseLowering<ExponentialOp>::scalar(OpBuilder &b, Location loc,
@@ -223,12 +241,11 @@ Value ElementwiseLowering<GeluGradOp>::scalar(OpBuilder &b, Location loc,
                                               ValueRange a) {
   // Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
   Scalar s(b, loc);
-  Value x = a[1];
-  Value xd = s.ext(x);
+  Value xd = s.ext(a[1]);
   Value pdf = s.mul(s.exp(s.mul(s.f64(-0.5), s.mul(xd, xd))),
                     s.f64(0.5 * M_2_SQRTPI * M_SQRT1_2));
-  Value d = s.add(s.normalCdf(x), s.trunc(s.mul(xd, pdf)));
-  return s.mul(a[0], d);
+  Value cdf = s.normalCdf64(xd);
+  return s.mul(a[0], s.trunc(s.add(cdf, s.mul(xd, pdf))));
 }
 template <>
 Value ElementwiseLowering<ExponentialGradOp>::scalar(OpBuilder &b, Location loc,
