@@ -14,6 +14,8 @@
 
 #include "dl/Frontend/Emit.h"
 
+#include <cmath>
+
 namespace dlc::detail {
 
 /// What the activation layers share: no parameters, the input's shape, and
@@ -47,12 +49,29 @@ protected:
     return true;
   }
 
+  /// A number option; the op carries it as an f32, so it must be finite as
+  /// one.
+  static bool readF32(LayerChecker &c, const ast::Arg *arg,
+                      llvm::StringRef option, double &out) {
+    if (!arg)
+      return true;
+    if (!readNumber(c.getDiag(), c.getKind(), option, arg->value, out))
+      return false;
+    if (std::isfinite(static_cast<float>(out)))
+      return true;
+    c.getDiag().error(arg->value.loc,
+                      c.getKind() + ": '" + option +
+                          "' must be finite as a 32-bit float, found " +
+                          describeValue(arg->value));
+    return false;
+  }
+
   /// A number option that Keras requires to be >= 0.
   static bool readNonNegative(LayerChecker &c, const ast::Arg *arg,
                               llvm::StringRef option, double &out) {
     if (!arg)
       return true;
-    if (!readNumber(c.getDiag(), c.getKind(), option, arg->value, out))
+    if (!readF32(c, arg, option, out))
       return false;
     if (out >= 0.0)
       return true;

@@ -23,8 +23,7 @@ public:
         {"alpha", /*positional=*/true}, {"name"}, {"trainable"}};
     return checkCommon(c, layer, options, [&](auto bound) {
       double alpha = 1.0;
-      if (bound[0] && !detail::readNumber(c.getDiag(), "elu", "alpha",
-                                          bound[0]->value, alpha))
+      if (!readF32(c, bound[0], "alpha", alpha))
         return false;
       layer.activation = Activation::Elu;
       layer.activationAlpha = alpha;
