@@ -61,6 +61,12 @@ struct Scalar {
   Value select(Value c, Value t, Value f) {
     return arith::SelectOp::create(b, c, t, f);
   }
+  /// `r`, or NaN where the f32 `x` is -inf: x sigmoid(x) is -inf * 0 there
+  /// in PyTorch, where the clamped double exp leaves sigmoid a tiny number.
+  Value nanAtNegInf(Value x, Value r) {
+    Value negInf = cmp(arith::CmpFPredicate::OEQ, x, f32(-INFINITY));
+    return select(negInf, f32(NAN), r);
+  }
   /// sigmoid of an f64 value, in f64.
   Value sigmoid64(Value xd) {
     Value one = f64(1.0);
@@ -179,7 +185,7 @@ Value ElementwiseLowering<SiluOp>::scalar(OpBuilder &b, Location loc,
                                           ValueRange a) {
   Scalar s(b, loc);
   Value xd = s.ext(a[0]);
-  return s.trunc(s.mul(xd, s.sigmoid64(xd)));
+  return s.nanAtNegInf(a[0], s.trunc(s.mul(xd, s.sigmoid64(xd))));
 }
 template <>
 Value ElementwiseLowering<GeluOp>::scalar(OpBuilder &b, Location loc,
@@ -234,7 +240,7 @@ Value ElementwiseLowering<SiluGradOp>::scalar(OpBuilder &b, Location loc,
   Value sg = s.sigmoid64(xd);
   Value one = s.f64(1.0);
   Value d = s.mul(sg, s.add(one, s.mul(xd, s.sub(one, sg))));
-  return s.mul(a[0], s.trunc(d));
+  return s.mul(a[0], s.nanAtNegInf(a[1], s.trunc(d)));
 }
 template <>
 Value ElementwiseLowering<GeluGradOp>::scalar(OpBuilder &b, Location loc,
