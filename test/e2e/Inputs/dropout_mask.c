@@ -41,6 +41,25 @@ static void mask_at(float *state, uint64_t seed, float step, float *out) {
     out[i] = -params[i];
 }
 
+/* The mask as docs/abi.md and dl.dropout's description define it, written
+ * independently of the compiler: SplitMix64's mixer; the step's key from
+ * the seed and step; the layer's key from its stream (its position in the
+ * model: 1); element i kept when the top 24 bits of its draw, as a
+ * fraction, are >= rate. */
+static uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static const uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+static int reference_kept(uint64_t seed, uint64_t step, uint64_t stream,
+                          uint64_t i) {
+  uint64_t key = mix64(seed + (step + 1) * kGolden);
+  uint64_t layer = mix64(key + (stream + 1) * kGolden);
+  uint64_t bits = mix64(layer + (2 * i + 1) * kGolden);
+  return (float)(bits >> 40) * (1.0f / 16777216.0f) >= (float)kRate;
+}
+
 static int differing(const float *a, const float *b, int n) {
   int d = 0;
   for (int i = 0; i < n; ++i)
@@ -62,8 +81,18 @@ int main(void) {
   }
   double mean = N * (1 - kRate), sigma = sqrt(N * kRate * (1 - kRate));
   printf("kept %d of %d (expected %.0f +- %.0f)\n", kept, N, mean, 3 * sigma);
+  /* Which elements: for comparing builds (the .test compares -O0 and -O2). */
+  uint64_t hash = 14695981039346656037ull; /* FNV-1a over the kept flags */
+  for (int i = 0; i < N; ++i)
+    hash = (hash ^ (uint64_t)(mask[i] != 0)) * 1099511628211ull;
+  printf("mask hash %016llx\n", (unsigned long long)hash);
   check(fabs(kept - mean) <= 3 * sigma, "kept fraction within 3 sigma");
   check(exact, "kept values are exactly 1 / (1 - rate) (as f32), others 0");
+  int formula = 1;
+  for (int i = 0; i < N; ++i)
+    formula &= (mask[i] != 0) == reference_kept(42, 0, 1, (uint64_t)i);
+  check(formula, "the mask is the documented function of seed, step, "
+                 "stream and index");
 
   /* A fair coin per element: two independent masks agree on a fraction
    * p^2 + (1-p)^2 of the elements, so they differ on 2p(1-p) = 42%. */
