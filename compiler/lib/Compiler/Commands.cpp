@@ -13,6 +13,7 @@
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
 
+#include "dl/Dialect/DL/IR/DLEntryPoints.h"
 #include "dlrt/dlrt.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -299,6 +300,14 @@ bool checkOutputPath(const char *flag, const std::string &path) {
 
 /// The shuffle seed of epoch `e`: a function of (seed, e) only, so a run
 /// resumed at epoch e sees the same order as an uninterrupted one.
+/// Writes `seed` into opt_state's seed slot: its 16-bit words, low first,
+/// one per float (exact, finite values; see docs/abi.md).
+void writeSeed(float *state, uint64_t seed) {
+  for (int k = 0; k < mlir::dl::kSeedWords; ++k)
+    state[mlir::dl::kOptStateSeedOffset + k] =
+        float((seed >> (16 * k)) & 0xffff);
+}
+
 uint64_t epochSeed(uint64_t seed, int64_t epoch) {
   return seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch);
 }
@@ -430,6 +439,10 @@ int runTrain(const TrainOptions &flags) {
   std::vector<float> state(m->optStateSize());
   m->initParams(params.data(), o.seed);
   m->initOptState(state.data());
+  // Dropout masks are keyed by this seed and the step counter, both in
+  // opt_state, so a run repeats with --seed and resumes with its state.
+  if (spec.hasTrainingForm())
+    writeSeed(state.data(), o.seed);
   int64_t firstEpoch = 1;
   if (!o.initFrom.empty() &&
       !loadParams(spec, o.initFrom, params, /*verbose=*/true,

@@ -162,7 +162,14 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
           t.loss->getName().str(), t.optimizer->getName().str(), what);
       if (trains)
         out("#define {}_HAS_TRAINING 1\n", P);
-      out("#define {}_SPARSE_LABELS {}\n\n", P, int32 ? 1 : 0);
+      out("#define {}_SPARSE_LABELS {}\n", P, int32 ? 1 : 0);
+      if (trains && spec.hasTrainingForm())
+        out("/* Dropout masks are a function of opt_state's step counter and "
+            "seed:\n * floats [{0}_OPT_STATE_SEED, +{1}) hold the seed's "
+            "16-bit words, low\n * first (0 after init_opt_state). */\n"
+            "#define {0}_OPT_STATE_SEED {2}\n",
+            P, dl::kSeedWords, dl::kOptStateSeedOffset);
+      out("\n");
       training = true;
     }
     if (!e.joinsPrevious)

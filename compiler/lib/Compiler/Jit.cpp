@@ -51,7 +51,8 @@ std::string buildIdentity() {
 /// without locations, so comments and layout of the .dl file do not count),
 /// the codegen flags, the target and the compiler.
 std::string cacheKey(mlir::ModuleOp forward, const llvm::TargetMachine &tm,
-                     unsigned optLevel, bool threads, bool flushDenormals) {
+                     unsigned optLevel, bool threads, bool flushDenormals,
+                     bool evalTrainingForm) {
   std::string key;
   llvm::raw_string_ostream os(key);
   os << "dlc " << DLC_VERSION << " LLVM " << LLVM_VERSION_STRING << "\n"
@@ -59,7 +60,7 @@ std::string cacheKey(mlir::ModuleOp forward, const llvm::TargetMachine &tm,
      << tm.getTargetTriple().str() << " " << tm.getTargetCPU() << " "
      << tm.getTargetFeatureString() << "\n"
      << "O" << optLevel << " threads=" << threads << " flush=" << flushDenormals
-     << "\n";
+     << " eval-training-form=" << evalTrainingForm << "\n";
   forward->print(os, mlir::OpPrintingFlags().enableDebugInfo(false));
   return key;
 }
@@ -68,11 +69,12 @@ std::string cacheKey(mlir::ModuleOp forward, const llvm::TargetMachine &tm,
 /// memory.
 llvm::Expected<std::string>
 compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
-              bool threads, bool flushDenormals, const std::string &path) {
+              bool threads, bool flushDenormals, bool evalTrainingForm,
+              const std::string &path) {
   if (failed(runDLPipeline(module)) ||
       failed(lowerToLLVMDialect(
           module, {kJitPrefix, optLevel, threads, vectorBitsOf(tm),
-                   flushDenormals ? flushArchOf(tm) : ""})))
+                   flushDenormals ? flushArchOf(tm) : "", evalTrainingForm})))
     return llvm::createStringError("cannot compile '" + path + "'");
   llvm::LLVMContext llvmCtx;
   mlir::TimingScope llvmTimer =
@@ -94,7 +96,8 @@ compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
 
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
-                  bool flushDenormals, const ObjectCache *cache, bool verbose) {
+                  bool flushDenormals, const ObjectCache *cache, bool verbose,
+                  bool evalTrainingForm) {
   auto tm = createTargetMachine({"", "", optLevel});
   if (!tm)
     return tm.takeError();
@@ -109,7 +112,8 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
       return llvm::createStringError("cannot compile '" + model.path + "'");
     std::string key;
     if (cache) {
-      key = cacheKey(*module, **tm, optLevel, threads, flushDenormals);
+      key = cacheKey(*module, **tm, optLevel, threads, flushDenormals,
+                     evalTrainingForm);
       object = cache->lookup(key);
       fromCache = object != nullptr;
       if (object && verbose)
@@ -117,8 +121,9 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
             << "using the cached model '" << cache->entryPath(key) << "'\n";
     }
     if (!object) {
-      auto compiled = compileObject(*module, **tm, optLevel, threads,
-                                    flushDenormals, model.path);
+      auto compiled =
+          compileObject(*module, **tm, optLevel, threads, flushDenormals,
+                        evalTrainingForm, model.path);
       if (!compiled)
         return compiled.takeError();
       if (cache) {

@@ -26,7 +26,8 @@ void buildDLPipeline(OpPassManager &pm) {
 }
 
 void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
-  pm.addPass(dl::createDLExportABI(mlir::dl::DLExportABIOptions{o.prefix}));
+  pm.addPass(dl::createDLExportABI(
+      mlir::dl::DLExportABIOptions{o.prefix, o.evalTrainingForm}));
   pm.addPass(dl::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
   if (o.optLevel > 0)

@@ -61,10 +61,15 @@ private:
     return RankedTensorType::get(p.shape, b.getF32Type());
   }
 
+  /// Whether a layer computes differently when training: then the model
+  /// functions take the training key (dl.key) after the input and targets.
+  bool hasTrainingForm() const { return spec.hasTrainingForm(); }
+
   /// Emits the layers into the current block. `args` are the input then the
-  /// parameters. Returns the model output and, when the output layer ends in
-  /// an activation, the value before it (the logits).
-  std::pair<Value, Value> emitLayers(ValueRange args) {
+  /// parameters; `key` the training key, if any. Returns the model output
+  /// and, when the output layer ends in an activation, the value before it
+  /// (the logits).
+  std::pair<Value, Value> emitLayers(ValueRange args, Value key) {
     std::vector<Value> values(spec.layers.size());
     Value preActivation;
     values[spec.inputLayer] = args[0];
@@ -76,7 +81,8 @@ private:
         inputs.push_back(values[in]);
       for (int p : layer.params)
         params.push_back(args[p + 1]);
-      EmitContext e{b, loc(layer.loc, layer.name), inputs, params};
+      EmitContext e{b,         loc(layer.loc, layer.name), inputs, params, key,
+                    int64_t(i)};
       Value y = layer.kind->emit(e, layer);
       if (int(i) == spec.outputLayer)
         preActivation = y;
@@ -87,7 +93,8 @@ private:
   }
 
   /// Argument types and attributes shared by the model functions: the input,
-  /// optionally the targets, then every parameter.
+  /// optionally the targets, the training key if a layer has a training
+  /// form, then every parameter.
   void modelArgs(Type targets, SmallVectorImpl<Type> &types,
                  SmallVectorImpl<DictionaryAttr> &attrs) {
     const LayerSpec &in = spec.layers[spec.inputLayer];
@@ -98,6 +105,11 @@ private:
       types.push_back(targets);
       attrs.push_back(
           b.getDictionaryAttr(b.getNamedAttr(kTargetsAttr, b.getUnitAttr())));
+    }
+    if (hasTrainingForm()) {
+      types.push_back(RankedTensorType::get({}, b.getI64Type()));
+      attrs.push_back(
+          b.getDictionaryAttr(b.getNamedAttr(kKeyAttr, b.getUnitAttr())));
     }
     for (const ParamSpec &p : spec.params) {
       types.push_back(paramType(p));
@@ -119,8 +131,12 @@ private:
     fn.setAllArgAttrs(argAttrs);
     Block *entry = fn.addEntryBlock();
     b.setInsertionPointToStart(entry);
-    func::ReturnOp::create(b, loc(spec.loc),
-                           emitLayers(entry->getArguments()).first);
+    unsigned firstParam = hasTrainingForm() ? 2 : 1;
+    SmallVector<Value> args{entry->getArgument(0)};
+    for (unsigned i = firstParam; i < entry->getNumArguments(); ++i)
+      args.push_back(entry->getArgument(i));
+    Value key = hasTrainingForm() ? entry->getArgument(1) : Value();
+    func::ReturnOp::create(b, loc(spec.loc), emitLayers(args, key).first);
   }
 
   /// The loss as the training section asks for it. A loss that folds the
@@ -164,10 +180,12 @@ private:
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);
+    unsigned firstParam = hasTrainingForm() ? 3 : 2;
     SmallVector<Value> args{entry->getArgument(0)};
-    for (unsigned i = 2; i < entry->getNumArguments(); ++i)
+    for (unsigned i = firstParam; i < entry->getNumArguments(); ++i)
       args.push_back(entry->getArgument(i));
-    auto [out, logits] = emitLayers(args);
+    Value key = hasTrainingForm() ? entry->getArgument(2) : Value();
+    auto [out, logits] = emitLayers(args, key);
     Value y = entry->getArgument(1);
     Value loss = emitLoss(t, out, logits, y);
     SmallVector<Value> results{loss};

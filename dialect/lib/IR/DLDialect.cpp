@@ -62,7 +62,7 @@ bool isStateName(Attribute a) {
   auto s = dyn_cast<StringAttr>(a);
   if (!s)
     return false;
-  if (s.getValue() == "step")
+  if (s.getValue() == "step" || s.getValue() == kSeedSlot)
     return true;
   auto [slot, param] = s.getValue().split(':');
   return !slot.empty() && !param.empty();
@@ -78,7 +78,9 @@ constexpr ContractAttr kContract[] = {
     {kFrozenAttr, Arg, "a unit attribute", isUnit},
     {kInputAttr, Arg, "a string", isString},
     {kTargetsAttr, Arg, "a unit attribute", isUnit},
-    {kStateAttr, Arg | Result, "\"step\" or \"<slot>:<param>\"", isStateName},
+    {kKeyAttr, Arg, "a unit attribute", isUnit},
+    {kStateAttr, Arg | Result, "\"step\", \"seed\" or \"<slot>:<param>\"",
+     isStateName},
     {kGradOfAttr, Result, "a string", isString},
     {kMetricAttr, Result, "a string", isString},
     {kWeightsAttr, Module, "a 1-D f32 dense elements attribute", isWeights},

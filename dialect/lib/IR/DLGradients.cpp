@@ -252,3 +252,16 @@ DL_LOSS_VJP(SoftmaxCrossEntropy)
 DL_LOSS_VJP(SigmoidCrossEntropy)
 DL_LOSS_VJP(MeanSquaredError)
 #undef DL_LOSS_VJP
+
+LogicalResult DropoutOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  ArrayRef<bool> needed,
+                                  SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  // y = mask * x / (1 - rate) is linear in x: dx = the same op on dy, with
+  // the same key and stream, so the mask is recomputed, never stored.
+  if (resultGrads[0] && needed[0])
+    grads[0] =
+        DropoutOp::create(b, getLoc(), resultGrads[0], getKey(), getRateAttr(),
+                          getStreamAttr(), getSpatialAttr());
+  return success();
+}

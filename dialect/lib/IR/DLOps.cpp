@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Dialect/DL/IR/DLOps.h"
+#include "dl/Dialect/DL/IR/DLContract.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -533,6 +534,49 @@ LogicalResult RandomNormalOp::verify() {
   if (!(getStddev().convertToFloat() > 0.0f))
     return emitOpError("expects a positive stddev, but it is ")
            << getStddevAttr();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Training-mode ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult DropoutOp::verify() {
+  float rate = getRate().convertToFloat();
+  if (!(rate >= 0.0f && rate < 1.0f))
+    return emitOpError("expects a rate in [0, 1), but it is ") << getRateAttr();
+  if (getSpatial() && getInput().getType().getRank() < 2)
+    return emitOpError("with 'spatial' expects a tensor of rank >= 2 "
+                       "([batch, ..., channels]), but the input is ")
+           << getInput().getType();
+  return success();
+}
+
+LogicalResult DropoutOp::buildInferenceForm(OpBuilder &,
+                                            SmallVectorImpl<Value> &results) {
+  results.assign({getInput()});
+  return success();
+}
+
+LogicalResult TrainingKeyOp::verify() {
+  if (getSeed().getType().getDimSize(0) != kSeedWords)
+    return emitOpError("expects the seed as ")
+           << kSeedWords << " floats (16-bit words), but it is "
+           << getSeed().getType();
+  return success();
+}
+
+LogicalResult mlir::dl::applyInferenceForms(Operation *root) {
+  SmallVector<TrainingModeOpInterface> ops;
+  root->walk([&](TrainingModeOpInterface op) { ops.push_back(op); });
+  for (TrainingModeOpInterface op : ops) {
+    OpBuilder b(op);
+    SmallVector<Value> results;
+    if (failed(op.buildInferenceForm(b, results)))
+      return failure();
+    op->replaceAllUsesWith(results);
+    op->erase();
+  }
   return success();
 }
 

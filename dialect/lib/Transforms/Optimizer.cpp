@@ -39,11 +39,15 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   SmallVector<StringRef> slots = opt.getStateSlots();
 
   // Arguments: the gradient function's non-parameter inputs, the step, the
-  // parameters, then the state slots of each trainable parameter.
+  // seed (if the function reads a training key), the parameters, then the
+  // state slots of each trainable parameter.
   Block &gradBody = grad.getBody().front();
   SmallVector<unsigned> inputs, params, trainable;
+  std::optional<unsigned> keyArg;
   for (unsigned i = 0; i < grad.getNumArguments(); ++i) {
-    if (!grad.getArgAttr(i, kParamAttr))
+    if (grad.getArgAttr(i, kKeyAttr))
+      keyArg = i;
+    else if (!grad.getArgAttr(i, kParamAttr))
       inputs.push_back(i);
     else {
       params.push_back(i);
@@ -81,6 +85,14 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   argTypes.push_back(scalar);
   argAttrs.push_back(
       b.getDictionaryAttr(b.getNamedAttr(kStateAttr, b.getStringAttr("step"))));
+  // The seed is read, never written: it is state only so that a run resumes
+  // with the masks it started with.
+  if (keyArg) {
+    argTypes.push_back(RankedTensorType::get({kSeedWords}, b.getF32Type()));
+    argAttrs.push_back(b.getDictionaryAttr(
+        b.getNamedAttr(kStateAttr, b.getStringAttr(kSeedSlot))));
+  }
+  unsigned firstParamArg = argTypes.size();
   for (unsigned i : params) {
     argTypes.push_back(grad.getArgumentTypes()[i]);
     argAttrs.push_back(grad.getArgAttrDict(i));
@@ -106,7 +118,7 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     resultAttrs.push_back(b.getDictionaryAttr(
         b.getNamedAttr(kParamAttr, grad.getArgAttr(i, kParamAttr))));
   }
-  for (size_t k = inputs.size() + 1 + params.size(); k < argTypes.size(); ++k) {
+  for (size_t k = firstParamArg + params.size(); k < argTypes.size(); ++k) {
     resultTypes.push_back(argTypes[k]);
     resultAttrs.push_back(argAttrs[k]);
   }
@@ -124,6 +136,11 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   for (unsigned i : inputs)
     map.map(gradBody.getArgument(i), entry->getArgument(next++));
   Value step = entry->getArgument(next++);
+  // This step's masks: a function of the seed and the step counter before
+  // the update.
+  if (keyArg)
+    map.map(gradBody.getArgument(*keyArg),
+            TrainingKeyOp::create(b, loc, entry->getArgument(next++), step));
   for (unsigned i : params)
     map.map(gradBody.getArgument(i), entry->getArgument(next++));
   unsigned stateBase = next;

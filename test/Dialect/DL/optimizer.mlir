@@ -56,3 +56,21 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>
 }
+
+// -----
+
+// A gradient function that reads a training key (dl.key: it has dropout):
+// the step takes a seed slot after the step counter instead, and the key is
+// dl.training_key of the seed and the step before the update; the seed is
+// read, not returned.
+// CHECK-LABEL: func.func @keyed_step(
+// CHECK-SAME: %[[X:.*]]: tensor<?x2xf32> {dl.input = "x"}, %[[T:.*]]: tensor<f32> {dl.state = "step"}, %[[S:.*]]: tensor<4xf32> {dl.state = "seed"}, %[[W:.*]]: tensor<2xf32> {dl.param = "w"})
+// CHECK-SAME: -> (tensor<f32>, tensor<f32> {dl.state = "step"}, tensor<2xf32> {dl.param = "w"})
+// CHECK: %[[K:.*]] = dl.training_key %[[S]], %[[T]] : tensor<4xf32>, tensor<f32>
+// CHECK: dl.dropout %[[X]], %[[K]] {rate = 5.000000e-01 : f32, stream = 1 : i64}
+func.func @grads(%x: tensor<?x2xf32> {dl.input = "x"}, %k: tensor<i64> {dl.key}, %w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "keyed_step", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.0, nesterov = false>} {
+  %d = dl.dropout %x, %k {rate = 0.5 : f32, stream = 1 : i64} : tensor<?x2xf32>
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = dl.batch_sum %d : tensor<?x2xf32> -> tensor<2xf32>
+  return %c, %g : tensor<f32>, tensor<2xf32>
+}

@@ -4,6 +4,7 @@ dlc writes.
 usage: safetensors_tool.py list FILE
        safetensors_tool.py same FILE_A FILE_B TENSOR...   (bit-identical?)
        safetensors_tool.py differ FILE_A FILE_B TENSOR... (changed?)
+       safetensors_tool.py elements FILE TENSOR BEGIN END (flat, as %g)
        safetensors_tool.py poison FILE OUT TENSOR INDEX VALUE
            (a copy with element INDEX, flat, of TENSOR set to VALUE: nan, inf)"""
 import json
@@ -35,6 +36,11 @@ if cmd == "list":
         print(f"{name} {list(arr.shape)} mean {arr.mean():.6f}")
     for k in sorted(meta):
         print(f"meta {k} = {meta[k]}")
+elif cmd == "elements":
+    tensors, _ = read(sys.argv[2])
+    flat = tensors[sys.argv[3]].reshape(-1)
+    begin, end = int(sys.argv[4]), int(sys.argv[5])
+    print(" ".join(f"{v:g}" for v in flat[begin:end]))
 elif cmd == "poison":
     src, out, name, index, value = sys.argv[2:7]
     with open(src, "rb") as f:

@@ -32,11 +32,12 @@ public:
   /// JIT (OMP_NUM_THREADS sets the thread count); `flushDenormals`: the
   /// code runs with subnormals flushed to zero (dl-flush-denormals).
   /// With a `cache`, the object code is taken from it when there, and put
-  /// there when compiled; `verbose` says which.
+  /// there when compiled; `verbose` says which. `evalTrainingForm`: eval_step
+  /// computes the training form, as gradients does (dlc gradcheck).
   static llvm::Expected<std::unique_ptr<JitModel>>
   compile(SourceModel &model, unsigned optLevel, bool threads = false,
           bool flushDenormals = true, const ObjectCache *cache = nullptr,
-          bool verbose = false);
+          bool verbose = false, bool evalTrainingForm = false);
   ~JitModel();
 
   const ModelSpec &spec() const { return spec_; }

@@ -23,6 +23,9 @@ struct PipelineOptions {
   /// "x86" or "aarch64" (flushArchOf): the code runs with subnormal floats
   /// flushed to zero (dl-flush-denormals). Empty: IEEE subnormals.
   std::string flushDenormals;
+  /// eval_step keeps the training form (dropout masks of gradients' fixed
+  /// key), for dlc gradcheck; see dl-export-abi's eval-training-form.
+  bool evalTrainingForm = false;
 };
 
 /// Inside dl: shape inference, autodiff, the fused training step.

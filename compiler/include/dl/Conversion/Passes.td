@@ -39,10 +39,22 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     the parameters become a global (constant unless `dl.weights_writable`)
     and the entry points lose their params argument; without writable
     weights, only predict and eval_step are exported.
+
+    Ops with a training form (`TrainingModeOpInterface`: dl.dropout) keep it
+    in gradients and the training step and are replaced by their inference
+    form in predict and eval_step. The training key (`dl.key` argument) is
+    derived from the optimizer state's seed and step in the training step
+    (dl-optimizer), and is the fixed key 0 in gradients; the seed slot lives
+    at floats [1, 5) of opt_state, inside the step counter's 64-byte slot.
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", /*default=*/"\"model\"",
-           "Prefix of every exported symbol">
+           "Prefix of every exported symbol">,
+    Option<"evalTrainingForm", "eval-training-form", "bool",
+           /*default=*/"false",
+           "eval_step keeps the training form, with gradients' fixed key "
+           "(for dlc gradcheck: the finite differences see the same dropout "
+           "masks as the analytic gradient)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

@@ -22,6 +22,10 @@ struct EmitContext {
   /// A layer's inputs and its parameters, in the order its check added them.
   llvm::ArrayRef<mlir::Value> inputs = {};
   llvm::ArrayRef<mlir::Value> params = {};
+  /// The training key (tensor<i64>) for layers with a training form, and the
+  /// layer's position in the model (a default random stream).
+  mlir::Value key = {};
+  int64_t layerIndex = 0;
 
   /// f32 tensor of `shape` per sample, with a leading dynamic batch.
   mlir::RankedTensorType batchedType(const Shape &shape) const {

@@ -22,6 +22,7 @@ using mlir::dl::kGradientsFunc;
 using mlir::dl::kGradOfAttr;
 using mlir::dl::kInitFunc;
 using mlir::dl::kInputAttr;
+using mlir::dl::kKeyAttr;
 using mlir::dl::kLossFunc;
 using mlir::dl::kMetricAttr;
 using mlir::dl::kParamAttr;

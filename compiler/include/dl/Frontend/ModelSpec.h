@@ -122,6 +122,15 @@ struct ModelSpec {
   int outputLayer = 0;
   std::optional<TrainSpec> train;
 
+  /// Whether a layer computes differently when training (dropout): the
+  /// model functions then take a training key, and train_step an optimizer
+  /// state seed slot.
+  bool hasTrainingForm() const {
+    for (const LayerSpec &l : layers)
+      if (l.kind && l.kind->hasTrainingForm())
+        return true;
+    return false;
+  }
   int64_t numParams() const {
     int64_t n = 0;
     for (const ParamSpec &p : params)

@@ -49,6 +49,10 @@ public:
   llvm::StringRef getKerasName() const { return kerasName; }
   /// How many inputs the layer takes (merge layers take several).
   virtual unsigned getNumInputs() const { return 1; }
+  /// Whether the layer computes differently when training (dropout): its
+  /// emission reads EmitContext::key, and the model functions get a dl.key
+  /// argument.
+  virtual bool hasTrainingForm() const { return false; }
 
   /// Binds and checks the statement's arguments against the input shapes
   /// (c.inputShape(i)); on success sets the layer's output shape, options,

@@ -1,12 +1,14 @@
-//===- Random.cpp - random initialisers to linalg -------------------------===//
+//===- Random.cpp - random initialisers and dropout to linalg -------------===//
 //
-// Counter-based: every element is a hash (SplitMix64's mixer) of the seed,
-// the op's stream and the element's index, so the generic carries no state
-// from one element to the next.
+// Counter-based: every element is a hash (SplitMix64's mixer) of the seed
+// (or a dropout's training key), the op's stream and the element's index, so
+// the generic carries no state from one element to the next, and a dropout
+// mask is recomputed by its VJP instead of being stored.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
 #include "dl/Conversion/DLToLinalg.h"
+#include "dl/Dialect/DL/IR/DLContract.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -143,9 +145,105 @@ struct RandomNormalLowering : OpConversionPattern<RandomNormalOp> {
     return success();
   }
 };
+/// mix64(key + (stream + 1) g): the per-op key, computed once outside the
+/// loop.
+Value streamKey(OpBuilder &b, Location loc, Value key, int64_t stream) {
+  Value offset = arith::ConstantOp::create(
+      b, loc, b.getI64IntegerAttr(int64_t(uint64_t(stream + 1) * kGolden)));
+  return mix64(b, loc, arith::AddIOp::create(b, loc, key, offset));
+}
+
+/// One elementwise generic: x kept (times 1 / (1 - rate)) where the element's
+/// uniform draw is >= rate, else 0. The draw's index is row-major over the
+/// tensor, or over (batch, channel) only when spatial.
+struct DropoutLowering : OpConversionPattern<DropoutOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DropoutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    double rate = op.getRate().convertToDouble();
+    bool spatial = op.getSpatial();
+    Value key = streamKey(rewriter, loc,
+                          tensor::ExtractOp::create(
+                              rewriter, loc, adaptor.getKey(), ValueRange{}),
+                          op.getStream());
+    // The sizes the index counts over, read once outside the loop.
+    SmallVector<int64_t> dims;
+    for (int64_t d = 0; d < rank; ++d)
+      if (!spatial || d == 0 || d == rank - 1)
+        dims.push_back(d);
+    SmallVector<Value> sizes;
+    for (int64_t d : dims)
+      sizes.push_back(type.isDynamicDim(d)
+                          ? Value(tensor::DimOp::create(rewriter, loc, x, d))
+                          : Value(arith::ConstantIndexOp::create(
+                                rewriter, loc, type.getDimSize(d))));
+    // Keras scales by 1 / (1 - rate) computed in double, then rounded to the
+    // tensor's f32.
+    double scale = 1.0 / (1.0 - rate);
+    Value y = elementwise(
+        rewriter, loc, ValueRange{x},
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value linear = arith::ConstantIndexOp::create(b, l, 0);
+          for (auto [d, size] : llvm::zip(dims, sizes))
+            linear = arith::AddIOp::create(
+                b, l, arith::MulIOp::create(b, l, linear, size),
+                linalg::IndexOp::create(b, l, d));
+          Value idx = arith::IndexCastOp::create(b, l, b.getI64Type(), linear);
+          Value u = toUnit(b, l, drawBits(b, l, key, idx, 0));
+          Value keep = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, u,
+                                             f32Const(b, l, rate));
+          Value scaled =
+              arith::MulFOp::create(b, l, args[0], f32Const(b, l, scale));
+          return arith::SelectOp::create(b, l, keep, scaled,
+                                         f32Const(b, l, 0.0));
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// mix64(seed + (step + 1) g), the seed assembled from its 16-bit words.
+struct TrainingKeyLowering : OpConversionPattern<TrainingKeyOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TrainingKeyOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto i64 = b.getI64Type();
+    auto c = [&](uint64_t v) {
+      return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(int64_t(v)));
+    };
+    auto word = [&](Value t, ValueRange index) {
+      Value f = tensor::ExtractOp::create(b, loc, t, index);
+      return arith::FPToUIOp::create(b, loc, i64, f);
+    };
+    Value seed = c(0);
+    for (int k = 0; k < kSeedWords; ++k) {
+      Value w = word(adaptor.getSeed(),
+                     ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
+      seed = arith::OrIOp::create(b, loc, seed,
+                                  arith::ShLIOp::create(b, loc, w, c(16 * k)));
+    }
+    Value step = word(adaptor.getStep(), ValueRange{});
+    Value n = arith::AddIOp::create(b, loc, step, c(1));
+    Value key =
+        mix64(b, loc,
+              arith::AddIOp::create(
+                  b, loc, seed, arith::MulIOp::create(b, loc, n, c(kGolden))));
+    rewriter.replaceOp(op, tensor::FromElementsOp::create(b, loc, op.getType(),
+                                                          ValueRange{key}));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::dl::populateDLToLinalgRandomPatterns(RewritePatternSet &patterns) {
-  patterns.add<RandomUniformLowering, RandomNormalLowering>(
-      patterns.getContext());
+  patterns.add<RandomUniformLowering, RandomNormalLowering, DropoutLowering,
+               TrainingKeyLowering>(patterns.getContext());
 }

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Conversion/Passes.h"
 #include "dl/Dialect/DL/IR/DLEntryPoints.h"
+#include "dl/Dialect/DL/IR/DLOps.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -128,6 +129,8 @@ private:
 /// How the flat C buffers map onto one model function's arguments.
 struct Buffers {
   Value params, state, x, targets, batch;
+  /// The training key of a model function that takes one (dl.key).
+  Value key;
   ArrayRef<ParamView> paramViews;
   ArrayRef<ParamView> stateViews; ///< In train_step's state-arg order.
   bool writableParams = false;
@@ -147,6 +150,8 @@ LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e,
     } else if (fn.getArgAttr(i, dl::kTargetsAttr)) {
       args.push_back(
           e.readOnly(e.batchedView(buf.targets, type, buf.batch), type));
+    } else if (fn.getArgAttr(i, dl::kKeyAttr)) {
+      args.push_back(buf.key);
     } else if (fn.getArgAttr(i, dl::kParamAttr)) {
       if (nextParam >= buf.paramViews.size())
         return fn.emitError("more parameters than @forward declares");
@@ -160,8 +165,9 @@ LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e,
       stateMemrefs.push_back(m);
       args.push_back(e.asTensor(m, type, /*writable=*/true));
     } else {
-      return fn.emitError("argument #") << i << " has no dl.input, dl.targets, "
-                                        << "dl.param or dl.state attribute";
+      return fn.emitError("argument #")
+             << i << " has no dl.input, dl.targets, "
+             << "dl.key, dl.param or dl.state attribute";
     }
   }
   return success();
@@ -202,9 +208,11 @@ struct Model {
 
   Location loc() { return forward.getLoc(); }
   bool baked() { return storage != dl::ParamStorage::Buffer; }
+  /// @forward's parameter arguments, in order.
+  SmallVector<unsigned> paramArgs;
   /// Parameter `k`'s name (dl.param of @forward's argument).
   Attribute paramName(unsigned k) {
-    return forward.getArgAttr(k + 1, dl::kParamAttr);
+    return forward.getArgAttr(paramArgs[k], dl::kParamAttr);
   }
 };
 
@@ -315,6 +323,12 @@ public:
       buf.targets = arg(ArgRole::Targets);
     buf.batch = e.batchIndex(arg(ArgRole::Batch));
     buf.paramViews = m.params;
+    // The fixed key of the entry points without a step (gradients); where
+    // the inference form replaces the ops that read it, it is dead.
+    buf.key = arith::ConstantOp::create(
+        b, m.loc(),
+        DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                               b.getI64IntegerAttr(0)));
     return buf;
   }
 
@@ -357,7 +371,7 @@ LogicalResult buildPredict(OpBuilder &b, Model &m) {
   Buffers buf = f.buffers();
   SmallVector<Value> pm, sm;
   auto out = inlineModel(m.forward, f.e, buf, pm, sm);
-  if (failed(out))
+  if (failed(out) || failed(dl::applyInferenceForms(f.fn)))
     return failure();
   auto outType = cast<RankedTensorType>(m.forward.getResultTypes()[0]);
   f.e.store((*out)[0], f.e.batchedView(f.arg(ArgRole::Y), outType, buf.batch));
@@ -468,18 +482,38 @@ void buildOptState(OpBuilder &b, Model &m, int64_t stateSize) {
 /// dl.state arguments.
 LogicalResult buildTraining(OpBuilder &b, Model &m) {
   func::FuncOp step = m.trainStep;
+  // The seed slot, if any, sits in the step counter's padding; the other
+  // slots are laid out as in a model without it.
   SmallVector<RankedTensorType> types;
   SmallVector<int64_t> sizes;
+  std::optional<unsigned> seed;
   for (unsigned i = 0; i < step.getNumArguments(); ++i)
-    if (step.getArgAttr(i, dl::kStateAttr)) {
-      types.push_back(cast<RankedTensorType>(step.getArgumentTypes()[i]));
-      sizes.push_back(types.back().getNumElements());
+    if (auto name = step.getArgAttrOfType<StringAttr>(i, dl::kStateAttr)) {
+      auto type = cast<RankedTensorType>(step.getArgumentTypes()[i]);
+      if (name.getValue() == dl::kSeedSlot) {
+        seed = types.size();
+        types.push_back(type);
+        continue;
+      }
+      types.push_back(type);
+      sizes.push_back(type.getNumElements());
     }
   SmallVector<int64_t> offsets = dl::optStateOffsets(sizes);
-  SmallVector<ParamView> state;
-  for (auto [type, offset] : llvm::zip(types, offsets))
-    state.push_back({type, offset});
   int64_t stateSize = dl::flatBufferSize(offsets, sizes);
+  SmallVector<ParamView> state;
+  for (auto [k, type] : llvm::enumerate(types)) {
+    if (seed && k == *seed) {
+      if (k == 0 || type.getNumElements() >=
+                        dl::kOptStateSlotAlign - dl::kOptStateSeedOffset + 1)
+        return step.emitError("the seed slot must follow the step counter "
+                              "and fit in its 64 bytes");
+      state.push_back({type, dl::kOptStateSeedOffset});
+      stateSize =
+          std::max(stateSize, dl::kOptStateSeedOffset + type.getNumElements());
+      continue;
+    }
+    state.push_back({type, offsets[k - (seed && k > *seed)]});
+  }
 
   FailureOr<func::FuncOp> full = buildTrainStepMetrics(b, m, state, stateSize);
   if (failed(full))
@@ -489,13 +523,15 @@ LogicalResult buildTraining(OpBuilder &b, Model &m) {
   return success();
 }
 
-/// <prefix>_eval_step(params, x, targets, batch, metrics[2])
-LogicalResult buildEvalStep(OpBuilder &b, Model &m) {
+/// <prefix>_eval_step(params, x, targets, batch, metrics[2]), in the
+/// inference form unless `evalTrainingForm`.
+LogicalResult buildEvalStep(OpBuilder &b, Model &m, bool evalTrainingForm) {
   EntryFunc f(b, m, EntryKind::EvalStep, m.loss);
   Buffers buf = f.buffers();
   SmallVector<Value> pm, sm;
   auto out = inlineModel(m.loss, f.e, buf, pm, sm);
-  if (failed(out))
+  if (failed(out) ||
+      (!evalTrainingForm && failed(dl::applyInferenceForms(f.fn))))
     return failure();
   storeMetrics(f, m.loss, *out);
   f.finish({});
@@ -526,8 +562,12 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
 
     // Parameter layout: forward's parameter arguments.
     SmallVector<int64_t> sizes;
-    for (Type t : m.forward.getArgumentTypes().drop_front()) {
-      m.params.push_back({cast<RankedTensorType>(t), 0});
+    for (unsigned i = 0; i < m.forward.getNumArguments(); ++i) {
+      if (!m.forward.getArgAttr(i, dl::kParamAttr))
+        continue;
+      m.paramArgs.push_back(i);
+      m.params.push_back(
+          {cast<RankedTensorType>(m.forward.getArgumentTypes()[i]), 0});
       sizes.push_back(m.params.back().type.getNumElements());
     }
     SmallVector<int64_t> offsets = dl::paramOffsets(sizes);
@@ -571,7 +611,7 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
       return signalPassFailure();
     if (m.trainStep && trainable && failed(buildTraining(b, m)))
       return signalPassFailure();
-    if (m.loss && failed(buildEvalStep(b, m)))
+    if (m.loss && failed(buildEvalStep(b, m, evalTrainingForm)))
       return signalPassFailure();
 
     // Everything else at dl level was an ingredient of the entry points.

@@ -27,6 +27,17 @@ inline constexpr const char *kFrozenAttr = "dl.frozen";
 inline constexpr const char *kInputAttr = "dl.input";
 /// Argument attribute marking the training targets (labels).
 inline constexpr const char *kTargetsAttr = "dl.targets";
+/// Argument attribute of the training key, a tensor<i64> that the random
+/// training-form ops (dl.dropout) read. @forward and @loss have it only when
+/// the model has such an op; dl-optimizer derives it per step from the "seed"
+/// and "step" state, dl-export-abi binds it to a fixed key elsewhere.
+inline constexpr const char *kKeyAttr = "dl.key";
+/// The dl.state of the seed slot: 4 floats holding the seed's 16-bit words,
+/// low first (see kOptStateSeedOffset in DLEntryPoints.h).
+inline constexpr const char *kSeedSlot = "seed";
+/// Floats of the seed slot: 16 bits each, so every value is an exact,
+/// finite float.
+inline constexpr int kSeedWords = 4;
 /// Argument/result attribute of optimizer state ("step", "m:dense.kernel").
 inline constexpr const char *kStateAttr = "dl.state";
 /// Result attribute of a metric computed with the loss ("correct").

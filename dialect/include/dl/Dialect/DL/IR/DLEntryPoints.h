@@ -47,6 +47,11 @@ paramOffsets(llvm::ArrayRef<int64_t> numElements) {
 /// Floats per opt_state slot alignment unit (64 bytes).
 inline constexpr int64_t kOptStateSlotAlign = 16;
 
+/// Where the seed slot (kSeedSlot, kSeedWords floats) sits in opt_state:
+/// inside the step counter's first 64 bytes, which alignment leaves unused,
+/// so the moments are where they are in a model without a seed.
+inline constexpr int64_t kOptStateSeedOffset = 1;
+
 /// Offsets (in floats) of the optimizer-state slots in opt_state, in
 /// train_step's state-argument order: every slot starts on a multiple of
 /// kOptStateSlotAlign floats, so vector accesses to the moments never

@@ -9,4 +9,10 @@
 #include "dl/Dialect/DL/IR/DLAttrInterfaces.h.inc"
 #include "dl/Dialect/DL/IR/DLInterfaces.h.inc"
 
+namespace mlir::dl {
+/// Replaces every TrainingModeOpInterface op nested in `root` by its
+/// inference form (and erases it); fails, diagnosed, if one cannot build it.
+LogicalResult applyInferenceForms(Operation *root);
+} // namespace mlir::dl
+
 #endif // DL_DIALECT_DL_IR_DLINTERFACES_H

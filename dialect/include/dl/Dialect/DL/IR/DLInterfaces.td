@@ -26,6 +26,28 @@ def DL_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
   ];
 }
 
+def DL_TrainingModeOpInterface : OpInterface<"TrainingModeOpInterface"> {
+  let cppNamespace = "::mlir::dl";
+  let description = [{
+    An op that computes differently when training and at inference (dropout;
+    batch normalisation's batch statistics against its moving ones). The op
+    as written is the training form: the model functions contain it, and
+    `@gradients` and `@train_step` keep it. The entry points that infer
+    (`predict`, `eval_step`) replace it by its inference form, through this
+    interface (`applyInferenceForms`), so dl-export-abi names no such op.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Builds, at the builder's insertion point, the values that replace the
+        op's results at inference (for dropout: its input). Fills `results`
+        with one Value per result.
+      }],
+      "::llvm::LogicalResult", "buildInferenceForm",
+      (ins "::mlir::OpBuilder &":$builder,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$results)>
+  ];
+}
+
 def DL_OptimizerAttrInterface : AttrInterface<"OptimizerAttrInterface"> {
   let cppNamespace = "::mlir::dl";
   let description = [{

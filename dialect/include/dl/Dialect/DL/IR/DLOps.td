@@ -738,4 +738,64 @@ def DL_RandomNormalOp : DL_Op<"random_normal", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Training-mode ops
+//===----------------------------------------------------------------------===//
+
+// The training key: buildable, so the assembly format need not spell it.
+def DL_TrainingKey : 0DTensorOf<[I64]> {
+  let builderCall = "::mlir::RankedTensorType::get({}, $_builder.getI64Type())";
+}
+
+def DL_DropoutOp : DL_Op<"dropout", [Pure, DL_Differentiable,
+    DeclareOpInterfaceMethods<DL_TrainingModeOpInterface>,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "Inverted dropout (training form); the identity at inference";
+  let description = [{
+    Keras's `Dropout`: each element is kept with probability `1 - rate` and
+    scaled by `1 / (1 - rate)`, or set to 0. Element `i` (row-major over the
+    whole tensor, batch included) is kept when its uniform draw in [0, 1),
+    made as `dl.random_uniform`'s with the key in place of the seed, is at
+    least `rate`: the mask is a pure function of `(key, stream, i)`, recomputed
+    where it is needed instead of stored. With `spatial`, `i` counts only the
+    batch and the last (channel) dimension, so one decision drops a whole
+    channel of a sample (Keras's `SpatialDropout2D` on [N, H, W, C]).
+
+    `key` is the training key (`dl.key` argument of the model functions);
+    `stream` tells the dropout layers of a model apart. Its VJP is the same
+    op applied to the cotangent (same key, same mask). At inference
+    (`TrainingModeOpInterface`) the op is its input.
+
+    ```mlir
+    %y = dl.dropout %x, %key {rate = 5.000000e-01 : f32, stream = 3 : i64}
+         : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_TrainingKey:$key,
+                       F32Attr:$rate, I64Attr:$stream, UnitAttr:$spatial);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $key attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def DL_TrainingKeyOp : DL_Op<"training_key", [Pure]> {
+  let summary = "The training key of one step, from the seed and step state";
+  let description = [{
+    `mix64(seed + (step + 1) g)`, where `seed` is the 64-bit number whose
+    16-bit words, low first, are the four floats of `seed` (the optimizer
+    state's seed slot, written by the caller) and `step` the step counter
+    (a float holding an integer). dl-optimizer gives each training step this
+    key, so dropout masks differ from step to step and a run is
+    reproducible from its seed and resumable from its optimizer state.
+
+    ```mlir
+    %key = dl.training_key %seed, %step : tensor<4xf32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins 1DTensorOf<[F32]>:$seed, DL_Scalar:$step);
+  let results = (outs DL_TrainingKey:$result);
+  let assemblyFormat = "$seed `,` $step attr-dict `:` type($seed) `,` type($step)";
+  let hasVerifier = 1;
+}
+
 #endif // DL_DIALECT_DL_IR_DLOPS_TD
