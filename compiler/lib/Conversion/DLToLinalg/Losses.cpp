@@ -368,6 +368,75 @@ struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
     return success();
   }
 };
+
+/// l1 sum |x| + l2 sum x^2 in one reduction; a zero factor's term is left
+/// out of the loop.
+struct L1L2PenaltyLowering : OpConversionPattern<L1L2PenaltyOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(L1L2PenaltyOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getInput();
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    double l1 = op.getL1().convertToFloat(), l2 = op.getL2().convertToFloat();
+    AffineMap full = rewriter.getMultiDimIdentityMap(rank);
+    rewriter.replaceOp(
+        op,
+        sumAll(rewriter, op.getLoc(), rank, {x}, {full},
+               [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                 if (l1 == 0 && l2 == 0)
+                   return f32Const(nb, l, 0.0);
+                 Value term;
+                 if (l1 != 0)
+                   term =
+                       arith::MulFOp::create(nb, l, f32Const(nb, l, l1),
+                                             math::AbsFOp::create(nb, l, a[0]));
+                 if (l2 != 0) {
+                   Value sq = arith::MulFOp::create(
+                       nb, l, f32Const(nb, l, l2),
+                       arith::MulFOp::create(nb, l, a[0], a[0]));
+                   term = l1 != 0 ? arith::AddFOp::create(nb, l, term, sq) : sq;
+                 }
+                 return term;
+               }));
+    return success();
+  }
+};
+
+/// dloss (l1 sign(x) + 2 l2 x), sign(0) = 0.
+struct L1L2PenaltyGradLowering : OpConversionPattern<L1L2PenaltyGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(L1L2PenaltyGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value dloss = scalarTensorValue(b, loc, adaptor.getLossGrad());
+    double l1 = op.getL1().convertToFloat(), l2 = op.getL2().convertToFloat();
+    Value l1s = arith::MulFOp::create(b, loc, dloss, f32Const(b, loc, l1));
+    Value l2s = arith::MulFOp::create(b, loc, dloss, f32Const(b, loc, 2 * l2));
+    rewriter.replaceOp(
+        op,
+        elementwise(b, loc, {adaptor.getInput()},
+                    [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                      Value zero = f32Const(nb, l, 0.0);
+                      Value g = arith::MulFOp::create(nb, l, l2s, a[0]);
+                      if (l1 == 0)
+                        return g;
+                      Value pos = arith::CmpFOp::create(
+                          nb, l, arith::CmpFPredicate::OGT, a[0], zero);
+                      Value neg = arith::CmpFOp::create(
+                          nb, l, arith::CmpFPredicate::OLT, a[0], zero);
+                      Value sign = arith::SelectOp::create(
+                          nb, l, pos, f32Const(nb, l, 1.0),
+                          arith::SelectOp::create(nb, l, neg,
+                                                  f32Const(nb, l, -1.0), zero));
+                      return arith::AddFOp::create(
+                          nb, l, g, arith::MulFOp::create(nb, l, l1s, sign));
+                    }));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::dl::populateDLToLinalgLossPatterns(RewritePatternSet &patterns) {
@@ -381,4 +450,5 @@ void mlir::dl::populateDLToLinalgLossPatterns(RewritePatternSet &patterns) {
                LossGradLowering<SigmoidCrossEntropyGradOp>,
                LossGradLowering<MeanSquaredErrorGradOp>>(ctx);
   patterns.add<CountCorrectLowering>(ctx);
+  patterns.add<L1L2PenaltyLowering, L1L2PenaltyGradLowering>(ctx);
 }

@@ -194,10 +194,71 @@ struct RMSpropUpdateLowering : OpConversionPattern<RMSpropUpdateOp> {
     return success();
   }
 };
+
+/// grad * clip_norm / max(sqrt(sum_squares), clip_norm): the scale is one
+/// scalar computed before the loop.
+struct ClipByNormLowering : OpConversionPattern<ClipByNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ClipByNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value c = f32Const(b, loc, attrValue(op.getClipNormAttr()));
+    Value norm = math::SqrtOp::create(
+        b, loc, scalarTensorValue(b, loc, adaptor.getSumSquares()));
+    Value scale = arith::DivFOp::create(
+        b, loc, c, arith::MaximumFOp::create(b, loc, norm, c));
+    rewriter.replaceOp(
+        op, elementwise(b, loc, {adaptor.getGrad()},
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          return arith::MulFOp::create(nb, l, a[0], scale);
+                        }));
+    return success();
+  }
+};
+
+struct ClipByValueLowering : OpConversionPattern<ClipByValueOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ClipByValueOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    float v = attrValue(op.getClipValueAttr());
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), {adaptor.getGrad()},
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          Value lo = arith::MaximumFOp::create(
+                              nb, l, a[0], f32Const(nb, l, -v));
+                          return arith::MinimumFOp::create(nb, l, lo,
+                                                           f32Const(nb, l, v));
+                        }));
+    return success();
+  }
+};
+
+/// p - p * decay, as Keras writes it.
+struct WeightDecayLowering : OpConversionPattern<WeightDecayOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(WeightDecayOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    float decay = attrValue(op.getDecayAttr());
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), {adaptor.getParam()},
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          return arith::SubFOp::create(
+                              nb, l, a[0],
+                              arith::MulFOp::create(nb, l, a[0],
+                                                    f32Const(nb, l, decay)));
+                        }));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::dl::populateDLToLinalgOptimizerUpdatePatterns(
     RewritePatternSet &patterns) {
-  patterns.add<SGDUpdateLowering, AdamUpdateLowering, RMSpropUpdateLowering>(
+  patterns.add<SGDUpdateLowering, AdamUpdateLowering, RMSpropUpdateLowering,
+               ClipByNormLowering, ClipByValueLowering, WeightDecayLowering>(
       patterns.getContext());
 }

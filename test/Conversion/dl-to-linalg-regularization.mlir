@@ -1,0 +1,67 @@
+// The penalty is one reduction into a 0-d tensor; its gradient, the clips
+// and the weight decay one elementwise generic each.
+// RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl.
+
+// CHECK-LABEL: func.func @penalty(
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction"]
+// CHECK: math.absf
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: arith.addf
+func.func @penalty(%w: tensor<3x2xf32>) -> tensor<f32> {
+  %p = dl.l1_l2_penalty %w {l1 = 0.01 : f32, l2 = 0.02 : f32} : tensor<3x2xf32> -> tensor<f32>
+  return %p : tensor<f32>
+}
+
+// A zero factor's term is not computed.
+// CHECK-LABEL: func.func @l2_only(
+// CHECK: linalg.generic
+// CHECK-NOT: math.absf
+// CHECK: return
+func.func @l2_only(%w: tensor<3x2xf32>) -> tensor<f32> {
+  %p = dl.l1_l2_penalty %w {l1 = 0.0 : f32, l2 = 0.02 : f32} : tensor<3x2xf32> -> tensor<f32>
+  return %p : tensor<f32>
+}
+
+// dloss (l1 sign(x) + 2 l2 x): sign from two comparisons.
+// CHECK-LABEL: func.func @penalty_grad(
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf olt
+// CHECK: arith.select
+func.func @penalty_grad(%w: tensor<3x2xf32>, %s: tensor<f32>) -> tensor<3x2xf32> {
+  %g = dl.l1_l2_penalty_grad %w, %s {l1 = 0.01 : f32, l2 = 0.02 : f32} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x2xf32>
+  return %g : tensor<3x2xf32>
+}
+
+// The scale c / max(sqrt(ss), c) once, outside the loop.
+// CHECK-LABEL: func.func @clip_norm(
+// CHECK: math.sqrt
+// CHECK: arith.maximumf
+// CHECK: arith.divf
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+func.func @clip_norm(%g: tensor<?xf32>, %ss: tensor<f32>) -> tensor<?xf32> {
+  %c = dl.clip_by_norm %g, %ss {clip_norm = 1.0 : f32} : (tensor<?xf32>, tensor<f32>) -> tensor<?xf32>
+  return %c : tensor<?xf32>
+}
+
+// CHECK-LABEL: func.func @clip_value(
+// CHECK: linalg.generic
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+func.func @clip_value(%g: tensor<4xf32>) -> tensor<4xf32> {
+  %c = dl.clip_by_value %g {clip_value = 0.5 : f32} : tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @decay(
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: arith.subf
+func.func @decay(%p: tensor<4xf32>) -> tensor<4xf32> {
+  %d = dl.weight_decay %p {decay = 0.001 : f32} : tensor<4xf32>
+  return %d : tensor<4xf32>
+}
