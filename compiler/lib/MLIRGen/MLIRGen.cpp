@@ -64,7 +64,8 @@ private:
   /// Emits the layers into the current block. `args` are the input then the
   /// parameters. Returns the model output and, when the output layer ends in
   /// an activation, the value before it (the logits).
-  std::pair<Value, Value> emitLayers(ValueRange args) {
+  std::pair<Value, Value> emitLayers(ValueRange args,
+                                     std::vector<Value> *all = nullptr) {
     std::vector<Value> values(spec.layers.size());
     Value preActivation;
     values[spec.inputLayer] = args[0];
@@ -83,6 +84,8 @@ private:
       values[i] = activation(e.loc, layer.activation, y);
     }
     Value out = values[spec.outputLayer];
+    if (all)
+      *all = values;
     return {out, preActivation == out ? Value() : preActivation};
   }
 
@@ -167,9 +170,33 @@ private:
     SmallVector<Value> args{entry->getArgument(0)};
     for (unsigned i = 2; i < entry->getNumArguments(); ++i)
       args.push_back(entry->getArgument(i));
-    auto [out, logits] = emitLayers(args);
+    std::vector<Value> layerValues;
+    auto [out, logits] = emitLayers(args, &layerValues);
     Value y = entry->getArgument(1);
     Value loss = emitLoss(t, out, logits, y);
+    // Keras reports the loss with the regularisers' penalties added, and
+    // dl-autodiff derives their gradients from these ops like any other.
+    auto penalty = [&](Location l, Value x, const Regularizer &r) {
+      Value p = mlir::dl::L1L2PenaltyOp::create(b, l, scalar, x,
+                                                b.getF32FloatAttr(float(r.l1)),
+                                                b.getF32FloatAttr(float(r.l2)));
+      loss = mlir::dl::AddOp::create(b, l, loss, p);
+    };
+    for (const LayerSpec &layer : spec.layers) {
+      if (!layer.kind)
+        continue;
+      // Keras 3 (Layer.__call__) sums the activity penalty over the batch;
+      // tf.keras 2 divided it by the batch size.
+      if (layer.activityRegularizer.any())
+        penalty(loc(layer.loc, layer.name + ".activity_regularizer"),
+                layerValues[&layer - spec.layers.data()],
+                layer.activityRegularizer);
+      // Keras's Layer.losses: the trainable weights' penalties only.
+      for (int p : layer.params)
+        if (spec.params[p].trainable && spec.params[p].regularizer.any())
+          penalty(loc(layer.loc, spec.params[p].name + ".regularizer"),
+                  args[p + 1], spec.params[p].regularizer);
+    }
     SmallVector<Value> results{loss};
     if (accuracy) {
       // argmax(softmax(z)) = argmax(z): count on the logits when the output

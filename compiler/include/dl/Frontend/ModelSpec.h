@@ -47,6 +47,13 @@ inline int64_t numElements(const Shape &shape) {
   return n;
 }
 
+/// Keras's L1/L2 regulariser (`l1(..)`, `l2(..)`, `l1_l2(..)`): the penalty
+/// l1 sum |x| + l2 sum x^2 is added to the loss. Both zero: none.
+struct Regularizer {
+  double l1 = 0, l2 = 0;
+  bool any() const { return l1 > 0 || l2 > 0; }
+};
+
 /// A trainable tensor. Parameters are laid out back to back, in declaration
 /// order, in one flat float buffer; `offset` is in elements.
 struct ParamSpec {
@@ -54,6 +61,8 @@ struct ParamSpec {
   Shape shape;
   Initializer init = Initializer::Zeros;
   bool trainable = true;
+  /// kernel_regularizer / bias_regularizer (trainable parameters only).
+  Regularizer regularizer;
   int64_t offset = 0;
   int64_t numElements() const { return dlc::numElements(shape); }
 };
@@ -70,6 +79,9 @@ struct LayerSpec {
   /// Applied to the layer's result (Keras's `activation=`); Linear if none.
   Activation activation = Activation::Linear;
   bool trainable = true;
+  /// activity_regularizer: a penalty on the layer's output (after its
+  /// activation), summed over the batch as Keras 3 does.
+  Regularizer activityRegularizer;
   std::vector<int> params; ///< Indices into ModelSpec::params.
   std::shared_ptr<const LayerOptions> options; ///< The kind's own settings.
 
