@@ -164,6 +164,14 @@ private:
     fn->setAttr(mlir::dl::kTrainStepAttr, b.getStringAttr(kTrainStepFunc));
     fn->setAttr(mlir::dl::kOptimizerAttr,
                 t.optimizer->buildAttr(ctx, t.optimizerValues));
+    auto setF32 = [&](const char *name, double v) {
+      if (v > 0)
+        fn->setAttr(name, b.getF32FloatAttr(float(v)));
+    };
+    setF32(mlir::dl::kWeightDecayAttr, t.weightDecay);
+    setF32(mlir::dl::kClipnormAttr, t.clipnorm);
+    setF32(mlir::dl::kClipvalueAttr, t.clipvalue);
+    setF32(mlir::dl::kGlobalClipnormAttr, t.globalClipnorm);
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);

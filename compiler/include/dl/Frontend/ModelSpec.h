@@ -98,6 +98,9 @@ struct TrainSpec {
   const OptimizerKind *optimizer = nullptr;
   /// One value per optimizer option (OptimizerKind::getOptions()).
   std::vector<double> optimizerValues;
+  /// The options Keras's optimizer base class gives every optimizer;
+  /// 0 = not set. At most one of the three clipping options is set.
+  double weightDecay = 0, clipnorm = 0, clipvalue = 0, globalClipnorm = 0;
   std::vector<std::string> metrics;
   /// Keras's fit arguments, when the train block sets them (`dlc train`'s
   /// flags override them). They do not change the compiled code.
