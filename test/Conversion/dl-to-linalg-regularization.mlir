@@ -1,15 +1,17 @@
-// The penalty is one reduction into a 0-d tensor; its gradient, the clips
-// and the weight decay one elementwise generic each.
+// The penalty sums over the leading dimensions into one accumulator per
+// element of the last (vectorisable), then that row into a 0-d tensor; its
+// gradient, the clips and the weight decay are one elementwise generic each.
 // RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl.
 
 // CHECK-LABEL: func.func @penalty(
-// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction"]
+// CHECK: %[[ROW:.*]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<3x2xf32>) outs(%{{.*}} : tensor<2xf32>)
 // CHECK: math.absf
 // CHECK: arith.mulf
 // CHECK: arith.mulf
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: arith.addf
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction"]} ins(%[[ROW]] : tensor<2xf32>) outs(%{{.*}} : tensor<f32>)
 func.func @penalty(%w: tensor<3x2xf32>) -> tensor<f32> {
   %p = dl.l1_l2_penalty %w {l1 = 0.01 : f32, l2 = 0.02 : f32} : tensor<3x2xf32> -> tensor<f32>
   return %p : tensor<f32>
@@ -22,6 +24,16 @@ func.func @penalty(%w: tensor<3x2xf32>) -> tensor<f32> {
 // CHECK: return
 func.func @l2_only(%w: tensor<3x2xf32>) -> tensor<f32> {
   %p = dl.l1_l2_penalty %w {l1 = 0.0 : f32, l2 = 0.02 : f32} : tensor<3x2xf32> -> tensor<f32>
+  return %p : tensor<f32>
+}
+
+// A vector (a bias) is one reduction.
+// CHECK-LABEL: func.func @vector(
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction"]} ins(%{{.*}} : tensor<5xf32>) outs(%{{.*}} : tensor<f32>)
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @vector(%b: tensor<5xf32>) -> tensor<f32> {
+  %p = dl.l1_l2_penalty %b {l1 = 0.01 : f32, l2 = 0.0 : f32} : tensor<5xf32> -> tensor<f32>
   return %p : tensor<f32>
 }
 
