@@ -2,6 +2,7 @@
 // element of the last (vectorisable), then that row into a 0-d tensor; its
 // gradient, the clips and the weight decay are one elementwise generic each.
 // RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl.
+// RUN: dl-opt %s --convert-dl-to-linalg --canonicalize | FileCheck %s --check-prefix=FOLD
 
 // CHECK-LABEL: func.func @penalty(
 // CHECK: %[[ROW:.*]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<3x2xf32>) outs(%{{.*}} : tensor<2xf32>)
@@ -76,4 +77,23 @@ func.func @clip_value(%g: tensor<4xf32>) -> tensor<4xf32> {
 func.func @decay(%p: tensor<4xf32>) -> tensor<4xf32> {
   %d = dl.weight_decay %p {decay = 0.001 : f32} : tensor<4xf32>
   return %d : tensor<4xf32>
+}
+
+// A weight decay used only by the update is folded into the update's loop:
+// the update reads the undecayed parameter (its in-place output) and decays
+// it first; the decay's own generic is left dead for canonicalize.
+// FOLD-LABEL: func.func @decay_then_update(
+// FOLD-SAME: %[[P:.*]]: tensor<4xf32>, %[[G:.*]]: tensor<4xf32>)
+// FOLD-NOT: linalg.generic
+// FOLD: linalg.generic {{.*}} ins(%[[G]] : tensor<4xf32>) outs(%[[P]] : tensor<4xf32>)
+// FOLD: arith.mulf
+// FOLD: arith.subf
+// FOLD: arith.mulf
+// FOLD: arith.subf
+// FOLD-NOT: linalg.generic
+// FOLD: return
+func.func @decay_then_update(%p: tensor<4xf32>, %g: tensor<4xf32>) -> tensor<4xf32> {
+  %d = dl.weight_decay %p {decay = 0.001 : f32} : tensor<4xf32>
+  %n = dl.sgd_update %d, %g {learning_rate = 0.1 : f32, momentum = 0.0 : f32} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %n : tensor<4xf32>
 }
