@@ -165,7 +165,8 @@ private:
     fn->setAttr(mlir::dl::kOptimizerAttr,
                 t.optimizer->buildAttr(ctx, t.optimizerValues));
     auto setF32 = [&](const char *name, double v) {
-      if (v > 0)
+      // A weight_decay that rounds to 0 as an f32 (1e-50) is none.
+      if (float(v) > 0)
         fn->setAttr(name, b.getF32FloatAttr(float(v)));
     };
     setF32(mlir::dl::kWeightDecayAttr, t.weightDecay);
