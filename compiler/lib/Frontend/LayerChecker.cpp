@@ -4,6 +4,8 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <cmath>
+
 using namespace dlc;
 using namespace dlc::detail;
 using llvm::StringRef;
@@ -31,6 +33,11 @@ const StringRef kPlannedInitializers[] = {
     "random_normal", "random_uniform", "truncated_normal",
     "lecun_normal",  "lecun_uniform",  "orthogonal",
     "identity",      "constant",       "variance_scaling"};
+
+// Keras 3's regularizer names (keras.regularizers.get), in the order
+// readRegularizer switches over.
+const StringRef kRegularizers[] = {"l1", "l2", "l1_l2"};
+const StringRef kPlannedRegularizers[] = {"orthogonal_regularizer"};
 
 } // namespace
 
@@ -100,6 +107,62 @@ bool LayerChecker::readInitializer(const ast::Arg *arg, StringRef option,
                   kInitializers, kPlannedInitializers, choice))
     return false;
   out = static_cast<Initializer>(choice);
+  return true;
+}
+
+bool LayerChecker::readRegularizer(const ast::Arg *arg, StringRef option,
+                                   Regularizer &out) {
+  if (!arg)
+    return true;
+  const ast::Expr &expr = arg->value;
+  if (expr.kind != ast::Expr::Kind::Ident &&
+      expr.kind != ast::Expr::Kind::String &&
+      expr.kind != ast::Expr::Kind::Call) {
+    diag.error(expr.loc, stmt.layer + ": '" + option +
+                             "' expects a regularizer such as l2(0.01), "
+                             "found " +
+                             describeValue(expr));
+    return false;
+  }
+  StringRef name = expr.text;
+  unsigned choice;
+  if (!lookupChoice(diag, "regularizer", name, expr.loc, kRegularizers,
+                    kPlannedRegularizers, choice))
+    return false;
+  // Keras 3's defaults: L1(l1=0.01), L2(l2=0.01), L1L2(l1=0.0, l2=0.0).
+  double values[2] = {choice == 0 ? 0.01 : 0.0, choice == 1 ? 0.01 : 0.0};
+  if (expr.kind == ast::Expr::Kind::Call) {
+    static const OptionInfo l1Options[] = {{"l1", /*positional=*/true}};
+    static const OptionInfo l2Options[] = {{"l2", /*positional=*/true}};
+    static const OptionInfo l1l2Options[] = {{"l1", /*positional=*/true},
+                                             {"l2", /*positional=*/true}};
+    llvm::ArrayRef<OptionInfo> options = l1l2Options;
+    if (choice == 0)
+      options = l1Options;
+    else if (choice == 1)
+      options = l2Options;
+    llvm::SmallVector<const ast::Arg *> bound;
+    if (!bindArguments(diag, name, expr.loc, expr.args, options, {}, bound))
+      return false;
+    for (auto [i, info] : llvm::enumerate(options)) {
+      if (!bound[i])
+        continue;
+      double v;
+      if (!readNumber(diag, name, info.name, bound[i]->value, v))
+        return false;
+      if (!(v >= 0) || !std::isfinite(v)) {
+        diag.error(bound[i]->value.loc,
+                   name + ": '" + info.name +
+                       "' must be a non-negative number, found " +
+                       describeValue(bound[i]->value));
+        return false;
+      }
+      // l1(..) sets the first factor, l2(..) the second.
+      values[choice == 1 ? 1 : i] = v;
+    }
+  }
+  out.l1 = values[0];
+  out.l2 = values[1];
   return true;
 }
 

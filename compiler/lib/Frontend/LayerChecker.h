@@ -66,6 +66,10 @@ public:
   bool checkActivationRank(const LayerSpec &layer);
   bool readInitializer(const ast::Arg *arg, llvm::StringRef option,
                        Initializer &out);
+  /// `l1(0.01)`, `l2(l2 = 0.01)`, `l1_l2(l1 = .., l2 = ..)` or a bare or
+  /// quoted name (Keras's defaults).
+  bool readRegularizer(const ast::Arg *arg, llvm::StringRef option,
+                       Regularizer &out);
   /// A positive integer (for both axes) or a pair `[a, b]` of them, as
   /// Keras's pool_size, strides and kernel_size.
   bool readSizePair(const ast::Arg *arg, llvm::StringRef option,
@@ -78,8 +82,8 @@ public:
 
   /// Adds a parameter "<layer name>.<suffix>" of the layer being checked.
   void addParam(const char *suffix, Shape shape, Initializer init,
-                bool trainable) {
-    params.push_back({suffix, std::move(shape), init, trainable});
+                bool trainable, Regularizer regularizer = {}) {
+    params.push_back({suffix, std::move(shape), init, trainable, regularizer});
   }
 
   /// Read by Sema once the check succeeded.
@@ -88,6 +92,7 @@ public:
     Shape shape;
     Initializer init;
     bool trainable;
+    Regularizer regularizer;
   };
   std::vector<PendingParam> params;
   std::string explicitName; ///< name=, empty for an automatic name

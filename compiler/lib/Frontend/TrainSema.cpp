@@ -56,14 +56,18 @@ const StringRef kPlannedLosses[] = {"mean_absolute_error",
                                     "binary_focal_crossentropy",
                                     "categorical_focal_crossentropy"};
 
-const StringRef kPlannedOptimizers[] = {"adamw",  "adagrad", "adadelta",
-                                        "adamax", "nadam",   "ftrl",
-                                        "lion",   "lamb",    "adafactor"};
-const StringRef kPlannedOptimizerOptions[] = {"weight_decay",
-                                              "clipnorm",
-                                              "clipvalue",
-                                              "global_clipnorm",
-                                              "use_ema",
+const StringRef kPlannedOptimizers[] = {"adagrad", "adadelta", "adamax",
+                                        "nadam",   "ftrl",     "lion",
+                                        "lamb",    "adafactor"};
+/// The options Keras's optimizer base class gives every optimizer, after
+/// each kind's own: weight_decay then the three clipping options.
+const OptimizerOption kCommonOptimizerOptions[] = {
+    {"weight_decay", 0, OptimizerOption::Range::NonNegative},
+    {"clipnorm", 0, OptimizerOption::Range::Positive},
+    {"clipvalue", 0, OptimizerOption::Range::Positive},
+    {"global_clipnorm", 0, OptimizerOption::Range::Positive},
+};
+const StringRef kPlannedOptimizerOptions[] = {"use_ema",
                                               "ema_momentum",
                                               "ema_overwrite_frequency",
                                               "loss_scale_factor",
@@ -257,10 +261,15 @@ bool TrainChecker::readOption(StringRef owner, const ast::Arg *arg,
   if (!readNumber(diag, owner, option.name, arg->value, value))
     return false;
   bool positive = option.range == OptimizerOption::Range::Positive;
+  bool nonNegative = option.range == OptimizerOption::Range::NonNegative;
   auto inRange = [&](double v) {
+    if (nonNegative)
+      return v >= 0 && std::isfinite(v);
     return positive ? v > 0 && std::isfinite(v) : v >= 0 && v < 1;
   };
-  const char *range = positive ? "greater than 0" : "in [0, 1)";
+  const char *range = nonNegative ? "at least 0"
+                      : positive  ? "greater than 0"
+                                  : "in [0, 1)";
   if (!inRange(value)) {
     diag.error(arg->value.loc, owner + ": '" + option.name + "' must be " +
                                    range + ", found " +
@@ -303,6 +312,7 @@ bool TrainChecker::checkOptimizer(const ast::Expr &expr) {
   t.optimizerValues.clear();
   for (const OptimizerOption &option : kindOptions)
     t.optimizerValues.push_back(option.defaultValue);
+  t.weightDecay = optimizer->getDefaultWeightDecay();
   if (expr.kind != ast::Expr::Kind::Call)
     return true;
 
@@ -310,6 +320,8 @@ bool TrainChecker::checkOptimizer(const ast::Expr &expr) {
   llvm::SmallVector<OptionInfo> options;
   for (const OptimizerOption &option : kindOptions)
     options.push_back({option.name, /*positional=*/options.empty()});
+  for (const OptimizerOption &option : kCommonOptimizerOptions)
+    options.push_back({option.name});
   // Keras 2's `lr`: Keras 3 refuses it too, but says nothing of the new name.
   bool ok = true;
   std::vector<ast::Arg> args;
@@ -327,6 +339,29 @@ bool TrainChecker::checkOptimizer(const ast::Expr &expr) {
                       kPlannedOptimizerOptions, bound);
   for (auto [i, option] : llvm::enumerate(kindOptions))
     ok &= readOption(name, bound[i], option, t.optimizerValues[i]);
+  double *common[] = {&t.weightDecay, &t.clipnorm, &t.clipvalue,
+                      &t.globalClipnorm};
+  size_t base = kindOptions.size();
+  for (auto [i, option] : llvm::enumerate(kCommonOptimizerOptions))
+    ok &= readOption(name, bound[base + i], option, *common[i]);
+  // Keras's optimizer base class: "Only one of `clipnorm`, `clipvalue` and
+  // `global_clipnorm` can be set."
+  const ast::Arg *firstClip = nullptr;
+  for (size_t i = base + 1; i < bound.size(); ++i) {
+    if (!bound[i])
+      continue;
+    if (!firstClip) {
+      firstClip = bound[i];
+      continue;
+    }
+    diag.error(argLoc(*bound[i]),
+               name +
+                   ": only one of 'clipnorm', 'clipvalue' and "
+                   "'global_clipnorm' can be set, but '" +
+                   firstClip->name + "' is set too");
+    diag.note(argLoc(*firstClip), "'" + firstClip->name + "' set here");
+    return false;
+  }
   return ok;
 }
 

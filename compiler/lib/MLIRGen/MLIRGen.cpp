@@ -68,8 +68,9 @@ private:
   /// Emits the layers into the current block. `args` are the input then the
   /// parameters; `key` the training key, if any. Returns the model output
   /// and, when the output layer ends in an activation, the value before it
-  /// (the logits).
-  std::pair<Value, Value> emitLayers(ValueRange args, Value key) {
+  /// (the logits); `all`, if given, receives every layer's value.
+  std::pair<Value, Value> emitLayers(ValueRange args, Value key,
+                                     std::vector<Value> *all = nullptr) {
     std::vector<Value> values(spec.layers.size());
     Value preActivation;
     values[spec.inputLayer] = args[0];
@@ -89,6 +90,8 @@ private:
       values[i] = activation(e.loc, layer.activation, layer.activationAlpha, y);
     }
     Value out = values[spec.outputLayer];
+    if (all)
+      *all = values;
     return {out, preActivation == out ? Value() : preActivation};
   }
 
@@ -177,6 +180,15 @@ private:
     fn->setAttr(mlir::dl::kTrainStepAttr, b.getStringAttr(kTrainStepFunc));
     fn->setAttr(mlir::dl::kOptimizerAttr,
                 t.optimizer->buildAttr(ctx, t.optimizerValues));
+    auto setF32 = [&](const char *name, double v) {
+      // A weight_decay that rounds to 0 as an f32 (1e-50) is none.
+      if (float(v) > 0)
+        fn->setAttr(name, b.getF32FloatAttr(float(v)));
+    };
+    setF32(mlir::dl::kWeightDecayAttr, t.weightDecay);
+    setF32(mlir::dl::kClipnormAttr, t.clipnorm);
+    setF32(mlir::dl::kClipvalueAttr, t.clipvalue);
+    setF32(mlir::dl::kGlobalClipnormAttr, t.globalClipnorm);
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);
@@ -185,9 +197,33 @@ private:
     for (unsigned i = firstParam; i < entry->getNumArguments(); ++i)
       args.push_back(entry->getArgument(i));
     Value key = hasTrainingForm() ? entry->getArgument(2) : Value();
-    auto [out, logits] = emitLayers(args, key);
+    std::vector<Value> layerValues;
+    auto [out, logits] = emitLayers(args, key, &layerValues);
     Value y = entry->getArgument(1);
     Value loss = emitLoss(t, out, logits, y);
+    // Keras reports the loss with the regularisers' penalties added, and
+    // dl-autodiff derives their gradients from these ops like any other.
+    auto penalty = [&](Location l, Value x, const Regularizer &r) {
+      Value p = mlir::dl::L1L2PenaltyOp::create(b, l, scalar, x,
+                                                b.getF32FloatAttr(float(r.l1)),
+                                                b.getF32FloatAttr(float(r.l2)));
+      loss = mlir::dl::AddOp::create(b, l, loss, p);
+    };
+    for (const LayerSpec &layer : spec.layers) {
+      if (!layer.kind)
+        continue;
+      // Keras 3 (Layer.__call__) sums the activity penalty over the batch;
+      // tf.keras 2 divided it by the batch size.
+      if (layer.activityRegularizer.any())
+        penalty(loc(layer.loc, layer.name + ".activity_regularizer"),
+                layerValues[&layer - spec.layers.data()],
+                layer.activityRegularizer);
+      // Keras's Layer.losses: the trainable weights' penalties only.
+      for (int p : layer.params)
+        if (spec.params[p].trainable && spec.params[p].regularizer.any())
+          penalty(loc(layer.loc, spec.params[p].name + ".regularizer"),
+                  args[p + 1], spec.params[p].regularizer);
+    }
     SmallVector<Value> results{loss};
     if (accuracy) {
       // argmax(softmax(z)) = argmax(z): count on the logits when the output

@@ -13,6 +13,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::dl;
 
@@ -72,6 +74,13 @@ bool isWeights(Attribute a) {
   return w && w.getType().getRank() == 1 && w.getElementType().isF32();
 }
 bool isOptimizer(Attribute a) { return isa<OptimizerAttrInterface>(a); }
+bool isPositiveF32(Attribute a) {
+  auto f = dyn_cast<FloatAttr>(a);
+  if (!f || !f.getType().isF32())
+    return false;
+  float v = f.getValue().convertToFloat();
+  return std::isfinite(v) && v > 0.0f;
+}
 
 constexpr ContractAttr kContract[] = {
     {kParamAttr, Arg | Result, "a non-empty string", isNonEmptyString},
@@ -89,6 +98,10 @@ constexpr ContractAttr kContract[] = {
     {kTrainStepAttr, Function, "a string", isString},
     {kOptimizerAttr, Function,
      "an optimizer attribute (#dl.sgd, #dl.adam or #dl.rmsprop)", isOptimizer},
+    {kClipnormAttr, Function, "a positive finite f32", isPositiveF32},
+    {kClipvalueAttr, Function, "a positive finite f32", isPositiveF32},
+    {kGlobalClipnormAttr, Function, "a positive finite f32", isPositiveF32},
+    {kWeightDecayAttr, Function, "a positive finite f32", isPositiveF32},
     // The C symbol of an entry point (dl-export-abi).
     {kEntryAttr, Function, "a string", isString},
 };

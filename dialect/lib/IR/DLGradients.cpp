@@ -265,3 +265,14 @@ LogicalResult DropoutOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                           getStreamAttr(), getSpatialAttr());
   return success();
 }
+
+LogicalResult L1L2PenaltyOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                      ArrayRef<bool> needed,
+                                      SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] =
+        L1L2PenaltyGradOp::create(b, getLoc(), getInput().getType(), getInput(),
+                                  resultGrads[0], getL1Attr(), getL2Attr());
+  return success();
+}

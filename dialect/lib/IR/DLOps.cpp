@@ -10,6 +10,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::dl;
 
@@ -582,3 +584,52 @@ LogicalResult mlir::dl::applyInferenceForms(Operation *root) {
 
 #define GET_OP_CLASSES
 #include "dl/Dialect/DL/IR/DLOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Regularisation, clipping, weight decay
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A factor that must be >= 0 (or > 0 when `positive`) and finite.
+LogicalResult verifyFactor(Operation *op, StringRef name, APFloat value,
+                           bool positive) {
+  float v = value.convertToFloat();
+  if (std::isfinite(v) && (positive ? v > 0.0f : v >= 0.0f))
+    return success();
+  return op->emitOpError("expects ")
+         << name << (positive ? " > 0" : " >= 0") << ", but it is " << v;
+}
+
+LogicalResult verifySameType(Operation *op, Value a, Value result) {
+  if (a.getType() == result.getType())
+    return success();
+  return op->emitOpError("expects the result to have the type ")
+         << a.getType() << ", but it is " << result.getType();
+}
+} // namespace
+
+LogicalResult L1L2PenaltyOp::verify() {
+  return success(succeeded(verifyFactor(*this, "l1", getL1(), false)) &&
+                 succeeded(verifyFactor(*this, "l2", getL2(), false)));
+}
+
+LogicalResult L1L2PenaltyGradOp::verify() {
+  if (failed(verifyFactor(*this, "l1", getL1(), false)) ||
+      failed(verifyFactor(*this, "l2", getL2(), false)))
+    return failure();
+  return verifySameType(*this, getInput(), getResult());
+}
+
+LogicalResult ClipByNormOp::verify() {
+  if (failed(verifyFactor(*this, "clip_norm", getClipNorm(), true)))
+    return failure();
+  return verifySameType(*this, getGrad(), getResult());
+}
+
+LogicalResult ClipByValueOp::verify() {
+  return verifyFactor(*this, "clip_value", getClipValue(), true);
+}
+
+LogicalResult WeightDecayOp::verify() {
+  return verifyFactor(*this, "decay", getDecay(), false);
+}

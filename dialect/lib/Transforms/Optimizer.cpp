@@ -153,11 +153,53 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
       b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
   Value newStep = AddOp::create(b, loc, step, one);
 
+  // What Keras's optimizer base class does around the update (apply()):
+  // clip the gradients, then decay the parameters, then update them.
+  SmallVector<Value> grads;
+  for (unsigned i : trainable)
+    grads.push_back(map.lookupOrDefault(gradRet.getOperand(gradOf[i])));
+  auto f32Attr = [&](const char *name) {
+    return grad->getAttrOfType<FloatAttr>(name);
+  };
+  FloatAttr clipnorm = f32Attr(kClipnormAttr),
+            globalClipnorm = f32Attr(kGlobalClipnormAttr),
+            clipvalue = f32Attr(kClipvalueAttr),
+            weightDecay = f32Attr(kWeightDecayAttr);
+  if (bool(clipnorm) + bool(globalClipnorm) + bool(clipvalue) > 1)
+    return grad.emitError()
+           << "dl-optimizer expects at most one of " << kClipnormAttr << ", "
+           << kGlobalClipnormAttr << " and " << kClipvalueAttr << ", as Keras";
+  auto sumSquares = [&](Value g) -> Value {
+    return L1L2PenaltyOp::create(b, loc, scalar, g, b.getF32FloatAttr(0.0f),
+                                 b.getF32FloatAttr(1.0f));
+  };
+  if (clipnorm) {
+    for (Value &g : grads)
+      g = ClipByNormOp::create(b, loc, g.getType(), g, sumSquares(g), clipnorm);
+  } else if (globalClipnorm && !grads.empty()) {
+    Value total;
+    for (Value g : grads) {
+      Value ss = sumSquares(g);
+      total = total ? Value(AddOp::create(b, loc, total, ss)) : ss;
+    }
+    for (Value &g : grads)
+      g = ClipByNormOp::create(b, loc, g.getType(), g, total, globalClipnorm);
+  } else if (clipvalue) {
+    for (Value &g : grads)
+      g = ClipByValueOp::create(b, loc, g, clipvalue);
+  }
+  FloatAttr decay;
+  if (weightDecay)
+    decay = b.getF32FloatAttr(float(double(opt.getLearningRateValue()) *
+                                    weightDecay.getValueAsDouble()));
+
   DenseMap<unsigned, Value> newParam;
   SmallVector<SmallVector<Value>> newState(slots.size());
   for (auto [k, i] : llvm::enumerate(trainable)) {
     Value p = map.lookup(gradBody.getArgument(i));
-    Value g = map.lookupOrDefault(gradRet.getOperand(gradOf[i]));
+    Value g = grads[k];
+    if (decay)
+      p = WeightDecayOp::create(b, loc, p, decay);
     SmallVector<Value> state, updated;
     for (unsigned slot = 0; slot < slots.size(); ++slot)
       state.push_back(

@@ -16,3 +16,12 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> tensor<f32> attributes {
   %c = arith.constant dense<1.0> : tensor<f32>
   return %c : tensor<f32>
 }
+
+// -----
+
+// expected-error @+1 {{dl-optimizer expects at most one of dl.clipnorm, dl.global_clipnorm and dl.clipvalue, as Keras}}
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "s", dl.optimizer = #dl.sgd<learning_rate = 1.000000e-02, momentum = 0.000000e+00, nesterov = false>, dl.clipnorm = 1.0 : f32, dl.clipvalue = 1.0 : f32} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %g : tensor<f32>, tensor<2xf32>
+}

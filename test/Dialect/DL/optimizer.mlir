@@ -74,3 +74,47 @@ func.func @grads(%x: tensor<?x2xf32> {dl.input = "x"}, %k: tensor<i64> {dl.key},
   %g = dl.batch_sum %d : tensor<?x2xf32> -> tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>
 }
+
+// -----
+
+// Keras's optimizer base class around the update: each gradient clipped by
+// its own norm (the squared norm an l1_l2_penalty with l2 = 1), then the
+// parameter decayed by learning_rate x weight_decay, then updated.
+// CHECK-LABEL: func.func @clipnorm_step(
+// CHECK: %[[SS:.*]] = dl.l1_l2_penalty %[[G:.*]] {l1 = 0.000000e+00 : f32, l2 = 1.000000e+00 : f32}
+// CHECK: %[[C:.*]] = dl.clip_by_norm %[[G]], %[[SS]] {clip_norm = 5.000000e-01 : f32}
+// CHECK: %[[D:.*]] = dl.weight_decay %{{.*}} {decay = 4.000000e-03 : f32}
+// CHECK: dl.sgd_update %[[D]], %[[C]] {learning_rate = 1.000000e-01 : f32, momentum = 0.000000e+00 : f32}
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "clipnorm_step", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.0, nesterov = false>, dl.clipnorm = 0.5 : f32, dl.weight_decay = 0.04 : f32} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %g : tensor<f32>, tensor<2xf32>
+}
+
+// -----
+
+// global_clipnorm: one squared norm over every trainable gradient.
+// CHECK-LABEL: func.func @global_step(
+// CHECK: %[[S1:.*]] = dl.l1_l2_penalty %[[G1:.*]] {l1 = 0.000000e+00 : f32, l2 = 1.000000e+00 : f32} : tensor<2xf32>
+// CHECK: %[[S2:.*]] = dl.l1_l2_penalty %[[G2:.*]] {l1 = 0.000000e+00 : f32, l2 = 1.000000e+00 : f32} : tensor<3xf32>
+// CHECK: %[[T:.*]] = dl.add %[[S1]], %[[S2]] : tensor<f32>
+// CHECK: dl.clip_by_norm %[[G1]], %[[T]] {clip_norm = 1.000000e+00 : f32}
+// CHECK: dl.clip_by_norm %[[G2]], %[[T]] {clip_norm = 1.000000e+00 : f32}
+// CHECK-NOT: dl.weight_decay
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}, %v: tensor<3xf32> {dl.param = "v"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}, tensor<3xf32> {dl.grad_of = "v"}) attributes {dl.train_step = "global_step", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.0, nesterov = false>, dl.global_clipnorm = 1.0 : f32} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  %h = arith.constant dense<0.5> : tensor<3xf32>
+  return %c, %g, %h : tensor<f32>, tensor<2xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @clipvalue_step(
+// CHECK: %[[C:.*]] = dl.clip_by_value %{{.*}} {clip_value = 2.500000e-01 : f32} : tensor<2xf32>
+// CHECK: dl.adam_update %{{.*}}, %[[C]],
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "clipvalue_step", dl.optimizer = #dl.adam<learning_rate = 2.0e-3, beta_1 = 9.000000e-01, beta_2 = 9.990000e-01, epsilon = 1.000000e-07>, dl.clipvalue = 0.25 : f32} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %g : tensor<f32>, tensor<2xf32>
+}

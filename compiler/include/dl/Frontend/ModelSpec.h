@@ -63,6 +63,13 @@ inline int64_t numElements(const Shape &shape) {
   return n;
 }
 
+/// Keras's L1/L2 regulariser (`l1(..)`, `l2(..)`, `l1_l2(..)`): the penalty
+/// l1 sum |x| + l2 sum x^2 is added to the loss. Both zero: none.
+struct Regularizer {
+  double l1 = 0, l2 = 0;
+  bool any() const { return l1 > 0 || l2 > 0; }
+};
+
 /// A trainable tensor. Parameters are laid out back to back, in declaration
 /// order, in one flat float buffer; `offset` is in elements.
 struct ParamSpec {
@@ -70,6 +77,8 @@ struct ParamSpec {
   Shape shape;
   Initializer init = Initializer::Zeros;
   bool trainable = true;
+  /// kernel_regularizer / bias_regularizer (trainable parameters only).
+  Regularizer regularizer;
   int64_t offset = 0;
   int64_t numElements() const { return dlc::numElements(shape); }
 };
@@ -89,6 +98,9 @@ struct LayerSpec {
   /// `leaky_relu` activation: 0.2), elu's alpha (1.0); unused by the others.
   double activationAlpha = 0.0;
   bool trainable = true;
+  /// activity_regularizer: a penalty on the layer's output (after its
+  /// activation), summed over the batch as Keras 3 does.
+  Regularizer activityRegularizer;
   std::vector<int> params; ///< Indices into ModelSpec::params.
   std::shared_ptr<const LayerOptions> options; ///< The kind's own settings.
 
@@ -105,6 +117,9 @@ struct TrainSpec {
   const OptimizerKind *optimizer = nullptr;
   /// One value per optimizer option (OptimizerKind::getOptions()).
   std::vector<double> optimizerValues;
+  /// The options Keras's optimizer base class gives every optimizer;
+  /// 0 = not set. At most one of the three clipping options is set.
+  double weightDecay = 0, clipnorm = 0, clipvalue = 0, globalClipnorm = 0;
   std::vector<std::string> metrics;
   /// Keras's fit arguments, when the train block sets them (`dlc train`'s
   /// flags override them). They do not change the compiled code.

@@ -114,6 +114,7 @@ struct OptimizerOption {
     Positive,     ///< (0, inf): learning rates, epsilon
     UnitInterval, ///< [0, 1): momentum, decay rates
     Bool,         ///< true/false, stored as 0/1
+    NonNegative,  ///< [0, inf): weight decay
   };
   llvm::StringRef name;
   double defaultValue;
@@ -137,6 +138,10 @@ public:
   /// The dl.optimizer attribute for these option values (one per option).
   virtual mlir::Attribute buildAttr(mlir::MLIRContext &ctx,
                                     llvm::ArrayRef<double> values) const = 0;
+
+  /// `weight_decay` when not written: Keras's optimizers have none (0),
+  /// AdamW has its own default.
+  virtual double getDefaultWeightDecay() const { return 0; }
 
 private:
   llvm::StringRef name;

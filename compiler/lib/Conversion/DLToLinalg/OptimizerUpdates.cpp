@@ -22,9 +22,12 @@ namespace {
 /// yields (param', state'...). The old param and state are the generic's
 /// outs (destination-passing style), so bufferization updates them in place
 /// in the caller's buffers instead of writing new ones and copying back.
+/// With `decay` != 0 the body sees the parameter already decayed,
+/// p - p * decay (a dl.weight_decay folded in by decayedParam).
 SmallVector<Value> updateGeneric(
     OpBuilder &b, Location loc, ValueRange operands, unsigned numResults,
-    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body,
+    float decay = 0) {
   assert(numResults + 1 == operands.size() && "every state but grad updated");
   auto type = cast<RankedTensorType>(operands.front().getType());
   SmallVector<Value> outs{operands[0]};
@@ -32,14 +35,18 @@ SmallVector<Value> updateGeneric(
   SmallVector<AffineMap> maps(operands.size(),
                               b.getMultiDimIdentityMap(type.getRank()));
   SmallVector<IteratorType> par(type.getRank(), IteratorType::parallel);
-  SmallVector<Value> results =
-      generic(b, loc, ValueRange{operands[1]}, outs, maps, par,
-              [&](OpBuilder &nb, Location l, ValueRange a) {
-                // Back to (param, grad, state...) order for the body.
-                SmallVector<Value> args{a[1], a[0]};
-                args.append(a.begin() + 2, a.end());
-                return body(nb, l, args);
-              });
+  SmallVector<Value> results = generic(
+      b, loc, ValueRange{operands[1]}, outs, maps, par,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        // Back to (param, grad, state...) order for the body.
+        SmallVector<Value> args{a[1], a[0]};
+        args.append(a.begin() + 2, a.end());
+        if (decay != 0)
+          args[0] = arith::SubFOp::create(
+              nb, l, args[0],
+              arith::MulFOp::create(nb, l, args[0], f32Const(nb, l, decay)));
+        return body(nb, l, args);
+      });
   // The update runs over every parameter every step and is bound by its
   // arithmetic: allow a * b + c to become one FMA (PyTorch's fused CPU
   // kernels contract the same way; FMA rounds once, so it is the more
@@ -54,6 +61,19 @@ SmallVector<Value> updateGeneric(
 
 float attrValue(FloatAttr a) { return float(a.getValueAsDouble()); }
 
+/// The parameter an update reads, and its weight decay: when the update's
+/// parameter is a dl.weight_decay used only here, the decay is applied in
+/// the update's own loop (one pass over the parameter instead of two) and
+/// the update reads and writes the undecayed parameter in place.
+std::pair<Value, float> decayedParam(ConversionPatternRewriter &rewriter,
+                                     Value original, Value converted) {
+  auto wd = original.getDefiningOp<WeightDecayOp>();
+  if (!wd || !wd->hasOneUse())
+    return {converted, 0.0f};
+  return {rewriter.getRemappedValue(wd.getParam()),
+          attrValue(wd.getDecayAttr())};
+}
+
 struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -63,7 +83,9 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
     float lr = attrValue(op.getLearningRateAttr());
     float mu = attrValue(op.getMomentumAttr());
     bool nesterov = op.getNesterov();
-    SmallVector<Value> ins{adaptor.getParam(), adaptor.getGrad()};
+    auto [param, decay] =
+        decayedParam(rewriter, op.getParam(), adaptor.getParam());
+    SmallVector<Value> ins{param, adaptor.getGrad()};
     if (adaptor.getVelocity())
       ins.push_back(adaptor.getVelocity());
     bool momentum = ins.size() == 3;
@@ -91,7 +113,8 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
                   if (momentum)
                     out.push_back(v);
                   return out;
-                }));
+                },
+                decay));
     return success();
   }
 };
@@ -120,12 +143,13 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
     Value stepSize =
         arith::DivFOp::create(b, loc, f32Const(b, loc, lr), correction(b1));
     Value invSqrtBc2 = math::RsqrtOp::create(b, loc, correction(b2));
+    auto [param, decay] =
+        decayedParam(rewriter, op.getParam(), adaptor.getParam());
     rewriter.replaceOp(
         op, updateGeneric(
                 b, loc,
-                {adaptor.getParam(), adaptor.getGrad(), adaptor.getM(),
-                 adaptor.getV()},
-                3, [&](OpBuilder &nb, Location l, ValueRange a) {
+                {param, adaptor.getGrad(), adaptor.getM(), adaptor.getV()}, 3,
+                [&](OpBuilder &nb, Location l, ValueRange a) {
                   auto c = [&](float v) { return f32Const(nb, l, v); };
                   Value g = a[1];
                   Value m = arith::AddFOp::create(
@@ -144,7 +168,8 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
                       nb, l, arith::MulFOp::create(nb, l, stepSize, m), denom);
                   return SmallVector<Value>{
                       arith::SubFOp::create(nb, l, a[0], upd), m, v};
-                }));
+                },
+                decay));
     return success();
   }
 };
@@ -159,8 +184,9 @@ struct RMSpropUpdateLowering : OpConversionPattern<RMSpropUpdateOp> {
     float rho = attrValue(op.getRhoAttr());
     float mu = attrValue(op.getMomentumAttr());
     float eps = attrValue(op.getEpsilonAttr());
-    SmallVector<Value> ins{adaptor.getParam(), adaptor.getGrad(),
-                           adaptor.getSquareAvg()};
+    auto [param, decay] =
+        decayedParam(rewriter, op.getParam(), adaptor.getParam());
+    SmallVector<Value> ins{param, adaptor.getGrad(), adaptor.getSquareAvg()};
     if (adaptor.getMomentumBuffer())
       ins.push_back(adaptor.getMomentumBuffer());
     bool momentum = ins.size() == 4;
@@ -190,7 +216,68 @@ struct RMSpropUpdateLowering : OpConversionPattern<RMSpropUpdateOp> {
                   if (momentum)
                     out.push_back(buf);
                   return out;
-                }));
+                },
+                decay));
+    return success();
+  }
+};
+
+/// grad * clip_norm / max(sqrt(sum_squares), clip_norm): the scale is one
+/// scalar computed before the loop.
+struct ClipByNormLowering : OpConversionPattern<ClipByNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ClipByNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value c = f32Const(b, loc, attrValue(op.getClipNormAttr()));
+    Value norm = math::SqrtOp::create(
+        b, loc, scalarTensorValue(b, loc, adaptor.getSumSquares()));
+    Value scale = arith::DivFOp::create(
+        b, loc, c, arith::MaximumFOp::create(b, loc, norm, c));
+    rewriter.replaceOp(
+        op, elementwise(b, loc, {adaptor.getGrad()},
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          return arith::MulFOp::create(nb, l, a[0], scale);
+                        }));
+    return success();
+  }
+};
+
+struct ClipByValueLowering : OpConversionPattern<ClipByValueOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ClipByValueOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    float v = attrValue(op.getClipValueAttr());
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), {adaptor.getGrad()},
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          Value lo = arith::MaximumFOp::create(
+                              nb, l, a[0], f32Const(nb, l, -v));
+                          return arith::MinimumFOp::create(nb, l, lo,
+                                                           f32Const(nb, l, v));
+                        }));
+    return success();
+  }
+};
+
+/// p - p * decay, as Keras writes it.
+struct WeightDecayLowering : OpConversionPattern<WeightDecayOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(WeightDecayOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    float decay = attrValue(op.getDecayAttr());
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), {adaptor.getParam()},
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          return arith::SubFOp::create(
+                              nb, l, a[0],
+                              arith::MulFOp::create(nb, l, a[0],
+                                                    f32Const(nb, l, decay)));
+                        }));
     return success();
   }
 };
@@ -198,6 +285,7 @@ struct RMSpropUpdateLowering : OpConversionPattern<RMSpropUpdateOp> {
 
 void mlir::dl::populateDLToLinalgOptimizerUpdatePatterns(
     RewritePatternSet &patterns) {
-  patterns.add<SGDUpdateLowering, AdamUpdateLowering, RMSpropUpdateLowering>(
+  patterns.add<SGDUpdateLowering, AdamUpdateLowering, RMSpropUpdateLowering,
+               ClipByNormLowering, ClipByValueLowering, WeightDecayLowering>(
       patterns.getContext());
 }

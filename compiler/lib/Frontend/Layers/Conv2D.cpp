@@ -43,6 +43,9 @@ public:
       UseBias,
       KernelInit,
       BiasInit,
+      KernelReg,
+      BiasReg,
+      ActivityReg,
       Name,
       Trainable
     };
@@ -59,16 +62,16 @@ public:
         {"use_bias"},
         {"kernel_initializer"},
         {"bias_initializer"},
+        {"kernel_regularizer"},
+        {"bias_regularizer"},
+        {"activity_regularizer"},
         {"name"},
         {"trainable"},
     };
     static const StringRef notYet[] = {
-        "data_format",          "groups",
-        "kernel_regularizer",   "bias_regularizer",
-        "activity_regularizer", "kernel_constraint",
-        "bias_constraint",      "lora_rank",
-        "lora_alpha",           "dtype",
-        "input_shape"};
+        "data_format",     "groups",     "kernel_constraint",
+        "bias_constraint", "lora_rank",  "lora_alpha",
+        "dtype",           "input_shape"};
     static const StringRef paddings[] = {"valid", "same"};
 
     llvm::SmallVector<const ast::Arg *> bound;
@@ -93,6 +96,11 @@ public:
     ok &=
         c.readInitializer(bound[KernelInit], "kernel_initializer", kernelInit);
     ok &= c.readInitializer(bound[BiasInit], "bias_initializer", biasInit);
+    Regularizer kernelReg, biasReg;
+    ok &= c.readRegularizer(bound[KernelReg], "kernel_regularizer", kernelReg);
+    ok &= c.readRegularizer(bound[BiasReg], "bias_regularizer", biasReg);
+    ok &= c.readRegularizer(bound[ActivityReg], "activity_regularizer",
+                            layer.activityRegularizer);
     ok &= c.readName(bound[Name]);
     ok &= c.readTrainable(bound[Trainable], layer);
     if (!ok || !c.inputsOk())
@@ -150,9 +158,10 @@ public:
         !c.checkSize(out, "conv2d: the output"))
       return false;
     layer.outShape = std::move(out);
-    c.addParam("kernel", std::move(kernelShape), kernelInit, layer.trainable);
+    c.addParam("kernel", std::move(kernelShape), kernelInit, layer.trainable,
+               kernelReg);
     if (opts->useBias)
-      c.addParam("bias", {opts->filters}, biasInit, layer.trainable);
+      c.addParam("bias", {opts->filters}, biasInit, layer.trainable, biasReg);
     layer.options = std::move(opts);
     return true;
   }

@@ -23,22 +23,34 @@ public:
   Dense() : LayerKind("dense", "Dense") {}
 
   bool check(LayerChecker &c, LayerSpec &layer) const override {
-    enum { Units, Act, UseBias, KernelInit, BiasInit, Name, Trainable };
+    enum {
+      Units,
+      Act,
+      UseBias,
+      KernelInit,
+      BiasInit,
+      KernelReg,
+      BiasReg,
+      ActivityReg,
+      Name,
+      Trainable
+    };
     static const detail::OptionInfo options[] = {
         {"units", /*positional=*/true, /*required=*/true},
         {"activation", /*positional=*/true},
         {"use_bias"},
         {"kernel_initializer"},
         {"bias_initializer"},
+        {"kernel_regularizer"},
+        {"bias_regularizer"},
+        {"activity_regularizer"},
         {"name"},
         {"trainable"},
     };
     static const StringRef notYet[] = {
-        "kernel_regularizer",   "bias_regularizer",
-        "activity_regularizer", "kernel_constraint",
-        "bias_constraint",      "lora_rank",
-        "lora_alpha",           "dtype",
-        "input_shape",          "input_dim"};
+        "kernel_constraint", "bias_constraint", "lora_rank",
+        "lora_alpha",        "dtype",           "input_shape",
+        "input_dim"};
 
     llvm::SmallVector<const ast::Arg *> bound;
     bool ok = c.bind(options, notYet, bound);
@@ -55,6 +67,11 @@ public:
     ok &=
         c.readInitializer(bound[KernelInit], "kernel_initializer", kernelInit);
     ok &= c.readInitializer(bound[BiasInit], "bias_initializer", biasInit);
+    Regularizer kernelReg, biasReg;
+    ok &= c.readRegularizer(bound[KernelReg], "kernel_regularizer", kernelReg);
+    ok &= c.readRegularizer(bound[BiasReg], "bias_regularizer", biasReg);
+    ok &= c.readRegularizer(bound[ActivityReg], "activity_regularizer",
+                            layer.activityRegularizer);
     ok &= c.readName(bound[Name]);
     ok &= c.readTrainable(bound[Trainable], layer);
     if (!ok || !c.inputsOk())
@@ -77,9 +94,10 @@ public:
     if (!c.checkSize(kernelShape, "dense: the kernel"))
       return false;
     layer.outShape = {opts->units};
-    c.addParam("kernel", std::move(kernelShape), kernelInit, layer.trainable);
+    c.addParam("kernel", std::move(kernelShape), kernelInit, layer.trainable,
+               kernelReg);
     if (opts->useBias)
-      c.addParam("bias", {opts->units}, biasInit, layer.trainable);
+      c.addParam("bias", {opts->units}, biasInit, layer.trainable, biasReg);
     layer.options = std::move(opts);
     return true;
   }

@@ -56,6 +56,14 @@ inline constexpr const char *kWritableWeightsAttr = "dl.weights_writable";
 inline constexpr const char *kGradientAttr = "dl.gradient";
 inline constexpr const char *kTrainStepAttr = "dl.train_step";
 inline constexpr const char *kOptimizerAttr = "dl.optimizer";
+/// Optional function attributes of @loss (positive f32 FloatAttrs): what
+/// Keras's optimizer base class does around every optimizer's update. The
+/// gradients are clipped (at most one of the three), then each trainable
+/// parameter decays by learning_rate x weight_decay, then the update runs.
+inline constexpr const char *kClipnormAttr = "dl.clipnorm";
+inline constexpr const char *kClipvalueAttr = "dl.clipvalue";
+inline constexpr const char *kGlobalClipnormAttr = "dl.global_clipnorm";
+inline constexpr const char *kWeightDecayAttr = "dl.weight_decay";
 
 /// Function attribute dl-export-abi puts on every C entry point it creates: a
 /// StringAttr holding the symbol's suffix after `<prefix>_` ("predict"; after

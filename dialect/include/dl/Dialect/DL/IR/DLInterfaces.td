@@ -64,6 +64,13 @@ def DL_OptimizerAttrInterface : AttrInterface<"OptimizerAttrInterface"> {
       }],
       "::llvm::SmallVector<::llvm::StringRef>", "getStateSlots">,
     InterfaceMethod<[{
+        The learning rate, which decoupled weight decay (`dl.weight_decay`)
+        scales by.
+      }],
+      "float", "getLearningRateValue", (ins), [{}], [{
+        return $_attr.getLearningRate().getValue().convertToFloat();
+      }]>,
+    InterfaceMethod<[{
         Builds, at the builder's insertion point, the update of one
         parameter from its gradient, its state values (one per slot) and
         `step`, the step number after this update (a 0-d f32 tensor).

@@ -695,6 +695,101 @@ def DL_RMSpropUpdateOp : DL_Op<"rmsprop_update", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Regularisation penalties, gradient clipping and weight decay
+//===----------------------------------------------------------------------===//
+
+def DL_L1L2PenaltyOp : DL_Op<"l1_l2_penalty", [Pure, DL_Differentiable]> {
+  let summary = "Keras's L1/L2 regulariser: l1 sum |x| + l2 sum x^2";
+  let description = [{
+    The penalty Keras's `L1L2(l1, l2)` adds to the loss (no 1/2 on the L2
+    term), over every element of `input`, a weight or a layer's output.
+    Its VJP is `dl.l1_l2_penalty_grad`. dl-optimizer also uses it with
+    `l1 = 0, l2 = 1` for the squared norm of a gradient (clipping).
+
+    ```mlir
+    %r = dl.l1_l2_penalty %w {l1 = 0.0 : f32, l2 = 0.01 : f32}
+         : tensor<784x128xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, F32Attr:$l1, F32Attr:$l2);
+  let results = (outs DL_Scalar:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def DL_L1L2PenaltyGradOp : DL_Op<"l1_l2_penalty_grad", [Pure]> {
+  let summary = "Gradient of dl.l1_l2_penalty";
+  let description = [{
+    `result = dloss (l1 sign(x) + 2 l2 x)`, with `sign(0) = 0` (the
+    subgradient PyTorch's and TensorFlow's `abs` use).
+
+    ```mlir
+    %dw = dl.l1_l2_penalty_grad %w, %dr {l1 = 0.01 : f32, l2 = 0.0 : f32}
+          : (tensor<784x128xf32>, tensor<f32>) -> tensor<784x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_Scalar:$loss_grad,
+                       F32Attr:$l1, F32Attr:$l2);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat =
+      "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def DL_ClipByNormOp : DL_Op<"clip_by_norm", [Pure]> {
+  let summary = "Scales a gradient so that a norm is at most clip_norm";
+  let description = [{
+    `result = grad * clip_norm / max(sqrt(sum_squares), clip_norm)`, where
+    `sum_squares` is the squared norm the limit applies to: the gradient's
+    own (Keras's `clipnorm`) or that of all gradients together
+    (`global_clipnorm`). A zero norm leaves the gradient as it is.
+
+    ```mlir
+    %g2 = dl.clip_by_norm %g, %ss {clip_norm = 1.0 : f32}
+          : (tensor<128xf32>, tensor<f32>) -> tensor<128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_Scalar:$sum_squares,
+                       F32Attr:$clip_norm);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat =
+      "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def DL_ClipByValueOp : DL_Op<"clip_by_value", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamps every element to [-clip_value, clip_value]";
+  let description = [{
+    Keras's `clipvalue`: `result = min(max(grad, -clip_value), clip_value)`.
+
+    ```mlir
+    %g2 = dl.clip_by_value %g {clip_value = 0.5 : f32} : tensor<128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, F32Attr:$clip_value);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$grad attr-dict `:` type($grad)";
+  let hasVerifier = 1;
+}
+
+def DL_WeightDecayOp : DL_Op<"weight_decay", [Pure, SameOperandsAndResultType]> {
+  let summary = "Decoupled weight decay: p - p * decay";
+  let description = [{
+    Keras's `weight_decay` (and AdamW's): before the optimizer's update, every
+    trainable parameter shrinks by `decay` = learning rate x weight decay:
+    `result = param - param * decay`.
+
+    ```mlir
+    %p2 = dl.weight_decay %p {decay = 4.0e-6 : f32} : tensor<128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$param, F32Attr:$decay);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$param attr-dict `:` type($param)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Parameter initialisation
 //===----------------------------------------------------------------------===//
 
