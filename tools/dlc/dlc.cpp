@@ -186,6 +186,43 @@ cl::opt<std::string> resume("resume",
                             cl::desc("Continue a run from its checkpoint "
                                      "(parameters, optimizer state, epoch)"),
                             cl::sub(trainCmd));
+cl::opt<std::string> validationData(
+    "validation-data",
+    cl::desc("Validate on this data set (CSV file, or IDX directory: its "
+             "t10k-* files) instead of a --validation-split"),
+    cl::sub(trainCmd));
+cl::opt<bool> earlyStopping(
+    "early-stopping",
+    cl::desc("Stop when --monitor has not improved for --patience epochs "
+             "(Keras's EarlyStopping)"),
+    cl::sub(trainCmd));
+cl::opt<std::string> monitor(
+    "monitor",
+    cl::desc("What --early-stopping and --save-best watch: loss, accuracy, "
+             "val_loss or val_accuracy (default val_loss)"),
+    cl::sub(trainCmd));
+cl::opt<int64_t> patience("patience",
+                          cl::desc("Epochs without improvement before "
+                                   "--early-stopping stops (default 0)"),
+                          cl::sub(trainCmd));
+cl::opt<double> minDelta("min-delta",
+                         cl::desc("The smallest change of --monitor that "
+                                  "counts as an improvement (default 0)"),
+                         cl::sub(trainCmd));
+cl::opt<bool> restoreBestWeights(
+    "restore-best-weights",
+    cl::desc("After --early-stopping, go back to the best epoch's weights "
+             "(for the test and --save-best)"),
+    cl::sub(trainCmd));
+cl::opt<std::string> saveBest(
+    "save-best",
+    cl::desc("Write a checkpoint after every epoch that improves --monitor"),
+    cl::sub(trainCmd));
+cl::opt<int> fitVerbose(
+    "verbose",
+    cl::desc("As Keras's fit: 0 = silent, 1 = progress bar (default), 2 = one "
+             "line per epoch"),
+    cl::init(1), cl::sub(trainCmd));
 cl::opt<std::string> weights("weights", cl::desc("safetensors checkpoint"),
                              cl::Required, cl::sub(evaluateCmd),
                              cl::sub(predictCmd));
@@ -211,13 +248,11 @@ cl::opt<bool> noCache(
              "when empty or 'off'; default: $XDG_CACHE_HOME/dlc or "
              "~/.cache/dlc)"),
     cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
-cl::opt<bool> verbose("verbose",
-                      cl::desc("Say whether the compiled model came from the "
-                               "cache"),
-                      cl::sub(trainCmd), cl::sub(evaluateCmd),
-                      cl::sub(predictCmd));
-cl::alias verboseShort("v", cl::desc("Alias for --verbose"),
-                       cl::aliasopt(verbose));
+cl::opt<bool> cacheStatus("cache-status",
+                          cl::desc("Say whether the compiled model came from "
+                                   "the cache"),
+                          cl::sub(trainCmd), cl::sub(evaluateCmd),
+                          cl::sub(predictCmd));
 enum class Denormals { Flush, IEEE };
 cl::opt<Denormals> denormals(
     "denormals",
@@ -520,8 +555,25 @@ int main(int argc, char **argv) {
     o.plot = plotPath;
     o.initFrom = initFrom;
     o.resume = resume;
+    o.validationData = validationData;
+    o.earlyStopping = earlyStopping;
+    if (monitor.getNumOccurrences())
+      o.monitor = monitor;
+    if (patience.getNumOccurrences())
+      o.patience = patience;
+    if (minDelta.getNumOccurrences())
+      o.minDelta = minDelta;
+    o.restoreBestWeights = restoreBestWeights;
+    o.saveBest = saveBest;
+    if (fitVerbose < 0 || fitVerbose > 2) {
+      llvm::WithColor::error(llvm::errs(), "dlc")
+          << "--verbose must be 0, 1 or 2 (as Keras's fit), got " << fitVerbose
+          << "\n";
+      return 1;
+    }
+    o.verbose = fitVerbose;
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, verbose};
+                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -531,7 +583,7 @@ int main(int argc, char **argv) {
     o.data = data;
     o.batchSize = evalBatch;
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, verbose};
+                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -542,7 +594,7 @@ int main(int argc, char **argv) {
     o.topK = topK;
     o.limit = limit;
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, verbose};
+                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runPredict(o);
   }
   if (gradcheck) {

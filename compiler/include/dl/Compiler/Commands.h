@@ -36,11 +36,21 @@ struct TrainOptions {
   std::optional<int64_t> batchSize;
   std::optional<double> validationSplit;
   uint64_t seed = 0;
-  std::string save;     ///< safetensors checkpoint, rewritten every epoch
-  std::string history;  ///< CSV, rewritten every epoch
-  std::string plot;     ///< SVG, rewritten every epoch
-  std::string initFrom; ///< transfer learning: matching parameters only
-  std::string resume;   ///< continue: parameters, optimizer state, epoch
+  std::string save;           ///< safetensors checkpoint, rewritten every epoch
+  std::string history;        ///< CSV, rewritten every epoch
+  std::string plot;           ///< SVG, rewritten every epoch
+  std::string initFrom;       ///< transfer learning: matching parameters only
+  std::string resume;         ///< continue: parameters, optimizer state, epoch
+  std::string validationData; ///< held-out data instead of a split
+  /// Keras's EarlyStopping: stop once `monitor` has not improved by more
+  /// than `minDelta` for `patience` epochs.
+  bool earlyStopping = false;
+  std::optional<std::string> monitor; ///< unset: val_loss (Keras)
+  std::optional<int64_t> patience;
+  std::optional<double> minDelta;
+  bool restoreBestWeights = false;
+  std::string saveBest; ///< checkpoint of the best epoch by `monitor`
+  int verbose = 1;      ///< Keras's fit: 0 silent, 1 bar, 2 a line per epoch
   JitCodegen codegen;
 };
 
