@@ -389,19 +389,6 @@ int runTrain(const TrainOptions &flags) {
     return fail("--init-from and --resume exclude each other");
   if (!o.validationData.empty() && flags.validationSplit)
     return fail("--validation-data and --validation-split exclude each other");
-  if (!o.earlyStopping) {
-    const char *option = o.patience             ? "--patience"
-                         : o.minDelta           ? "--min-delta"
-                         : o.restoreBestWeights ? "--restore-best-weights"
-                                                : nullptr;
-    if (option)
-      return fail(fmt::format("{} is an option of --early-stopping, which "
-                              "is not given",
-                              option));
-    if (o.monitor && o.saveBest.empty())
-      return fail("--monitor names what --early-stopping and --save-best "
-                  "watch; neither is given");
-  }
   if (o.patience && !checkFlagRange("--patience", *o.patience, 0, kMaxEpochs))
     return 1;
   if (o.minDelta && !(*o.minDelta >= 0 && std::isfinite(*o.minDelta)))
@@ -422,6 +409,33 @@ int runTrain(const TrainOptions &flags) {
     return 1;
   const ModelSpec &spec = m->spec();
   bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
+  // The train block's early_stopping callback, each flag overriding its
+  // setting.
+  const bool earlyStopping =
+      o.earlyStopping || spec.train->earlyStopping.has_value();
+  if (!earlyStopping) {
+    const char *option = o.patience             ? "--patience"
+                         : o.minDelta           ? "--min-delta"
+                         : o.restoreBestWeights ? "--restore-best-weights"
+                                                : nullptr;
+    if (option)
+      return fail(fmt::format("{} is an option of --early-stopping, which "
+                              "is not given (nor an early_stopping callback "
+                              "in the train block)",
+                              option));
+    if (o.monitor && o.saveBest.empty())
+      return fail("--monitor names what --early-stopping and --save-best "
+                  "watch; neither is given");
+  }
+  EarlyStoppingSpec es =
+      spec.train->earlyStopping.value_or(EarlyStoppingSpec());
+  if (o.monitor)
+    es.monitor = *o.monitor;
+  if (o.patience)
+    es.patience = *o.patience;
+  if (o.minDelta)
+    es.minDelta = *o.minDelta;
+  es.restoreBestWeights |= o.restoreBestWeights;
   // The flags, else the train block (checked by Sema), else Keras's defaults.
   const int64_t epochs = flags.epochs.value_or(spec.train->epochs.value_or(1));
   const int64_t batchSize =
@@ -510,16 +524,18 @@ int runTrain(const TrainOptions &flags) {
   }
   std::vector<double> history;
   // What --early-stopping and --save-best watch: a column of the history.
-  std::string monitor = o.monitor.value_or("val_loss");
+  const std::string &monitor = es.monitor;
   auto monitorColumn = llvm::find(columns, monitor);
-  const bool watching = o.earlyStopping || !o.saveBest.empty();
+  const bool watching = earlyStopping || !o.saveBest.empty();
   if (watching && monitorColumn == columns.end()) {
     std::vector<std::string> have(columns.begin() + 1, columns.end());
     return fail(fmt::format(
         "{} watches '{}', which this run does not measure (it measures: "
         "{}){}",
-        o.earlyStopping ? "--early-stopping" : "--save-best", monitor,
-        llvm::join(have, ", "),
+        o.earlyStopping ? "--early-stopping"
+        : earlyStopping ? "the train block's early_stopping"
+                        : "--save-best",
+        monitor, llvm::join(have, ", "),
         llvm::StringRef(monitor).starts_with("val_") && !validation.count
             ? "; validation needs --validation-split or --validation-data"
             : ""));
@@ -528,7 +544,7 @@ int runTrain(const TrainOptions &flags) {
   // Keras's mode "auto": accuracies grow, losses shrink.
   dlrt_monitor best;
   dlrt_monitor_init(&best, llvm::StringRef(monitor).contains("accuracy"),
-                    o.minDelta.value_or(0), o.patience.value_or(0));
+                    es.minDelta, es.patience);
   if (!o.resume.empty() && !o.history.empty() &&
       llvm::sys::fs::exists(o.history)) {
     // Resumed: the history continues, and the monitor relives its epochs
@@ -660,10 +676,10 @@ int runTrain(const TrainOptions &flags) {
         if (!o.saveBest.empty() &&
             !saveCheckpoint(o.saveBest, spec, params, state, epoch, o.seed))
           return 1;
-        if (o.restoreBestWeights)
+        if (es.restoreBestWeights)
           bestParams = params;
       }
-      stopped = o.earlyStopping && (verdict & DLRT_MONITOR_STOP);
+      stopped = earlyStopping && (verdict & DLRT_MONITOR_STOP);
     }
     if (!o.history.empty() &&
         dlrt_write_history_csv(o.history.c_str(), columns.data(),
@@ -687,7 +703,7 @@ int runTrain(const TrainOptions &flags) {
   }
   // Unlike Keras's, also when training ran every epoch: the best weights
   // are what the flag asks for.
-  if (o.restoreBestWeights) {
+  if (es.restoreBestWeights) {
     if (!bestParams.empty()) {
       params = bestParams;
       if (o.verbose > 0)
