@@ -24,6 +24,7 @@ using namespace mlir::dl;
 void mlir::dl::populateDLToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   populateDLToLinalgLayerPatterns(patterns);
+  populateDLToLinalgMergePatterns(patterns);
   populateDLToLinalgPoolingPatterns(patterns);
   populateDLToLinalgConvolutionPatterns(patterns);
   populateDLToLinalgActivationPatterns(patterns);
