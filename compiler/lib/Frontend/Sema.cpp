@@ -202,7 +202,8 @@ llvm::SmallVector<int> ModelChecker::resolveInputs(const ast::LayerStmt &stmt,
   SMLoc at =
       n > max && stmt.hasInputList ? stmt.inputs[max].second : stmt.layerLoc;
   std::string expected =
-      min == max   ? "exactly " + std::to_string(min)
+      min == 1 && max == 1 ? std::string("exactly one")
+      : min == max         ? "exactly " + std::to_string(min)
       : max == ~0u ? "at least " + std::to_string(min)
                    : std::to_string(min) + " to " + std::to_string(max);
   std::string how =

@@ -51,9 +51,11 @@ public:
                             (batched == 0 ? std::string("the batch")
                                           : std::string("out of range")) +
                             "; inputs of shape " +
-                            formatShape(c.inputShape(0)) + " take axis 1 to " +
-                            std::to_string(rank) + " or -1 to -" +
-                            std::to_string(rank));
+                            formatShape(c.inputShape(0)) + " take axis " +
+                            (rank == 1 ? std::string("1 or -1")
+                                       : "1 to " + std::to_string(rank) +
+                                             " or -1 to -" +
+                                             std::to_string(rank)));
       return false;
     }
     Shape out = c.inputShape(0);
