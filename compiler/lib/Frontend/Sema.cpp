@@ -204,8 +204,8 @@ llvm::SmallVector<int> ModelChecker::resolveInputs(const ast::LayerStmt &stmt,
   std::string expected =
       min == 1 && max == 1 ? std::string("exactly one")
       : min == max         ? "exactly " + std::to_string(min)
-      : max == ~0u ? "at least " + std::to_string(min)
-                   : std::to_string(min) + " to " + std::to_string(max);
+      : max == ~0u         ? "at least " + std::to_string(min)
+                           : std::to_string(min) + " to " + std::to_string(max);
   std::string how =
       stmt.hasInputList
           ? ""

@@ -52,10 +52,10 @@ public:
                                           : std::string("out of range")) +
                             "; inputs of shape " +
                             formatShape(c.inputShape(0)) + " take axis " +
-                            (rank == 1 ? std::string("1 or -1")
-                                       : "1 to " + std::to_string(rank) +
-                                             " or -1 to -" +
-                                             std::to_string(rank)));
+                            (rank == 1
+                                 ? std::string("1 or -1")
+                                 : "1 to " + std::to_string(rank) +
+                                       " or -1 to -" + std::to_string(rank)));
       return false;
     }
     Shape out = c.inputShape(0);
