@@ -258,3 +258,17 @@ LogicalResult ConcatOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   }
   return success();
 }
+
+LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  auto grad = LayerNormGradOp::create(b, getLoc(), getInput().getType(),
+                                      getGamma().getType(), getBeta().getType(),
+                                      resultGrads[0], getInput(), getGamma(),
+                                      getEpsilonAttr());
+  for (unsigned i = 0; i < 3; ++i)
+    if (needed[i])
+      grads[i] = grad->getResult(i);
+  return success();
+}

@@ -607,3 +607,26 @@ LogicalResult SliceOp::verify() {
            << " and result is " << out;
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// LayerNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  auto gamma = getGamma().getType(), beta = getBeta().getType();
+  int64_t last = in.getRank() >= 2 ? in.getDimSize(in.getRank() - 1)
+                                   : ShapedType::kDynamic;
+  if (in.getRank() < 2 || ShapedType::isDynamic(last) ||
+      gamma.getDimSize(0) != last || beta.getDimSize(0) != last)
+    return emitOpError("expects gamma and beta of the input's static last "
+                       "dimension, but input is ")
+           << in << ", gamma " << gamma << " and beta " << beta;
+  if (failed(verifyCompatibleShape(in, out)))
+    return emitOpError("expects a result of the input's shape, but input is ")
+           << in << " and result is " << out;
+  if (!(getEpsilon().convertToDouble() > 0))
+    return emitOpError("expects a positive epsilon, but it is ")
+           << getEpsilon().convertToDouble();
+  return success();
+}

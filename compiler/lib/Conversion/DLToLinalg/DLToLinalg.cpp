@@ -25,6 +25,7 @@ void mlir::dl::populateDLToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   populateDLToLinalgLayerPatterns(patterns);
   populateDLToLinalgMergePatterns(patterns);
+  populateDLToLinalgNormalizationPatterns(patterns);
   populateDLToLinalgPoolingPatterns(patterns);
   populateDLToLinalgConvolutionPatterns(patterns);
   populateDLToLinalgActivationPatterns(patterns);

@@ -341,6 +341,56 @@ def DL_SliceOp : DL_Op<"slice", [Pure]> {
   let hasVerifier = 1;
 }
 
+def DL_LayerNormOp : DL_Op<"layer_norm", [Pure, DL_Differentiable]> {
+  let summary = "Layer normalisation over the last dimension";
+  let description = [{
+    Keras's LayerNormalization (and PyTorch's layer_norm over the last
+    dimension): every row `x` of the last dimension becomes
+    `(x - mean(x)) / sqrt(var(x) + epsilon) * gamma + beta`, with the biased
+    variance.
+
+    ```mlir
+    %y = dl.layer_norm %x, %gamma, %beta {epsilon = 1.0e-3 : f32}
+        : (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_Vector:$gamma,
+                       DL_Vector:$beta, F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta attr-dict `:` `(` type($input) `,`
+    type($gamma) `,` type($beta) `)` `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_LayerNormGradOp : DL_Op<"layer_norm_grad", [Pure]> {
+  let summary = "Backward pass of dl.layer_norm";
+  let description = [{
+    From the cotangent `grad` of the result and the forward's input and
+    `gamma`: the input's cotangent
+    `rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = grad * gamma`,
+    and gamma's and beta's, `sum(grad * xhat)` and `sum(grad)` over every
+    row. The statistics are recomputed, not stored.
+
+    ```mlir
+    %dx, %dgamma, %dbeta = dl.layer_norm_grad %dy, %x, %gamma
+        {epsilon = 1.0e-3 : f32}
+        : (tensor<?x64xf32>, tensor<?x64xf32>, tensor<64xf32>)
+        -> (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$input,
+                       DL_Vector:$gamma, F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$input_grad, DL_Vector:$gamma_grad,
+                      DL_Vector:$beta_grad);
+  let assemblyFormat = [{
+    $grad `,` $input `,` $gamma attr-dict `:` `(` type($grad) `,`
+    type($input) `,` type($gamma) `)` `->` `(` type($input_grad) `,`
+    type($gamma_grad) `,` type($beta_grad) `)`
+  }];
+}
+
 def DL_ReshapeOp : DL_Op<"reshape", [Pure, DL_Differentiable]> {
   let summary = "Reshapes every sample, keeping the batch dimension";
   let description = [{
