@@ -218,6 +218,16 @@ cl::opt<std::string> saveBest(
     "save-best",
     cl::desc("Write a checkpoint after every epoch that improves --monitor"),
     cl::sub(trainCmd));
+cl::list<int32_t> classes(
+    "classes",
+    cl::desc("Only these classes of every data set, relabelled 0, 1, ... in "
+             "the order given (e.g. 5,6,7,8,9)"),
+    cl::CommaSeparated, cl::sub(trainCmd), cl::sub(evaluateCmd));
+cl::opt<int64_t> maxSamples(
+    "max-samples",
+    cl::desc("At most this many training samples (the first ones, after "
+             "--classes)"),
+    cl::init(0), cl::sub(trainCmd));
 cl::opt<int> fitVerbose(
     "verbose",
     cl::desc("As Keras's fit: 0 = silent, 1 = progress bar (default), 2 = one "
@@ -572,6 +582,13 @@ int main(int argc, char **argv) {
       return 1;
     }
     o.verbose = fitVerbose;
+    o.classes.assign(classes.begin(), classes.end());
+    if (maxSamples.getNumOccurrences() && maxSamples < 1) {
+      llvm::WithColor::error(llvm::errs(), "dlc")
+          << "--max-samples must be at least 1, got " << maxSamples << "\n";
+      return 1;
+    }
+    o.maxSamples = maxSamples;
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
                  !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runTrain(o);
@@ -582,6 +599,7 @@ int main(int argc, char **argv) {
     o.weights = weights;
     o.data = data;
     o.batchSize = evalBatch;
+    o.classes.assign(classes.begin(), classes.end());
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
                  !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runEvaluate(o);

@@ -109,6 +109,30 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
   return true;
 }
 
+/// --classes and --max-samples: the listed classes of `ds`, relabelled by
+/// their position in the list, at most `max` samples (0: all).
+bool selectClasses(Dataset &ds, const std::vector<int32_t> &classes,
+                   int64_t max, const std::string &what) {
+  if (classes.empty() && max == 0)
+    return true;
+  std::vector<int32_t> all;
+  if (classes.empty())
+    for (int32_t c = 0; c < ds.num_classes; ++c)
+      all.push_back(c);
+  const std::vector<int32_t> &keep = classes.empty() ? all : classes;
+  dlrt_error err;
+  if (dlrt_select_classes(&ds, keep.data(), int32_t(keep.size()), max, &err)) {
+    fail(fmt::format("--classes: {}", err.message));
+    return false;
+  }
+  if (ds.count == 0) {
+    fail(fmt::format("{} has no samples of the classes given by --classes",
+                     what));
+    return false;
+  }
+  return true;
+}
+
 /// "--data 'path'": where a data set came from, for its errors; an IDX
 /// directory adds the split ("train" or "t10k").
 std::string dataOrigin(const char *flag, const std::string &path,
@@ -453,6 +477,13 @@ int runTrain(const TrainOptions &flags) {
     haveTest = loadData(o.data, "t10k", test, /*required=*/false);
   if (!o.testData.empty() && !haveTest)
     return 1;
+  if (!selectClasses(train, o.classes, o.maxSamples,
+                     dataOrigin("--data", o.data)) ||
+      (haveTest && !selectClasses(test, o.classes, 0,
+                                  o.testData.empty()
+                                      ? dataOrigin("--data", o.data, "t10k")
+                                      : dataOrigin("--test-data", o.testData))))
+    return 1;
   // Checked before the split, so that the validation rows' labels are
   // checked too and sample numbers count from the start of the file.
   Targets targets;
@@ -466,6 +497,9 @@ int runTrain(const TrainOptions &flags) {
   if (!o.validationData.empty()) {
     // An IDX directory gives its test split, as --data's does to the test.
     if (!loadData(o.validationData, "t10k", validation) ||
+        !selectClasses(
+            validation, o.classes, 0,
+            dataOrigin("--validation-data", o.validationData, "t10k")) ||
         !targets.init(
             *m, validation,
             dataOrigin("--validation-data", o.validationData, "t10k")))
@@ -737,7 +771,8 @@ int runEvaluate(const EvaluateOptions &o) {
     return 1;
   const ModelSpec &spec = m->spec();
   Dataset test;
-  if (!loadData(o.data, "t10k", test))
+  if (!loadData(o.data, "t10k", test) ||
+      !selectClasses(test, o.classes, 0, dataOrigin("--data", o.data, "t10k")))
     return 1;
   Targets targets;
   if (!targets.init(*m, test, dataOrigin("--data", o.data, "t10k")))

@@ -62,6 +62,14 @@ int dlrt_load_csv_features(const char *path, float scale, dlrt_dataset *out,
 
 void dlrt_dataset_free(dlrt_dataset *ds);
 
+/* Keeps only the samples whose label is one of `classes` (n_classes of
+ * them, distinct, each >= 0), in their order in `ds`, at most `max_count`
+ * of them (<= 0: all), and relabels each with its class's index in
+ * `classes`: {5, 6, 7, 8, 9} turns Fashion-MNIST's last five classes into
+ * a 5-class problem. In place; the memory beyond the new count is kept. */
+int dlrt_select_classes(dlrt_dataset *ds, const int32_t *classes,
+                        int32_t n_classes, int64_t max_count, dlrt_error *err);
+
 /* Splits off the last `fraction` of `ds` (as Keras's validation_split does,
  * before shuffling) into `validation`; `ds` keeps the rest. */
 int dlrt_split(dlrt_dataset *ds, double fraction, dlrt_dataset *validation,

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dlc {
 
@@ -51,6 +52,10 @@ struct TrainOptions {
   bool restoreBestWeights = false;
   std::string saveBest; ///< checkpoint of the best epoch by `monitor`
   int verbose = 1;      ///< Keras's fit: 0 silent, 1 bar, 2 a line per epoch
+  /// Only these classes of every data set, relabelled 0, 1, ... in this
+  /// order (empty: all), and at most maxSamples training samples (0: all).
+  std::vector<int32_t> classes;
+  int64_t maxSamples = 0;
   JitCodegen codegen;
 };
 
@@ -59,6 +64,7 @@ struct EvaluateOptions {
   std::string weights;
   std::string data = kDefaultData;
   int64_t batchSize = 1000;
+  std::vector<int32_t> classes; ///< as TrainOptions::classes
   JitCodegen codegen;
 };
 
