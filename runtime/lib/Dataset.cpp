@@ -2,8 +2,10 @@
 //------------------------===//
 #include "Error.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 extern "C" void dlrt_dataset_free(dlrt_dataset *ds) {
   if (!ds)
@@ -124,4 +126,44 @@ extern "C" void dlrt_gather(const dlrt_dataset *ds, const int64_t *order,
     if (labels)
       labels[i] = ds->labels[s];
   }
+}
+
+extern "C" int dlrt_select_classes(dlrt_dataset *ds, const int32_t *classes,
+                                   int32_t n_classes, int64_t max_count,
+                                   dlrt_error *err) {
+  if (n_classes < 1 || !classes)
+    return dlrt::fail(err, "expected at least one class to keep, found none");
+  // Class -> new label; -1 for the classes dropped.
+  int32_t largest = 0;
+  for (int32_t i = 0; i < n_classes; ++i) {
+    if (classes[i] < 0)
+      return dlrt::fail(err, "expected class labels >= 0, found {}",
+                        classes[i]);
+    largest = std::max(largest, classes[i]);
+  }
+  std::vector<int32_t> relabel(size_t(largest) + 1, -1);
+  for (int32_t i = 0; i < n_classes; ++i) {
+    if (relabel[classes[i]] >= 0)
+      return dlrt::fail(err, "class {} is listed twice", classes[i]);
+    relabel[classes[i]] = i;
+  }
+  int64_t limit = max_count > 0 ? max_count : ds->count;
+  int64_t kept = 0;
+  size_t width = ds->bytes ? 1 : sizeof(float);
+  size_t rowBytes = width * size_t(ds->sample_size);
+  auto *values = ds->bytes ? reinterpret_cast<char *>(ds->bytes)
+                           : reinterpret_cast<char *>(ds->x);
+  for (int64_t i = 0; i < ds->count && kept < limit; ++i) {
+    int32_t label = ds->labels[i];
+    if (label < 0 || label > largest || relabel[label] < 0)
+      continue;
+    if (kept != i)
+      std::memmove(values + kept * rowBytes, values + i * rowBytes, rowBytes);
+    ds->labels[kept++] = relabel[label];
+  }
+  ds->count = kept;
+  ds->num_classes = 0;
+  for (int64_t i = 0; i < kept; ++i)
+    ds->num_classes = std::max(ds->num_classes, ds->labels[i] + 1);
+  return 0;
 }

@@ -12,7 +12,11 @@
 #include "Error.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -329,4 +333,86 @@ extern "C" int dlrt_write_history_svg(const char *path, const char *title,
     return -1;
   std::string s = renderSvg(title, columns, ncols, rows, nrows);
   return writeText(path, s, err);
+}
+
+extern "C" int dlrt_read_history_csv(const char *path,
+                                     const char *const *columns, int32_t ncols,
+                                     double max_epoch, double **rows,
+                                     int64_t *nrows, dlrt_error *err) {
+  if (!rows || !nrows)
+    return fail(err, "expected somewhere to put the history rows, found NULL");
+  *rows = nullptr;
+  *nrows = 0;
+  if (checkTable(path, columns, ncols, nullptr, 0, 1, err))
+    return -1;
+  std::FILE *f = std::fopen(path, "rb");
+  if (!f)
+    return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
+    text.append(buf, n);
+  std::fclose(f);
+
+  std::string header;
+  for (int32_t c = 0; c < ncols; ++c)
+    header += (c ? "," : "") + csvField(columns[c]);
+  std::vector<double> kept;
+  size_t at = 0;
+  for (int64_t line = 1; at < text.size(); ++line) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos)
+      end = text.size();
+    std::string row = text.substr(at, end - at);
+    at = end + 1;
+    if (!row.empty() && row.back() == '\r')
+      row.pop_back();
+    if (line == 1) {
+      if (row != header)
+        return fail(err,
+                    "'{}': line 1: expected the columns '{}' of this run, "
+                    "found '{}'",
+                    path, header, row);
+      continue;
+    }
+    if (row.empty())
+      continue;
+    std::vector<double> values;
+    size_t col = 0;
+    for (int32_t c = 0; c < ncols; ++c) {
+      size_t comma = c + 1 < ncols ? row.find(',', col) : row.size();
+      if (comma == std::string::npos)
+        return fail(err, "'{}': line {}: expected {} values, found {}", path,
+                    line, ncols, c + 1);
+      std::string cell = row.substr(col, comma - col);
+      double v = NAN; // an empty cell: not measured
+      if (!cell.empty()) {
+        char *stop = nullptr;
+        errno = 0;
+        v = std::strtod(cell.c_str(), &stop);
+        if (*stop || errno == ERANGE)
+          return fail(err,
+                      "'{}': line {}, column {}: expected a number for '{}', "
+                      "found '{}'",
+                      path, line, col + 1, columns[c], cell);
+      }
+      values.push_back(v);
+      col = comma + 1;
+    }
+    if (std::isnan(values[0]))
+      return fail(err,
+                  "'{}': line {}, column 1: expected the epoch, found "
+                  "an empty cell",
+                  path, line);
+    if (values[0] <= max_epoch)
+      kept.insert(kept.end(), values.begin(), values.end());
+  }
+  if (kept.empty())
+    return 0;
+  *rows = static_cast<double *>(std::malloc(kept.size() * sizeof(double)));
+  if (!*rows)
+    return fail(err, "'{}': out of memory", path);
+  std::copy(kept.begin(), kept.end(), *rows);
+  *nrows = int64_t(kept.size()) / ncols;
+  return 0;
 }

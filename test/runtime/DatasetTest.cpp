@@ -67,6 +67,42 @@ TEST(Shuffle, EmptyAndSingle) {
   EXPECT_EQ(shuffled(1, 3), std::vector<int64_t>{0});
 }
 
+TEST(SelectClasses, KeepsListedClassesInOrderAndRelabels) {
+  Made m(30); // labels i % 7
+  const int32_t classes[] = {5, 2};
+  dlrt_error err{};
+  ASSERT_EQ(dlrt_select_classes(&m.ds, classes, 2, 0, &err), 0) << err.message;
+  // Samples with label 2 or 5, by a naive scan: 2, 5, 9, 12, 16, 19, 23, 26.
+  std::vector<int64_t> expected;
+  for (int64_t i = 0; i < 30; ++i)
+    if (i % 7 == 2 || i % 7 == 5)
+      expected.push_back(i);
+  ASSERT_EQ(m.ds.count, int64_t(expected.size()));
+  for (size_t k = 0; k < expected.size(); ++k) {
+    int64_t i = expected[k];
+    EXPECT_FLOAT_EQ(m.ds.x[3 * k], float(i)) << k;
+    EXPECT_FLOAT_EQ(m.ds.x[3 * k + 2], float(i) + 0.5f) << k;
+    EXPECT_EQ(m.ds.labels[k], i % 7 == 5 ? 0 : 1) << k;
+  }
+  EXPECT_EQ(m.ds.num_classes, 2);
+}
+
+TEST(SelectClasses, AtMostMaxCountAndErrors) {
+  Made m(30);
+  const int32_t classes[] = {0, 1, 2};
+  dlrt_error err{};
+  ASSERT_EQ(dlrt_select_classes(&m.ds, classes, 3, 4, &err), 0);
+  ASSERT_EQ(m.ds.count, 4); // samples 0, 1, 2, 7
+  EXPECT_FLOAT_EQ(m.ds.x[3 * 3], 7.0f);
+  EXPECT_EQ(m.ds.labels[3], 0);
+  const int32_t twice[] = {1, 1};
+  EXPECT_EQ(dlrt_select_classes(&m.ds, twice, 2, 0, &err), -1);
+  EXPECT_STREQ(err.message, "class 1 is listed twice");
+  const int32_t negative[] = {-2};
+  EXPECT_EQ(dlrt_select_classes(&m.ds, negative, 1, 0, &err), -1);
+  EXPECT_STREQ(err.message, "expected class labels >= 0, found -2");
+}
+
 TEST(Split, TakesTheLastFraction) {
   Made m(100);
   dlrt_dataset val{};

@@ -186,6 +186,53 @@ cl::opt<std::string> resume("resume",
                             cl::desc("Continue a run from its checkpoint "
                                      "(parameters, optimizer state, epoch)"),
                             cl::sub(trainCmd));
+cl::opt<std::string> validationData(
+    "validation-data",
+    cl::desc("Validate on this data set (CSV file, or IDX directory: its "
+             "t10k-* files) instead of a --validation-split"),
+    cl::sub(trainCmd));
+cl::opt<bool> earlyStopping(
+    "early-stopping",
+    cl::desc("Stop when --monitor has not improved for --patience epochs "
+             "(Keras's EarlyStopping)"),
+    cl::sub(trainCmd));
+cl::opt<std::string> monitor(
+    "monitor",
+    cl::desc("What --early-stopping and --save-best watch: loss, accuracy, "
+             "val_loss or val_accuracy (default val_loss)"),
+    cl::sub(trainCmd));
+cl::opt<int64_t> patience("patience",
+                          cl::desc("Epochs without improvement before "
+                                   "--early-stopping stops (default 0)"),
+                          cl::sub(trainCmd));
+cl::opt<double> minDelta("min-delta",
+                         cl::desc("The smallest change of --monitor that "
+                                  "counts as an improvement (default 0)"),
+                         cl::sub(trainCmd));
+cl::opt<bool> restoreBestWeights(
+    "restore-best-weights",
+    cl::desc("After --early-stopping, go back to the best epoch's weights "
+             "(for the test and --save-best)"),
+    cl::sub(trainCmd));
+cl::opt<std::string> saveBest(
+    "save-best",
+    cl::desc("Write a checkpoint after every epoch that improves --monitor"),
+    cl::sub(trainCmd));
+cl::list<int32_t> classes(
+    "classes",
+    cl::desc("Only these classes of every data set, relabelled 0, 1, ... in "
+             "the order given (e.g. 5,6,7,8,9)"),
+    cl::CommaSeparated, cl::sub(trainCmd), cl::sub(evaluateCmd));
+cl::opt<int64_t> maxSamples(
+    "max-samples",
+    cl::desc("At most this many training samples (the first ones, after "
+             "--classes)"),
+    cl::init(0), cl::sub(trainCmd));
+cl::opt<int> fitVerbose(
+    "verbose",
+    cl::desc("As Keras's fit: 0 = silent, 1 = progress bar (default), 2 = one "
+             "line per epoch"),
+    cl::init(1), cl::sub(trainCmd));
 cl::opt<std::string> weights("weights", cl::desc("safetensors checkpoint"),
                              cl::Required, cl::sub(evaluateCmd),
                              cl::sub(predictCmd));
@@ -211,13 +258,11 @@ cl::opt<bool> noCache(
              "when empty or 'off'; default: $XDG_CACHE_HOME/dlc or "
              "~/.cache/dlc)"),
     cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
-cl::opt<bool> verbose("verbose",
-                      cl::desc("Say whether the compiled model came from the "
-                               "cache"),
-                      cl::sub(trainCmd), cl::sub(evaluateCmd),
-                      cl::sub(predictCmd));
-cl::alias verboseShort("v", cl::desc("Alias for --verbose"),
-                       cl::aliasopt(verbose));
+cl::opt<bool> cacheStatus("cache-status",
+                          cl::desc("Say whether the compiled model came from "
+                                   "the cache"),
+                          cl::sub(trainCmd), cl::sub(evaluateCmd),
+                          cl::sub(predictCmd));
 enum class Denormals { Flush, IEEE };
 cl::opt<Denormals> denormals(
     "denormals",
@@ -520,8 +565,32 @@ int main(int argc, char **argv) {
     o.plot = plotPath;
     o.initFrom = initFrom;
     o.resume = resume;
+    o.validationData = validationData;
+    o.earlyStopping = earlyStopping;
+    if (monitor.getNumOccurrences())
+      o.monitor = monitor;
+    if (patience.getNumOccurrences())
+      o.patience = patience;
+    if (minDelta.getNumOccurrences())
+      o.minDelta = minDelta;
+    o.restoreBestWeights = restoreBestWeights;
+    o.saveBest = saveBest;
+    if (fitVerbose < 0 || fitVerbose > 2) {
+      llvm::WithColor::error(llvm::errs(), "dlc")
+          << "--verbose must be 0, 1 or 2 (as Keras's fit), got " << fitVerbose
+          << "\n";
+      return 1;
+    }
+    o.verbose = fitVerbose;
+    o.classes.assign(classes.begin(), classes.end());
+    if (maxSamples.getNumOccurrences() && maxSamples < 1) {
+      llvm::WithColor::error(llvm::errs(), "dlc")
+          << "--max-samples must be at least 1, got " << maxSamples << "\n";
+      return 1;
+    }
+    o.maxSamples = maxSamples;
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, verbose};
+                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -530,8 +599,9 @@ int main(int argc, char **argv) {
     o.weights = weights;
     o.data = data;
     o.batchSize = evalBatch;
+    o.classes.assign(classes.begin(), classes.end());
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, verbose};
+                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -542,7 +612,7 @@ int main(int argc, char **argv) {
     o.topK = topK;
     o.limit = limit;
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, verbose};
+                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runPredict(o);
   }
   if (gradcheck) {

@@ -110,6 +110,30 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
   return true;
 }
 
+/// --classes and --max-samples: the listed classes of `ds`, relabelled by
+/// their position in the list, at most `max` samples (0: all).
+bool selectClasses(Dataset &ds, const std::vector<int32_t> &classes,
+                   int64_t max, const std::string &what) {
+  if (classes.empty() && max == 0)
+    return true;
+  std::vector<int32_t> all;
+  if (classes.empty())
+    for (int32_t c = 0; c < ds.num_classes; ++c)
+      all.push_back(c);
+  const std::vector<int32_t> &keep = classes.empty() ? all : classes;
+  dlrt_error err;
+  if (dlrt_select_classes(&ds, keep.data(), int32_t(keep.size()), max, &err)) {
+    fail(fmt::format("--classes: {}", err.message));
+    return false;
+  }
+  if (ds.count == 0) {
+    fail(fmt::format("{} has no samples of the classes given by --classes",
+                     what));
+    return false;
+  }
+  return true;
+}
+
 /// "--data 'path'": where a data set came from, for its errors; an IDX
 /// directory adds the split ("train" or "t10k").
 std::string dataOrigin(const char *flag, const std::string &path,
@@ -396,15 +420,55 @@ int runTrain(const TrainOptions &flags) {
   const TrainOptions &o = flags;
   if (!o.initFrom.empty() && !o.resume.empty())
     return fail("--init-from and --resume exclude each other");
+  if (!o.validationData.empty() && flags.validationSplit)
+    return fail("--validation-data and --validation-split exclude each other");
+  if (o.patience && !checkFlagRange("--patience", *o.patience, 0, kMaxEpochs))
+    return 1;
+  if (o.minDelta && !(*o.minDelta >= 0 && std::isfinite(*o.minDelta)))
+    return fail(fmt::format("--min-delta must be a finite number >= 0, got {}",
+                            *o.minDelta));
   if (!checkOutputPath("--save", o.save) ||
+      !checkOutputPath("--save-best", o.saveBest) ||
       !checkOutputPath("--history", o.history) ||
       !checkOutputPath("--plot", o.plot))
     return 1;
+  if (!o.save.empty() && o.save == o.saveBest)
+    return fail(fmt::format("--save and --save-best name the same file '{}'; "
+                            "--save keeps the last epoch (to --resume from), "
+                            "--save-best the best one",
+                            o.save));
   std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
   bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
+  // The train block's early_stopping callback, each flag overriding its
+  // setting.
+  const bool earlyStopping =
+      o.earlyStopping || spec.train->earlyStopping.has_value();
+  if (!earlyStopping) {
+    const char *option = o.patience             ? "--patience"
+                         : o.minDelta           ? "--min-delta"
+                         : o.restoreBestWeights ? "--restore-best-weights"
+                                                : nullptr;
+    if (option)
+      return fail(fmt::format("{} is an option of --early-stopping, which "
+                              "is not given (nor an early_stopping callback "
+                              "in the train block)",
+                              option));
+    if (o.monitor && o.saveBest.empty())
+      return fail("--monitor names what --early-stopping and --save-best "
+                  "watch; neither is given");
+  }
+  EarlyStoppingSpec es =
+      spec.train->earlyStopping.value_or(EarlyStoppingSpec());
+  if (o.monitor)
+    es.monitor = *o.monitor;
+  if (o.patience)
+    es.patience = *o.patience;
+  if (o.minDelta)
+    es.minDelta = *o.minDelta;
+  es.restoreBestWeights |= o.restoreBestWeights;
   // The flags, else the train block (checked by Sema), else Keras's defaults.
   const int64_t epochs = flags.epochs.value_or(spec.train->epochs.value_or(1));
   const int64_t batchSize =
@@ -422,6 +486,13 @@ int runTrain(const TrainOptions &flags) {
     haveTest = loadData(o.data, "t10k", test, /*required=*/false);
   if (!o.testData.empty() && !haveTest)
     return 1;
+  if (!selectClasses(train, o.classes, o.maxSamples,
+                     dataOrigin("--data", o.data)) ||
+      (haveTest && !selectClasses(test, o.classes, 0,
+                                  o.testData.empty()
+                                      ? dataOrigin("--data", o.data, "t10k")
+                                      : dataOrigin("--test-data", o.testData))))
+    return 1;
   // Checked before the split, so that the validation rows' labels are
   // checked too and sample numbers count from the start of the file.
   Targets targets;
@@ -432,8 +503,19 @@ int runTrain(const TrainOptions &flags) {
                                      : dataOrigin("--test-data", o.testData))))
     return 1;
   dlrt_error err;
-  if (dlrt_split(&train, validationSplit, &validation, &err))
+  if (!o.validationData.empty()) {
+    // An IDX directory gives its test split, as --data's does to the test.
+    if (!loadData(o.validationData, "t10k", validation) ||
+        !selectClasses(
+            validation, o.classes, 0,
+            dataOrigin("--validation-data", o.validationData, "t10k")) ||
+        !targets.init(
+            *m, validation,
+            dataOrigin("--validation-data", o.validationData, "t10k")))
+      return 1;
+  } else if (dlrt_split(&train, validationSplit, &validation, &err)) {
     return fail(err.message);
+  }
 
   std::vector<float> params(spec.numParams());
   std::vector<float> state(m->optStateSize());
@@ -467,16 +549,18 @@ int runTrain(const TrainOptions &flags) {
                               o.resume, kStateTensor, st->data[bad], bad));
     std::copy(st->data, st->data + state.size(), state.begin());
     firstEpoch = std::strtoll(epoch, nullptr, 10) + 1;
-    llvm::outs() << fmt::format("Resuming from {} after epoch {}\n", o.resume,
-                                firstEpoch - 1);
+    if (o.verbose > 0)
+      llvm::outs() << fmt::format("Resuming from {} after epoch {}\n", o.resume,
+                                  firstEpoch - 1);
   }
 
-  llvm::outs() << fmt::format(
-      "Training {} on {} samples{}, {} epochs, batch size {}\n", spec.name,
-      train.count,
-      validation.count ? fmt::format(", validating on {}", validation.count)
-                       : std::string(),
-      epochs, batchSize);
+  if (o.verbose > 0)
+    llvm::outs() << fmt::format(
+        "Training {} on {} samples{}, {} epochs, batch size {}\n", spec.name,
+        train.count,
+        validation.count ? fmt::format(", validating on {}", validation.count)
+                         : std::string(),
+        epochs, batchSize);
   std::vector<const char *> columns{"epoch", "loss"};
   if (accuracy)
     columns.push_back("accuracy");
@@ -486,6 +570,50 @@ int runTrain(const TrainOptions &flags) {
       columns.push_back("val_accuracy");
   }
   std::vector<double> history;
+  // What --early-stopping and --save-best watch: a column of the history.
+  const std::string &monitor = es.monitor;
+  auto monitorColumn = llvm::find(columns, monitor);
+  const bool watching = earlyStopping || !o.saveBest.empty();
+  if (watching && monitorColumn == columns.end()) {
+    std::vector<std::string> have(columns.begin() + 1, columns.end());
+    return fail(fmt::format(
+        "{} watches '{}', which this run does not measure (it measures: "
+        "{}){}",
+        o.earlyStopping ? "--early-stopping"
+        : earlyStopping ? "the train block's early_stopping"
+                        : "--save-best",
+        monitor, llvm::join(have, ", "),
+        llvm::StringRef(monitor).starts_with("val_") && !validation.count
+            ? "; validation needs --validation-split or --validation-data"
+            : ""));
+  }
+  const size_t monitorIndex = size_t(monitorColumn - columns.begin());
+  // Keras's mode "auto": accuracies grow, losses shrink.
+  dlrt_monitor best;
+  dlrt_monitor_init(&best, llvm::StringRef(monitor).contains("accuracy"),
+                    es.minDelta, es.patience);
+  if (!o.resume.empty() && !o.history.empty() &&
+      llvm::sys::fs::exists(o.history)) {
+    // Resumed: the history continues, and the monitor relives its epochs
+    // so patience counts across the interruption.
+    double *rows = nullptr;
+    int64_t nrows = 0;
+    if (dlrt_read_history_csv(o.history.c_str(), columns.data(),
+                              int32_t(columns.size()), double(firstEpoch - 1),
+                              &rows, &nrows, &err))
+      return fail(err.message +
+                  std::string("; --resume appends to the --history of the "
+                              "run it continues"));
+    history.assign(rows, rows + nrows * columns.size());
+    std::free(rows);
+    if (watching)
+      for (int64_t r = 0; r < nrows; ++r)
+        dlrt_monitor_update(&best, int64_t(history[r * columns.size()]),
+                            history[r * columns.size() + monitorIndex]);
+  }
+  // The parameters of the best epoch (--restore-best-weights).
+  std::vector<float> bestParams;
+  bool stopped = false;
   std::vector<int64_t> order(train.count);
   const int64_t batch = batchRows(batchSize, train.count);
   std::vector<float> x(batch * train.sample_size);
@@ -498,8 +626,11 @@ int runTrain(const TrainOptions &flags) {
   for (int64_t epoch = firstEpoch; epoch <= epochs; ++epoch) {
     dlrt_shuffle(order.data(), train.count, epochSeed(o.seed, epoch));
     llvm::outs().flush(); // the bar writes to stdout through stdio
+    // --verbose 2: the finished line of each epoch only, as Keras's.
     dlrt_progress *bar =
-        dlrt_progress_begin(stdout, int(epoch), int(epochs), steps, -1);
+        o.verbose == 0 ? nullptr
+                       : dlrt_progress_begin(stdout, int(epoch), int(epochs),
+                                             steps, o.verbose == 1 ? -1 : 0);
     Metrics running;
     float prevLoss = NAN; // the loss of the step before
     // Parameter `bad` became non-finite in step `stepNo` (1-based), whose
@@ -586,6 +717,17 @@ int runTrain(const TrainOptions &flags) {
     if (!o.save.empty() &&
         !saveCheckpoint(o.save, spec, params, state, epoch, o.seed))
       return 1;
+    if (watching) {
+      int verdict = dlrt_monitor_update(&best, epoch, row[monitorIndex]);
+      if (verdict & DLRT_MONITOR_IMPROVED) {
+        if (!o.saveBest.empty() &&
+            !saveCheckpoint(o.saveBest, spec, params, state, epoch, o.seed))
+          return 1;
+        if (es.restoreBestWeights)
+          bestParams = params;
+      }
+      stopped = earlyStopping && (verdict & DLRT_MONITOR_STOP);
+    }
     if (!o.history.empty() &&
         dlrt_write_history_csv(o.history.c_str(), columns.data(),
                                int32_t(columns.size()), history.data(), rows,
@@ -596,13 +738,41 @@ int runTrain(const TrainOptions &flags) {
                                columns.data(), int32_t(columns.size()),
                                history.data(), rows, &err))
       return fail(err.message);
+    if (stopped) {
+      if (o.verbose > 0)
+        llvm::outs() << fmt::format(
+            "Epoch {}: early stopping: {} has not improved on {:.4f} (epoch "
+            "{}) for {} epoch{}\n",
+            epoch, monitor, best.best, best.best_epoch, best.wait,
+            best.wait == 1 ? "" : "s");
+      break;
+    }
+  }
+  // Unlike Keras's, also when training ran every epoch: the best weights
+  // are what the flag asks for.
+  if (es.restoreBestWeights) {
+    if (!bestParams.empty()) {
+      params = bestParams;
+      if (o.verbose > 0)
+        llvm::outs() << fmt::format(
+            "Restored the weights of epoch {} ({} {:.4f})\n", best.best_epoch,
+            monitor, best.best);
+    } else {
+      llvm::WithColor::warning(llvm::errs(), "dlc") << fmt::format(
+          "--restore-best-weights: the best epoch ({}) was before the resumed "
+          "run; keeping the last epoch's weights\n",
+          best.best_epoch);
+    }
   }
   if (haveTest) {
     Metrics t = evaluate(*m, params, test, targets, 1000);
     llvm::outs() << fmt::format("Test: {}\n", formatMetrics(t, accuracy));
   }
-  if (!o.save.empty())
+  if (!o.save.empty() && o.verbose > 0)
     llvm::outs() << "Saved " << o.save << "\n";
+  if (!o.saveBest.empty() && best.best_epoch > 0 && o.verbose > 0)
+    llvm::outs() << fmt::format("Saved {} (epoch {}, {} {:.4f})\n", o.saveBest,
+                                best.best_epoch, monitor, best.best);
   return 0;
 }
 
@@ -614,7 +784,8 @@ int runEvaluate(const EvaluateOptions &o) {
     return 1;
   const ModelSpec &spec = m->spec();
   Dataset test;
-  if (!loadData(o.data, "t10k", test))
+  if (!loadData(o.data, "t10k", test) ||
+      !selectClasses(test, o.classes, 0, dataOrigin("--data", o.data, "t10k")))
     return 1;
   Targets targets;
   if (!targets.init(*m, test, dataOrigin("--data", o.data, "t10k")))

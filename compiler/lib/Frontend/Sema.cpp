@@ -58,8 +58,11 @@ private:
   int checkInput();
   int checkLayer(const ast::LayerStmt &stmt, int previous);
   int checkKnownLayer(const LayerKind &kind, const ast::LayerStmt &stmt,
-                      int input);
-  int resolveInputs(const ast::LayerStmt &stmt, int previous, bool oneInput);
+                      llvm::ArrayRef<int> inputs);
+  /// The layers the statement reads: its input list, else `previous`.
+  /// An input that failed to check is kPoisoned.
+  llvm::SmallVector<int> resolveInputs(const ast::LayerStmt &stmt, int previous,
+                                       const LayerKind *kind);
   void defineResult(const ast::LayerStmt &stmt, int layer);
   void defineValue(StringRef name, int layer, SMLoc loc);
   int addLayer(LayerSpec layer, std::string explicitName, SMLoc nameLoc);
@@ -164,17 +167,18 @@ int ModelChecker::checkInput() {
   return result;
 }
 
-int ModelChecker::resolveInputs(const ast::LayerStmt &stmt, int previous,
-                                bool oneInput) {
+llvm::SmallVector<int> ModelChecker::resolveInputs(const ast::LayerStmt &stmt,
+                                                   int previous,
+                                                   const LayerKind *kind) {
+  llvm::SmallVector<int> result;
   if (!stmt.hasInputList)
-    return previous;
-  int result = kPoisoned;
-  for (size_t i = 0; i < stmt.inputs.size(); ++i) {
+    result.push_back(previous);
+  for (size_t i = 0; stmt.hasInputList && i < stmt.inputs.size(); ++i) {
     const auto &[name, loc] = stmt.inputs[i];
+    result.push_back(kPoisoned);
     auto it = values.find(name);
     if (it != values.end()) {
-      if (i == 0)
-        result = it->second.layer;
+      result.back() = it->second.layer;
       continue;
     }
     if (diag.saturated()) {
@@ -190,23 +194,37 @@ int ModelChecker::resolveInputs(const ast::LayerStmt &stmt, int previous,
     diag.error(loc,
                "undefined value '" + name + "'" + didYouMean(name, valueNames));
   }
-  if (oneInput && stmt.inputs.size() > 1) {
-    diag.error(stmt.inputs[1].second, stmt.layer +
-                                          " takes exactly one input, found " +
-                                          Twine(stmt.inputs.size()));
-    return kPoisoned;
-  }
-  return result;
+  if (!kind)
+    return result;
+  unsigned min = kind->getMinInputs(), max = kind->getMaxInputs();
+  unsigned n = unsigned(result.size());
+  if (n >= min && n <= max)
+    return result;
+  SMLoc at =
+      n > max && stmt.hasInputList ? stmt.inputs[max].second : stmt.layerLoc;
+  std::string expected =
+      min == 1 && max == 1 ? std::string("exactly one")
+      : min == max         ? "exactly " + std::to_string(min)
+      : max == ~0u         ? "at least " + std::to_string(min)
+                           : std::to_string(min) + " to " + std::to_string(max);
+  std::string how =
+      stmt.hasInputList
+          ? ""
+          : "; name its inputs, as in 's = " + stmt.layer + "()(a, b);'";
+  diag.error(at, stmt.layer + " takes " + expected + " input" +
+                     (min == 1 && max == 1 ? "" : "s") + ", found " + Twine(n) +
+                     how);
+  return {kPoisoned};
 }
 
 int ModelChecker::checkLayer(const ast::LayerStmt &stmt, int previous) {
   StringRef name = stmt.layer;
   const LayerKind *kind = lookupLayerKind(name);
-  int input = resolveInputs(stmt, previous, kind && kind->getNumInputs() == 1);
+  llvm::SmallVector<int> inputs = resolveInputs(stmt, previous, kind);
   int result = kPoisoned;
   llvm::SmallVector<StringRef> planned = plannedLayerNames();
   if (kind) {
-    result = checkKnownLayer(*kind, stmt, input);
+    result = checkKnownLayer(*kind, stmt, inputs);
   } else if (llvm::is_contained(planned, name)) {
     diag.error(stmt.layerLoc, "layer '" + name + "' is not supported yet");
   } else {
@@ -226,16 +244,19 @@ int ModelChecker::checkLayer(const ast::LayerStmt &stmt, int previous) {
 }
 
 int ModelChecker::checkKnownLayer(const LayerKind &kind,
-                                  const ast::LayerStmt &stmt, int input) {
-  const Shape *inputShape =
-      input == kPoisoned ? nullptr : &spec.layers[input].outShape;
-  LayerChecker checker(diag, stmt, inputShape);
+                                  const ast::LayerStmt &stmt,
+                                  llvm::ArrayRef<int> inputs) {
+  llvm::SmallVector<const Shape *> inputShapes;
+  for (int input : inputs)
+    inputShapes.push_back(input == kPoisoned ? nullptr
+                                             : &spec.layers[input].outShape);
+  LayerChecker checker(diag, stmt, inputShapes);
   LayerSpec layer;
   layer.kind = &kind;
   layer.loc = stmt.layerLoc;
   if (!kind.check(checker, layer) || !checker.checkActivationRank(layer))
     return kPoisoned;
-  layer.inputs = {input};
+  layer.inputs.assign(inputs.begin(), inputs.end());
   int index = addLayer(std::move(layer), std::move(checker.explicitName),
                        checker.explicitNameLoc);
   for (const LayerChecker::PendingParam &param : checker.params)

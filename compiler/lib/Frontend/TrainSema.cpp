@@ -24,8 +24,9 @@ using llvm::Twine;
 
 namespace {
 
-const StringRef kKeys[] = {"loss",   "optimizer",  "metrics",
-                           "epochs", "batch_size", "validation_split"};
+const StringRef kKeys[] = {"loss",     "optimizer",  "metrics",
+                           "epochs",   "batch_size", "validation_split",
+                           "callbacks"};
 const StringRef kPlannedKeys[] = {"loss_weights", "weighted_metrics",
                                   "shuffle"};
 
@@ -76,6 +77,13 @@ const StringRef kPlannedOptimizerOptions[] = {"use_ema",
                                               "amsgrad",
                                               "centered"};
 
+const StringRef kCallbacks[] = {"early_stopping"};
+const StringRef kPlannedCallbacks[] = {
+    "model_checkpoint", "reduce_lr_on_plateau", "learning_rate_scheduler",
+    "csv_logger",       "terminate_on_nan",     "tensorboard"};
+/// What early_stopping may watch: the columns of `dlc train`'s history.
+const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy"};
+
 const StringRef kMetrics[] = {"accuracy"};
 const StringRef kPlannedMetrics[] = {"binary_accuracy",
                                      "categorical_accuracy",
@@ -110,12 +118,15 @@ private:
   bool checkCount(const ast::Arg &entry, int64_t max,
                   std::optional<int64_t> &out);
   bool checkValidationSplit(const ast::Arg &entry);
+  bool checkCallbacks(const ast::Expr &expr);
+  bool checkEarlyStopping(const ast::Expr &call);
   /// Reads an optimizer option and checks its range.
   bool readOption(StringRef owner, const ast::Arg *arg,
                   const OptimizerOption &option, double &out);
 
   DiagEngine &diag;
   CheckedTrain result;
+  SMLoc monitorLoc;
 };
 
 /// A name written bare, quoted, or as a call: `adam`, "adam", `adam(...)`.
@@ -147,7 +158,7 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
       std::string hint = didYouMean(key, candidates);
       if (hint.empty())
         hint = " (settings: loss, optimizer, metrics, epochs, batch_size, "
-               "validation_split)";
+               "validation_split, callbacks)";
       diag.error(entry.nameLoc, "unknown training setting '" +
                                     escapeForMessage(key) + "'" + hint);
       continue;
@@ -169,12 +180,24 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
       ok &= checkCount(entry, kMaxEpochs, result.spec.epochs);
     else if (key == "batch_size")
       ok &= checkCount(entry, kMaxBatch, result.spec.batchSize);
+    else if (key == "callbacks")
+      ok &= checkCallbacks(entry.value);
     else
       ok &= checkValidationSplit(entry);
   }
   if (!seen.count("loss")) {
     diag.error(block.loc, "the train block has no loss; add e.g. 'loss = "
                           "sparse_categorical_crossentropy;'");
+    ok = false;
+  }
+  // Accuracy is measured only when it is a metric.
+  if (ok && result.spec.earlyStopping &&
+      StringRef(result.spec.earlyStopping->monitor).ends_with("accuracy") &&
+      !llvm::is_contained(result.spec.metrics, "accuracy")) {
+    diag.error(monitorLoc, "early_stopping: 'monitor' is '" +
+                               result.spec.earlyStopping->monitor +
+                               "', but accuracy is not measured; add "
+                               "'metrics = [accuracy];'");
     ok = false;
   }
   if (!ok)
@@ -426,6 +449,103 @@ bool TrainChecker::checkValidationSplit(const ast::Arg &entry) {
   }
   result.spec.validationSplit = value;
   return true;
+}
+
+bool TrainChecker::checkCallbacks(const ast::Expr &expr) {
+  llvm::SmallVector<const ast::Expr *> items;
+  if (expr.kind == ast::Expr::Kind::List) {
+    for (const ast::Arg &element : expr.args)
+      items.push_back(&element.value);
+  } else {
+    items.push_back(&expr);
+  }
+  bool ok = true;
+  for (const ast::Expr *item : items) {
+    StringRef name;
+    unsigned index;
+    if (!nameOf(*item, name)) {
+      diag.error(item->loc, "'callbacks' expects callbacks such as "
+                            "'early_stopping(patience = 3)', found " +
+                                describeValue(*item));
+      ok = false;
+      continue;
+    }
+    if (!lookupChoice(diag, "callback", name, item->loc, kCallbacks,
+                      kPlannedCallbacks, index)) {
+      ok = false;
+      continue;
+    }
+    if (result.spec.earlyStopping) {
+      diag.error(item->loc, "duplicate callback 'early_stopping'");
+      ok = false;
+      continue;
+    }
+    ok &= checkEarlyStopping(*item);
+  }
+  return ok;
+}
+
+bool TrainChecker::checkEarlyStopping(const ast::Expr &call) {
+  EarlyStoppingSpec es;
+  monitorLoc = call.loc;
+  if (call.kind != ast::Expr::Kind::Call) {
+    result.spec.earlyStopping = es;
+    return true;
+  }
+  const OptionInfo options[] = {
+      {"monitor"}, {"min_delta"}, {"patience"}, {"restore_best_weights"}};
+  const StringRef planned[] = {"verbose", "mode", "baseline",
+                               "start_from_epoch"};
+  llvm::SmallVector<const ast::Arg *> bound;
+  if (!bindArguments(diag, "early_stopping", call.loc, call.args, options,
+                     planned, bound))
+    return false;
+  bool ok = true;
+  if (const ast::Arg *a = bound[0]) {
+    unsigned index;
+    monitorLoc = a->value.loc;
+    // Keras 2's history names, as `acc` among the metrics.
+    bool isIdent = a->value.kind == ast::Expr::Kind::Ident ||
+                   a->value.kind == ast::Expr::Kind::String;
+    if (isIdent && (a->value.text == "acc" || a->value.text == "val_acc"))
+      es.monitor = a->value.text == "acc" ? "accuracy" : "val_accuracy";
+    else if (readChoice(diag, "early_stopping", "monitor", "quantity", a->value,
+                        kMonitors, {}, index))
+      es.monitor = kMonitors[index].str();
+    else
+      ok = false;
+  }
+  if (const ast::Arg *a = bound[1]) {
+    if (!readNumber(diag, "early_stopping", "min_delta", a->value,
+                    es.minDelta)) {
+      ok = false;
+    } else if (!(es.minDelta >= 0 && std::isfinite(es.minDelta))) {
+      diag.error(a->value.loc, "early_stopping: 'min_delta' must be a "
+                               "finite number >= 0, found " +
+                                   describeValue(a->value));
+      ok = false;
+    }
+  }
+  if (const ast::Arg *a = bound[2]) {
+    double v;
+    if (!readNumber(diag, "early_stopping", "patience", a->value, v)) {
+      ok = false;
+    } else if (!(v >= 0 && v <= double(kMaxEpochs) && v == std::floor(v))) {
+      diag.error(a->value.loc, "early_stopping: 'patience' must be an "
+                               "integer in [0, " +
+                                   std::to_string(kMaxEpochs) + "], found " +
+                                   describeValue(a->value));
+      ok = false;
+    } else {
+      es.patience = int64_t(v);
+    }
+  }
+  if (const ast::Arg *a = bound[3])
+    ok &= readBool(diag, "early_stopping", "restore_best_weights", a->value,
+                   es.restoreBestWeights);
+  if (ok)
+    result.spec.earlyStopping = es;
+  return ok;
 }
 
 } // namespace

@@ -276,3 +276,97 @@ LogicalResult L1L2PenaltyOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                   resultGrads[0], getL1Attr(), getL2Attr());
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Merge layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult SubOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              ArrayRef<bool> needed,
+                              SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  Value g = resultGrads[0];
+  if (needed[0])
+    grads[0] = g;
+  if (needed[1])
+    grads[1] = ScaleOp::create(b, getLoc(), g, b.getF32FloatAttr(-1.0f));
+  return success();
+}
+
+LogicalResult MulOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              ArrayRef<bool> needed,
+                              SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  Value g = resultGrads[0];
+  if (needed[0])
+    grads[0] = MulOp::create(b, getLoc(), g, getRhs());
+  if (needed[1])
+    grads[1] = MulOp::create(b, getLoc(), g, getLhs());
+  return success();
+}
+
+namespace {
+template <typename GradOp, typename Op>
+LogicalResult extremumVJP(Op op, OpBuilder &b, ValueRange resultGrads,
+                          ArrayRef<bool> needed,
+                          SmallVectorImpl<Value> &grads) {
+  noGrads(op, grads);
+  Value g = resultGrads[0];
+  if (needed[0])
+    grads[0] = GradOp::create(b, op.getLoc(), g, op.getLhs(), op.getRhs());
+  if (needed[1])
+    grads[1] = GradOp::create(b, op.getLoc(), g, op.getRhs(), op.getLhs());
+  return success();
+}
+} // namespace
+
+LogicalResult MaxOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              ArrayRef<bool> needed,
+                              SmallVectorImpl<Value> &grads) {
+  return extremumVJP<MaxGradOp>(*this, b, resultGrads, needed, grads);
+}
+
+LogicalResult MinOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              ArrayRef<bool> needed,
+                              SmallVectorImpl<Value> &grads) {
+  return extremumVJP<MinGradOp>(*this, b, resultGrads, needed, grads);
+}
+
+LogicalResult ScaleOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                ArrayRef<bool> needed,
+                                SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (needed[0])
+    grads[0] = ScaleOp::create(b, getLoc(), resultGrads[0], getFactorAttr());
+  return success();
+}
+
+LogicalResult ConcatOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                 ArrayRef<bool> needed,
+                                 SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  Value g = resultGrads[0];
+  int64_t axis = getAxis(), offset = 0;
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (needed[i])
+      grads[i] = SliceOp::create(b, getLoc(), type, g, getAxisAttr(),
+                                 b.getI64IntegerAttr(offset));
+    offset += type.getDimSize(axis);
+  }
+  return success();
+}
+
+LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  auto grad = LayerNormGradOp::create(b, getLoc(), getInput().getType(),
+                                      getGamma().getType(), getBeta().getType(),
+                                      resultGrads[0], getInput(), getGamma(),
+                                      getEpsilonAttr());
+  for (unsigned i = 0; i < 3; ++i)
+    if (needed[i])
+      grads[i] = grad->getResult(i);
+  return success();
+}

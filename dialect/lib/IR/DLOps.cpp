@@ -633,3 +633,105 @@ LogicalResult ClipByValueOp::verify() {
 LogicalResult WeightDecayOp::verify() {
   return verifyFactor(*this, "decay", getDecay(), false);
 }
+
+//===----------------------------------------------------------------------===//
+// ConcatOp, SliceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                         ValueRange operands,
+                                         DictionaryAttr attributes,
+                                         OpaqueProperties properties,
+                                         RegionRange regions,
+                                         SmallVectorImpl<Type> &inferred) {
+  ConcatOp::Adaptor adaptor(operands, attributes, properties, regions);
+  auto first = rankedOperand(operands, 0);
+  if (!first)
+    return failure();
+  int64_t axis = adaptor.getAxis();
+  if (axis < 1 || axis >= first.getRank())
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  shape[axis] = 0;
+  for (Value v : operands) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t || t.getRank() != first.getRank())
+      return failure();
+    if (ShapedType::isDynamic(t.getDimSize(axis)) ||
+        ShapedType::isDynamic(shape[axis]))
+      shape[axis] = ShapedType::kDynamic;
+    else
+      shape[axis] += t.getDimSize(axis);
+  }
+  inferred.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+bool ConcatOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return compatibleTensorTypes(l, r);
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("expects at least one input");
+  auto first = cast<RankedTensorType>(getInputs().front().getType());
+  int64_t axis = getAxis();
+  if (axis < 1 || axis >= first.getRank())
+    return emitOpError("expects an axis in [1, ")
+           << first.getRank() << ") (not the batch), but axis is " << axis
+           << " for " << first;
+  for (Value v : getInputs().drop_front()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    bool ok = t.getRank() == first.getRank();
+    for (int64_t d = 0; ok && d < t.getRank(); ++d)
+      ok = d == axis || succeeded(verifyCompatibleDims(
+                            {t.getDimSize(d), first.getDimSize(d)}));
+    if (!ok)
+      return emitOpError("expects inputs that agree on every dimension but "
+                         "axis ")
+             << axis << ", but they are " << first << " and " << t;
+  }
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  int64_t axis = getAxis(), offset = getOffset();
+  bool ok = in.getRank() == out.getRank() && axis >= 1 && axis < in.getRank();
+  for (int64_t d = 0; ok && d < in.getRank(); ++d)
+    ok = d == axis ||
+         succeeded(verifyCompatibleDims({in.getDimSize(d), out.getDimSize(d)}));
+  if (ok && (offset < 0 || ShapedType::isDynamic(out.getDimSize(axis)) ||
+             (!ShapedType::isDynamic(in.getDimSize(axis)) &&
+              offset + out.getDimSize(axis) > in.getDimSize(axis))))
+    ok = false;
+  if (!ok)
+    return emitOpError("expects a static block [")
+           << offset << ", " << offset << " + size) of axis " << axis
+           << " (not the batch) within the input, but input is " << in
+           << " and result is " << out;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LayerNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  auto gamma = getGamma().getType(), beta = getBeta().getType();
+  int64_t last = in.getRank() >= 2 ? in.getDimSize(in.getRank() - 1)
+                                   : ShapedType::kDynamic;
+  if (in.getRank() < 2 || ShapedType::isDynamic(last) ||
+      gamma.getDimSize(0) != last || beta.getDimSize(0) != last)
+    return emitOpError("expects gamma and beta of the input's static last "
+                       "dimension, but input is ")
+           << in << ", gamma " << gamma << " and beta " << beta;
+  if (failed(verifyCompatibleShape(in, out)))
+    return emitOpError("expects a result of the input's shape, but input is ")
+           << in << " and result is " << out;
+  if (!(getEpsilon().convertToDouble() > 0))
+    return emitOpError("expects a positive epsilon, but it is ")
+           << getEpsilon().convertToDouble();
+  return success();
+}

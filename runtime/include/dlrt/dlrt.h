@@ -62,6 +62,14 @@ int dlrt_load_csv_features(const char *path, float scale, dlrt_dataset *out,
 
 void dlrt_dataset_free(dlrt_dataset *ds);
 
+/* Keeps only the samples whose label is one of `classes` (n_classes of
+ * them, distinct, each >= 0), in their order in `ds`, at most `max_count`
+ * of them (<= 0: all), and relabels each with its class's index in
+ * `classes`: {5, 6, 7, 8, 9} turns Fashion-MNIST's last five classes into
+ * a 5-class problem. In place; the memory beyond the new count is kept. */
+int dlrt_select_classes(dlrt_dataset *ds, const int32_t *classes,
+                        int32_t n_classes, int64_t max_count, dlrt_error *err);
+
 /* Splits off the last `fraction` of `ds` (as Keras's validation_split does,
  * before shuffling) into `validation`; `ds` keeps the rest. */
 int dlrt_split(dlrt_dataset *ds, double fraction, dlrt_dataset *validation,
@@ -160,6 +168,42 @@ int dlrt_write_history_csv(const char *path, const char *const *columns,
 int dlrt_write_history_svg(const char *path, const char *title,
                            const char *const *columns, int32_t ncols,
                            const double *rows, int64_t nrows, dlrt_error *err);
+
+/* Reads a history written by dlrt_write_history_csv back, for a resumed run
+ * that appends to it: the header must name exactly `columns` (else an error
+ * naming both), and only the rows whose first column (the epoch) is at most
+ * `max_epoch` are kept, so the epochs after the checkpoint a run resumes from
+ * are dropped. `*rows` is malloc'ed (free it; NULL when there are none). A
+ * malformed cell is an error naming the file, line and column. */
+int dlrt_read_history_csv(const char *path, const char *const *columns,
+                          int32_t ncols, double max_epoch, double **rows,
+                          int64_t *nrows, dlrt_error *err);
+
+/*===-- Early stopping ----------------------------------------------------===*/
+
+/* Keras's EarlyStopping as a value: fed the monitored quantity after each
+ * epoch, it says whether that epoch improved on the best so far and whether
+ * training should stop. Improvement is `value < best - min_delta` (minimise)
+ * or `value > best + min_delta` (maximise); NaN never improves. Training
+ * stops once `patience` epochs in a row have not improved (patience 0: at
+ * the first that does not), never at the first epoch, as Keras. */
+typedef struct dlrt_monitor {
+  int maximize;
+  double min_delta;
+  int64_t patience;
+  double best;        /* +inf (minimise) or -inf before the first epoch */
+  int64_t best_epoch; /* 0 before the first improvement */
+  int64_t wait;       /* epochs since the best */
+  int64_t epochs;     /* epochs seen */
+} dlrt_monitor;
+
+void dlrt_monitor_init(dlrt_monitor *m, int maximize, double min_delta,
+                       int64_t patience);
+
+enum { DLRT_MONITOR_IMPROVED = 1, DLRT_MONITOR_STOP = 2 };
+
+/* The quantity after epoch `epoch`: a combination of DLRT_MONITOR_*. */
+int dlrt_monitor_update(dlrt_monitor *m, int64_t epoch, double value);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -127,6 +127,19 @@ def DLFuseContractionConsumers : Pass<"dl-fuse-contraction-consumers"> {
   ];
 }
 
+def DLStridedCopies : Pass<"dl-strided-copies"> {
+  let summary = "Copy between strided views with loops, not a runtime call";
+  let description = [{
+    Runs on buffers. A memref.copy whose source or target is not one
+    contiguous block (a column block of a wider matrix: what a concatenation
+    writes and its gradient reads) would lower to a call of the MLIR runner
+    library's memrefCopy, which generated objects do not link; it becomes a
+    linalg.copy, lowered to loops with everything else. Copies between
+    contiguous buffers stay memref.copy (a memcpy).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
   let summary = "Run elementwise ops over contiguous buffers as one 1-D loop";
   let description = [{

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dlc {
 
@@ -36,11 +37,25 @@ struct TrainOptions {
   std::optional<int64_t> batchSize;
   std::optional<double> validationSplit;
   uint64_t seed = 0;
-  std::string save;     ///< safetensors checkpoint, rewritten every epoch
-  std::string history;  ///< CSV, rewritten every epoch
-  std::string plot;     ///< SVG, rewritten every epoch
-  std::string initFrom; ///< transfer learning: matching parameters only
-  std::string resume;   ///< continue: parameters, optimizer state, epoch
+  std::string save;           ///< safetensors checkpoint, rewritten every epoch
+  std::string history;        ///< CSV, rewritten every epoch
+  std::string plot;           ///< SVG, rewritten every epoch
+  std::string initFrom;       ///< transfer learning: matching parameters only
+  std::string resume;         ///< continue: parameters, optimizer state, epoch
+  std::string validationData; ///< held-out data instead of a split
+  /// Keras's EarlyStopping: stop once `monitor` has not improved by more
+  /// than `minDelta` for `patience` epochs.
+  bool earlyStopping = false;
+  std::optional<std::string> monitor; ///< unset: val_loss (Keras)
+  std::optional<int64_t> patience;
+  std::optional<double> minDelta;
+  bool restoreBestWeights = false;
+  std::string saveBest; ///< checkpoint of the best epoch by `monitor`
+  int verbose = 1;      ///< Keras's fit: 0 silent, 1 bar, 2 a line per epoch
+  /// Only these classes of every data set, relabelled 0, 1, ... in this
+  /// order (empty: all), and at most maxSamples training samples (0: all).
+  std::vector<int32_t> classes;
+  int64_t maxSamples = 0;
   JitCodegen codegen;
 };
 
@@ -49,6 +64,7 @@ struct EvaluateOptions {
   std::string weights;
   std::string data = kDefaultData;
   int64_t batchSize = 1000;
+  std::vector<int32_t> classes; ///< as TrainOptions::classes
   JitCodegen codegen;
 };
 

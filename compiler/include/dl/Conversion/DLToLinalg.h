@@ -16,6 +16,11 @@ namespace mlir::dl {
 
 /// dense, flatten, reshape, matmul, batch_sum and add.
 void populateDLToLinalgLayerPatterns(RewritePatternSet &patterns);
+/// The merge layers': sub, mul, max, min, scale, concat, slice, and the
+/// max/min gradients.
+void populateDLToLinalgMergePatterns(RewritePatternSet &patterns);
+/// layer_norm and layer_norm_grad.
+void populateDLToLinalgNormalizationPatterns(RewritePatternSet &patterns);
 /// max_pool2d, avg_pool2d and their _grad ops.
 void populateDLToLinalgPoolingPatterns(RewritePatternSet &patterns);
 /// conv2d, its input and filter gradients, and channel_sum.

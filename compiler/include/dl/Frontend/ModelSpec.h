@@ -111,6 +111,14 @@ struct LayerSpec {
 };
 
 /// The training section; filled with Keras's defaults where not written.
+/// Keras's EarlyStopping callback, from the train block's `callbacks`.
+struct EarlyStoppingSpec {
+  std::string monitor = "val_loss";
+  int64_t patience = 0;
+  double minDelta = 0;
+  bool restoreBestWeights = false;
+};
+
 struct TrainSpec {
   const LossKind *loss = nullptr;
   bool fromLogits = false;
@@ -125,6 +133,7 @@ struct TrainSpec {
   /// flags override them). They do not change the compiled code.
   std::optional<int64_t> epochs, batchSize;
   std::optional<double> validationSplit;
+  std::optional<EarlyStoppingSpec> earlyStopping;
   llvm::SMLoc loc;
 };
 

@@ -47,8 +47,10 @@ public:
   llvm::StringRef getName() const { return name; }
   /// Keras's class name, shown by --summary.
   llvm::StringRef getKerasName() const { return kerasName; }
-  /// How many inputs the layer takes (merge layers take several).
-  virtual unsigned getNumInputs() const { return 1; }
+  /// How many inputs the layer takes: 1, or for merge layers a range
+  /// (Keras's Add: 2 or more; Subtract: exactly 2).
+  virtual unsigned getMinInputs() const { return 1; }
+  virtual unsigned getMaxInputs() const { return 1; }
   /// Whether the layer computes differently when training (dropout): its
   /// emission reads EmitContext::key, and the model functions get a dl.key
   /// argument.

@@ -24,6 +24,8 @@ using namespace mlir::dl;
 void mlir::dl::populateDLToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   populateDLToLinalgLayerPatterns(patterns);
+  populateDLToLinalgMergePatterns(patterns);
+  populateDLToLinalgNormalizationPatterns(patterns);
   populateDLToLinalgPoolingPatterns(patterns);
   populateDLToLinalgConvolutionPatterns(patterns);
   populateDLToLinalgActivationPatterns(patterns);

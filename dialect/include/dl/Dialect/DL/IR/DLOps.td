@@ -285,6 +285,152 @@ def DL_AddOp : DL_Op<"add", [Pure, SameOperandsAndResultType, DL_Differentiable]
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
 }
 
+// The merge layers' elementwise rules (Keras's Subtract, Multiply,
+// Maximum, Minimum; Add is dl.add, Average is dl.add then dl.scale).
+class DL_BinaryOp<string mnemonic, string formula>
+    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType, DL_Differentiable]> {
+  let summary = "Elementwise " # formula;
+  let description = [{
+    Computes `}] # formula # [{` for every element of two tensors of one type.
+
+    ```mlir
+    %r = dl.}] # mnemonic # [{ %a, %b : tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$lhs, DL_FloatTensor:$rhs);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def DL_SubOp : DL_BinaryOp<"sub", "lhs - rhs">;
+def DL_MulOp : DL_BinaryOp<"mul", "lhs * rhs">;
+// NaN in either operand gives NaN, as torch.maximum/minimum.
+def DL_MaxOp : DL_BinaryOp<"max", "max(lhs, rhs)">;
+def DL_MinOp : DL_BinaryOp<"min", "min(lhs, rhs)">;
+
+def DL_ScaleOp : DL_Op<"scale", [Pure, SameOperandsAndResultType,
+                                 DL_Differentiable]> {
+  let summary = "Multiplies every element by a constant";
+  let description = [{
+    `result = factor * input`: Keras's Average divides a sum by the count;
+    autodiff negates a cotangent with factor -1.
+
+    ```mlir
+    %m = dl.scale %s {factor = 0.5 : f32} : tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, F32Attr:$factor);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+class DL_ExtremumGradOp<string mnemonic, string of>
+    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "Backward pass of " # of # " for one operand";
+  let description = [{
+    The cotangent of `self` in `}] # of # [{(self, other)`: `grad` where
+    `self` is the result alone, half of it on a tie (both operands get half,
+    as in PyTorch), 0 where `other` is.
+
+    ```mlir
+    %da = dl.}] # mnemonic # [{ %g, %a, %b : tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$self,
+                       DL_FloatTensor:$other);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$grad `,` $self `,` $other attr-dict `:` type($result)";
+}
+
+def DL_MaxGradOp : DL_ExtremumGradOp<"max_grad", "dl.max">;
+def DL_MinGradOp : DL_ExtremumGradOp<"min_grad", "dl.min">;
+
+def DL_ConcatOp : DL_InferOp<"concat", [DL_Differentiable]> {
+  let summary = "Joins tensors along one dimension";
+  let description = [{
+    Keras's Concatenate: the inputs agree on every dimension but `axis` (a
+    dimension of the batched tensor, never the batch 0), along which they
+    are joined in order.
+
+    ```mlir
+    %c = dl.concat %a, %b {axis = 1 : i64}
+        : (tensor<?x64xf32>, tensor<?x32xf32>) -> tensor<?x96xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<DL_FloatTensor>:$inputs, I64Attr:$axis);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat =
+      "$inputs attr-dict `:` `(` type($inputs) `)` `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def DL_SliceOp : DL_Op<"slice", [Pure]> {
+  let summary = "A block of a tensor along one dimension";
+  let description = [{
+    `result` is `input[..., offset : offset + size, ...]` along `axis`, its
+    size taken from the result type: dl.concat's backward pass.
+
+    ```mlir
+    %b = dl.slice %c {axis = 1 : i64, offset = 64 : i64}
+        : tensor<?x96xf32> -> tensor<?x32xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, I64Attr:$axis, I64Attr:$offset);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def DL_LayerNormOp : DL_Op<"layer_norm", [Pure, DL_Differentiable]> {
+  let summary = "Layer normalisation over the last dimension";
+  let description = [{
+    Keras's LayerNormalization (and PyTorch's layer_norm over the last
+    dimension): every row `x` of the last dimension becomes
+    `(x - mean(x)) / sqrt(var(x) + epsilon) * gamma + beta`, with the biased
+    variance.
+
+    ```mlir
+    %y = dl.layer_norm %x, %gamma, %beta {epsilon = 1.0e-3 : f32}
+        : (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_Vector:$gamma,
+                       DL_Vector:$beta, F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta attr-dict `:` `(` type($input) `,`
+    type($gamma) `,` type($beta) `)` `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_LayerNormGradOp : DL_Op<"layer_norm_grad", [Pure]> {
+  let summary = "Backward pass of dl.layer_norm";
+  let description = [{
+    From the cotangent `grad` of the result and the forward's input and
+    `gamma`: the input's cotangent
+    `rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = grad * gamma`,
+    and gamma's and beta's, `sum(grad * xhat)` and `sum(grad)` over every
+    row. The statistics are recomputed, not stored.
+
+    ```mlir
+    %dx, %dgamma, %dbeta = dl.layer_norm_grad %dy, %x, %gamma
+        {epsilon = 1.0e-3 : f32}
+        : (tensor<?x64xf32>, tensor<?x64xf32>, tensor<64xf32>)
+        -> (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$input,
+                       DL_Vector:$gamma, F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$input_grad, DL_Vector:$gamma_grad,
+                      DL_Vector:$beta_grad);
+  let assemblyFormat = [{
+    $grad `,` $input `,` $gamma attr-dict `:` `(` type($grad) `,`
+    type($input) `,` type($gamma) `)` `->` `(` type($input_grad) `,`
+    type($gamma_grad) `,` type($beta_grad) `)`
+  }];
+}
+
 def DL_ReshapeOp : DL_Op<"reshape", [Pure, DL_Differentiable]> {
   let summary = "Reshapes every sample, keeping the batch dimension";
   let description = [{

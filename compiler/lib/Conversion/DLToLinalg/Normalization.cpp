@@ -1,0 +1,192 @@
+//===- Normalization.cpp - layer_norm and its gradient to linalg ---------===//
+//
+// Both work on rows: the input collapsed to [rows, C] (every leading
+// dimension, the batch first, is a row index). The statistics are two
+// passes over each row (mean, then the mean square of the deviations) in
+// f32, and the gradient recomputes them rather than reading them from the
+// forward: one more pass over the input, no per-row tensor kept alive
+// between the passes.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+#include "dl/Conversion/DLToLinalg.h"
+#include "dl/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
+
+using namespace mlir;
+using namespace mlir::dl;
+using namespace mlir::dl::detail;
+
+namespace {
+
+/// [d0, ..., dn-1, C] -> [d0 * ... * dn-1, C] (no-op for a matrix).
+Value toRows(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (rank == 2)
+    return x;
+  ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+  return tensor::CollapseShapeOp::create(
+      b, loc, x, SmallVector<ReassociationIndices>{rows, {rank - 1}});
+}
+
+/// The inverse of toRows, to the shape of `like`.
+Value fromRows(OpBuilder &b, Location loc, Value rows, Value like) {
+  auto type = cast<RankedTensorType>(like.getType());
+  int64_t rank = type.getRank();
+  if (rank == 2)
+    return rows;
+  ReassociationIndices lead = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < rank; ++d)
+    sizes.push_back(tensor::getMixedSize(b, loc, like, d));
+  return tensor::ExpandShapeOp::create(
+      b, loc, type, rows, SmallVector<ReassociationIndices>{lead, {rank - 1}},
+      sizes);
+}
+
+/// Per row of `x` [R, C]: the mean and 1 / sqrt(variance + epsilon).
+std::pair<Value, Value> rowStats(OpBuilder &b, Location loc, Value x,
+                                 double epsilon) {
+  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
+  Value sum = reduceRows(
+      b, loc, x, {}, 0.0, [](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::AddFOp::create(nb, nl, a[0], a[1]).getResult();
+      });
+  Value invC = f32Const(b, loc, 1.0 / double(c));
+  Value mean =
+      elementwise(b, loc, sum, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MulFOp::create(nb, nl, a[0], invC).getResult();
+      });
+  Value sq = reduceRows(
+      b, loc, x, {mean}, 0.0, [](OpBuilder &nb, Location nl, ValueRange a) {
+        Value d = arith::SubFOp::create(nb, nl, a[0], a[1]);
+        Value dd = arith::MulFOp::create(nb, nl, d, d);
+        return arith::AddFOp::create(nb, nl, dd, a[2]).getResult();
+      });
+  Value eps = f32Const(b, loc, epsilon);
+  Value one = f32Const(b, loc, 1.0);
+  Value rstd =
+      elementwise(b, loc, sq, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value var = arith::MulFOp::create(nb, nl, a[0], invC);
+        Value s = math::SqrtOp::create(nb, nl,
+                                       arith::AddFOp::create(nb, nl, var, eps));
+        return arith::DivFOp::create(nb, nl, one, s).getResult();
+      });
+  return {mean, rstd};
+}
+
+struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = toRows(rewriter, loc, adaptor.getInput());
+    auto [mean, rstd] =
+        rowStats(rewriter, loc, x, op.getEpsilon().convertToDouble());
+    AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    Value y = generic(
+        rewriter, loc, {x, mean, rstd, adaptor.getGamma(), adaptor.getBeta()},
+        {emptyLike(rewriter, loc, x)},
+        {full, rowMap(ctx), rowMap(ctx), col, col, full},
+        {IteratorType::parallel, IteratorType::parallel},
+        [](OpBuilder &b, Location l, ValueRange a) {
+          Value xhat = arith::MulFOp::create(
+              b, l, arith::SubFOp::create(b, l, a[0], a[1]), a[2]);
+          Value scaled = arith::MulFOp::create(b, l, xhat, a[3]);
+          return SmallVector<Value>{arith::AddFOp::create(b, l, scaled, a[4])};
+        })[0];
+    rewriter.replaceOp(op, fromRows(rewriter, loc, y, adaptor.getInput()));
+    return success();
+  }
+};
+
+struct LayerNormGradLowering : OpConversionPattern<LayerNormGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LayerNormGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value dy = toRows(rewriter, loc, adaptor.getGrad());
+    Value x = toRows(rewriter, loc, adaptor.getInput());
+    Value gamma = adaptor.getGamma();
+    int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
+    auto [mean, rstd] =
+        rowStats(rewriter, loc, x, op.getEpsilon().convertToDouble());
+    AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap row = rowMap(ctx);
+    AffineMap col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    auto xhatOf = [](OpBuilder &b, Location l, Value xv, Value m, Value r) {
+      return arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, xv, m), r)
+          .getResult();
+    };
+
+    // Per row: sum(g) and sum(g * xhat), g = dy * gamma.
+    Value rowInit = emptyWithDims(rewriter, loc, x, {0}, rewriter.getF32Type());
+    Value zero = f32Const(rewriter, loc, 0.0);
+    rowInit = linalg::FillOp::create(rewriter, loc, ValueRange{zero},
+                                     ValueRange{rowInit})
+                  .getResult(0);
+    SmallVector<Value> sums = generic(
+        rewriter, loc, {dy, x, mean, rstd, gamma}, {rowInit, rowInit},
+        {full, full, row, row, col, row, row},
+        {IteratorType::parallel, IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value g = arith::MulFOp::create(b, l, a[0], a[4]);
+          Value gx =
+              arith::MulFOp::create(b, l, g, xhatOf(b, l, a[1], a[2], a[3]));
+          return SmallVector<Value>{arith::AddFOp::create(b, l, a[5], g),
+                                    arith::AddFOp::create(b, l, a[6], gx)};
+        });
+
+    // dx = rstd * (g - sum(g) / C - xhat * sum(g * xhat) / C).
+    Value invC = f32Const(rewriter, loc, 1.0 / double(c));
+    Value dx = generic(
+        rewriter, loc, {dy, x, mean, rstd, gamma, sums[0], sums[1]},
+        {emptyLike(rewriter, loc, x)},
+        {full, full, row, row, col, row, row, full},
+        {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value g = arith::MulFOp::create(b, l, a[0], a[4]);
+          Value xhat = xhatOf(b, l, a[1], a[2], a[3]);
+          Value m1 = arith::MulFOp::create(b, l, a[5], invC);
+          Value m2 = arith::MulFOp::create(b, l, a[6], invC);
+          Value t =
+              arith::SubFOp::create(b, l, arith::SubFOp::create(b, l, g, m1),
+                                    arith::MulFOp::create(b, l, xhat, m2));
+          return SmallVector<Value>{arith::MulFOp::create(b, l, a[3], t)};
+        })[0];
+
+    // gamma's and beta's: sums over every row.
+    Value colInit = filled(rewriter, loc, {rewriter.getIndexAttr(c)}, 0.0);
+    SmallVector<Value> params = generic(
+        rewriter, loc, {dy, x, mean, rstd}, {colInit, colInit},
+        {full, full, row, row, col, col},
+        {IteratorType::reduction, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value dyx =
+              arith::MulFOp::create(b, l, a[0], xhatOf(b, l, a[1], a[2], a[3]));
+          return SmallVector<Value>{arith::AddFOp::create(b, l, a[4], dyx),
+                                    arith::AddFOp::create(b, l, a[5], a[0])};
+        });
+    rewriter.replaceOp(op, {fromRows(rewriter, loc, dx, adaptor.getInput()),
+                            params[0], params[1]});
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::dl::populateDLToLinalgNormalizationPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LayerNormLowering, LayerNormGradLowering>(patterns.getContext());
+}

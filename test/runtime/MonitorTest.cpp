@@ -1,0 +1,159 @@
+//===- MonitorTest.cpp - early stopping and reading a history back --------===//
+#include "TestUtil.h"
+
+#include <cmath>
+#include <vector>
+
+using namespace dlrt_test;
+
+namespace {
+
+struct Outcome {
+  int64_t stoppedAt = 0; ///< 0: ran every epoch
+  int64_t bestEpoch = 0;
+  std::vector<int64_t> improved;
+};
+
+/// Feeds `values` (epochs 1, 2, ...) as a training loop would: stops at the
+/// first DLRT_MONITOR_STOP.
+Outcome run(std::vector<double> values, int maximize, double minDelta,
+            int64_t patience) {
+  dlrt_monitor m;
+  dlrt_monitor_init(&m, maximize, minDelta, patience);
+  Outcome o;
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t epoch = int64_t(i) + 1;
+    int r = dlrt_monitor_update(&m, epoch, values[i]);
+    if (r & DLRT_MONITOR_IMPROVED)
+      o.improved.push_back(epoch);
+    if (r & DLRT_MONITOR_STOP) {
+      o.stoppedAt = epoch;
+      break;
+    }
+  }
+  o.bestEpoch = m.best_epoch;
+  return o;
+}
+
+// Keras's rule, worked by hand for each history below: an epoch improves
+// when value < best - min_delta; stop once `patience` epochs in a row have
+// not, never at the first epoch.
+const std::vector<double> kValLoss = {0.5,   0.4,   0.41, 0.39,
+                                      0.395, 0.396, 0.397};
+
+TEST(Monitor, StopsAfterPatienceEpochsWithoutImprovement) {
+  Outcome o = run(kValLoss, 0, 0, 2);
+  EXPECT_EQ(o.improved, (std::vector<int64_t>{1, 2, 4}));
+  EXPECT_EQ(o.stoppedAt, 6); // epochs 5 and 6 did not improve on 0.39
+  EXPECT_EQ(o.bestEpoch, 4);
+}
+
+TEST(Monitor, PatienceZeroStopsAtTheFirstEpochThatDoesNotImprove) {
+  Outcome o = run(kValLoss, 0, 0, 0);
+  EXPECT_EQ(o.stoppedAt, 3);
+  EXPECT_EQ(o.bestEpoch, 2);
+}
+
+TEST(Monitor, MinDeltaIsTheSmallestChangeThatCounts) {
+  // 0.39 is 0.01 below 0.4: not an improvement with min_delta 0.02.
+  Outcome o = run(kValLoss, 0, 0.02, 2);
+  EXPECT_EQ(o.improved, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(o.stoppedAt, 4);
+  EXPECT_EQ(o.bestEpoch, 2);
+  // Its sign does not matter (Keras takes the absolute value).
+  EXPECT_EQ(run(kValLoss, 0, -0.02, 2).stoppedAt, 4);
+}
+
+TEST(Monitor, MaximizesAccuracy) {
+  Outcome o = run({0.80, 0.85, 0.84, 0.86, 0.86, 0.85}, 1, 0, 1);
+  EXPECT_EQ(o.improved, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(o.stoppedAt, 3);
+  EXPECT_EQ(o.bestEpoch, 2);
+  // An equal value is no improvement.
+  Outcome p = run({0.80, 0.85, 0.86, 0.86, 0.87}, 1, 0, 1);
+  EXPECT_EQ(p.stoppedAt, 4);
+}
+
+TEST(Monitor, NeverStopsAtTheFirstEpochNorWhileImproving) {
+  EXPECT_EQ(run({1.0}, 0, 100, 0).stoppedAt, 0);
+  Outcome o = run({5, 4, 3, 2, 1}, 0, 0, 0);
+  EXPECT_EQ(o.stoppedAt, 0);
+  EXPECT_EQ(o.bestEpoch, 5);
+}
+
+TEST(Monitor, NaNNeverImproves) {
+  Outcome o = run({NAN, 0.5, NAN, NAN}, 0, 0, 2);
+  EXPECT_EQ(o.improved, (std::vector<int64_t>{2}));
+  EXPECT_EQ(o.stoppedAt, 4);
+  EXPECT_EQ(o.bestEpoch, 2);
+}
+
+class HistoryRead : public TempDirTest {};
+
+const char *const kColumns[] = {"epoch", "loss", "val_loss"};
+
+TEST_F(HistoryRead, RoundTripsWhatTheWriterWroteUpToTheEpoch) {
+  const double rows[] = {1, 0.5, 0.6, 2, 0.25, NAN, 3, 1e-05, 0.125};
+  std::string p = path("h.csv");
+  ASSERT_EQ(dlrt_write_history_csv(p.c_str(), kColumns, 3, rows, 3, &err), 0)
+      << err.message;
+  double *back = nullptr;
+  int64_t n = -1;
+  ASSERT_EQ(dlrt_read_history_csv(p.c_str(), kColumns, 3, 2, &back, &n, &err),
+            0)
+      << err.message;
+  ASSERT_EQ(n, 2);
+  for (int i = 0; i < 6; ++i) {
+    if (std::isnan(rows[i]))
+      EXPECT_TRUE(std::isnan(back[i])) << i;
+    else
+      EXPECT_EQ(back[i], rows[i]) << i;
+  }
+  std::free(back);
+  // Up to epoch 0: nothing kept.
+  ASSERT_EQ(dlrt_read_history_csv(p.c_str(), kColumns, 3, 0, &back, &n, &err),
+            0);
+  EXPECT_EQ(n, 0);
+  EXPECT_EQ(back, nullptr);
+}
+
+TEST_F(HistoryRead, OtherColumnsAreAnErrorNamingBoth) {
+  std::string p = write("h.csv", "epoch,loss\n1,0.5\n");
+  double *back = nullptr;
+  int64_t n = 0;
+  EXPECT_EQ(dlrt_read_history_csv(p.c_str(), kColumns, 3, 9, &back, &n, &err),
+            -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + p +
+                "': line 1: expected the columns 'epoch,loss,val_loss' of "
+                "this run, found 'epoch,loss'");
+}
+
+TEST_F(HistoryRead, BadCellsNameLineAndColumn) {
+  double *back = nullptr;
+  int64_t n = 0;
+  std::string p = write("a.csv", "epoch,loss,val_loss\n1,0.5,0.6\n2,x,0.5\n");
+  EXPECT_EQ(dlrt_read_history_csv(p.c_str(), kColumns, 3, 9, &back, &n, &err),
+            -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + p +
+                "': line 3, column 3: expected a number for 'loss', found 'x'");
+  p = write("b.csv", "epoch,loss,val_loss\n1,0.5\n");
+  EXPECT_EQ(dlrt_read_history_csv(p.c_str(), kColumns, 3, 9, &back, &n, &err),
+            -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + p + "': line 2: expected 3 values, found 2");
+  p = write("c.csv", "epoch,loss,val_loss\n1,0.5,0.6,7\n");
+  EXPECT_EQ(dlrt_read_history_csv(p.c_str(), kColumns, 3, 9, &back, &n, &err),
+            -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + p +
+                "': line 2, column 7: expected a number for 'val_loss', "
+                "found '0.6,7'");
+  EXPECT_EQ(dlrt_read_history_csv(path("none.csv").c_str(), kColumns, 3, 9,
+                                  &back, &n, &err),
+            -1);
+  EXPECT_NE(std::string(err.message).find("cannot open"), std::string::npos);
+}
+
+} // namespace
