@@ -5,48 +5,30 @@ operand of a tie half the gradient.
 
 usage: torch_merge_parity.py LIB.so
 """
-import ctypes
 import sys
 
 import numpy as np
 import torch
 
-from parity import Checker
-
-lib = ctypes.CDLL(sys.argv[1])
-fn = lambda name: getattr(lib, f"merge_{name}")
-f32p = ctypes.POINTER(ctypes.c_float)
-i32p = ctypes.POINTER(ctypes.c_int32)
-fn("init_params").argtypes = [f32p, ctypes.c_uint64]
-fn("predict").argtypes = [f32p, f32p, f32p, ctypes.c_int64]
-fn("gradients").argtypes = [f32p, f32p, i32p, ctypes.c_int64, f32p]
-fn("gradients").restype = ctypes.c_float
-ptr = lambda a, t=f32p: a.ctypes.data_as(t)
+from parity import Checker, Classifier
 
 IN, U, OUT = 6, 5, 3
 shapes = [(IN, U), (U,), (IN, U), (U,), (IN, U), (U,), (4 * U + IN + U, OUT),
           (OUT,)]
 names = ["dense.kernel", "dense.bias", "dense_1.kernel", "dense_1.bias",
          "dense_2.kernel", "dense_2.bias", "dense_3.kernel", "dense_3.bias"]
-offsets = np.cumsum([0] + [int(np.prod(s)) for s in shapes])
-params = np.zeros(offsets[-1], np.float32)
-fn("init_params")(ptr(params), 3)
-view = lambda p, k: p[offsets[k]:offsets[k + 1]].reshape(shapes[k])
-view(params, 4)[:] = view(params, 0)  # t = a: ties in maximum
-view(params, 5)[:] = view(params, 1)
+model = Classifier(sys.argv[1], "merge", shapes, 3)
+model.view(model.params, 4)[:] = model.view(model.params, 0)  # t = a: ties
+model.view(model.params, 5)[:] = model.view(model.params, 1)
 
 rng = np.random.default_rng(1)
 B = 7
 x = rng.standard_normal((B, IN), dtype=np.float32)
 y = rng.integers(0, OUT, B).astype(np.int32)
-tp = [torch.from_numpy(view(params, k).copy()).requires_grad_()
-      for k in range(len(shapes))]
-
-
 seen = {}
 
 
-def forward(xt):
+def forward(xt, tp):
     a = torch.tanh(xt @ tp[0] + tp[1])
     b = torch.sigmoid(xt @ tp[2] + tp[3])
     t = torch.tanh(xt @ tp[4] + tp[5])
@@ -65,18 +47,7 @@ def forward(xt):
 
 
 compare = Checker()
-xt, yt = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
-logits = forward(xt)
-pred = np.zeros((B, OUT), np.float32)
-fn("predict")(ptr(params), ptr(x), ptr(pred), B)
-compare("predictions", pred, torch.softmax(logits, 1).detach().numpy())
-grads = np.zeros_like(params)
-loss = fn("gradients")(ptr(params), ptr(x), ptr(y, i32p), B, ptr(grads))
-ref_loss = torch.nn.functional.cross_entropy(logits, yt)
-ref_loss.backward()
-compare("loss", loss, ref_loss.item())
-for k, (name, p) in enumerate(zip(names, tp)):
-    compare(f"gradient {name}", view(grads, k), p.grad.numpy())
+model.check(compare, x, y, forward, names)
 # The ties are real: elements where t equals a and both are above m.
 print(f"ties in maximum: {seen['ties']}")
 sys.exit(1 if compare.failed else 0)
