@@ -24,11 +24,6 @@ for k in (0, 4):  # gammas
     model.view(model.params, k)[:] = 1 + 0.5 * rng.standard_normal(shapes[k])
 model.view(model.params, 1)[:] = 0.3 * rng.standard_normal(6)
 
-B = 7
-# Rows of different scales and offsets: the statistics matter.
-x = (rng.standard_normal((B, 4, 6)) * rng.uniform(0.1, 5, (B, 4, 1))
-     + rng.uniform(-3, 3, (B, 4, 1))).astype(np.float32)
-y = rng.integers(0, 3, B).astype(np.int32)
 
 
 def forward(xt, tp):
@@ -39,5 +34,11 @@ def forward(xt, tp):
 
 
 compare = Checker()
-model.check(compare, x, y, forward, names)
+for B in (1, 3, 33):
+    print(f"batch {B}")
+    # Rows of different scales and offsets: the statistics matter.
+    x = (rng.standard_normal((B, 4, 6)) * rng.uniform(0.1, 5, (B, 4, 1))
+         + rng.uniform(-3, 3, (B, 4, 1))).astype(np.float32)
+    y = rng.integers(0, 3, B).astype(np.int32)
+    model.check(compare, x, y, forward, names)
 sys.exit(1 if compare.failed else 0)
