@@ -227,10 +227,14 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
         batchMetrics[0], meanLoss);
     ok = false;
   }
+  // The name column fits the longest name ("layer_normalization_1.gamma").
+  size_t nameWidth = 20;
+  for (const ParamSpec &p : spec.params)
+    nameWidth = std::max(nameWidth, p.name.size());
   llvm::outs() << fmt::format(
-      "  {:<20} {:<14} {:>7} {:>9} {:>6} {:>10} {:>10} {:>10} {:>10}\n",
-      "tensor", "shape", "checked", "discarded", "kinks", "max|grad|",
-      "difference", "noise", "rel.error");
+      "  {:<{}} {:<14} {:>7} {:>9} {:>6} {:>10} {:>10} {:>10} {:>10}\n",
+      "tensor", nameWidth, "shape", "checked", "discarded", "kinks",
+      "max|grad|", "difference", "noise", "rel.error");
 
   std::vector<double> y(batch * kPoints); // y[s * kPoints + k]
   std::vector<float> sampleGrads(params.size());
@@ -241,8 +245,8 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
     const float *a = grads.data() + p.offset;
     if (!p.trainable) {
       bool zero = std::all_of(a, a + n, [](float g) { return g == 0.0f; });
-      llvm::outs() << fmt::format("  {:<20} {:<14} frozen: gradient {}\n",
-                                  p.name, formatShape(p.shape),
+      llvm::outs() << fmt::format("  {:<{}} {:<14} frozen: gradient {}\n",
+                                  p.name, nameWidth, formatShape(p.shape),
                                   zero ? "is zero" : "is NOT zero");
       ok &= zero;
       continue;
@@ -328,10 +332,10 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
       rel = INFINITY;
     worst = std::max(worst, rel);
     llvm::outs() << fmt::format(
-        "  {:<20} {:<14} {:>7} {:>9} {:>6} {:>10.3e} {:>10.3e} {:>10.3e} "
+        "  {:<{}} {:<14} {:>7} {:>9} {:>6} {:>10.3e} {:>10.3e} {:>10.3e} "
         "{:>10.3e}\n",
-        p.name, formatShape(p.shape), checked, discarded, kinks, scale, diff,
-        noise, rel);
+        p.name, nameWidth, formatShape(p.shape), checked, discarded, kinks,
+        scale, diff, noise, rel);
   }
   ok &= worst <= o.tolerance;
   llvm::outs() << fmt::format("worst relative error {:.3e} (tolerance {:g}): "
