@@ -36,7 +36,9 @@ bool isContiguous(Type t) {
   for (int64_t d = type.getRank() - 1; d >= 0; --d) {
     if (strides[d] != expected)
       return false;
-    if (d > 0 && ShapedType::isDynamic(type.getDimSize(d)))
+    if (d == 0)
+      break; // the outermost size bounds nothing: it may be dynamic
+    if (ShapedType::isDynamic(type.getDimSize(d)))
       return false;
     expected *= type.getDimSize(d);
   }
