@@ -1,42 +1,14 @@
-//===- Adam.cpp - adam ---===//
+//===- Adam.cpp - adam ----------------------------------------------------===//
 //
-// Adam with bias correction.
+// Adam with bias correction (see Adam.h); no weight decay unless given.
 //
 //===----------------------------------------------------------------------===//
-#include "dl/Dialect/DL/IR/DLAttrs.h"
-#include "dl/Frontend/Registry.h"
-
-using namespace dlc;
-using Range = OptimizerOption::Range;
-
-namespace {
-
-class Adam final : public OptimizerKind {
-public:
-  /// Keras's defaults.
-  static constexpr OptimizerOption kOptions[] = {
-      {"learning_rate", 0.001, Range::Positive},
-      {"beta_1", 0.9, Range::UnitInterval},
-      {"beta_2", 0.999, Range::UnitInterval},
-      {"epsilon", 1e-7, Range::Positive},
-  };
-  Adam() : OptimizerKind("adam", kOptions) {}
-
-  mlir::Attribute buildAttr(mlir::MLIRContext &ctx,
-                            llvm::ArrayRef<double> values) const override {
-    // Option order = the attribute's parameter order; Sema checked the
-    // ranges on the f32 values the attribute holds.
-    return mlir::dl::AdamAttr::get(&ctx, float(values[0]), float(values[1]),
-                                   float(values[2]), float(values[3]));
-  }
-};
-
-} // namespace
+#include "Adam.h"
 
 namespace dlc::registry {
 /// Listed by Registry.cpp (see CMakeLists.txt).
 const OptimizerKind &optimizerAdam() {
-  static const Adam kind;
+  static const detail::AdamKind kind("adam", 0.0);
   return kind;
 }
 } // namespace dlc::registry
