@@ -4,8 +4,9 @@
 // deviations, divided by the run-time row count; one elementwise pass
 // (x - mean) * scale + shift. The inference form computes the per-channel
 // scale first and works on any rank (a kernel or a bias when folded). The
-// gradient recomputes the statistics, sums dy and dy * xhat per column in
-// one pass, then the input's cotangent in another.
+// gradient reads the forward's statistics (no pass over the input for
+// them), sums dy and dy * xhat per column in one pass, then the input's
+// cotangent in another.
 // RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl.
 
 // CHECK-DAG: #[[FULL:.*]] = affine_map<(d0, d1) -> (d0, d1)>
@@ -51,12 +52,14 @@ func.func @bias(%b: tensor<6xf32>, %v: tensor<6xf32>) -> tensor<6xf32> {
 }
 
 // CHECK-LABEL: func.func @grad
-// CHECK: linalg.generic {indexing_maps = [#[[FULL]], #[[COL]]], iterator_types = ["reduction", "parallel"]}
-// CHECK: linalg.generic {indexing_maps = [#[[FULL]], #[[COL]], #[[COL]]], iterator_types = ["reduction", "parallel"]}
+// CHECK-SAME: %[[M:[^:]*]]: tensor<6xf32>, %[[V:[^:]*]]: tensor<6xf32>)
+// CHECK: %[[RSTD:.*]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[V]] : tensor<6xf32>)
+// CHECK: math.sqrt
+// CHECK-NOT: iterator_types = ["reduction", "parallel"]} ins(%{{[^,]*}} : tensor<?x6xf32>)
 // CHECK: %[[SUMS:.*]]:2 = linalg.generic {indexing_maps = [#[[FULL]], #[[FULL]], #[[COL]], #[[COL]], #[[COL]], #[[COL]]], iterator_types = ["reduction", "parallel"]}
 // CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[FULL]], #[[FULL]], #[[COL]], #[[COL]], #[[COL]], #[[COL]], #[[COL]], #[[FULL]]], iterator_types = ["parallel", "parallel"]}
 // CHECK: return %[[DX]], %[[SUMS]]#0, %[[SUMS]]#1
-func.func @grad(%dy: tensor<?x6xf32>, %x: tensor<?x6xf32>, %g: tensor<6xf32>) -> (tensor<?x6xf32>, tensor<6xf32>, tensor<6xf32>) {
-  %0:3 = dl.batch_norm_grad %dy, %x, %g {epsilon = 1.0e-3 : f32} : (tensor<?x6xf32>, tensor<?x6xf32>, tensor<6xf32>) -> (tensor<?x6xf32>, tensor<6xf32>, tensor<6xf32>)
+func.func @grad(%dy: tensor<?x6xf32>, %x: tensor<?x6xf32>, %g: tensor<6xf32>, %m: tensor<6xf32>, %v: tensor<6xf32>) -> (tensor<?x6xf32>, tensor<6xf32>, tensor<6xf32>) {
+  %0:3 = dl.batch_norm_grad %dy, %x, %g, %m, %v {epsilon = 1.0e-3 : f32} : (tensor<?x6xf32>, tensor<?x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>) -> (tensor<?x6xf32>, tensor<6xf32>, tensor<6xf32>)
   return %0#0, %0#1, %0#2 : tensor<?x6xf32>, tensor<6xf32>, tensor<6xf32>
 }

@@ -384,10 +384,10 @@ LogicalResult BatchNormOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                        "have no gradient rule (only its first result does)");
   if (!resultGrads[0])
     return success();
-  auto grad = BatchNormGradOp::create(b, getLoc(), getInput().getType(),
-                                      getGamma().getType(), getBeta().getType(),
-                                      resultGrads[0], getInput(), getGamma(),
-                                      getEpsilonAttr());
+  auto grad = BatchNormGradOp::create(
+      b, getLoc(), getInput().getType(), getGamma().getType(),
+      getBeta().getType(), resultGrads[0], getInput(), getGamma(),
+      getBatchMean(), getBatchVariance(), getEpsilonAttr());
   for (unsigned i = 0; i < 3; ++i)
     if (needed[i])
       grads[i] = grad->getResult(i);

@@ -1,6 +1,7 @@
 // dl.batch_norm, dl.batch_norm_inference and dl.batch_norm_grad print and
 // parse back; the VJP of the training form is one batch_norm_grad (the
-// statistics depend on the input), that of the inference form per-channel
+// statistics depend on the input) reading the forward's batch statistics,
+// that of the inference form per-channel
 // scale and sums; the inference form of dl.batch_norm is
 // dl.batch_norm_inference over the moving statistics.
 // RUN: dl-opt %s | dl-opt | FileCheck %s
@@ -9,19 +10,20 @@
 // CHECK-LABEL: func.func @ops
 // CHECK: dl.batch_norm %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f32} : (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>) -> (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>)
 // CHECK: dl.batch_norm_inference %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 5.000000e-01 : f32} : tensor<3x3x2x6xf32>, tensor<6xf32>
-// CHECK: dl.batch_norm_grad %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f32} : (tensor<?x4x4x6xf32>, tensor<?x4x4x6xf32>, tensor<6xf32>) -> (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>)
+// CHECK: dl.batch_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f32} : (tensor<?x4x4x6xf32>, tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>) -> (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>)
 func.func @ops(%x: tensor<?x4x4x6xf32>, %k: tensor<3x3x2x6xf32>, %v: tensor<6xf32>)
     -> (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<3x3x2x6xf32>, tensor<?x4x4x6xf32>) {
   %y, %m, %s = dl.batch_norm %x, %v, %v, %v, %v {epsilon = 1.0e-3 : f32} : (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>) -> (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>)
   %f = dl.batch_norm_inference %k, %v, %v, %v, %v {epsilon = 0.5 : f32} : tensor<3x3x2x6xf32>, tensor<6xf32>
-  %dx, %dg, %db = dl.batch_norm_grad %y, %x, %v {epsilon = 1.0e-3 : f32} : (tensor<?x4x4x6xf32>, tensor<?x4x4x6xf32>, tensor<6xf32>) -> (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>)
+  %dx, %dg, %db = dl.batch_norm_grad %y, %x, %v, %m, %s {epsilon = 1.0e-3 : f32} : (tensor<?x4x4x6xf32>, tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>) -> (tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<6xf32>)
   return %y, %m, %f, %dx : tensor<?x4x4x6xf32>, tensor<6xf32>, tensor<3x3x2x6xf32>, tensor<?x4x4x6xf32>
 }
 
 // VJP-LABEL: func.func @g_train(
 // VJP-SAME: %[[X:[^:]*]]: tensor<?x6xf32>, %{{[^:]*}}: tensor<?x6xf32>, %[[G:[^:]*]]: tensor<6xf32> {dl.param = "gamma"}
+// VJP: %{{.*}}, %[[M:[^,]*]], %[[V:[^ ]*]] = dl.batch_norm %[[X]]
 // VJP: %[[DY:.*]] = dl.mean_squared_error_grad
-// VJP: %{{.*}}, %[[DG:[^,]*]], %[[DB:[^ ]*]] = dl.batch_norm_grad %[[DY]], %[[X]], %[[G]] {epsilon = 1.000000e-03 : f32}
+// VJP: %{{.*}}, %[[DG:[^,]*]], %[[DB:[^ ]*]] = dl.batch_norm_grad %[[DY]], %[[X]], %[[G]], %[[M]], %[[V]] {epsilon = 1.000000e-03 : f32}
 // VJP: return %{{.*}}, %[[DG]], %[[DB]]
 func.func @train(%x: tensor<?x6xf32>, %t: tensor<?x6xf32>,
                  %g: tensor<6xf32> {dl.param = "gamma"},

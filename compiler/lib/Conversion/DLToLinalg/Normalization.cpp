@@ -5,7 +5,9 @@
 // passes over each row (mean, then the mean square of the deviations) in
 // f32, and the gradient recomputes them rather than reading them from the
 // forward: one more pass over the input, no per-row tensor kept alive
-// between the passes.
+// between the passes. Batch normalisation's statistics are per column (one
+// [C] vector each): its gradient reads the forward's instead, two passes
+// over the input fewer.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -213,16 +215,21 @@ SmallVector<Value> sumColumns(
                  {IteratorType::reduction, IteratorType::parallel}, body);
 }
 
-ColumnStats columnStats(OpBuilder &b, Location loc, Value x, double epsilon) {
-  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
-  // 1 / R, R the rows (batch x positions), known only at run time.
+/// 1 / R as an f32, R the rows of [R, C] (batch x positions), known only
+/// at run time.
+Value inverseRows(OpBuilder &b, Location loc, Value x) {
   Value rows = tensor::DimOp::create(b, loc, x, 0);
   Value rowsF = arith::UIToFPOp::create(
       b, loc, b.getF32Type(),
       arith::IndexCastOp::create(b, loc, b.getI64Type(), rows));
+  return arith::DivFOp::create(b, loc, f32Const(b, loc, 1.0), rowsF)
+      .getResult();
+}
+
+ColumnStats columnStats(OpBuilder &b, Location loc, Value x, double epsilon) {
+  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
   ColumnStats s;
-  s.invCount =
-      arith::DivFOp::create(b, loc, f32Const(b, loc, 1.0), rowsF).getResult();
+  s.invCount = inverseRows(b, loc, x);
   Value sum = sumColumns(
       b, loc, {x}, {false}, c, 1, [](OpBuilder &nb, Location nl, ValueRange a) {
         return SmallVector<Value>{arith::AddFOp::create(nb, nl, a[0], a[1])};
@@ -327,8 +334,20 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
     Value dy = toRows(rewriter, loc, adaptor.getGrad());
     Value x = toRows(rewriter, loc, adaptor.getInput());
     int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
-    ColumnStats s =
-        columnStats(rewriter, loc, x, op.getEpsilon().convertToDouble());
+    // The forward's statistics: rstd per channel, and 1 / N.
+    ColumnStats s;
+    s.mean = adaptor.getMean();
+    Value eps = f32Const(rewriter, loc, op.getEpsilon().convertToDouble());
+    Value one = f32Const(rewriter, loc, 1.0);
+    s.rstd =
+        elementwise(rewriter, loc, adaptor.getVariance(),
+                    [&](OpBuilder &nb, Location nl, ValueRange a) {
+                      Value v = arith::AddFOp::create(nb, nl, a[0], eps);
+                      return arith::DivFOp::create(
+                                 nb, nl, one, math::SqrtOp::create(nb, nl, v))
+                          .getResult();
+                    });
+    s.invCount = inverseRows(rewriter, loc, x);
     // beta's cotangent sum(dy) and gamma's sum(dy * xhat), in one pass.
     SmallVector<Value> sums = sumColumns(
         rewriter, loc, {dy, x, s.mean, s.rstd}, {false, false, true, true}, c,

@@ -493,29 +493,31 @@ def DL_BatchNormInferenceOp : DL_Op<"batch_norm_inference",
 def DL_BatchNormGradOp : DL_Op<"batch_norm_grad", [Pure]> {
   let summary = "Backward pass of dl.batch_norm (training form)";
   let description = [{
-    From the cotangent `grad` of the result, the forward's input and
-    `gamma`, with `xhat` the input normalised by the batch statistics
-    (recomputed, not stored) and `N` the count per channel: gamma's and
-    beta's cotangents `sum(grad * xhat)` and `sum(grad)` over every
-    dimension but the last, and the input's
+    From the cotangent `grad` of the result, the forward's input, `gamma`
+    and the batch statistics the forward returned (`mean`, `variance`:
+    read, not recomputed, which saves two passes over the input), with
+    `xhat = (input - mean) * rstd`, `rstd = 1 / sqrt(variance + epsilon)`
+    and `N` the count per channel: gamma's and beta's cotangents
+    `sum(grad * xhat)` and `sum(grad)` over every dimension but the last,
+    and the input's
     `gamma * rstd * (grad - (sum(grad) + xhat * sum(grad * xhat)) / N)`:
     the statistics depend on the input.
 
     ```mlir
-    %dx, %dgamma, %dbeta = dl.batch_norm_grad %dy, %x, %gamma
+    %dx, %dgamma, %dbeta = dl.batch_norm_grad %dy, %x, %gamma, %mean, %var
         {epsilon = 1.0e-3 : f32}
-        : (tensor<?x64xf32>, tensor<?x64xf32>, tensor<64xf32>)
-        -> (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>)
+        : (tensor<?x64xf32>, tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>,
+           tensor<64xf32>) -> (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>)
     ```
   }];
   let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$input,
-                       DL_Vector:$gamma, F32Attr:$epsilon);
+                       DL_Vector:$gamma, DL_Vector:$mean, DL_Vector:$variance,
+                       F32Attr:$epsilon);
   let results = (outs DL_FloatTensor:$input_grad, DL_Vector:$gamma_grad,
                       DL_Vector:$beta_grad);
   let assemblyFormat = [{
-    $grad `,` $input `,` $gamma attr-dict `:` `(` type($grad) `,`
-    type($input) `,` type($gamma) `)` `->` `(` type($input_grad) `,`
-    type($gamma_grad) `,` type($beta_grad) `)`
+    $grad `,` $input `,` $gamma `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
   }];
 }
 
