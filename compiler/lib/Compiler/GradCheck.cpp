@@ -28,6 +28,11 @@
 // gradient scale (max_i |grad_i|), so that elements whose gradient is near
 // zero do not turn rounding noise into huge ratios.
 //
+// A model whose training form mixes the samples (batch_normalization's batch
+// statistics) has no per-sample loss: there the whole batch's loss is the
+// one curve fitted per element, and the whole batch's gradient stands in
+// for a bent one.
+//
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/GradCheck.h"
 #include "dl/Compiler/Driver.h"
@@ -178,12 +183,16 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
         g[perturbed->offset + i] *= float(1 + o.debugPerturbGradient);
   };
   std::vector<float> grads(params.size());
+  // With batch statistics (batch_normalization) a sample's loss depends on
+  // the whole batch: the batch's loss is differentiated as one unit.
+  const bool coupled = spec.couplesBatch();
+  const int64_t units = coupled ? 1 : batch;
   // A dropout mask is keyed by the element's place in the batch, and every
   // finite difference evaluates one sample at batch 1: with a layer that has
   // a training form, the batch's gradient is the mean of the samples' own
   // (batch 1) gradients, so each sample is differentiated with the mask its
   // finite differences see.
-  if (!spec.hasTrainingForm()) {
+  if (coupled || !spec.hasTrainingForm()) {
     gradientsAt(0, batch, grads.data());
   } else {
     std::vector<float> sampleGrads(params.size());
@@ -199,15 +208,19 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
 
   auto sampleLoss = [&](int64_t s) {
     float metrics[2];
-    m.evalStep(params.data(), x.data() + s * inSize, targetsOf(s), 1, metrics);
+    if (coupled)
+      m.evalStep(params.data(), x.data(), targetsOf(0), batch, metrics);
+    else
+      m.evalStep(params.data(), x.data() + s * inSize, targetsOf(s), 1,
+                 metrics);
     return double(metrics[0]);
   };
   float batchMetrics[2];
   m.evalStep(params.data(), x.data(), targetsOf(0), batch, batchMetrics);
   double meanLoss = 0;
-  for (int64_t s = 0; s < batch; ++s)
+  for (int64_t s = 0; s < units; ++s)
     meanLoss += sampleLoss(s);
-  meanLoss /= double(batch);
+  meanLoss /= double(units);
 
   llvm::outs() << fmt::format(
       "gradcheck {}: loss {} = {:.6f}, batch {}, seed {}, h = {:g}, up to {} "
@@ -219,8 +232,9 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
   // of the samples' losses; a difference beyond float32 summation error
   // would be a wrong batched forward pass. (Not with dropout: a sample's
   // mask depends on its place in the batch, so the batch's loss differs.)
-  if (!spec.hasTrainingForm() && !(std::fabs(batchMetrics[0] - meanLoss) <=
-                                   1e-5 * std::max(1.0, std::fabs(meanLoss)))) {
+  if (!coupled && !spec.hasTrainingForm() &&
+      !(std::fabs(batchMetrics[0] - meanLoss) <=
+        1e-5 * std::max(1.0, std::fabs(meanLoss)))) {
     llvm::outs() << fmt::format(
         "  the batch's loss {:.7g} is not the mean of the samples' losses "
         "{:.7g}\n",
@@ -267,7 +281,7 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
       for (int k = 0; k < kPoints; ++k) {
         v = float(orig + double(k - kHalf) / kHalf * o.step);
         u[k] = (double(v) - orig) / o.step; // the step f32 really took
-        for (int64_t s = 0; s < batch; ++s)
+        for (int64_t s = 0; s < units; ++s)
           y[s * kPoints + k] = sampleLoss(s);
       }
       v = orig;
@@ -275,7 +289,7 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
       double slopeSum = 0, varSum = 0, substituted = 0;
       int64_t bent = 0;
       std::fill(isBent.begin(), isBent.end(), 0);
-      for (int64_t s = 0; s < batch; ++s) {
+      for (int64_t s = 0; s < units; ++s) {
         const double *ys = y.data() + s * kPoints;
         double peak = 0;
         for (int k = 0; k < kPoints; ++k)
@@ -293,26 +307,29 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
         slopeSum += r.slope / o.step;
         varSum += r.slopeVar / (o.step * o.step);
       }
-      if (2 * bent > batch) {
+      if (2 * bent > units) {
         ++discarded;
         continue;
       }
       // The bent samples' own gradients stand in for their slopes.
-      for (int64_t s = 0; s < batch; ++s)
+      for (int64_t s = 0; s < units; ++s)
         if (isBent[s]) {
-          gradientsAt(s, 1, sampleGrads.data());
+          if (coupled)
+            gradientsAt(0, batch, sampleGrads.data());
+          else
+            gradientsAt(s, 1, sampleGrads.data());
           substituted += sampleGrads[p.offset + i];
         }
       kinks += bent;
       ++checked;
-      double numeric = (slopeSum + substituted) / double(batch);
+      double numeric = (slopeSum + substituted) / double(units);
       double analytic = a[i];
       if (!std::isfinite(numeric) || !std::isfinite(analytic)) {
         nonFinite = true;
         continue;
       }
       diffs.push_back(std::fabs(analytic - numeric));
-      noises.push_back(kSigmas * std::sqrt(varSum) / double(batch));
+      noises.push_back(kSigmas * std::sqrt(varSum) / double(units));
       scale = std::max({scale, std::fabs(analytic), std::fabs(numeric)});
     }
     double rel = 0, noise = 0, diff = 0;

@@ -116,14 +116,18 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
       "  int32_t rank;\n  int64_t shape[8];\n"
       "  int64_t offset;     /* in floats */\n"
       "  int64_t size;       /* in floats */\n"
-      "  int32_t trainable;\n}} dlc_param_info;\n#endif\n\n");
+      "  int32_t trainable;\n"
+      "  int32_t state;      /* 1: a statistic that training overwrites "
+      "without a\n                         gradient (a moving mean or "
+      "variance) */\n"
+      "}} dlc_param_info;\n#endif\n\n");
   out("static const dlc_param_info {}_param_info[] DLC_UNUSED = {{\n", p);
   for (const ParamSpec &param : spec.params)
-    out("  {{\"{}\", {}, {{{}}}, {}, {}, {}}},\n", param.name,
+    out("  {{\"{}\", {}, {{{}}}, {}, {}, {}, {}}},\n", param.name,
         param.shape.size(), list(param.shape), param.offset,
-        param.numElements(), param.trainable ? 1 : 0);
+        param.numElements(), param.trainable ? 1 : 0, param.state ? 1 : 0);
   if (spec.params.empty())
-    out("  {{\"\", 0, {{0}}, 0, 0, 0}},\n");
+    out("  {{\"\", 0, {{0}}, 0, 0, 0, 0}},\n");
   out("}};\n\n");
 
   if (mode == WeightsMode::BakedConst)

@@ -85,6 +85,11 @@ public:
                 bool trainable, Regularizer regularizer = {}) {
     params.push_back({suffix, std::move(shape), init, trainable, regularizer});
   }
+  /// Adds a statistic "<layer name>.<suffix>" that the training step
+  /// updates without a gradient (non-trainable, as Keras counts it).
+  void addStateParam(const char *suffix, Shape shape, Initializer init) {
+    params.push_back({suffix, std::move(shape), init, false, {}, true});
+  }
 
   /// Read by Sema once the check succeeded.
   struct PendingParam {
@@ -93,6 +98,7 @@ public:
     Initializer init;
     bool trainable;
     Regularizer regularizer;
+    bool state = false;
   };
   std::vector<PendingParam> params;
   std::string explicitName; ///< name=, empty for an automatic name

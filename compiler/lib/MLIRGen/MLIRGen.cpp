@@ -69,8 +69,11 @@ private:
   /// parameters; `key` the training key, if any. Returns the model output
   /// and, when the output layer ends in an activation, the value before it
   /// (the logits); `all`, if given, receives every layer's value.
-  std::pair<Value, Value> emitLayers(ValueRange args, Value key,
-                                     std::vector<Value> *all = nullptr) {
+  /// `updates`, if given, receives the new values of the statistics that a
+  /// training step updates (parameter name, value).
+  std::pair<Value, Value> emitLayers(
+      ValueRange args, Value key, std::vector<Value> *all = nullptr,
+      SmallVectorImpl<std::pair<std::string, Value>> *updates = nullptr) {
     std::vector<Value> values(spec.layers.size());
     Value preActivation;
     values[spec.inputLayer] = args[0];
@@ -84,7 +87,12 @@ private:
         params.push_back(args[p + 1]);
       EmitContext e{b,         loc(layer.loc, layer.name), inputs, params, key,
                     int64_t(i)};
+      SmallVector<std::pair<unsigned, Value>> layerUpdates;
+      if (updates)
+        e.stateUpdates = &layerUpdates;
       Value y = layer.kind->emit(e, layer);
+      for (auto [k, v] : layerUpdates)
+        updates->push_back({spec.params[layer.params[k]].name, v});
       if (int(i) == spec.outputLayer)
         preActivation = y;
       values[i] = activation(e.loc, layer.activation, layer.activationAlpha, y);
@@ -198,7 +206,8 @@ private:
       args.push_back(entry->getArgument(i));
     Value key = hasTrainingForm() ? entry->getArgument(2) : Value();
     std::vector<Value> layerValues;
-    auto [out, logits] = emitLayers(args, key, &layerValues);
+    SmallVector<std::pair<std::string, Value>> updates;
+    auto [out, logits] = emitLayers(args, key, &layerValues, &updates);
     Value y = entry->getArgument(1);
     Value loss = emitLoss(t, out, logits, y);
     // Keras reports the loss with the regularisers' penalties added, and
@@ -233,6 +242,15 @@ private:
       results.push_back(mlir::dl::CountCorrectOp::create(
           b, loc(t.loc, "accuracy"), scalar, softmaxOut ? logits : out, y));
     }
+    // The statistics the step overwrites (dl.update_of), after the metrics.
+    SmallVector<std::pair<unsigned, StringRef>> updateAttrs;
+    for (auto &[name, v] : updates) {
+      updateAttrs.push_back({unsigned(results.size()), name});
+      results.push_back(v);
+    }
+    fn.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+    for (auto [r, name] : updateAttrs)
+      fn.setResultAttr(r, mlir::dl::kUpdateOfAttr, b.getStringAttr(name));
     func::ReturnOp::create(b, loc(t.loc), results);
   }
 

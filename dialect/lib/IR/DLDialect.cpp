@@ -91,6 +91,7 @@ constexpr ContractAttr kContract[] = {
     {kStateAttr, Arg | Result, "\"step\", \"seed\" or \"<slot>:<param>\"",
      isStateName},
     {kGradOfAttr, Result, "a string", isString},
+    {kUpdateOfAttr, Result, "a non-empty string", isNonEmptyString},
     {kMetricAttr, Result, "a string", isString},
     {kWeightsAttr, Module, "a 1-D f32 dense elements attribute", isWeights},
     {kWritableWeightsAttr, Module, "a unit attribute", isUnit},

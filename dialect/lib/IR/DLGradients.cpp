@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Dialect/DL/IR/DLOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 using namespace mlir::dl;
 
@@ -368,5 +370,69 @@ LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   for (unsigned i = 0; i < 3; ++i)
     if (needed[i])
       grads[i] = grad->getResult(i);
+  return success();
+}
+
+LogicalResult BatchNormOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  // The batch statistics only feed the moving statistics' update, which is
+  // not differentiated; a loss that read them would need their own rule.
+  if (resultGrads[1] || resultGrads[2])
+    return emitOpError("dl-autodiff: the batch statistics of dl.batch_norm "
+                       "have no gradient rule (only its first result does)");
+  if (!resultGrads[0])
+    return success();
+  auto grad = BatchNormGradOp::create(
+      b, getLoc(), getInput().getType(), getGamma().getType(),
+      getBeta().getType(), resultGrads[0], getInput(), getGamma(),
+      getBatchMean(), getBatchVariance(), getEpsilonAttr());
+  for (unsigned i = 0; i < 3; ++i)
+    if (needed[i])
+      grads[i] = grad->getResult(i);
+  return success();
+}
+
+LogicalResult BatchNormInferenceOp::buildVJP(OpBuilder &b,
+                                             ValueRange resultGrads,
+                                             ArrayRef<bool> needed,
+                                             SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  Value dy = resultGrads[0];
+  if (!dy)
+    return success();
+  if (needed[3] || needed[4])
+    return emitOpError("dl-autodiff: dl.batch_norm_inference has no gradient "
+                       "rule for its mean and variance (they are statistics, "
+                       "not trainable)");
+  Location loc = getLoc();
+  auto vecType = getGamma().getType();
+  auto splat = [&](float v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vecType, b.getF32FloatAttr(v)));
+  };
+  // y = (x - mean) * s + beta with s = gamma / sqrt(variance + epsilon),
+  // per channel: the same op computes dy * s and the normalised input.
+  auto perChannel = [&](Value v) -> Value {
+    if (cast<RankedTensorType>(v.getType()).getRank() == 1)
+      return v;
+    return ChannelSumOp::create(b, loc, vecType, v);
+  };
+  if (needed[0]) {
+    Value zeros = splat(0.0f);
+    grads[0] = BatchNormInferenceOp::create(b, loc, dy.getType(), dy,
+                                            getGamma(), zeros, zeros,
+                                            getVariance(), getEpsilonAttr());
+  }
+  if (needed[1]) {
+    Value ones = splat(1.0f), zeros = splat(0.0f);
+    Value xhat = BatchNormInferenceOp::create(
+        b, loc, getInput().getType(), getInput(), ones, zeros, getMean(),
+        getVariance(), getEpsilonAttr());
+    grads[1] = perChannel(MulOp::create(b, loc, dy, xhat));
+  }
+  if (needed[2])
+    grads[2] = perChannel(dy);
   return success();
 }

@@ -6,6 +6,7 @@
 #include "dl/Dialect/DL/IR/DLOps.h"
 #include "dl/Dialect/DL/IR/DLContract.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -568,6 +569,46 @@ LogicalResult TrainingKeyOp::verify() {
   return success();
 }
 
+namespace {
+/// A dl.batch_norm_inference whose input is a dense or conv2d used only
+/// there folds into it: the kernel scaled per output channel by
+/// s = gamma / sqrt(variance + epsilon) and the bias (b - mean) * s + beta,
+/// both computed by the same op on the parameters (per call, O(parameters))
+/// instead of a pass over the activations.
+void foldBatchNormInference(Operation *root) {
+  SmallVector<BatchNormInferenceOp> ops;
+  root->walk([&](BatchNormInferenceOp op) { ops.push_back(op); });
+  for (BatchNormInferenceOp bn : ops) {
+    Operation *producer = bn.getInput().getDefiningOp();
+    if (!producer || !isa<DenseOp, Conv2DOp>(producer) ||
+        !producer->hasOneUse())
+      continue;
+    OpBuilder b(producer);
+    Location loc = bn.getLoc();
+    auto vecType = bn.getGamma().getType();
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vecType, b.getF32FloatAttr(0.0f)));
+    Value kernel = producer->getOperand(1);
+    Value newKernel = BatchNormInferenceOp::create(
+        b, loc, kernel.getType(), kernel, bn.getGamma(), zeros, zeros,
+        bn.getVariance(), bn.getEpsilonAttr());
+    Value bias =
+        producer->getNumOperands() > 2 ? producer->getOperand(2) : zeros;
+    Value newBias = BatchNormInferenceOp::create(
+        b, loc, vecType, bias, bn.getGamma(), bn.getBeta(), bn.getMean(),
+        bn.getVariance(), bn.getEpsilonAttr());
+    OperationState state(producer->getLoc(), producer->getName());
+    state.addOperands({producer->getOperand(0), newKernel, newBias});
+    state.addAttributes(producer->getAttrs());
+    state.addTypes(producer->getResultTypes());
+    Operation *folded = b.create(state);
+    bn.getResult().replaceAllUsesWith(folded->getResult(0));
+    bn.erase();
+    producer->erase();
+  }
+}
+} // namespace
+
 LogicalResult mlir::dl::applyInferenceForms(Operation *root) {
   SmallVector<TrainingModeOpInterface> ops;
   root->walk([&](TrainingModeOpInterface op) { ops.push_back(op); });
@@ -579,6 +620,7 @@ LogicalResult mlir::dl::applyInferenceForms(Operation *root) {
     op->replaceAllUsesWith(results);
     op->erase();
   }
+  foldBatchNormInference(root);
   return success();
 }
 
@@ -711,6 +753,73 @@ LogicalResult SliceOp::verify() {
            << " (not the batch) within the input, but input is " << in
            << " and result is " << out;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormOp, BatchNormInferenceOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Every per-channel vector of a batch normalisation has the input's static
+/// last dimension; `minRank` is 2 where statistics are taken over a batch.
+LogicalResult verifyChannelVectors(Operation *op, Value input,
+                                   ArrayRef<std::pair<StringRef, Value>> vecs,
+                                   int64_t minRank, APFloat epsilon) {
+  auto in = cast<RankedTensorType>(input.getType());
+  int64_t last = in.getRank() >= 1 ? in.getDimSize(in.getRank() - 1)
+                                   : ShapedType::kDynamic;
+  if (in.getRank() < minRank || ShapedType::isDynamic(last))
+    return op->emitOpError("expects an input of rank >= ")
+           << minRank << " with a static last (channel) dimension, but it is "
+           << in;
+  for (auto [name, v] : vecs) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getDimSize(0) != last)
+      return op->emitOpError("expects ")
+             << name << " of the input's last dimension " << last
+             << ", but input is " << in << " and " << name << " is " << type;
+  }
+  if (!(epsilon.convertToDouble() > 0))
+    return op->emitOpError("expects a positive epsilon, but it is ")
+           << epsilon.convertToDouble();
+  return success();
+}
+} // namespace
+
+LogicalResult BatchNormOp::verify() {
+  if (failed(verifyChannelVectors(*this, getInput(),
+                                  {{"gamma", getGamma()},
+                                   {"beta", getBeta()},
+                                   {"moving_mean", getMovingMean()},
+                                   {"moving_variance", getMovingVariance()},
+                                   {"batch_mean", getBatchMean()},
+                                   {"batch_variance", getBatchVariance()}},
+                                  2, getEpsilon())))
+    return failure();
+  if (failed(
+          verifyCompatibleShape(getInput().getType(), getResult().getType())))
+    return emitOpError("expects a result of the input's shape, but input is ")
+           << getInput().getType() << " and result is "
+           << getResult().getType();
+  return success();
+}
+
+LogicalResult BatchNormOp::buildInferenceForm(OpBuilder &b,
+                                              SmallVectorImpl<Value> &results) {
+  Value y = BatchNormInferenceOp::create(
+      b, getLoc(), getResult().getType(), getInput(), getGamma(), getBeta(),
+      getMovingMean(), getMovingVariance(), getEpsilonAttr());
+  results.assign({y, getMovingMean(), getMovingVariance()});
+  return success();
+}
+
+LogicalResult BatchNormInferenceOp::verify() {
+  return verifyChannelVectors(*this, getInput(),
+                              {{"gamma", getGamma()},
+                               {"beta", getBeta()},
+                               {"mean", getMean()},
+                               {"variance", getVariance()}},
+                              1, getEpsilon());
 }
 
 //===----------------------------------------------------------------------===//

@@ -55,10 +55,23 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
         trainable.push_back(i);
     }
   }
-  // Results: the loss, pass-through metrics, then gradients (dl.grad_of).
-  SmallVector<unsigned> metrics;
+  // Results: the loss, pass-through metrics, new values of frozen
+  // statistics (dl.update_of), then gradients (dl.grad_of).
+  SmallVector<unsigned> metrics, updates;
   DenseMap<unsigned, unsigned> gradOf; // trainable arg -> gradient result
   for (unsigned r = 1; r < grad.getNumResults(); ++r) {
+    if (auto of = grad.getResultAttrOfType<StringAttr>(r, kUpdateOfAttr)) {
+      bool frozenParam = llvm::any_of(params, [&](unsigned i) {
+        return grad.getArgAttr(i, kParamAttr) == of &&
+               grad.getArgAttr(i, kFrozenAttr);
+      });
+      if (!frozenParam)
+        return grad.emitError()
+               << "dl-optimizer expects " << kUpdateOfAttr << " " << of
+               << " to name a frozen parameter (" << kFrozenAttr << ")";
+      updates.push_back(r);
+      continue;
+    }
     auto of = grad.getResultAttrOfType<StringAttr>(r, kGradOfAttr);
     if (!of) {
       metrics.push_back(r);
@@ -104,7 +117,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
       argAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
           kStateAttr, b.getStringAttr(slot + ":" + param.getValue()))));
     }
-  // Results: loss, metrics, step, new trainable params, new state.
+  // Results: loss, metrics, step, new trainable params, new statistics,
+  // new state.
   SmallVector<Type> resultTypes{scalar};
   SmallVector<DictionaryAttr> resultAttrs{DictionaryAttr::get(b.getContext())};
   for (unsigned r : metrics) {
@@ -117,6 +131,12 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     resultTypes.push_back(grad.getArgumentTypes()[i]);
     resultAttrs.push_back(b.getDictionaryAttr(
         b.getNamedAttr(kParamAttr, grad.getArgAttr(i, kParamAttr))));
+  }
+  // A statistic's new value is written back like a parameter's.
+  for (unsigned r : updates) {
+    resultTypes.push_back(grad.getResultTypes()[r]);
+    resultAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
+        kParamAttr, grad.getResultAttrOfType<StringAttr>(r, kUpdateOfAttr))));
   }
   for (size_t k = firstParamArg + params.size(); k < argTypes.size(); ++k) {
     resultTypes.push_back(argTypes[k]);
@@ -215,6 +235,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   results.push_back(newStep);
   for (unsigned i : trainable)
     results.push_back(newParam[i]);
+  for (unsigned r : updates)
+    results.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
   for (auto &slot : newState)
     results.append(slot.begin(), slot.end());
   func::ReturnOp::create(b, loc, results);

@@ -25,3 +25,12 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>
 }
+
+// -----
+
+// expected-error @+1 {{dl-optimizer expects dl.update_of "w" to name a frozen parameter (dl.frozen)}}
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.update_of = "w"}, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "s", dl.optimizer = #dl.sgd<learning_rate = 1.000000e-02, momentum = 0.000000e+00, nesterov = false>} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %g, %g : tensor<f32>, tensor<2xf32>, tensor<2xf32>
+}

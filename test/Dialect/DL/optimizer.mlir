@@ -118,3 +118,22 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %g : tensor<f32>, tensor<2xf32>
 }
+
+// -----
+
+// A result marked dl.update_of (batch normalisation's new moving statistic)
+// becomes the train step's new value of that frozen parameter, after the
+// trainable parameters' updates; the frozen parameter gets no update op.
+// CHECK-LABEL: func.func @stats_step(
+// CHECK-SAME: %[[W:[^:]*]]: tensor<2xf32> {dl.param = "w"}, %{{[^:]*}}: tensor<2xf32> {dl.frozen, dl.param = "mm"})
+// CHECK-SAME: -> (tensor<f32>, tensor<f32> {dl.state = "step"}, tensor<2xf32> {dl.param = "w"}, tensor<2xf32> {dl.param = "mm"})
+// CHECK: %[[NEW:.*]] = dl.scale
+// CHECK: %[[U:.*]] = dl.sgd_update %[[W]]
+// CHECK-NOT: dl.sgd_update
+// CHECK: return %{{.*}}, %{{.*}}, %[[U]], %[[NEW]]
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}, %mm: tensor<2xf32> {dl.param = "mm", dl.frozen}) -> (tensor<f32>, tensor<2xf32> {dl.update_of = "mm"}, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "stats_step", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.0, nesterov = false>} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %n = dl.scale %mm {factor = 0.5 : f32} : tensor<2xf32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %n, %g : tensor<f32>, tensor<2xf32>, tensor<2xf32>
+}

@@ -26,6 +26,11 @@ struct EmitContext {
   /// layer's position in the model (a default random stream).
   mlir::Value key = {};
   int64_t layerIndex = 0;
+  /// Where a layer with statistics to update in training (batch
+  /// normalisation) appends (index into `params`, new value); null where
+  /// nothing is updated (@forward).
+  llvm::SmallVectorImpl<std::pair<unsigned, mlir::Value>> *stateUpdates =
+      nullptr;
 
   /// f32 tensor of `shape` per sample, with a leading dynamic batch.
   mlir::RankedTensorType batchedType(const Shape &shape) const {

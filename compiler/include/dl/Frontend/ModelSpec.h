@@ -77,6 +77,9 @@ struct ParamSpec {
   Shape shape;
   Initializer init = Initializer::Zeros;
   bool trainable = true;
+  /// A non-trainable statistic that the training step overwrites
+  /// (batch_normalization's moving mean and variance): never trainable.
+  bool state = false;
   /// kernel_regularizer / bias_regularizer (trainable parameters only).
   Regularizer regularizer;
   int64_t offset = 0;
@@ -152,6 +155,14 @@ struct ModelSpec {
   bool hasTrainingForm() const {
     for (const LayerSpec &l : layers)
       if (l.kind && l.kind->hasTrainingForm())
+        return true;
+    return false;
+  }
+  /// Whether a layer's training form mixes the samples of a batch
+  /// (LayerKind::couplesBatch).
+  bool couplesBatch() const {
+    for (const LayerSpec &l : layers)
+      if (l.kind && l.kind->couplesBatch(l))
         return true;
     return false;
   }

@@ -55,6 +55,10 @@ public:
   /// emission reads EmitContext::key, and the model functions get a dl.key
   /// argument.
   virtual bool hasTrainingForm() const { return false; }
+  /// Whether, when training, one sample's output depends on the rest of the
+  /// batch (batch normalisation's batch statistics): gradcheck then
+  /// differentiates the batch's loss, not each sample's.
+  virtual bool couplesBatch(const LayerSpec &) const { return false; }
 
   /// Binds and checks the statement's arguments against the input shapes
   /// (c.inputShape(i)); on success sets the layer's output shape, options,

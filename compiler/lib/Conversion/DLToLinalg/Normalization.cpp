@@ -5,7 +5,9 @@
 // passes over each row (mean, then the mean square of the deviations) in
 // f32, and the gradient recomputes them rather than reading them from the
 // forward: one more pass over the input, no per-row tensor kept alive
-// between the passes.
+// between the passes. Batch normalisation's statistics are per column (one
+// [C] vector each): its gradient reads the forward's instead, two passes
+// over the input fewer.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -184,9 +186,210 @@ struct LayerNormGradLowering : OpConversionPattern<LayerNormGradOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Batch normalisation: statistics per column of the rows [R, C]
+//===----------------------------------------------------------------------===//
+
+/// The per-channel statistics of `x` [R, C] over its rows: the mean, the
+/// biased variance, 1 / sqrt(variance + epsilon), and 1 / R (a scalar).
+struct ColumnStats {
+  Value mean, variance, rstd, invCount;
+};
+
+/// Sums over the rows of [R, C] into [C]: `body` gets (inputs..., acc...)
+/// where inputs are full [R, C] or per-column [C] as `perColumn` says.
+SmallVector<Value> sumColumns(
+    OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<bool> perColumn,
+    int64_t c, unsigned numSums,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  SmallVector<AffineMap> maps;
+  for (bool pc : perColumn)
+    maps.push_back(pc ? col : full);
+  Value init = filled(b, loc, {b.getIndexAttr(c)}, 0.0);
+  SmallVector<Value> inits(numSums, init);
+  maps.append(numSums, col);
+  return generic(b, loc, inputs, inits, maps,
+                 {IteratorType::reduction, IteratorType::parallel}, body);
+}
+
+/// 1 / R as an f32, R the rows of [R, C] (batch x positions), known only
+/// at run time.
+Value inverseRows(OpBuilder &b, Location loc, Value x) {
+  Value rows = tensor::DimOp::create(b, loc, x, 0);
+  Value rowsF = arith::UIToFPOp::create(
+      b, loc, b.getF32Type(),
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), rows));
+  return arith::DivFOp::create(b, loc, f32Const(b, loc, 1.0), rowsF)
+      .getResult();
+}
+
+ColumnStats columnStats(OpBuilder &b, Location loc, Value x, double epsilon) {
+  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
+  ColumnStats s;
+  s.invCount = inverseRows(b, loc, x);
+  Value sum = sumColumns(
+      b, loc, {x}, {false}, c, 1, [](OpBuilder &nb, Location nl, ValueRange a) {
+        return SmallVector<Value>{arith::AddFOp::create(nb, nl, a[0], a[1])};
+      })[0];
+  s.mean =
+      elementwise(b, loc, sum, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MulFOp::create(nb, nl, a[0], s.invCount).getResult();
+      });
+  // Two passes (mean, then the squared deviations), as PyTorch's CPU kernel.
+  Value sq = sumColumns(b, loc, {x, s.mean}, {false, true}, c, 1,
+                        [](OpBuilder &nb, Location nl, ValueRange a) {
+                          Value d = arith::SubFOp::create(nb, nl, a[0], a[1]);
+                          Value dd = arith::MulFOp::create(nb, nl, d, d);
+                          return SmallVector<Value>{
+                              arith::AddFOp::create(nb, nl, dd, a[2])};
+                        })[0];
+  s.variance =
+      elementwise(b, loc, sq, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MulFOp::create(nb, nl, a[0], s.invCount).getResult();
+      });
+  Value eps = f32Const(b, loc, epsilon), one = f32Const(b, loc, 1.0);
+  s.rstd = elementwise(
+      b, loc, s.variance, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value v = arith::AddFOp::create(nb, nl, a[0], eps);
+        return arith::DivFOp::create(nb, nl, one,
+                                     math::SqrtOp::create(nb, nl, v))
+            .getResult();
+      });
+  return s;
+}
+
+/// (x - mean) * scale + shift over [R, C] with per-column vectors.
+Value scaleShift(OpBuilder &b, Location loc, Value x, Value mean, Value scale,
+                 Value shift) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  AffineMap full = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap last =
+      AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
+  SmallVector<IteratorType> iters(rank, IteratorType::parallel);
+  return generic(b, loc, {x, mean, scale, shift}, {emptyLike(b, loc, x)},
+                 {full, last, last, last, full}, iters,
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
+                   Value y = math::FmaOp::create(nb, l, d, a[2], a[3]);
+                   return SmallVector<Value>{y};
+                 })[0];
+}
+
+struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = toRows(rewriter, loc, adaptor.getInput());
+    ColumnStats s =
+        columnStats(rewriter, loc, x, op.getEpsilon().convertToDouble());
+    Value scale = elementwise(
+        rewriter, loc, {adaptor.getGamma(), s.rstd},
+        [](OpBuilder &nb, Location nl, ValueRange a) {
+          return arith::MulFOp::create(nb, nl, a[0], a[1]).getResult();
+        });
+    Value y = scaleShift(rewriter, loc, x, s.mean, scale, adaptor.getBeta());
+    rewriter.replaceOp(op, {fromRows(rewriter, loc, y, adaptor.getInput()),
+                            s.mean, s.variance});
+    return success();
+  }
+};
+
+struct BatchNormInferenceLowering : OpConversionPattern<BatchNormInferenceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BatchNormInferenceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value eps = f32Const(rewriter, loc, op.getEpsilon().convertToDouble());
+    // The per-channel scale first: one sqrt per channel, not per element.
+    Value scale =
+        elementwise(rewriter, loc, {adaptor.getGamma(), adaptor.getVariance()},
+                    [&](OpBuilder &nb, Location nl, ValueRange a) {
+                      Value v = arith::AddFOp::create(nb, nl, a[1], eps);
+                      return arith::DivFOp::create(
+                                 nb, nl, a[0], math::SqrtOp::create(nb, nl, v))
+                          .getResult();
+                    });
+    rewriter.replaceOp(op,
+                       scaleShift(rewriter, loc, adaptor.getInput(),
+                                  adaptor.getMean(), scale, adaptor.getBeta()));
+    return success();
+  }
+};
+
+struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BatchNormGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value dy = toRows(rewriter, loc, adaptor.getGrad());
+    Value x = toRows(rewriter, loc, adaptor.getInput());
+    int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
+    // The forward's statistics: rstd per channel, and 1 / N.
+    ColumnStats s;
+    s.mean = adaptor.getMean();
+    Value eps = f32Const(rewriter, loc, op.getEpsilon().convertToDouble());
+    Value one = f32Const(rewriter, loc, 1.0);
+    s.rstd =
+        elementwise(rewriter, loc, adaptor.getVariance(),
+                    [&](OpBuilder &nb, Location nl, ValueRange a) {
+                      Value v = arith::AddFOp::create(nb, nl, a[0], eps);
+                      return arith::DivFOp::create(
+                                 nb, nl, one, math::SqrtOp::create(nb, nl, v))
+                          .getResult();
+                    });
+    s.invCount = inverseRows(rewriter, loc, x);
+    // beta's cotangent sum(dy) and gamma's sum(dy * xhat), in one pass.
+    SmallVector<Value> sums = sumColumns(
+        rewriter, loc, {dy, x, s.mean, s.rstd}, {false, false, true, true}, c,
+        2, [](OpBuilder &b, Location l, ValueRange a) {
+          Value xhat = arith::MulFOp::create(
+              b, l, arith::SubFOp::create(b, l, a[1], a[2]), a[3]);
+          Value dyx = arith::MulFOp::create(b, l, a[0], xhat);
+          return SmallVector<Value>{arith::AddFOp::create(b, l, a[4], dyx),
+                                    arith::AddFOp::create(b, l, a[5], a[0])};
+        });
+    Value dgamma = sums[0], dbeta = sums[1];
+    // dx = gamma * rstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / R).
+    AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    Value invCount = s.invCount;
+    Value dx =
+        generic(rewriter, loc,
+                {dy, x, s.mean, s.rstd, adaptor.getGamma(), dgamma, dbeta},
+                {emptyLike(rewriter, loc, x)},
+                {full, full, col, col, col, col, col, full},
+                {IteratorType::parallel, IteratorType::parallel},
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  Value xhat = arith::MulFOp::create(
+                      b, l, arith::SubFOp::create(b, l, a[1], a[2]), a[3]);
+                  Value t = arith::AddFOp::create(
+                      b, l, a[6], arith::MulFOp::create(b, l, xhat, a[5]));
+                  Value d = arith::SubFOp::create(
+                      b, l, a[0], arith::MulFOp::create(b, l, t, invCount));
+                  Value k = arith::MulFOp::create(b, l, a[4], a[3]);
+                  return SmallVector<Value>{arith::MulFOp::create(b, l, k, d)};
+                })[0];
+    rewriter.replaceOp(
+        op, {fromRows(rewriter, loc, dx, adaptor.getInput()), dgamma, dbeta});
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::dl::populateDLToLinalgNormalizationPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LayerNormLowering, LayerNormGradLowering>(patterns.getContext());
+  patterns.add<LayerNormLowering, LayerNormGradLowering, BatchNormLowering,
+               BatchNormInferenceLowering, BatchNormGradLowering>(
+      patterns.getContext());
 }

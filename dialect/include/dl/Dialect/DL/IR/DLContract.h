@@ -47,6 +47,12 @@ inline constexpr const char *kMetricAttr = "dl.metric";
 inline constexpr const char *kCorrectMetric = "correct";
 /// Result attribute of a gradient: the parameter it belongs to.
 inline constexpr const char *kGradOfAttr = "dl.grad_of";
+/// Result attribute of @loss naming a frozen parameter that the training
+/// step overwrites with this result (batch normalisation's moving mean and
+/// variance): dl-autodiff passes it through, dl-optimizer returns it as that
+/// parameter's new value next to the optimizer's updates, and the entry
+/// points that infer ignore it. Such a parameter gets no gradient.
+inline constexpr const char *kUpdateOfAttr = "dl.update_of";
 /// Module attributes of `dlc --weights`: the flat parameter vector to bake
 /// into the object, and whether it stays writable.
 inline constexpr const char *kWeightsAttr = "dl.weights";

@@ -431,6 +431,96 @@ def DL_LayerNormGradOp : DL_Op<"layer_norm_grad", [Pure]> {
   }];
 }
 
+def DL_BatchNormOp : DL_Op<"batch_norm", [Pure, DL_Differentiable,
+    DeclareOpInterfaceMethods<DL_TrainingModeOpInterface>]> {
+  let summary = "Batch normalisation (training form): the batch's statistics";
+  let description = [{
+    Keras's BatchNormalization in training: over every dimension but the
+    last (the batch, and height and width after a convolution), each channel
+    `c` has the batch mean `m[c]` and the biased variance `v[c]`, and
+    `result = (input - m) / sqrt(v + epsilon) * gamma + beta`. The second
+    and third results are `m` and `v`, from which the layer's moving
+    statistics are updated. At inference (`TrainingModeOpInterface`) the op
+    is `dl.batch_norm_inference` over `moving_mean` and `moving_variance`,
+    and its statistics results are those operands.
+
+    ```mlir
+    %y, %m, %v = dl.batch_norm %x, %gamma, %beta, %mm, %mv
+        {epsilon = 1.0e-3 : f32}
+        : (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>,
+           tensor<64xf32>) -> (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_Vector:$gamma,
+                       DL_Vector:$beta, DL_Vector:$moving_mean,
+                       DL_Vector:$moving_variance, F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$result, DL_Vector:$batch_mean,
+                      DL_Vector:$batch_variance);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta `,` $moving_mean `,` $moving_variance
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_BatchNormInferenceOp : DL_Op<"batch_norm_inference",
+    [Pure, DL_Differentiable, AllTypesMatch<["input", "result"]>,
+     AllTypesMatch<["gamma", "beta", "mean", "variance"]>]> {
+  let summary = "Batch normalisation with given statistics: scale and shift";
+  let description = [{
+    `result = (input - mean) * (gamma / sqrt(variance + epsilon)) + beta`,
+    per channel (the last dimension), of any rank >= 1: the inference form
+    of `dl.batch_norm`, and, applied to a kernel or a bias, the fold of a
+    batch normalisation into the dense or conv2d before it.
+
+    ```mlir
+    %y = dl.batch_norm_inference %x, %gamma, %beta, %mean, %var
+        {epsilon = 1.0e-3 : f32}
+        : tensor<?x64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_Vector:$gamma,
+                       DL_Vector:$beta, DL_Vector:$mean, DL_Vector:$variance,
+                       F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta `,` $mean `,` $variance attr-dict `:`
+    type($input) `,` type($gamma)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_BatchNormGradOp : DL_Op<"batch_norm_grad", [Pure]> {
+  let summary = "Backward pass of dl.batch_norm (training form)";
+  let description = [{
+    From the cotangent `grad` of the result, the forward's input, `gamma`
+    and the batch statistics the forward returned (`mean`, `variance`:
+    read, not recomputed, which saves two passes over the input), with
+    `xhat = (input - mean) * rstd`, `rstd = 1 / sqrt(variance + epsilon)`
+    and `N` the count per channel: gamma's and beta's cotangents
+    `sum(grad * xhat)` and `sum(grad)` over every dimension but the last,
+    and the input's
+    `gamma * rstd * (grad - (sum(grad) + xhat * sum(grad * xhat)) / N)`:
+    the statistics depend on the input.
+
+    ```mlir
+    %dx, %dgamma, %dbeta = dl.batch_norm_grad %dy, %x, %gamma, %mean, %var
+        {epsilon = 1.0e-3 : f32}
+        : (tensor<?x64xf32>, tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>,
+           tensor<64xf32>) -> (tensor<?x64xf32>, tensor<64xf32>, tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$input,
+                       DL_Vector:$gamma, DL_Vector:$mean, DL_Vector:$variance,
+                       F32Attr:$epsilon);
+  let results = (outs DL_FloatTensor:$input_grad, DL_Vector:$gamma_grad,
+                      DL_Vector:$beta_grad);
+  let assemblyFormat = [{
+    $grad `,` $input `,` $gamma `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
 def DL_ReshapeOp : DL_Op<"reshape", [Pure, DL_Differentiable]> {
   let summary = "Reshapes every sample, keeping the batch dimension";
   let description = [{
