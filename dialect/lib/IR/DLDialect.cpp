@@ -90,7 +90,7 @@ constexpr ContractAttr kContract[] = {
     {kKeyAttr, Arg, "a unit attribute", isUnit},
     {kStateAttr, Arg | Result, "\"step\", \"seed\" or \"<slot>:<param>\"",
      isStateName},
-    {kGradOfAttr, Result, "a string", isString},
+    {kGradOfAttr, Arg | Result, "a string", isString},
     {kMetricAttr, Result, "a string", isString},
     {kWeightsAttr, Module, "a 1-D f32 dense elements attribute", isWeights},
     {kWritableWeightsAttr, Module, "a unit attribute", isUnit},
