@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -656,6 +657,11 @@ int train(const TrainOptions &flags, Communicator *comm) {
   int64_t steps = (train.count + stepRows - 1) / stepRows;
   const int64_t numGrads = m->numGrads();
   std::vector<float> grads(comm ? numGrads + 3 : 0);
+  // Where a distributed step's time goes: the allreduce (waiting for the
+  // slowest rank included) against the whole step, reported at the end.
+  using Clock = std::chrono::steady_clock;
+  Clock::duration stepTime{}, allreduceTime{};
+  int64_t totalSteps = 0;
   // Divergence: the loss of this run's first step, and whether it was
   // reported already.
   double firstLoss = NAN;
@@ -696,6 +702,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
         dlrt_prefetch(&train, order.data(), first + stepRows, batch);
       float out[2];
       int64_t stepSamples = n;
+      const Clock::time_point stepStart = Clock::now();
       if (!comm) {
         m->trainStep(params.data(), state.data(), x.data(),
                      targets.batch(y.data(), n), n, out);
@@ -712,8 +719,10 @@ int train(const TrainOptions &flags, Communicator *comm) {
           std::fill(grads.begin(), grads.end(), 0.0f);
         }
         g[numGrads + 2] = float(n);
+        const Clock::time_point reduceStart = Clock::now();
         if (!comm->allreduceSum(g, numGrads + 3))
           return fail(comm->error());
+        allreduceTime += Clock::now() - reduceStart;
         stepSamples = int64_t(g[numGrads + 2]);
         const float scale = 1.0f / g[numGrads + 2];
         for (int64_t i = 0; i < numGrads; ++i)
@@ -721,8 +730,10 @@ int train(const TrainOptions &flags, Communicator *comm) {
         m->applyGradients(params.data(), state.data(), g);
         out[0] = g[numGrads] * scale;
         out[1] = g[numGrads + 1];
+        stepTime += Clock::now() - stepStart;
       }
       running.add(out, stepSamples);
+      ++totalSteps;
       if (std::isnan(firstLoss))
         firstLoss = out[0];
       // A step's loss is computed before its update, so a parameter broken
@@ -837,6 +848,16 @@ int train(const TrainOptions &flags, Communicator *comm) {
     if (lead)
       llvm::outs() << fmt::format("Test: {}\n", formatMetrics(t, accuracy));
   }
+  if (comm && verbose > 0 && stepTime.count() > 0)
+    llvm::outs() << fmt::format(
+        "Distributed over {} ranks: the allreduce of {} floats took {:.1f}% "
+        "of rank 0's step time ({:.0f} us of {:.0f} us a step)\n",
+        comm->size(), numGrads + 3,
+        100.0 * double(allreduceTime.count()) / double(stepTime.count()),
+        std::chrono::duration<double, std::micro>(allreduceTime).count() /
+            double(std::max<int64_t>(1, totalSteps)),
+        std::chrono::duration<double, std::micro>(stepTime).count() /
+            double(std::max<int64_t>(1, totalSteps)));
   if (!o.save.empty() && verbose > 0)
     llvm::outs() << "Saved " << o.save << "\n";
   if (!o.saveBest.empty() && best.best_epoch > 0 && verbose > 0)
