@@ -4,6 +4,7 @@ N ranks under mpirun, each at --batch-size B (per rank), on Fashion-MNIST.
 
 usage: /usr/bin/python3 bench/distributed.py [--model M] [--batch B]
                                              [--ranks N] [--repeat R]
+                                             [--samples S]
 
 The training time is the difference of a 3-epoch and a 1-epoch run's wall
 clock (compiling, loading the data and the test evaluation cancel out; the
@@ -21,13 +22,14 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DLC = os.path.join(ROOT, "build", "bin", "dlc")
 DATA = "/usr/share/datasets/fashion-mnist"
-SAMPLES = 60000
 
 p = argparse.ArgumentParser()
 p.add_argument("--model", default=os.path.join(ROOT, "examples", "mnist_mlp.dl"))
 p.add_argument("--batch", type=int, default=256)
 p.add_argument("--ranks", type=int, default=2)
 p.add_argument("--repeat", type=int, default=3)
+p.add_argument("--samples", type=int, default=60000,
+               help="train on the first S samples (--max-samples)")
 args = p.parse_args()
 
 env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
@@ -39,6 +41,8 @@ env["DLC_CACHE_DIR"] = cache
 def run(ranks, epochs):
     cmd = [DLC, "train", args.model, "--data", DATA, "--epochs", str(epochs),
            "--batch-size", str(args.batch), "--verbose", "2"]
+    if args.samples < 60000:
+        cmd += ["--max-samples", str(args.samples)]
     if ranks:
         cmd = ["mpirun", "-np", str(ranks)] + cmd
     start = time.perf_counter()
@@ -53,7 +57,7 @@ def rate(ranks):
     for _ in range(args.repeat):
         t1, _ = run(ranks, 1)
         t3, out = run(ranks, 3)
-        r = 2 * SAMPLES / (t3 - t1)
+        r = 2 * args.samples / (t3 - t1)
         if best is None or r > best:
             best = r
             m = re.search(r"allreduce of (\d+) floats took ([\d.]+)% .*\((\d+) us of (\d+) us", out)

@@ -358,6 +358,14 @@ void writeSeed(float *state, uint64_t seed) {
         float((seed >> (16 * k)) & 0xffff);
 }
 
+/// The seed held in opt_state's seed slot.
+uint64_t readSeed(const float *state) {
+  uint64_t seed = 0;
+  for (int k = 0; k < mlir::dl::kSeedWords; ++k)
+    seed |= uint64_t(state[mlir::dl::kOptStateSeedOffset + k]) << (16 * k);
+  return seed;
+}
+
 uint64_t epochSeed(uint64_t seed, int64_t epoch) {
   return seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch);
 }
@@ -709,10 +717,25 @@ int train(const TrainOptions &flags, Communicator *comm) {
       } else {
         float *g = grads.data();
         if (n) {
+          // Dropout masks are a function of the key and the sample's place
+          // in the batch: ranks > 0 draw theirs from a seed of their own
+          // (written into the seed slot for this call only), so that the
+          // same place in each rank's batch does not share a mask.
+          const bool ownSeed = spec.hasTrainingForm() && comm->rank() > 0;
+          const uint64_t seed = ownSeed ? readSeed(state.data()) : 0;
+          if (ownSeed)
+            writeSeed(state.data(),
+                      seed ^ (uint64_t(comm->rank()) * 0x9E3779B97F4A7C15ull));
           m->trainGradients(params.data(), state.data(), x.data(),
                             targets.batch(y.data(), n), n, g, out);
-          for (int64_t i = 0; i < numGrads; ++i)
-            g[i] *= float(n);
+          if (ownSeed)
+            writeSeed(state.data(), seed);
+          // Weighted by n / batch: 1 for a full batch, which needs no pass
+          // over the buffer; a short last batch weighs less.
+          const float weight = float(n) / float(batch);
+          if (n != batch)
+            for (int64_t i = 0; i < numGrads; ++i)
+              g[i] *= weight;
           g[numGrads] = out[0] * float(n);
           g[numGrads + 1] = out[1];
         } else { // the epoch's last step has no rows for this rank
@@ -724,11 +747,12 @@ int train(const TrainOptions &flags, Communicator *comm) {
           return fail(comm->error());
         allreduceTime += Clock::now() - reduceStart;
         stepSamples = int64_t(g[numGrads + 2]);
-        const float scale = 1.0f / g[numGrads + 2];
+        // The sum of the weights is the step's samples over `batch`.
+        const float scale = float(batch) / g[numGrads + 2];
         for (int64_t i = 0; i < numGrads; ++i)
           g[i] *= scale;
         m->applyGradients(params.data(), state.data(), g);
-        out[0] = g[numGrads] * scale;
+        out[0] = g[numGrads] / g[numGrads + 2];
         out[1] = g[numGrads + 1];
         stepTime += Clock::now() - stepStart;
       }
