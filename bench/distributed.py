@@ -4,7 +4,7 @@ N ranks under mpirun, each at --batch-size B (per rank), on Fashion-MNIST.
 
 usage: /usr/bin/python3 bench/distributed.py [--model M] [--batch B]
                                              [--ranks N] [--repeat R]
-                                             [--samples S]
+                                             [--samples S] [--mpirun-args A]
 
 The training time is the difference of a 3-epoch and a 1-epoch run's wall
 clock (compiling, loading the data and the test evaluation cancel out; the
@@ -28,6 +28,8 @@ p.add_argument("--model", default=os.path.join(ROOT, "examples", "mnist_mlp.dl")
 p.add_argument("--batch", type=int, default=256)
 p.add_argument("--ranks", type=int, default=2)
 p.add_argument("--repeat", type=int, default=3)
+p.add_argument("--mpirun-args", default="",
+               help="extra mpirun flags, e.g. '--bind-to none'")
 p.add_argument("--samples", type=int, default=60000,
                help="train on the first S samples (--max-samples)")
 args = p.parse_args()
@@ -44,7 +46,7 @@ def run(ranks, epochs):
     if args.samples < 60000:
         cmd += ["--max-samples", str(args.samples)]
     if ranks:
-        cmd = ["mpirun", "-np", str(ranks)] + cmd
+        cmd = ["mpirun", "-np", str(ranks)] + args.mpirun_args.split() + cmd
     start = time.perf_counter()
     out = subprocess.run(cmd, env=env, check=True, capture_output=True,
                          text=True).stdout
