@@ -905,6 +905,8 @@ int runTrain(const TrainOptions &o) {
   // One rank failing alone (a file it cannot write, an MPI error) would
   // leave the others in the next allreduce: end them all.
   if (rc != 0 && comm->size() > 1) {
+    dlc::error() << fmt::format("rank {} of {} stopped; ending the run\n",
+                                comm->rank(), comm->size());
     llvm::outs().flush();
     llvm::errs().flush();
     std::fflush(nullptr);
