@@ -597,7 +597,9 @@ int train(const TrainOptions &flags, Communicator *comm) {
         validation.count ? fmt::format(", validating on {}", validation.count)
                          : std::string(),
         epochs, batchSize,
-        comm ? fmt::format(" per rank, {} ranks", comm->size()) : "");
+        comm ? fmt::format(" per rank, {} rank{}", comm->size(),
+                           comm->size() == 1 ? "" : "s")
+             : "");
   std::vector<const char *> columns{"epoch", "loss"};
   if (accuracy)
     columns.push_back("accuracy");
@@ -874,9 +876,9 @@ int train(const TrainOptions &flags, Communicator *comm) {
   }
   if (comm && verbose > 0 && stepTime.count() > 0)
     llvm::outs() << fmt::format(
-        "Distributed over {} ranks: the allreduce of {} floats took {:.1f}% "
+        "Distributed over {} rank{}: the allreduce of {} floats took {:.1f}% "
         "of rank 0's step time ({:.0f} us of {:.0f} us a step)\n",
-        comm->size(), numGrads + 3,
+        comm->size(), comm->size() == 1 ? "" : "s", numGrads + 3,
         100.0 * double(allreduceTime.count()) / double(stepTime.count()),
         std::chrono::duration<double, std::micro>(allreduceTime).count() /
             double(std::max<int64_t>(1, totalSteps)),
