@@ -9,6 +9,7 @@ PKGS=(
   libomp-22-dev libfuzzer-22-dev libclang-rt-22-dev
   libfmt-dev zlib1g-dev libzstd-dev libgtest-dev lld
   python3-torch python3-numpy dataset-fashion-mnist libopenblas0
+  libopenmpi-dev openmpi-bin
 )
 
 SUDO=""

@@ -31,6 +31,17 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # test (test/Driver/cache*.test) turns it on in a directory of its own.
 config.environment["DLC_CACHE_DIR"] = "off"
 
+# dlc train under mpirun (test/e2e/distributed-*): only when dlc was built
+# with MPI; otherwise those tests are unsupported, not passed. CI may run as
+# root, which Open MPI refuses without these.
+if config.dlc_have_mpi == "ON" and config.mpiexec:
+    config.available_features.add("mpi")
+    config.substitutions.append(("%mpirun", config.mpiexec + " --oversubscribe"))
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+else:
+    config.available_features.add("no-mpi")
+
 # Tests that run code compiled for an older x86 CPU (--mcpu=haswell) need the
 # host to have its features.
 try:

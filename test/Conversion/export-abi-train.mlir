@@ -49,5 +49,28 @@ func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?x2xf32> {dl.ta
 // CHECK: arith.constant 22 : i64
 // CHECK-LABEL: func.func @t_init_opt_state(
 // CHECK: linalg.fill
+// train_step split at the allreduce: train_gradients reads opt_state without
+// writing it and writes the trainable tensors' gradients (6 floats here);
+// apply_gradients reads them and updates params and opt_state in place.
+// CHECK-LABEL: func.func @t_train_gradients(
+// CHECK-SAME: %{{.*}}: memref<6xf32>, %[[TS:.*]]: memref<22xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %{{.*}}: i64, %[[TG:.*]]: memref<6xf32>, %[[TM:.*]]: memref<2xf32>)
+// CHECK-SAME: attributes {dl.entry = "train_gradients"}
+// CHECK: %[[TSTEP:.*]] = memref.reinterpret_cast %[[TS]] to offset: [0], sizes: [], strides: []
+// CHECK-NEXT: bufferization.to_tensor %[[TSTEP]] restrict :
+// CHECK: %[[TGV:.*]] = memref.reinterpret_cast %[[TG]] to offset: [0], sizes: [3, 2]
+// CHECK-NEXT: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[TGV]]
+// CHECK: memref.store %{{.*}}, %[[TM]]
+// CHECK-LABEL: func.func @t_apply_gradients(
+// CHECK-SAME: %[[AP:.*]]: memref<6xf32>, %[[AS:.*]]: memref<22xf32>, %[[AG:.*]]: memref<6xf32>)
+// CHECK-SAME: attributes {dl.entry = "apply_gradients"}
+// CHECK-DAG: %[[ASTEP:.*]] = memref.reinterpret_cast %[[AS]] to offset: [0], sizes: [], strides: []
+// CHECK-DAG: %[[APV:.*]] = memref.reinterpret_cast %[[AP]] to offset: [0], sizes: [3, 2]
+// CHECK-DAG: %[[AVEL:.*]] = memref.reinterpret_cast %[[AS]] to offset: [16], sizes: [3, 2]
+// CHECK-DAG: %[[AGV:.*]] = memref.reinterpret_cast %[[AG]] to offset: [0], sizes: [3, 2]
+// CHECK-DAG: %[[AGT:.*]] = bufferization.to_tensor %[[AGV]] restrict :
+// CHECK: %[[ANEWP:.*]], %[[ANEWV:.*]] = dl.sgd_update %{{.*}}, %[[AGT]], %{{.*}}
+// CHECK-DAG: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[ASTEP]]
+// CHECK-DAG: bufferization.materialize_in_destination %[[ANEWV]] in restrict writable %[[AVEL]]
+// CHECK-DAG: bufferization.materialize_in_destination %[[ANEWP]] in restrict writable %[[APV]]
 // CHECK-LABEL: func.func @t_eval_step(
 // CHECK: dl.mean_squared_error

@@ -214,6 +214,12 @@ cl::opt<bool> restoreBestWeights(
     cl::desc("After --early-stopping, go back to the best epoch's weights "
              "(for the test and --save-best)"),
     cl::sub(trainCmd));
+cl::opt<bool> distributed(
+    "distributed",
+    cl::desc("Data-parallel training over MPI: run under mpirun -np N, each "
+             "rank a --batch-size share of the step (docs/distributed.md; "
+             "implied when mpirun starts dlc)"),
+    cl::sub(trainCmd));
 cl::opt<std::string> saveBest(
     "save-best",
     cl::desc("Write a checkpoint after every epoch that improves --monitor"),
@@ -575,6 +581,7 @@ int main(int argc, char **argv) {
       o.minDelta = minDelta;
     o.restoreBestWeights = restoreBestWeights;
     o.saveBest = saveBest;
+    o.distributed = distributed;
     if (fitVerbose < 0 || fitVerbose > 2) {
       llvm::WithColor::error(llvm::errs(), "dlc")
           << "--verbose must be 0, 1 or 2 (as Keras's fit), got " << fitVerbose

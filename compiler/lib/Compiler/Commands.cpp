@@ -10,6 +10,7 @@
 #include "dl/Compiler/Commands.h"
 #include "dl/Compiler/Cache.h"
 #include "dl/Compiler/Checkpoint.h"
+#include "dl/Compiler/Distributed.h"
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
 
@@ -25,6 +26,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -233,8 +235,9 @@ struct Metrics {
 /// would need ~430 MB of intermediates, a batch of MLP samples ~1 MB.
 constexpr int64_t kEvalWorkspaceBytes = int64_t(64) << 20;
 
-Metrics evaluate(const JitModel &m, const std::vector<float> &params,
-                 const Dataset &ds, Targets &targets, int64_t batch) {
+Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
+                     const Dataset &ds, Targets &targets, int64_t batch,
+                     int64_t begin, int64_t end) {
   Metrics r;
   batch = batchRows(batch, ds.count);
   // The batch's intermediates grow with it: keep them within the bound
@@ -244,14 +247,37 @@ Metrics evaluate(const JitModel &m, const std::vector<float> &params,
       std::max<int64_t>(1, std::min(batch, kEvalWorkspaceBytes / perSample));
   std::vector<float> x(batch * ds.sample_size);
   std::vector<int32_t> y(batch);
-  for (int64_t i = 0; i < ds.count; i += batch) {
-    int64_t n = std::min(batch, ds.count - i);
+  for (int64_t i = begin; i < end; i += batch) {
+    int64_t n = std::min(batch, end - i);
     dlrt_gather(&ds, nullptr, i, n, x.data(), y.data());
     float out[2];
     m.evalStep(params.data(), x.data(), targets.batch(y.data(), n), n, out);
     r.add(out, n);
   }
   return r;
+}
+
+/// The metrics of `ds`; in a distributed run each rank evaluates its share
+/// of the rows and the sums are reduced. False (diagnosed) on an MPI error.
+bool evaluate(const JitModel &m, const std::vector<float> &params,
+              const Dataset &ds, Targets &targets, int64_t batch,
+              Communicator *comm, Metrics &out) {
+  if (!comm) {
+    out = evaluateRows(m, params, ds, targets, batch, 0, ds.count);
+    return true;
+  }
+  int64_t r = comm->rank(), size = comm->size();
+  out = evaluateRows(m, params, ds, targets, batch, ds.count * r / size,
+                     ds.count * (r + 1) / size);
+  double sums[3] = {out.loss, out.correct, double(out.count)};
+  if (!comm->allreduceSum(sums, 3)) {
+    fail(comm->error());
+    return false;
+  }
+  out.loss = sums[0];
+  out.correct = sums[1];
+  out.count = int64_t(sums[2]);
+  return true;
 }
 
 /// Parameters, optimizer state and where training stands, atomically.
@@ -332,6 +358,14 @@ void writeSeed(float *state, uint64_t seed) {
         float((seed >> (16 * k)) & 0xffff);
 }
 
+/// The seed held in opt_state's seed slot.
+uint64_t readSeed(const float *state) {
+  uint64_t seed = 0;
+  for (int k = 0; k < mlir::dl::kSeedWords; ++k)
+    seed |= uint64_t(state[mlir::dl::kOptStateSeedOffset + k]) << (16 * k);
+  return seed;
+}
+
 uint64_t epochSeed(uint64_t seed, int64_t epoch) {
   return seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch);
 }
@@ -405,9 +439,8 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &input,
   return std::move(*jit);
 }
 
-} // namespace
-
-int runTrain(const TrainOptions &flags) {
+/// dlc train; `comm`: the ranks of a distributed run (null: one process).
+int train(const TrainOptions &flags, Communicator *comm) {
   if ((flags.epochs &&
        !checkFlagRange("--epochs", *flags.epochs, 1, kMaxEpochs)) ||
       (flags.batchSize &&
@@ -427,10 +460,13 @@ int runTrain(const TrainOptions &flags) {
   if (o.minDelta && !(*o.minDelta >= 0 && std::isfinite(*o.minDelta)))
     return fail(fmt::format("--min-delta must be a finite number >= 0, got {}",
                             *o.minDelta));
-  if (!checkOutputPath("--save", o.save) ||
-      !checkOutputPath("--save-best", o.saveBest) ||
-      !checkOutputPath("--history", o.history) ||
-      !checkOutputPath("--plot", o.plot))
+  // Rank 0 alone prints and writes files (the others see the same values).
+  const bool lead = !comm || comm->rank() == 0;
+  const int verbose = lead ? o.verbose : 0;
+  if (lead && (!checkOutputPath("--save", o.save) ||
+               !checkOutputPath("--save-best", o.saveBest) ||
+               !checkOutputPath("--history", o.history) ||
+               !checkOutputPath("--plot", o.plot)))
     return 1;
   if (!o.save.empty() && o.save == o.saveBest)
     return fail(fmt::format("--save and --save-best name the same file '{}'; "
@@ -527,7 +563,7 @@ int runTrain(const TrainOptions &flags) {
     writeSeed(state.data(), o.seed);
   int64_t firstEpoch = 1;
   if (!o.initFrom.empty() &&
-      !loadParams(spec, o.initFrom, params, /*verbose=*/true,
+      !loadParams(spec, o.initFrom, params, /*verbose=*/lead,
                   /*requireAll=*/false))
     return 1;
   if (!o.resume.empty()) {
@@ -549,18 +585,21 @@ int runTrain(const TrainOptions &flags) {
                               o.resume, kStateTensor, st->data[bad], bad));
     std::copy(st->data, st->data + state.size(), state.begin());
     firstEpoch = std::strtoll(epoch, nullptr, 10) + 1;
-    if (o.verbose > 0)
+    if (verbose > 0)
       llvm::outs() << fmt::format("Resuming from {} after epoch {}\n", o.resume,
                                   firstEpoch - 1);
   }
 
-  if (o.verbose > 0)
+  if (verbose > 0)
     llvm::outs() << fmt::format(
-        "Training {} on {} samples{}, {} epochs, batch size {}\n", spec.name,
+        "Training {} on {} samples{}, {} epochs, batch size {}{}\n", spec.name,
         train.count,
         validation.count ? fmt::format(", validating on {}", validation.count)
                          : std::string(),
-        epochs, batchSize);
+        epochs, batchSize,
+        comm ? fmt::format(" per rank, {} rank{}", comm->size(),
+                           comm->size() == 1 ? "" : "s")
+             : "");
   std::vector<const char *> columns{"epoch", "loss"};
   if (accuracy)
     columns.push_back("accuracy");
@@ -618,7 +657,21 @@ int runTrain(const TrainOptions &flags) {
   const int64_t batch = batchRows(batchSize, train.count);
   std::vector<float> x(batch * train.sample_size);
   std::vector<int32_t> y(batch);
-  int64_t steps = (train.count + batch - 1) / batch;
+  // Distributed, a step is `ranks` consecutive batches of the epoch's order
+  // (the same on every rank), rank r's the r-th; their gradients are summed
+  // weighted by their sizes, with the loss and accuracy sums and the sample
+  // count behind them, in one allreduce, so the step is the mean over all
+  // of its samples, as one process with the ranks' batches together.
+  const int64_t ranks = comm ? comm->size() : 1;
+  const int64_t stepRows = batch * ranks;
+  int64_t steps = (train.count + stepRows - 1) / stepRows;
+  const int64_t numGrads = m->numGrads();
+  std::vector<float> grads(comm ? numGrads + 3 : 0);
+  // Where a distributed step's time goes: the allreduce (waiting for the
+  // slowest rank included) against the whole step, reported at the end.
+  using Clock = std::chrono::steady_clock;
+  Clock::duration stepTime{}, allreduceTime{};
+  int64_t totalSteps = 0;
   // Divergence: the loss of this run's first step, and whether it was
   // reported already.
   double firstLoss = NAN;
@@ -628,9 +681,9 @@ int runTrain(const TrainOptions &flags) {
     llvm::outs().flush(); // the bar writes to stdout through stdio
     // --verbose 2: the finished line of each epoch only, as Keras's.
     dlrt_progress *bar =
-        o.verbose == 0 ? nullptr
-                       : dlrt_progress_begin(stdout, int(epoch), int(epochs),
-                                             steps, o.verbose == 1 ? -1 : 0);
+        verbose == 0 ? nullptr
+                     : dlrt_progress_begin(stdout, int(epoch), int(epochs),
+                                           steps, verbose == 1 ? -1 : 0);
     Metrics running;
     float prevLoss = NAN; // the loss of the step before
     // Parameter `bad` became non-finite in step `stepNo` (1-based), whose
@@ -650,15 +703,63 @@ int runTrain(const TrainOptions &flags) {
           formatIndex(p->shape, bad - p->offset), loss));
     };
     for (int64_t step = 0; step < steps; ++step) {
-      int64_t first = step * batch;
-      int64_t n = std::min(batch, train.count - first);
-      dlrt_gather(&train, order.data(), first, n, x.data(), y.data());
+      int64_t first = step * stepRows + (comm ? comm->rank() * batch : 0);
+      int64_t n = std::clamp<int64_t>(train.count - first, 0, batch);
+      if (n)
+        dlrt_gather(&train, order.data(), first, n, x.data(), y.data());
       // The next batch's rows arrive during this step.
-      dlrt_prefetch(&train, order.data(), first + n, batch);
+      if (first + stepRows < train.count)
+        dlrt_prefetch(&train, order.data(), first + stepRows, batch);
       float out[2];
-      m->trainStep(params.data(), state.data(), x.data(),
-                   targets.batch(y.data(), n), n, out);
-      running.add(out, n);
+      int64_t stepSamples = n;
+      const Clock::time_point stepStart = Clock::now();
+      if (!comm) {
+        m->trainStep(params.data(), state.data(), x.data(),
+                     targets.batch(y.data(), n), n, out);
+      } else {
+        float *g = grads.data();
+        if (n) {
+          // Dropout masks are a function of the key and the sample's place
+          // in the batch: ranks > 0 draw theirs from a seed of their own
+          // (written into the seed slot for this call only), so that the
+          // same place in each rank's batch does not share a mask.
+          const bool ownSeed = spec.hasTrainingForm() && comm->rank() > 0;
+          const uint64_t seed = ownSeed ? readSeed(state.data()) : 0;
+          if (ownSeed)
+            writeSeed(state.data(),
+                      seed ^ (uint64_t(comm->rank()) * 0x9E3779B97F4A7C15ull));
+          m->trainGradients(params.data(), state.data(), x.data(),
+                            targets.batch(y.data(), n), n, g, out);
+          if (ownSeed)
+            writeSeed(state.data(), seed);
+          // Weighted by n / batch: 1 for a full batch, which needs no pass
+          // over the buffer; a short last batch weighs less.
+          const float weight = float(n) / float(batch);
+          if (n != batch)
+            for (int64_t i = 0; i < numGrads; ++i)
+              g[i] *= weight;
+          g[numGrads] = out[0] * float(n);
+          g[numGrads + 1] = out[1];
+        } else { // the epoch's last step has no rows for this rank
+          std::fill(grads.begin(), grads.end(), 0.0f);
+        }
+        g[numGrads + 2] = float(n);
+        const Clock::time_point reduceStart = Clock::now();
+        if (!comm->allreduceSum(g, numGrads + 3))
+          return fail(comm->error());
+        allreduceTime += Clock::now() - reduceStart;
+        stepSamples = int64_t(g[numGrads + 2]);
+        // The sum of the weights is the step's samples over `batch`.
+        const float scale = float(batch) / g[numGrads + 2];
+        for (int64_t i = 0; i < numGrads; ++i)
+          g[i] *= scale;
+        m->applyGradients(params.data(), state.data(), g);
+        out[0] = g[numGrads] / g[numGrads + 2];
+        out[1] = g[numGrads + 1];
+        stepTime += Clock::now() - stepStart;
+      }
+      running.add(out, stepSamples);
+      ++totalSteps;
       if (std::isnan(firstLoss))
         firstLoss = out[0];
       // A step's loss is computed before its update, so a parameter broken
@@ -682,7 +783,9 @@ int runTrain(const TrainOptions &flags) {
     if (accuracy)
       row.push_back(running.accuracy());
     if (validation.count) {
-      Metrics v = evaluate(*m, params, validation, targets, 1000);
+      Metrics v;
+      if (!evaluate(*m, params, validation, targets, 1000, comm, v))
+        return 1;
       line += " - " + formatMetrics(v, accuracy, "val_");
       row.push_back(v.meanLoss());
       if (accuracy)
@@ -704,7 +807,7 @@ int runTrain(const TrainOptions &flags) {
                               epoch, kStateTensor, state[bad], bad));
     // Finite but exploding: a million times the first step's loss (or 1 if
     // that was smaller) is no longer training.
-    if (!warnedDiverging &&
+    if (lead && !warnedDiverging &&
         running.meanLoss() > kDivergence * std::max(1.0, firstLoss)) {
       llvm::WithColor::warning(llvm::errs(), "dlc") << fmt::format(
           "the loss rose from {:g} (first step) to {:g} (epoch {}): training "
@@ -714,13 +817,13 @@ int runTrain(const TrainOptions &flags) {
     }
     history.insert(history.end(), row.begin(), row.end());
     int64_t rows = int64_t(history.size() / columns.size());
-    if (!o.save.empty() &&
+    if (lead && !o.save.empty() &&
         !saveCheckpoint(o.save, spec, params, state, epoch, o.seed))
       return 1;
     if (watching) {
       int verdict = dlrt_monitor_update(&best, epoch, row[monitorIndex]);
       if (verdict & DLRT_MONITOR_IMPROVED) {
-        if (!o.saveBest.empty() &&
+        if (lead && !o.saveBest.empty() &&
             !saveCheckpoint(o.saveBest, spec, params, state, epoch, o.seed))
           return 1;
         if (es.restoreBestWeights)
@@ -728,18 +831,18 @@ int runTrain(const TrainOptions &flags) {
       }
       stopped = earlyStopping && (verdict & DLRT_MONITOR_STOP);
     }
-    if (!o.history.empty() &&
+    if (lead && !o.history.empty() &&
         dlrt_write_history_csv(o.history.c_str(), columns.data(),
                                int32_t(columns.size()), history.data(), rows,
                                &err))
       return fail(err.message);
-    if (!o.plot.empty() &&
+    if (lead && !o.plot.empty() &&
         dlrt_write_history_svg(o.plot.c_str(), spec.name.c_str(),
                                columns.data(), int32_t(columns.size()),
                                history.data(), rows, &err))
       return fail(err.message);
     if (stopped) {
-      if (o.verbose > 0)
+      if (verbose > 0)
         llvm::outs() << fmt::format(
             "Epoch {}: early stopping: {} has not improved on {:.4f} (epoch "
             "{}) for {} epoch{}\n",
@@ -753,11 +856,11 @@ int runTrain(const TrainOptions &flags) {
   if (es.restoreBestWeights) {
     if (!bestParams.empty()) {
       params = bestParams;
-      if (o.verbose > 0)
+      if (verbose > 0)
         llvm::outs() << fmt::format(
             "Restored the weights of epoch {} ({} {:.4f})\n", best.best_epoch,
             monitor, best.best);
-    } else {
+    } else if (lead) {
       llvm::WithColor::warning(llvm::errs(), "dlc") << fmt::format(
           "--restore-best-weights: the best epoch ({}) was before the resumed "
           "run; keeping the last epoch's weights\n",
@@ -765,15 +868,53 @@ int runTrain(const TrainOptions &flags) {
     }
   }
   if (haveTest) {
-    Metrics t = evaluate(*m, params, test, targets, 1000);
-    llvm::outs() << fmt::format("Test: {}\n", formatMetrics(t, accuracy));
+    Metrics t;
+    if (!evaluate(*m, params, test, targets, 1000, comm, t))
+      return 1;
+    if (lead)
+      llvm::outs() << fmt::format("Test: {}\n", formatMetrics(t, accuracy));
   }
-  if (!o.save.empty() && o.verbose > 0)
+  if (comm && verbose > 0 && stepTime.count() > 0)
+    llvm::outs() << fmt::format(
+        "Distributed over {} rank{}: the allreduce of {} floats took {:.1f}% "
+        "of rank 0's step time ({:.0f} us of {:.0f} us a step)\n",
+        comm->size(), comm->size() == 1 ? "" : "s", numGrads + 3,
+        100.0 * double(allreduceTime.count()) / double(stepTime.count()),
+        std::chrono::duration<double, std::micro>(allreduceTime).count() /
+            double(std::max<int64_t>(1, totalSteps)),
+        std::chrono::duration<double, std::micro>(stepTime).count() /
+            double(std::max<int64_t>(1, totalSteps)));
+  if (!o.save.empty() && verbose > 0)
     llvm::outs() << "Saved " << o.save << "\n";
-  if (!o.saveBest.empty() && best.best_epoch > 0 && o.verbose > 0)
+  if (!o.saveBest.empty() && best.best_epoch > 0 && verbose > 0)
     llvm::outs() << fmt::format("Saved {} (epoch {}, {} {:.4f})\n", o.saveBest,
                                 best.best_epoch, monitor, best.best);
   return 0;
+}
+
+} // namespace
+
+int runTrain(const TrainOptions &o) {
+  if (!o.distributed && !launchedByMpirun())
+    return train(o, nullptr);
+  std::string error;
+  std::unique_ptr<Communicator> comm = joinDistributed(error);
+  if (!comm)
+    return fail(o.distributed
+                    ? "--distributed: " + error
+                    : "dlc train was started by mpirun, but " + error);
+  int rc = train(o, comm.get());
+  // One rank failing alone (a file it cannot write, an MPI error) would
+  // leave the others in the next allreduce: end them all.
+  if (rc != 0 && comm->size() > 1) {
+    dlc::error() << fmt::format("rank {} of {} stopped; ending the run\n",
+                                comm->rank(), comm->size());
+    llvm::outs().flush();
+    llvm::errs().flush();
+    std::fflush(nullptr);
+    comm->abort(rc);
+  }
+  return rc;
 }
 
 int runEvaluate(const EvaluateOptions &o) {
@@ -794,7 +935,8 @@ int runEvaluate(const EvaluateOptions &o) {
   if (!loadParams(spec, o.weights, params, false, true))
     return 1;
   bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
-  Metrics r = evaluate(*m, params, test, targets, o.batchSize);
+  Metrics r =
+      evaluateRows(*m, params, test, targets, o.batchSize, 0, test.count);
   llvm::outs() << fmt::format("{} samples - {}\n", test.count,
                               formatMetrics(r, accuracy));
 

@@ -167,6 +167,13 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
       if (trains)
         out("#define {}_HAS_TRAINING 1\n", P);
       out("#define {}_SPARSE_LABELS {}\n", P, int32 ? 1 : 0);
+      if (trains)
+        out("/* Floats of train_gradients' and apply_gradients' gradient "
+            "buffer: the\n * trainable tensors, back to back in "
+            "{}_param_info's order, then the\n * statistics train_step "
+            "overwrites (param_info's state, of trainable\n * layers). */"
+            "\n#define {}_NUM_GRADS {}\n",
+            p, P, spec.numGradFloats());
       if (trains && spec.hasTrainingForm())
         out("/* Dropout masks are a function of opt_state's step counter and "
             "seed:\n * floats [{0}_OPT_STATE_SEED, +{1}) hold the seed's "

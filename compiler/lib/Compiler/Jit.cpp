@@ -201,6 +201,16 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     return std::move(e);
   if (auto e = bind(jit->gradients_, EntryKind::Gradients))
     return std::move(e);
+  if (auto e = bind(jit->trainGradients_, EntryKind::TrainGradients))
+    return std::move(e);
+  if (auto e = bind(jit->trainGradientsWs_, EntryKind::TrainGradients,
+                    EntryForm::Workspace))
+    return std::move(e);
+  if (auto e = bind(jit->trainGradientsWsSize_, EntryKind::TrainGradients,
+                    EntryForm::WorkspaceSize))
+    return std::move(e);
+  if (auto e = bind(jit->applyGradients_, EntryKind::ApplyGradients))
+    return std::move(e);
   if (auto e = bind(jit->evalStep_, EntryKind::EvalStep))
     return std::move(e);
   if (auto e = bind(jit->evalStepWsSize_, EntryKind::EvalStep,
@@ -243,6 +253,26 @@ float JitModel::gradients(const float *params, const float *x,
                           float *grads) const {
   return gradients_(params, x, targets, batch, grads);
 }
+void JitModel::trainGradients(const float *params, const float *state,
+                              const float *x, const void *targets,
+                              int64_t batch, float *grads,
+                              float *metrics) const {
+  int64_t need = trainGradientsWsSize_(batch);
+  if (need > workspaceBytes_) {
+    void *p = std::aligned_alloc(64, size_t(need + 63) / 64 * 64);
+    if (!p)
+      return trainGradients_(params, state, x, targets, batch, grads, metrics);
+    workspace_.reset(p);
+    workspaceBytes_ = need;
+  }
+  trainGradientsWs_(params, state, x, targets, batch, grads, metrics,
+                    workspace_.get());
+}
+void JitModel::applyGradients(float *params, float *state,
+                              const float *grads) const {
+  applyGradients_(params, state, grads);
+}
+int64_t JitModel::numGrads() const { return spec_.numGradFloats(); }
 void JitModel::evalStep(const float *params, const float *x,
                         const void *targets, int64_t batch,
                         float *metrics) const {

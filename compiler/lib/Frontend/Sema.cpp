@@ -110,6 +110,7 @@ void ModelChecker::addParam(int layer,
   param.trainable = pending.trainable;
   param.regularizer = pending.regularizer;
   param.state = pending.state;
+  param.updated = pending.state && spec.layers[layer].trainable;
   spec.layers[layer].params.push_back(static_cast<int>(spec.params.size()));
   spec.params.push_back(std::move(param));
   paramOwners.emplace_back(layer, pending.suffix);

@@ -4,6 +4,9 @@
 // train_step = gradient function + one update op per trainable parameter.
 // Each update is a single elementwise op (lowered to one loop nest), so the
 // optimizer reads and writes every parameter and state element exactly once.
+// The same step also comes split where a data-parallel run averages the
+// gradients: <train_step>_gradients and <train_step>_apply, built by the
+// same code.
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Dialect/DL/IR/DLContract.h"
@@ -23,10 +26,24 @@ using namespace mlir::dl;
 
 namespace {
 
-LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
+/// How a gradient function's arguments and results map onto a step.
+struct StepPlan {
+  OptimizerAttrInterface opt;
+  SmallVector<StringRef> slots;
+  /// Arguments: non-parameter inputs, all parameters, trainable ones.
+  SmallVector<unsigned> inputs, params, trainable;
+  std::optional<unsigned> keyArg;
+  /// Results: pass-through metrics, new values of frozen statistics
+  /// (dl.update_of); trainable arg -> its gradient result.
+  SmallVector<unsigned> metrics, updates;
+  DenseMap<unsigned, unsigned> gradOf;
+};
+
+FailureOr<StepPlan> planStep(func::FuncOp grad) {
+  StepPlan plan;
   Attribute attr = grad->getAttr(kOptimizerAttr);
-  auto opt = dyn_cast_or_null<OptimizerAttrInterface>(attr);
-  if (!opt) {
+  plan.opt = dyn_cast_or_null<OptimizerAttrInterface>(attr);
+  if (!plan.opt) {
     InFlightDiagnostic diag = grad.emitError()
                               << "dl-optimizer expects " << kOptimizerAttr
                               << " to be an optimizer attribute, but ";
@@ -36,32 +53,23 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
       diag << "there is none";
     return diag;
   }
-  SmallVector<StringRef> slots = opt.getStateSlots();
-
-  // Arguments: the gradient function's non-parameter inputs, the step, the
-  // seed (if the function reads a training key), the parameters, then the
-  // state slots of each trainable parameter.
-  Block &gradBody = grad.getBody().front();
-  SmallVector<unsigned> inputs, params, trainable;
-  std::optional<unsigned> keyArg;
+  plan.slots = plan.opt.getStateSlots();
   for (unsigned i = 0; i < grad.getNumArguments(); ++i) {
     if (grad.getArgAttr(i, kKeyAttr))
-      keyArg = i;
+      plan.keyArg = i;
     else if (!grad.getArgAttr(i, kParamAttr))
-      inputs.push_back(i);
+      plan.inputs.push_back(i);
     else {
-      params.push_back(i);
+      plan.params.push_back(i);
       if (!grad.getArgAttr(i, kFrozenAttr))
-        trainable.push_back(i);
+        plan.trainable.push_back(i);
     }
   }
   // Results: the loss, pass-through metrics, new values of frozen
   // statistics (dl.update_of), then gradients (dl.grad_of).
-  SmallVector<unsigned> metrics, updates;
-  DenseMap<unsigned, unsigned> gradOf; // trainable arg -> gradient result
   for (unsigned r = 1; r < grad.getNumResults(); ++r) {
     if (auto of = grad.getResultAttrOfType<StringAttr>(r, kUpdateOfAttr)) {
-      bool frozenParam = llvm::any_of(params, [&](unsigned i) {
+      bool frozenParam = llvm::any_of(plan.params, [&](unsigned i) {
         return grad.getArgAttr(i, kParamAttr) == of &&
                grad.getArgAttr(i, kFrozenAttr);
       });
@@ -69,115 +77,44 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
         return grad.emitError()
                << "dl-optimizer expects " << kUpdateOfAttr << " " << of
                << " to name a frozen parameter (" << kFrozenAttr << ")";
-      updates.push_back(r);
+      plan.updates.push_back(r);
       continue;
     }
     auto of = grad.getResultAttrOfType<StringAttr>(r, kGradOfAttr);
     if (!of) {
-      metrics.push_back(r);
+      plan.metrics.push_back(r);
       continue;
     }
-    for (unsigned i : trainable)
+    for (unsigned i : plan.trainable)
       if (grad.getArgAttr(i, kParamAttr) == of)
-        gradOf[i] = r;
+        plan.gradOf[i] = r;
   }
-  if (gradOf.size() != trainable.size())
+  if (plan.gradOf.size() != plan.trainable.size())
     return grad.emitError("dl-optimizer expects one gradient (dl.grad_of) "
                           "per trainable parameter");
+  if (bool(grad->getAttr(kClipnormAttr)) +
+          bool(grad->getAttr(kGlobalClipnormAttr)) +
+          bool(grad->getAttr(kClipvalueAttr)) >
+      1)
+    return grad.emitError()
+           << "dl-optimizer expects at most one of " << kClipnormAttr << ", "
+           << kGlobalClipnormAttr << " and " << kClipvalueAttr << ", as Keras";
+  return plan;
+}
 
-  OpBuilder b(grad);
-  b.setInsertionPointAfter(grad);
-  Location loc = grad.getLoc();
+/// What Keras's optimizer base class does around the update (apply()):
+/// clip the gradients, then decay the parameters, then update them.
+/// `params` and `grads` are the trainable parameters' values, `state(slot,
+/// k)` the slot of the k-th trainable one; fills `newParams` and `newState`
+/// (one list per slot). Shared by train_step and apply_gradients, so the
+/// split step computes what the fused one does.
+void buildUpdate(OpBuilder &b, Location loc, func::FuncOp grad,
+                 const StepPlan &plan, ArrayRef<Value> params,
+                 SmallVector<Value> grads,
+                 function_ref<Value(unsigned, unsigned)> state, Value newStep,
+                 SmallVectorImpl<Value> &newParams,
+                 SmallVectorImpl<SmallVector<Value>> &newState) {
   auto scalar = RankedTensorType::get({}, b.getF32Type());
-  SmallVector<Type> argTypes;
-  SmallVector<DictionaryAttr> argAttrs;
-  for (unsigned i : inputs) {
-    argTypes.push_back(grad.getArgumentTypes()[i]);
-    argAttrs.push_back(grad.getArgAttrDict(i));
-  }
-  argTypes.push_back(scalar);
-  argAttrs.push_back(
-      b.getDictionaryAttr(b.getNamedAttr(kStateAttr, b.getStringAttr("step"))));
-  // The seed is read, never written: it is state only so that a run resumes
-  // with the masks it started with.
-  if (keyArg) {
-    argTypes.push_back(RankedTensorType::get({kSeedWords}, b.getF32Type()));
-    argAttrs.push_back(b.getDictionaryAttr(
-        b.getNamedAttr(kStateAttr, b.getStringAttr(kSeedSlot))));
-  }
-  unsigned firstParamArg = argTypes.size();
-  for (unsigned i : params) {
-    argTypes.push_back(grad.getArgumentTypes()[i]);
-    argAttrs.push_back(grad.getArgAttrDict(i));
-  }
-  for (StringRef slot : slots)
-    for (unsigned i : trainable) {
-      argTypes.push_back(grad.getArgumentTypes()[i]);
-      auto param = grad.getArgAttrOfType<StringAttr>(i, kParamAttr);
-      argAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
-          kStateAttr, b.getStringAttr(slot + ":" + param.getValue()))));
-    }
-  // Results: loss, metrics, step, new trainable params, new statistics,
-  // new state.
-  SmallVector<Type> resultTypes{scalar};
-  SmallVector<DictionaryAttr> resultAttrs{DictionaryAttr::get(b.getContext())};
-  for (unsigned r : metrics) {
-    resultTypes.push_back(grad.getResultTypes()[r]);
-    resultAttrs.push_back(grad.getResultAttrDict(r));
-  }
-  resultTypes.push_back(scalar);
-  resultAttrs.push_back(argAttrs[inputs.size()]);
-  for (unsigned i : trainable) {
-    resultTypes.push_back(grad.getArgumentTypes()[i]);
-    resultAttrs.push_back(b.getDictionaryAttr(
-        b.getNamedAttr(kParamAttr, grad.getArgAttr(i, kParamAttr))));
-  }
-  // A statistic's new value is written back like a parameter's.
-  for (unsigned r : updates) {
-    resultTypes.push_back(grad.getResultTypes()[r]);
-    resultAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
-        kParamAttr, grad.getResultAttrOfType<StringAttr>(r, kUpdateOfAttr))));
-  }
-  for (size_t k = firstParamArg + params.size(); k < argTypes.size(); ++k) {
-    resultTypes.push_back(argTypes[k]);
-    resultAttrs.push_back(argAttrs[k]);
-  }
-
-  auto fn = func::FuncOp::create(b, loc, name,
-                                 b.getFunctionType(argTypes, resultTypes));
-  fn.setAllArgAttrs(argAttrs);
-  fn.setAllResultAttrs(resultAttrs);
-  Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-
-  // Replay the gradient function with its arguments mapped to ours.
-  IRMapping map;
-  unsigned next = 0;
-  for (unsigned i : inputs)
-    map.map(gradBody.getArgument(i), entry->getArgument(next++));
-  Value step = entry->getArgument(next++);
-  // This step's masks: a function of the seed and the step counter before
-  // the update.
-  if (keyArg)
-    map.map(gradBody.getArgument(*keyArg),
-            TrainingKeyOp::create(b, loc, entry->getArgument(next++), step));
-  for (unsigned i : params)
-    map.map(gradBody.getArgument(i), entry->getArgument(next++));
-  unsigned stateBase = next;
-  for (Operation &op : gradBody.without_terminator())
-    b.clone(op, map);
-  auto gradRet = cast<func::ReturnOp>(gradBody.getTerminator());
-  Value loss = map.lookupOrDefault(gradRet.getOperand(0));
-
-  Value one = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
-  Value newStep = AddOp::create(b, loc, step, one);
-
-  // What Keras's optimizer base class does around the update (apply()):
-  // clip the gradients, then decay the parameters, then update them.
-  SmallVector<Value> grads;
-  for (unsigned i : trainable)
-    grads.push_back(map.lookupOrDefault(gradRet.getOperand(gradOf[i])));
   auto f32Attr = [&](const char *name) {
     return grad->getAttrOfType<FloatAttr>(name);
   };
@@ -185,10 +122,6 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
             globalClipnorm = f32Attr(kGlobalClipnormAttr),
             clipvalue = f32Attr(kClipvalueAttr),
             weightDecay = f32Attr(kWeightDecayAttr);
-  if (bool(clipnorm) + bool(globalClipnorm) + bool(clipvalue) > 1)
-    return grad.emitError()
-           << "dl-optimizer expects at most one of " << kClipnormAttr << ", "
-           << kGlobalClipnormAttr << " and " << kClipvalueAttr << ", as Keras";
   auto sumSquares = [&](Value g) -> Value {
     return L1L2PenaltyOp::create(b, loc, scalar, g, b.getF32FloatAttr(0.0f),
                                  b.getF32FloatAttr(1.0f));
@@ -210,36 +143,249 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   }
   FloatAttr decay;
   if (weightDecay)
-    decay = b.getF32FloatAttr(float(double(opt.getLearningRateValue()) *
+    decay = b.getF32FloatAttr(float(double(plan.opt.getLearningRateValue()) *
                                     weightDecay.getValueAsDouble()));
 
-  DenseMap<unsigned, Value> newParam;
-  SmallVector<SmallVector<Value>> newState(slots.size());
-  for (auto [k, i] : llvm::enumerate(trainable)) {
-    Value p = map.lookup(gradBody.getArgument(i));
-    Value g = grads[k];
+  newState.assign(plan.slots.size(), {});
+  for (auto [k, param] : llvm::enumerate(params)) {
+    Value p = param, g = grads[k];
     if (decay)
       p = WeightDecayOp::create(b, loc, p, decay);
-    SmallVector<Value> state, updated;
-    for (unsigned slot = 0; slot < slots.size(); ++slot)
-      state.push_back(
-          entry->getArgument(stateBase + slot * trainable.size() + k));
-    newParam[i] = opt.buildUpdate(b, loc, p, g, state, newStep, updated);
+    SmallVector<Value> slotValues, updated;
+    for (unsigned slot = 0; slot < plan.slots.size(); ++slot)
+      slotValues.push_back(state(slot, k));
+    newParams.push_back(
+        plan.opt.buildUpdate(b, loc, p, g, slotValues, newStep, updated));
     for (auto [slot, v] : llvm::zip_equal(newState, updated))
       slot.push_back(v);
   }
+}
 
-  SmallVector<Value> results{loss};
-  for (unsigned r : metrics)
-    results.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
-  results.push_back(newStep);
-  for (unsigned i : trainable)
-    results.push_back(newParam[i]);
-  for (unsigned r : updates)
-    results.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
-  for (auto &slot : newState)
-    results.append(slot.begin(), slot.end());
-  func::ReturnOp::create(b, loc, results);
+/// Argument and result types with their attribute dictionaries.
+struct Signature {
+  SmallVector<Type> types;
+  SmallVector<DictionaryAttr> attrs;
+  void add(Type t, DictionaryAttr a) {
+    types.push_back(t);
+    attrs.push_back(a);
+  }
+};
+
+DictionaryAttr named(OpBuilder &b, StringRef attr, Attribute value) {
+  return b.getDictionaryAttr(b.getNamedAttr(attr, value));
+}
+
+func::FuncOp createFunc(OpBuilder &b, Location loc, StringRef name,
+                        const Signature &args, const Signature &results) {
+  auto fn = func::FuncOp::create(b, loc, name,
+                                 b.getFunctionType(args.types, results.types));
+  fn.setAllArgAttrs(args.attrs);
+  fn.setAllResultAttrs(results.attrs);
+  return fn;
+}
+
+/// The state arguments of the optimizer's slots, slot-major.
+void addSlotArgs(OpBuilder &b, func::FuncOp grad, const StepPlan &plan,
+                 Signature &sig) {
+  for (StringRef slot : plan.slots)
+    for (unsigned i : plan.trainable) {
+      auto param = grad.getArgAttrOfType<StringAttr>(i, kParamAttr);
+      sig.add(
+          grad.getArgumentTypes()[i],
+          named(b, kStateAttr, b.getStringAttr(slot + ":" + param.getValue())));
+    }
+}
+
+LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
+  FailureOr<StepPlan> planned = planStep(grad);
+  if (failed(planned))
+    return failure();
+  const StepPlan &plan = *planned;
+
+  // Arguments: the gradient function's non-parameter inputs, the step, the
+  // seed (if the function reads a training key), the parameters, then the
+  // state slots of each trainable parameter.
+  Block &gradBody = grad.getBody().front();
+  OpBuilder b(grad);
+  b.setInsertionPointAfter(grad);
+  Location loc = grad.getLoc();
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  DictionaryAttr stepAttr = named(b, kStateAttr, b.getStringAttr("step"));
+  Signature args;
+  for (unsigned i : plan.inputs)
+    args.add(grad.getArgumentTypes()[i], grad.getArgAttrDict(i));
+  args.add(scalar, stepAttr);
+  // The seed is read, never written: it is state only so that a run resumes
+  // with the masks it started with.
+  if (plan.keyArg)
+    args.add(RankedTensorType::get({kSeedWords}, b.getF32Type()),
+             named(b, kStateAttr, b.getStringAttr(kSeedSlot)));
+  unsigned firstParamArg = args.types.size();
+  for (unsigned i : plan.params)
+    args.add(grad.getArgumentTypes()[i], grad.getArgAttrDict(i));
+  unsigned firstSlotArg = args.types.size();
+  addSlotArgs(b, grad, plan, args);
+  // Results: loss, metrics, step, new trainable params, new statistics,
+  // new state.
+  Signature results;
+  results.add(scalar, DictionaryAttr::get(b.getContext()));
+  for (unsigned r : plan.metrics)
+    results.add(grad.getResultTypes()[r], grad.getResultAttrDict(r));
+  Signature update; // what apply_gradients returns too
+  update.add(scalar, stepAttr);
+  for (unsigned i : plan.trainable)
+    update.add(grad.getArgumentTypes()[i],
+               named(b, kParamAttr, grad.getArgAttr(i, kParamAttr)));
+  // A statistic's new value is written back like a parameter's.
+  for (unsigned r : plan.updates)
+    update.add(grad.getResultTypes()[r],
+               named(b, kParamAttr, grad.getResultAttr(r, kUpdateOfAttr)));
+  for (size_t k = firstSlotArg; k < args.types.size(); ++k)
+    update.add(args.types[k], args.attrs[k]);
+  results.types.append(update.types);
+  results.attrs.append(update.attrs);
+
+  // The gradient half (train_step and <name>_gradients): the gradient
+  // function's body with its arguments mapped to `entry`'s.
+  auto replayGradients = [&](Block *entry, IRMapping &map) -> Value {
+    unsigned next = 0;
+    for (unsigned i : plan.inputs)
+      map.map(gradBody.getArgument(i), entry->getArgument(next++));
+    Value step = entry->getArgument(next++);
+    // This step's masks: a function of the seed and the step counter before
+    // the update.
+    if (plan.keyArg)
+      map.map(gradBody.getArgument(*plan.keyArg),
+              TrainingKeyOp::create(b, loc, entry->getArgument(next++), step));
+    for (unsigned i : plan.params)
+      map.map(gradBody.getArgument(i), entry->getArgument(next++));
+    for (Operation &op : gradBody.without_terminator())
+      b.clone(op, map);
+    return step;
+  };
+  auto gradRet = cast<func::ReturnOp>(gradBody.getTerminator());
+  auto one = [&] {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
+  };
+
+  // train_step: both halves in one function, nothing in between.
+  func::FuncOp fn = createFunc(b, loc, name, args, results);
+  {
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    IRMapping map;
+    Value step = replayGradients(entry, map);
+    Value loss = map.lookupOrDefault(gradRet.getOperand(0));
+    Value newStep = AddOp::create(b, loc, step, one());
+    SmallVector<Value> params, grads;
+    for (unsigned i : plan.trainable) {
+      params.push_back(map.lookup(gradBody.getArgument(i)));
+      grads.push_back(
+          map.lookupOrDefault(gradRet.getOperand(plan.gradOf.at(i))));
+    }
+    SmallVector<Value> newParams;
+    SmallVector<SmallVector<Value>> newState;
+    buildUpdate(
+        b, loc, grad, plan, params, grads,
+        [&](unsigned slot, unsigned k) {
+          return entry->getArgument(firstSlotArg +
+                                    slot * plan.trainable.size() + k);
+        },
+        newStep, newParams, newState);
+    SmallVector<Value> values{loss};
+    for (unsigned r : plan.metrics)
+      values.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
+    values.push_back(newStep);
+    values.append(newParams.begin(), newParams.end());
+    for (unsigned r : plan.updates)
+      values.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
+    for (auto &slot : newState)
+      values.append(slot.begin(), slot.end());
+    func::ReturnOp::create(b, loc, values);
+  }
+
+  // <name>_gradients(inputs, step, [seed], params) -> (loss, metrics,
+  // gradients, new statistics): train_step's first half, with the same
+  // training key, and the raw gradients (clipping needs the gradient of the
+  // whole batch). The statistics travel with the gradients, so a
+  // data-parallel run averages them too and every rank keeps the same.
+  b.setInsertionPointAfter(fn);
+  Signature gradArgs;
+  for (unsigned k = 0; k < firstSlotArg; ++k)
+    gradArgs.add(args.types[k], args.attrs[k]);
+  Signature gradResults;
+  gradResults.add(scalar, DictionaryAttr::get(b.getContext()));
+  for (unsigned r : plan.metrics)
+    gradResults.add(grad.getResultTypes()[r], grad.getResultAttrDict(r));
+  for (unsigned i : plan.trainable)
+    gradResults.add(grad.getArgumentTypes()[i],
+                    named(b, kGradOfAttr, grad.getArgAttr(i, kParamAttr)));
+  for (unsigned r : plan.updates)
+    gradResults.add(grad.getResultTypes()[r], grad.getResultAttrDict(r));
+  func::FuncOp gradFn = createFunc(b, loc, (name + kTrainGradientsSuffix).str(),
+                                   gradArgs, gradResults);
+  {
+    Block *entry = gradFn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    IRMapping map;
+    replayGradients(entry, map);
+    SmallVector<Value> values{map.lookupOrDefault(gradRet.getOperand(0))};
+    for (unsigned r : plan.metrics)
+      values.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
+    for (unsigned i : plan.trainable)
+      values.push_back(
+          map.lookupOrDefault(gradRet.getOperand(plan.gradOf.at(i))));
+    for (unsigned r : plan.updates)
+      values.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
+    func::ReturnOp::create(b, loc, values);
+  }
+
+  // <name>_apply(step, params, state, gradients, statistics) -> (step + 1,
+  // new params, new statistics, new state): train_step's second half.
+  b.setInsertionPointAfter(gradFn);
+  Signature applyArgs;
+  applyArgs.add(scalar, stepAttr);
+  for (unsigned k = firstParamArg; k < args.types.size(); ++k)
+    applyArgs.add(args.types[k], args.attrs[k]);
+  unsigned firstGradArg = applyArgs.types.size();
+  for (unsigned i : plan.trainable)
+    applyArgs.add(grad.getArgumentTypes()[i],
+                  named(b, kGradOfAttr, grad.getArgAttr(i, kParamAttr)));
+  for (unsigned r : plan.updates)
+    applyArgs.add(grad.getResultTypes()[r], grad.getResultAttrDict(r));
+  func::FuncOp applyFn = createFunc(
+      b, loc, (name + kApplyGradientsSuffix).str(), applyArgs, update);
+  {
+    Block *entry = applyFn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Value newStep = AddOp::create(b, loc, entry->getArgument(0), one());
+    SmallVector<Value> params, grads;
+    for (unsigned k = 0; k < plan.trainable.size(); ++k) {
+      unsigned pos =
+          llvm::find(plan.params, plan.trainable[k]) - plan.params.begin();
+      params.push_back(entry->getArgument(1 + pos));
+      grads.push_back(entry->getArgument(firstGradArg + k));
+    }
+    unsigned slotBase = 1 + plan.params.size();
+    SmallVector<Value> newParams;
+    SmallVector<SmallVector<Value>> newState;
+    buildUpdate(
+        b, loc, grad, plan, params, grads,
+        [&](unsigned slot, unsigned k) {
+          return entry->getArgument(slotBase + slot * plan.trainable.size() +
+                                    k);
+        },
+        newStep, newParams, newState);
+    SmallVector<Value> values{newStep};
+    values.append(newParams.begin(), newParams.end());
+    for (unsigned k = 0; k < plan.updates.size(); ++k)
+      values.push_back(
+          entry->getArgument(firstGradArg + plan.trainable.size() + k));
+    for (auto &slot : newState)
+      values.append(slot.begin(), slot.end());
+    func::ReturnOp::create(b, loc, values);
+  }
   return success();
 }
 

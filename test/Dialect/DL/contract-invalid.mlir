@@ -12,8 +12,8 @@ func.func @f() attributes {dl.optimiser = #dl.sgd<learning_rate = 1.000000e-02, 
 
 // -----
 
-// expected-error @+1 {{'func.func' op argument #0: 'dl.grad_of' belongs on a function result, not on a function argument}}
-func.func @f(%a: tensor<2xf32> {dl.grad_of = "w"}) { return }
+// expected-error @+1 {{'func.func' op argument #0: 'dl.metric' belongs on a function result, not on a function argument}}
+func.func @f(%a: tensor<2xf32> {dl.metric = "correct"}) { return }
 
 // -----
 

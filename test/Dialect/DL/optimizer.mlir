@@ -7,6 +7,18 @@
 // CHECK: %[[T1:.*]] = dl.add %[[T]], %{{.*}} : tensor<f32>
 // CHECK: %[[P:.*]], %[[M2:.*]], %[[V2:.*]] = dl.adam_update %[[W]], %{{.*}}, %[[M]], %[[V]], %[[T1]] {beta_1 = 0.899999976 : f32, beta_2 = 9.990000e-01 : f32, epsilon = 1.000000e-07 : f32, learning_rate = 2.000000e-03 : f32}
 // CHECK: return %{{.*}}, %[[T1]], %[[P]], %[[M2]], %[[V2]]
+// The same step split at the allreduce: the gradients (raw, with the inputs,
+// step and parameters of train_step), then the update from them.
+// CHECK-LABEL: func.func @step_gradients(
+// CHECK-SAME: %{{.*}}: tensor<?x3xf32> {dl.input = "x"}, %{{.*}}: tensor<f32> {dl.state = "step"}, %{{.*}}: tensor<3x2xf32> {dl.param = "w"}, %{{.*}}: tensor<2xf32> {dl.frozen, dl.param = "f"})
+// CHECK-SAME: -> (tensor<f32>, tensor<3x2xf32> {dl.grad_of = "w"})
+// CHECK-NOT: dl.adam_update
+// CHECK-LABEL: func.func @step_apply(
+// CHECK-SAME: %[[AT:.*]]: tensor<f32> {dl.state = "step"}, %[[AW:.*]]: tensor<3x2xf32> {dl.param = "w"}, %{{.*}}: tensor<2xf32> {dl.frozen, dl.param = "f"}, %[[AM:.*]]: tensor<3x2xf32> {dl.state = "m:w"}, %[[AV:.*]]: tensor<3x2xf32> {dl.state = "v:w"}, %[[AG:.*]]: tensor<3x2xf32> {dl.grad_of = "w"})
+// CHECK-SAME: -> (tensor<f32> {dl.state = "step"}, tensor<3x2xf32> {dl.param = "w"}, tensor<3x2xf32> {dl.state = "m:w"}, tensor<3x2xf32> {dl.state = "v:w"})
+// CHECK: %[[AT1:.*]] = dl.add %[[AT]], %{{.*}} : tensor<f32>
+// CHECK: %[[AP:.*]], %[[AM2:.*]], %[[AV2:.*]] = dl.adam_update %[[AW]], %[[AG]], %[[AM]], %[[AV]], %[[AT1]]
+// CHECK: return %[[AT1]], %[[AP]], %[[AM2]], %[[AV2]]
 func.func @grads(%x: tensor<?x3xf32> {dl.input = "x"}, %w: tensor<3x2xf32> {dl.param = "w"}, %f: tensor<2xf32> {dl.param = "f", dl.frozen}) -> (tensor<f32>, tensor<3x2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "step", dl.optimizer = #dl.adam<learning_rate = 2.0e-3, beta_1 = 9.000000e-01, beta_2 = 9.990000e-01, epsilon = 1.000000e-07>} {
   %c = arith.constant dense<1.0> : tensor<f32>
   %g = arith.constant dense<0.5> : tensor<3x2xf32>
@@ -101,6 +113,14 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf
 // CHECK: dl.clip_by_norm %[[G1]], %[[T]] {clip_norm = 1.000000e+00 : f32}
 // CHECK: dl.clip_by_norm %[[G2]], %[[T]] {clip_norm = 1.000000e+00 : f32}
 // CHECK-NOT: dl.weight_decay
+// apply_gradients clips what it is given (the averaged gradients).
+// CHECK-LABEL: func.func @global_step_apply(
+// CHECK-SAME: %[[GW:[^:]*]]: tensor<2xf32> {dl.grad_of = "w"}, %[[GV:[^:]*]]: tensor<3xf32> {dl.grad_of = "v"})
+// CHECK: %[[AS1:.*]] = dl.l1_l2_penalty %[[GW]]
+// CHECK: %[[AS2:.*]] = dl.l1_l2_penalty %[[GV]]
+// CHECK: %[[AT:.*]] = dl.add %[[AS1]], %[[AS2]] : tensor<f32>
+// CHECK: dl.clip_by_norm %[[GW]], %[[AT]] {clip_norm = 1.000000e+00 : f32}
+// CHECK: dl.clip_by_norm %[[GV]], %[[AT]] {clip_norm = 1.000000e+00 : f32}
 func.func @grads(%w: tensor<2xf32> {dl.param = "w"}, %v: tensor<3xf32> {dl.param = "v"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}, tensor<3xf32> {dl.grad_of = "v"}) attributes {dl.train_step = "global_step", dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.0, nesterov = false>, dl.global_clipnorm = 1.0 : f32} {
   %c = arith.constant dense<1.0> : tensor<f32>
   %g = arith.constant dense<0.5> : tensor<2xf32>

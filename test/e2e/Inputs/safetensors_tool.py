@@ -4,6 +4,8 @@ dlc writes.
 usage: safetensors_tool.py list FILE
        safetensors_tool.py same FILE_A FILE_B TENSOR...   (bit-identical?)
        safetensors_tool.py differ FILE_A FILE_B TENSOR... (changed?)
+       safetensors_tool.py close FILE_A FILE_B RTOL ATOL
+           (the same tensors, each |a - b| <= ATOL + RTOL * |b|; exit 1 if not)
        safetensors_tool.py elements FILE TENSOR BEGIN END (flat, as %g)
        safetensors_tool.py poison FILE OUT TENSOR INDEX VALUE
            (a copy with element INDEX, flat, of TENSOR set to VALUE: nan, inf)"""
@@ -51,6 +53,20 @@ elif cmd == "poison":
     data[at:at + 4] = struct.pack("<f", float(value))
     with open(out, "wb") as f:
         f.write(data)
+elif cmd == "close":
+    a, _ = read(sys.argv[2])
+    b, _ = read(sys.argv[3])
+    rtol, atol = float(sys.argv[4]), float(sys.argv[5])
+    if sorted(a) != sorted(b):
+        sys.exit(f"different tensors: {sorted(a)} vs {sorted(b)}")
+    bad = False
+    for name in sorted(a):
+        x, y = a[name].astype(np.float64), b[name].astype(np.float64)
+        ok = x.shape == y.shape and np.all(np.abs(x - y) <= atol + rtol * np.abs(y))
+        diff = np.max(np.abs(x - y)) if x.shape == y.shape and x.size else 0.0
+        print(f"{name}: {'close' if ok else 'DIFFERENT'} (max |a - b| {diff:.3g})")
+        bad |= not ok
+    sys.exit(1 if bad else 0)
 else:
     a, _ = read(sys.argv[2])
     b, _ = read(sys.argv[3])

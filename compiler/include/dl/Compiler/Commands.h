@@ -56,6 +56,9 @@ struct TrainOptions {
   /// order (empty: all), and at most maxSamples training samples (0: all).
   std::vector<int32_t> classes;
   int64_t maxSamples = 0;
+  /// Data-parallel over MPI (docs/distributed.md); also when mpirun started
+  /// this process.
+  bool distributed = false;
   JitCodegen codegen;
 };
 

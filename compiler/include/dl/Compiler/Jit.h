@@ -58,6 +58,15 @@ public:
                  const void *targets, int64_t batch, float *metrics) const;
   float gradients(const float *params, const float *x, const void *targets,
                   int64_t batch, float *grads) const;
+  /// train_step split at the allreduce (docs/abi.md): the batch's mean
+  /// gradient of the trainable tensors (numGrads() floats) and metrics,
+  /// with the step's dropout masks; then the update from (averaged) grads.
+  void trainGradients(const float *params, const float *state, const float *x,
+                      const void *targets, int64_t batch, float *grads,
+                      float *metrics) const;
+  void applyGradients(float *params, float *state, const float *grads) const;
+  /// Floats of the gradient buffer: the trainable tensors.
+  int64_t numGrads() const;
   /// metrics[0] = mean loss, metrics[1] = correct predictions.
   void evalStep(const float *params, const float *x, const void *targets,
                 int64_t batch, float *metrics) const;
@@ -88,6 +97,13 @@ private:
   mutable int64_t workspaceBytes_ = 0;
   float (*gradients_)(const float *, const float *, const void *, int64_t,
                       float *) = nullptr;
+  void (*trainGradients_)(const float *, const float *, const float *,
+                          const void *, int64_t, float *, float *) = nullptr;
+  void (*trainGradientsWs_)(const float *, const float *, const float *,
+                            const void *, int64_t, float *, float *,
+                            void *) = nullptr;
+  int64_t (*trainGradientsWsSize_)(int64_t) = nullptr;
+  void (*applyGradients_)(float *, float *, const float *) = nullptr;
   void (*evalStep_)(const float *, const float *, const void *, int64_t,
                     float *) = nullptr;
   int64_t (*evalStepWsSize_)(int64_t) = nullptr;

@@ -80,6 +80,9 @@ struct ParamSpec {
   /// A non-trainable statistic that the training step overwrites
   /// (batch_normalization's moving mean and variance): never trainable.
   bool state = false;
+  /// A statistic that train_step overwrites (a state tensor of a trainable
+  /// layer); it follows the gradients in train_gradients' buffer.
+  bool updated = false;
   /// kernel_regularizer / bias_regularizer (trainable parameters only).
   Regularizer regularizer;
   int64_t offset = 0;
@@ -165,6 +168,14 @@ struct ModelSpec {
       if (l.kind && l.kind->couplesBatch(l))
         return true;
     return false;
+  }
+  /// Floats of train_gradients' and apply_gradients' buffer: the
+  /// trainable tensors, then the statistics the step overwrites.
+  int64_t numGradFloats() const {
+    int64_t n = 0;
+    for (const ParamSpec &p : params)
+      n += p.trainable || p.updated ? p.numElements() : 0;
+    return n;
   }
   int64_t numParams() const {
     int64_t n = 0;

@@ -128,13 +128,26 @@ private:
 
 /// How the flat C buffers map onto one model function's arguments.
 struct Buffers {
-  Value params, state, x, targets, batch;
+  Value params, state, x, targets, batch, grads;
   /// The training key of a model function that takes one (dl.key).
   Value key;
   ArrayRef<ParamView> paramViews;
-  ArrayRef<ParamView> stateViews; ///< In train_step's state-arg order.
-  bool writableParams = false;
+  /// Where each dl.state slot and each gradient (dl.grad_of, by parameter
+  /// name) is in opt_state and in the trainable-gradient buffer.
+  const DenseMap<Attribute, ParamView> *stateViews = nullptr;
+  const DenseMap<Attribute, ParamView> *gradViews = nullptr;
+  bool writableParams = false, writableState = true;
 };
+
+/// The tensor whose place in the gradient buffer an argument or result
+/// takes: a gradient's (dl.grad_of) or a statistic's (dl.update_of).
+Attribute gradientSlot(DictionaryAttr attrs) {
+  if (!attrs)
+    return {};
+  if (Attribute of = attrs.get(dl::kGradOfAttr))
+    return of;
+  return attrs.get(dl::kUpdateOfAttr);
+}
 
 /// Binds every argument of `fn` to a tensor view of the C buffers, by its
 /// dl.* attribute; fails on an argument it cannot place.
@@ -142,7 +155,7 @@ LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e,
                             const Buffers &buf, SmallVectorImpl<Value> &args,
                             SmallVectorImpl<Value> &paramMemrefs,
                             SmallVectorImpl<Value> &stateMemrefs) {
-  unsigned nextParam = 0, nextState = 0;
+  unsigned nextParam = 0;
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     auto type = cast<RankedTensorType>(fn.getArgumentTypes()[i]);
     if (fn.getArgAttr(i, dl::kInputAttr)) {
@@ -158,16 +171,26 @@ LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e,
       Value m = e.paramView(buf.params, buf.paramViews[nextParam++]);
       paramMemrefs.push_back(m);
       args.push_back(e.asTensor(m, type, buf.writableParams));
-    } else if (fn.getArgAttr(i, dl::kStateAttr)) {
-      if (nextState >= buf.stateViews.size())
-        return fn.emitError("state argument without a place in opt_state");
-      Value m = e.paramView(buf.state, buf.stateViews[nextState++]);
+    } else if (Attribute name = fn.getArgAttr(i, dl::kStateAttr)) {
+      auto view = buf.stateViews ? buf.stateViews->find(name)
+                                 : DenseMap<Attribute, ParamView>::iterator();
+      if (!buf.stateViews || view == buf.stateViews->end())
+        return fn.emitError("state argument ")
+               << name << " without a place in opt_state";
+      Value m = e.paramView(buf.state, view->second);
       stateMemrefs.push_back(m);
-      args.push_back(e.asTensor(m, type, /*writable=*/true));
+      args.push_back(e.asTensor(m, type, buf.writableState));
+    } else if (Attribute name = gradientSlot(fn.getArgAttrDict(i))) {
+      auto view = buf.gradViews ? buf.gradViews->find(name)
+                                : DenseMap<Attribute, ParamView>::iterator();
+      if (!buf.gradViews || view == buf.gradViews->end())
+        return fn.emitError("gradient argument of ")
+               << name << ", which is not a trainable parameter";
+      args.push_back(e.readOnly(e.paramView(buf.grads, view->second), type));
     } else {
       return fn.emitError("argument #")
              << i << " has no dl.input, dl.targets, "
-             << "dl.key, dl.param or dl.state attribute";
+             << "dl.key, dl.param, dl.state or dl.grad_of attribute";
     }
   }
   return success();
@@ -200,8 +223,13 @@ struct Model {
   ModuleOp module;
   std::string prefix;
   func::FuncOp forward, init, gradients, trainStep, loss;
+  /// train_step split at the allreduce (dl-optimizer).
+  func::FuncOp trainGradients, applyGradients;
   SmallVector<ParamView> params;
   int64_t numParams = 0;
+  /// The trainable tensors' places in the gradient buffer, by name.
+  DenseMap<Attribute, ParamView> gradViews;
+  int64_t numGrads = 0;
   /// Baked weights (dl.weights, see dlc --weights), or null.
   memref::GlobalOp weights;
   dl::ParamStorage storage = dl::ParamStorage::Buffer;
@@ -250,6 +278,9 @@ public:
       case ArgRole::Params:
       case ArgRole::Grads:
         types.push_back(flat);
+        break;
+      case ArgRole::TrainableGrads:
+        types.push_back(MemRefType::get({m.numGrads}, f32));
         break;
       case ArgRole::OptState:
         types.push_back(MemRefType::get({optStateSize}, f32));
@@ -318,10 +349,15 @@ public:
     buf.params = params();
     if (hasState)
       buf.state = arg(ArgRole::OptState);
-    buf.x = arg(ArgRole::X);
+    if (llvm::is_contained(roles, ArgRole::TrainableGrads))
+      buf.grads = arg(ArgRole::TrainableGrads);
+    buf.gradViews = &m.gradViews;
+    if (llvm::is_contained(roles, ArgRole::X))
+      buf.x = arg(ArgRole::X);
     if (llvm::is_contained(roles, ArgRole::Targets))
       buf.targets = arg(ArgRole::Targets);
-    buf.batch = e.batchIndex(arg(ArgRole::Batch));
+    if (llvm::is_contained(roles, ArgRole::Batch))
+      buf.batch = e.batchIndex(arg(ArgRole::Batch));
     buf.paramViews = m.params;
     // The fixed key of the entry points without a step (gradients); where
     // the inference form replaces the ops that read it, it is dead.
@@ -422,13 +458,14 @@ LogicalResult buildGradients(OpBuilder &b, Model &m) {
 /// <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[2]):
 /// the step, with every updated parameter and state slot written back in
 /// place.
-FailureOr<func::FuncOp> buildTrainStepMetrics(OpBuilder &b, Model &m,
-                                              ArrayRef<ParamView> state,
-                                              int64_t stateSize) {
+FailureOr<func::FuncOp>
+buildTrainStepMetrics(OpBuilder &b, Model &m,
+                      const DenseMap<Attribute, ParamView> &state,
+                      int64_t stateSize) {
   func::FuncOp step = m.trainStep;
   EntryFunc f(b, m, EntryKind::TrainStepMetrics, step, stateSize);
   Buffers buf = f.buffers(/*hasState=*/true);
-  buf.stateViews = state;
+  buf.stateViews = &state;
   buf.writableParams = true;
   SmallVector<Value> pm, sm;
   auto out = inlineModel(step, f.e, buf, pm, sm);
@@ -450,6 +487,62 @@ FailureOr<func::FuncOp> buildTrainStepMetrics(OpBuilder &b, Model &m,
   storeMetrics(f, step, *out);
   f.finish({});
   return f.fn;
+}
+
+/// <prefix>_train_gradients(params, opt_state, x, targets, batch, grads,
+/// metrics): train_step's gradients with its training key, opt_state read
+/// only.
+LogicalResult buildTrainGradients(OpBuilder &b, Model &m,
+                                  const DenseMap<Attribute, ParamView> &state,
+                                  int64_t stateSize) {
+  func::FuncOp fn = m.trainGradients;
+  EntryFunc f(b, m, EntryKind::TrainGradients, fn, stateSize);
+  Buffers buf = f.buffers(/*hasState=*/true);
+  buf.stateViews = &state;
+  buf.writableState = false;
+  SmallVector<Value> pm, sm;
+  auto out = inlineModel(fn, f.e, buf, pm, sm);
+  if (failed(out))
+    return failure();
+  for (unsigned r = 0; r < fn.getNumResults(); ++r)
+    if (Attribute of = gradientSlot(fn.getResultAttrDict(r))) {
+      auto view = m.gradViews.find(of);
+      if (view == m.gradViews.end())
+        return fn.emitError("gradient of ")
+               << of << ", which is not a trainable parameter";
+      f.e.store((*out)[r], f.e.paramView(buf.grads, view->second));
+    }
+  storeMetrics(f, fn, *out);
+  f.finish({});
+  return success();
+}
+
+/// <prefix>_apply_gradients(params, opt_state, grads): train_step's update,
+/// in place on params and opt_state.
+LogicalResult buildApplyGradients(OpBuilder &b, Model &m,
+                                  const DenseMap<Attribute, ParamView> &state,
+                                  int64_t stateSize) {
+  func::FuncOp fn = m.applyGradients;
+  EntryFunc f(b, m, EntryKind::ApplyGradients, {}, stateSize);
+  Buffers buf = f.buffers(/*hasState=*/true);
+  buf.stateViews = &state;
+  buf.writableParams = true;
+  SmallVector<Value> pm, sm;
+  auto out = inlineModel(fn, f.e, buf, pm, sm);
+  if (failed(out))
+    return failure();
+  unsigned nextState = 0;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (auto name = fn.getArgAttr(i, dl::kStateAttr)) {
+      Value view = sm[nextState++];
+      if (auto r = resultWith(fn, dl::kStateAttr, name))
+        f.e.store((*out)[*r], view);
+    }
+  for (auto [k, view] : llvm::enumerate(pm))
+    if (auto r = resultWith(fn, dl::kParamAttr, m.paramName(k)))
+      f.e.store((*out)[*r], view);
+  f.finish({});
+  return success();
 }
 
 /// <prefix>_train_step(params, opt_state, x, targets, batch) -> loss: a
@@ -485,11 +578,13 @@ LogicalResult buildTraining(OpBuilder &b, Model &m) {
   // The seed slot, if any, sits in the step counter's padding; the other
   // slots are laid out as in a model without it.
   SmallVector<RankedTensorType> types;
+  SmallVector<Attribute> names;
   SmallVector<int64_t> sizes;
   std::optional<unsigned> seed;
   for (unsigned i = 0; i < step.getNumArguments(); ++i)
     if (auto name = step.getArgAttrOfType<StringAttr>(i, dl::kStateAttr)) {
       auto type = cast<RankedTensorType>(step.getArgumentTypes()[i]);
+      names.push_back(name);
       if (name.getValue() == dl::kSeedSlot) {
         seed = types.size();
         types.push_back(type);
@@ -500,19 +595,20 @@ LogicalResult buildTraining(OpBuilder &b, Model &m) {
     }
   SmallVector<int64_t> offsets = dl::optStateOffsets(sizes);
   int64_t stateSize = dl::flatBufferSize(offsets, sizes);
-  SmallVector<ParamView> state;
+  DenseMap<Attribute, ParamView> state;
   for (auto [k, type] : llvm::enumerate(types)) {
+    Attribute name = names[k];
     if (seed && k == *seed) {
       if (k == 0 || type.getNumElements() >=
                         dl::kOptStateSlotAlign - dl::kOptStateSeedOffset + 1)
         return step.emitError("the seed slot must follow the step counter "
                               "and fit in its 64 bytes");
-      state.push_back({type, dl::kOptStateSeedOffset});
+      state[name] = {type, dl::kOptStateSeedOffset};
       stateSize =
           std::max(stateSize, dl::kOptStateSeedOffset + type.getNumElements());
       continue;
     }
-    state.push_back({type, offsets[k - (seed && k > *seed)]});
+    state[name] = {type, offsets[k - (seed && k > *seed)]};
   }
 
   FailureOr<func::FuncOp> full = buildTrainStepMetrics(b, m, state, stateSize);
@@ -520,6 +616,10 @@ LogicalResult buildTraining(OpBuilder &b, Model &m) {
     return failure();
   buildTrainStep(b, m, *full, stateSize);
   buildOptState(b, m, stateSize);
+  if (m.trainGradients && m.applyGradients &&
+      (failed(buildTrainGradients(b, m, state, stateSize)) ||
+       failed(buildApplyGradients(b, m, state, stateSize))))
+    return failure();
   return success();
 }
 
@@ -558,6 +658,10 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
              << dl::kForwardFunc << " and @" << dl::kInitFunc;
     m.gradients = lookup(dl::kGradientsFunc);
     m.trainStep = lookup(dl::kTrainStepFunc);
+    m.trainGradients =
+        lookup(std::string(dl::kTrainStepFunc) + dl::kTrainGradientsSuffix);
+    m.applyGradients =
+        lookup(std::string(dl::kTrainStepFunc) + dl::kApplyGradientsSuffix);
     m.loss = lookup(dl::kLossFunc);
 
     // Parameter layout: forward's parameter arguments.
@@ -574,6 +678,27 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     for (auto [p, offset] : llvm::zip(m.params, offsets))
       p.offset = offset;
     m.numParams = dl::flatBufferSize(offsets, sizes);
+    // The gradient buffer: the trainable tensors, back to back, then the
+    // statistics that the step overwrites (dl.update_of), which a
+    // data-parallel run averages with the gradients.
+    for (auto [k, p] : llvm::enumerate(m.params)) {
+      if (m.forward.getArgAttr(m.paramArgs[k], dl::kFrozenAttr))
+        continue;
+      m.gradViews[m.paramName(k)] = {p.type, m.numGrads};
+      m.numGrads += p.type.getNumElements();
+    }
+    DenseSet<Attribute> updated;
+    if (m.trainGradients)
+      for (unsigned r = 0; r < m.trainGradients.getNumResults(); ++r)
+        if (Attribute of =
+                m.trainGradients.getResultAttr(r, dl::kUpdateOfAttr))
+          updated.insert(of);
+    for (auto [k, p] : llvm::enumerate(m.params)) {
+      if (!updated.contains(m.paramName(k)))
+        continue;
+      m.gradViews[m.paramName(k)] = {p.type, m.numGrads};
+      m.numGrads += p.type.getNumElements();
+    }
 
     // Baked weights: the parameters are a global instead of the first
     // argument of each entry.
@@ -618,6 +743,9 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     for (StringRef name : {dl::kLossFunc, dl::kForwardFunc, dl::kInitFunc,
                            dl::kGradientsFunc, dl::kTrainStepFunc})
       if (auto fn = lookup(name))
+        fn.erase();
+    for (func::FuncOp fn : {m.trainGradients, m.applyGradients})
+      if (fn)
         fn.erase();
     module->removeAttr(dl::kWeightsAttr);
     module->removeAttr(dl::kWritableWeightsAttr);

@@ -18,6 +18,10 @@ inline constexpr const char *kInitFunc = "init_params";
 inline constexpr const char *kLossFunc = "loss";
 inline constexpr const char *kGradientsFunc = "gradients";
 inline constexpr const char *kTrainStepFunc = "train_step";
+/// train_step split at the allreduce (dl-optimizer makes them beside
+/// train_step, named after it): the step's gradients, and the update.
+inline constexpr const char *kTrainGradientsSuffix = "_gradients";
+inline constexpr const char *kApplyGradientsSuffix = "_apply";
 
 /// Argument attribute naming a parameter (its checkpoint name).
 inline constexpr const char *kParamAttr = "dl.param";
@@ -45,7 +49,8 @@ inline constexpr const char *kMetricAttr = "dl.metric";
 /// The dl.metric value of the accuracy count: the number of samples whose
 /// prediction is right (metrics[1] of the C entry points).
 inline constexpr const char *kCorrectMetric = "correct";
-/// Result attribute of a gradient: the parameter it belongs to.
+/// Result (or, in apply_gradients, argument) attribute of a gradient: the
+/// parameter it belongs to.
 inline constexpr const char *kGradOfAttr = "dl.grad_of";
 /// Result attribute of @loss naming a frozen parameter that the training
 /// step overwrites with this result (batch normalisation's moving mean and

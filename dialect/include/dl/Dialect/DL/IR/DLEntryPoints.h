@@ -98,16 +98,18 @@ enum class EntryCondition {
 
 /// What a C parameter carries; dl-export-abi binds each one by its role.
 enum class ArgRole {
-  Params,    ///< The flat parameter buffer; absent with baked weights.
-  OptState,  ///< The optimizer state, opt_state_size() floats.
-  X,         ///< `batch` model inputs.
-  Y,         ///< `batch` model outputs.
-  Targets,   ///< `batch` targets: floats shaped like y, or int32 labels.
-  Batch,     ///< The number of samples (int64).
-  Metrics,   ///< float[2]: the mean loss, the correct predictions.
-  Grads,     ///< A buffer laid out like the parameters.
-  Seed,      ///< The initialisers' seed.
-  Workspace, ///< The _ws form's scratch memory.
+  Params,         ///< The flat parameter buffer; absent with baked weights.
+  OptState,       ///< The optimizer state, opt_state_size() floats.
+  X,              ///< `batch` model inputs.
+  Y,              ///< `batch` model outputs.
+  Targets,        ///< `batch` targets: floats shaped like y, or int32 labels.
+  Batch,          ///< The number of samples (int64).
+  Metrics,        ///< float[2]: the mean loss, the correct predictions.
+  Grads,          ///< A buffer laid out like the parameters.
+  TrainableGrads, ///< NUM_GRADS floats: the trainable tensors' gradients,
+                  ///< back to back in the parameter table's order.
+  Seed,           ///< The initialisers' seed.
+  Workspace,      ///< The _ws form's scratch memory.
 };
 
 /// Where the header's declaration wraps onto a new line: before this
@@ -149,6 +151,8 @@ enum class EntryKind {
   TrainStep,
   TrainStepMetrics,
   Gradients,
+  TrainGradients,
+  ApplyGradients,
   EvalStep,
 };
 
@@ -200,6 +204,18 @@ inline constexpr EntryArg kGradientsArgs[] = {
     {ArgRole::Targets, "const float *", "targets", Wrap::Plain},
     {ArgRole::Batch, "int64_t", "batch"},
     {ArgRole::Grads, "float *", "grads"}};
+inline constexpr EntryArg kTrainGradientsArgs[] = {
+    {ArgRole::Params, "const float *", "params"},
+    {ArgRole::OptState, "const float *", "opt_state"},
+    {ArgRole::X, "const float *", "x", Wrap::Both},
+    {ArgRole::Targets, "const float *", "targets"},
+    {ArgRole::Batch, "int64_t", "batch", Wrap::Ws},
+    {ArgRole::TrainableGrads, "float *", "grads", Wrap::Plain},
+    {ArgRole::Metrics, "float *", "metrics"}};
+inline constexpr EntryArg kApplyGradientsArgs[] = {
+    {ArgRole::Params, "float *", "params"},
+    {ArgRole::OptState, "float *", "opt_state"},
+    {ArgRole::TrainableGrads, "const float *", "grads"}};
 inline constexpr EntryArg kEvalStepArgs[] = {
     {ArgRole::Params, "const float *", "params"},
     {ArgRole::X, "const float *", "x"},
@@ -258,6 +274,19 @@ inline constexpr EntryPoint kEntryPoints[] = {
      detail::kGradientsArgs, CResult::Float, false, false,
      "/* The batch's mean loss; writes d loss / d params into grads (same\n"
      " * layout as params; zero for frozen tensors). */\n"},
+    {EntryKind::TrainGradients, "train_gradients",
+     EntryCondition::TrainingWritable, detail::kTrainGradientsArgs,
+     CResult::Void, true, false,
+     "/* train_step split where data-parallel training averages the\n"
+     " * gradients (docs/abi.md): train_gradients writes the batch's mean\n"
+     " * gradient of the trainable tensors into grads ({P}_NUM_GRADS floats)\n"
+     " * and metrics[0..1] as train_step_metrics does, with the same dropout\n"
+     " * masks, and changes neither params nor opt_state; apply_gradients\n"
+     " * then clips them, decays and updates params and opt_state in place.\n"
+     " * The two in a row compute what train_step_metrics does. */\n"},
+    {EntryKind::ApplyGradients, "apply_gradients",
+     EntryCondition::TrainingWritable, detail::kApplyGradientsArgs,
+     CResult::Void, false, true, ""},
     {EntryKind::EvalStep, "eval_step", EntryCondition::Training,
      detail::kEvalStepArgs, CResult::Void, true, false,
      "/* metrics[0] = the batch's mean loss, metrics[1] = correct\n"

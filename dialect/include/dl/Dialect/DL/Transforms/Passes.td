@@ -47,6 +47,13 @@ def DLOptimizer : Pass<"dl-optimizer", "::mlir::ModuleOp"> {
     `dl.state = "step"` or `"<slot>:<param>"`, new parameters `dl.param`, so
     a caller maps each result back onto the buffer it came from; frozen
     parameters have no state and no new value.
+
+    The same step also comes split where data-parallel training averages
+    the gradients: `@NAME_gradients(inputs..., step, [seed], params...) ->
+    (loss, metrics..., gradients...)` (the same training key, unclipped
+    gradients with `dl.grad_of`) and `@NAME_apply(step, params..., state...,
+    gradients...) -> (step + 1, new params..., new state...)`, whose
+    clipping, decay and update are built by the same code as NAME's.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect"];
