@@ -20,7 +20,7 @@ func.func @rnn(%x: tensor<?x7x3xf32>, %k: tensor<3x4xf32>, %r: tensor<4x4xf32>) 
   %h0 = dl.zeros %x : tensor<?x7x3xf32> -> tensor<?x4xf32>
   %h, %hs = dl.scan carries(%h0 : tensor<?x4xf32>) sequences(%s : tensor<?x7x4xf32>) invariants(%r : tensor<4x4xf32>) -> (tensor<?x4xf32>, tensor<?x7x4xf32>) {
   ^bb0(%hp: tensor<?x4xf32>, %xt: tensor<?x4xf32>, %w: tensor<4x4xf32>):
-    %0 = dl.matmul %hp, %w : (tensor<?x4xf32>, tensor<4x4xf32>) -> tensor<?x4xf32>
+    %0 = dl.dense %hp, %w : (tensor<?x4xf32>, tensor<4x4xf32>) -> tensor<?x4xf32>
     %1 = dl.add %xt, %0 : tensor<?x4xf32>
     %2 = dl.tanh %1 : tensor<?x4xf32>
     dl.yield %2, %2 : tensor<?x4xf32>, tensor<?x4xf32>
