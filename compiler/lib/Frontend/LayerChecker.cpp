@@ -26,13 +26,12 @@ const StringRef kPlannedActivations[] = {"selu",        "mish",     "hard_silu",
                                          "tanh_shrink", "sparsemax"};
 
 // In the order of the Initializer enum.
-const StringRef kInitializers[] = {"zeros",          "ones",
-                                   "glorot_uniform", "glorot_normal",
-                                   "he_uniform",     "he_normal"};
+const StringRef kInitializers[] = {
+    "zeros",      "ones",      "glorot_uniform", "glorot_normal",
+    "he_uniform", "he_normal", "orthogonal"};
 const StringRef kPlannedInitializers[] = {
-    "random_normal", "random_uniform", "truncated_normal",
-    "lecun_normal",  "lecun_uniform",  "orthogonal",
-    "identity",      "constant",       "variance_scaling"};
+    "random_normal", "random_uniform", "truncated_normal", "lecun_normal",
+    "lecun_uniform", "identity",       "constant",         "variance_scaling"};
 
 // Keras 3's regularizer names (keras.regularizers.get), in the order
 // readRegularizer switches over.

@@ -54,6 +54,8 @@ const char *dlc::toString(Initializer i) {
     return "he_uniform";
   case Initializer::HeNormal:
     return "he_normal";
+  case Initializer::Orthogonal:
+    return "orthogonal";
   }
   return "unknown";
 }

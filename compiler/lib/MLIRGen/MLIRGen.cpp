@@ -255,39 +255,7 @@ private:
   }
 
   Value activation(Location l, Activation a, double alpha, Value x) {
-    switch (a) {
-    case Activation::Linear:
-      return x;
-    case Activation::Relu:
-      return mlir::dl::ReluOp::create(b, l, x);
-    case Activation::Sigmoid:
-      return mlir::dl::SigmoidOp::create(b, l, x);
-    case Activation::Tanh:
-      return mlir::dl::TanhOp::create(b, l, x);
-    case Activation::Softmax:
-      return mlir::dl::SoftmaxOp::create(b, l, x);
-    case Activation::Relu6:
-      return mlir::dl::Relu6Op::create(b, l, x);
-    case Activation::LeakyRelu:
-      return mlir::dl::LeakyReluOp::create(b, l, x, b.getF32FloatAttr(alpha));
-    case Activation::Elu:
-      return mlir::dl::EluOp::create(b, l, x, b.getF32FloatAttr(alpha));
-    case Activation::Softplus:
-      return mlir::dl::SoftplusOp::create(b, l, x);
-    case Activation::Softsign:
-      return mlir::dl::SoftsignOp::create(b, l, x);
-    case Activation::HardSigmoid:
-      return mlir::dl::HardSigmoidOp::create(b, l, x);
-    case Activation::Silu:
-      return mlir::dl::SiluOp::create(b, l, x);
-    case Activation::Gelu:
-      return mlir::dl::GeluOp::create(b, l, x);
-    case Activation::Exponential:
-      return mlir::dl::ExponentialOp::create(b, l, x);
-    case Activation::LogSoftmax:
-      return mlir::dl::LogSoftmaxOp::create(b, l, x);
-    }
-    return x;
+    return emitActivation(b, l, a, alpha, x);
   }
 
   /// Keras's fans: the kernel's [in, out]; a vector counts as its own size.
@@ -350,6 +318,15 @@ private:
         break;
       case Initializer::HeNormal:
         values.push_back(normal(std::sqrt(2.0 / fanIn)));
+        break;
+      case Initializer::Orthogonal:
+        // Keras's Orthogonal (gain 1): a plain, untruncated normal matrix,
+        // orthonormalised.
+        values.push_back(mlir::dl::OrthogonalOp::create(
+            b, l,
+            mlir::dl::RandomNormalOp::create(b, l, type, seed, stream,
+                                             b.getF32FloatAttr(1.0f),
+                                             /*unclipped=*/b.getUnitAttr())));
         break;
       }
     }

@@ -6,9 +6,11 @@
 // instance, never computes the (unused) gradient of the input images.
 //
 //===----------------------------------------------------------------------===//
+#include "dl/Dialect/DL/IR/DLDerivatives.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace mlir::dl;
@@ -434,5 +436,184 @@ LogicalResult BatchNormInferenceOp::buildVJP(OpBuilder &b,
   }
   if (needed[2])
     grads[2] = perChannel(dy);
+LogicalResult MergeTimeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] = SplitTimeOp::create(b, getLoc(), getInput().getType(),
+                                   resultGrads[0], getInput());
+  return success();
+}
+
+LogicalResult SplitTimeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (resultGrads[0] && needed[0])
+    grads[0] =
+        MergeTimeOp::create(b, getLoc(), getInput().getType(), resultGrads[0]);
+  return success();
+}
+
+namespace {
+/// `step` stacked along a time dimension of size `time`, inserted at 1.
+RankedTensorType stackedType(Type step, int64_t time) {
+  auto type = cast<RankedTensorType>(step);
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + 1, time);
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+Value zerosLike(OpBuilder &b, Location loc, Value v) {
+  return ZerosOp::create(b, loc, v.getType(), v);
+}
+} // namespace
+
+// Backpropagation through time, derived: a reverse dl.scan whose body is
+// the derivative of this scan's body (buildBlockVJP), applied to each step's
+// incoming carries. Those are saved, not recomputed: the forward scan is
+// rebuilt to also stack its incoming carries (O(T) memory per carry, one
+// copy per step), because recomputing them would mean a second forward pass
+// over time, as long as the forward itself. The reverse body still
+// recomputes the step's own intermediate values from its incoming carry
+// (one cell's worth of work per step), so no op needs to say what it saves.
+// The carry cotangents run back through time as the reverse scan's carries;
+// the invariants' gradients are summed over the steps as further carries;
+// the sequences' are its per-step outputs.
+LogicalResult ScanOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               ArrayRef<bool> needed,
+                               SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  Location loc = getLoc();
+  unsigned nc = getInits().size(), ns = getSequences().size(),
+           ni = getInvariants().size();
+  int64_t time =
+      cast<RankedTensorType>(getSequences()[0].getType()).getDimSize(1);
+
+  // The forward scan, widened to stack each step's incoming carries. It
+  // takes this op's place (before its users); this op is left dead.
+  ScanOp wide;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(*this);
+    SmallVector<Type> types(getResultTypes());
+    for (Value init : getInits())
+      types.push_back(stackedType(init.getType(), time));
+    wide = ScanOp::create(b, loc, types, getInits(), getSequences(),
+                          getInvariants(), getReverse());
+    IRMapping map;
+    getBody().cloneInto(&wide.getBody(), map);
+    auto yield = cast<YieldOp>(wide.getBodyBlock().getTerminator());
+    SmallVector<Value> values(yield.getValues());
+    llvm::append_range(values,
+                       wide.getBodyBlock().getArguments().take_front(nc));
+    yield->setOperands(values);
+    for (unsigned i = 0; i < getNumResults(); ++i)
+      getResult(i).replaceAllUsesWith(wide.getResult(i));
+  }
+  ValueRange savedCarries = wide.getResults().take_back(nc);
+
+  // Reverse scan operands: carries (carry cotangents, then the summed
+  // invariant gradients), sequences (the per-step outputs' cotangents that
+  // are not zero, the forward sequences, the saved carries), invariants.
+  SmallVector<unsigned> gradInvariants, gradSequences, seededOutputs;
+  for (unsigned k = 0; k < ni; ++k)
+    if (needed[nc + ns + k])
+      gradInvariants.push_back(k);
+  for (unsigned k = 0; k < ns; ++k)
+    if (needed[nc + k])
+      gradSequences.push_back(k);
+  for (unsigned j = 0; j < getStacked().size(); ++j)
+    if (resultGrads[nc + j])
+      seededOutputs.push_back(j);
+
+  SmallVector<Value> inits, sequences;
+  for (unsigned i = 0; i < nc; ++i)
+    inits.push_back(resultGrads[i] ? resultGrads[i]
+                                   : zerosLike(b, loc, getInits()[i]));
+  for (unsigned k : gradInvariants)
+    inits.push_back(zerosLike(b, loc, getInvariants()[k]));
+  for (unsigned j : seededOutputs)
+    sequences.push_back(resultGrads[nc + j]);
+  llvm::append_range(sequences, getSequences());
+  llvm::append_range(sequences, savedCarries);
+  SmallVector<Type> types;
+  for (Value v : inits)
+    types.push_back(v.getType());
+  for (unsigned k : gradSequences)
+    types.push_back(getSequences()[k].getType());
+  auto rev = ScanOp::create(b, loc, types, inits, sequences, getInvariants(),
+                            !getReverse());
+
+  // Its body: block arguments in the order of the operands, sequence
+  // slices without their time dimension.
+  SmallVector<Type> argTypes;
+  for (Value v : inits)
+    argTypes.push_back(v.getType());
+  for (Value v : sequences) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.erase(shape.begin() + 1);
+    argTypes.push_back(RankedTensorType::get(shape, type.getElementType()));
+  }
+  llvm::append_range(argTypes, getInvariants().getTypes());
+  SmallVector<Location> locs(argTypes.size(), loc);
+  OpBuilder::InsertionGuard guard(b);
+  Block *body = b.createBlock(&rev.getBody(), {}, argTypes, locs);
+  ValueRange args = body->getArguments();
+  unsigned ng = gradInvariants.size(), nseed = seededOutputs.size();
+  ValueRange carryGrads = args.take_front(nc);
+  ValueRange invariantAccs = args.slice(nc, ng);
+  ValueRange outputGrads = args.slice(nc + ng, nseed);
+  ValueRange xs = args.slice(nc + ng + nseed, ns);
+  ValueRange carries = args.slice(nc + ng + nseed + ns, nc);
+  ValueRange invariants = args.take_back(ni);
+
+  SmallVector<Value> stepArgs(carries);
+  llvm::append_range(stepArgs, xs);
+  llvm::append_range(stepArgs, invariants);
+  SmallVector<Value> termGrads(carryGrads);
+  termGrads.resize(nc + getStacked().size());
+  for (auto [slot, j] : llvm::enumerate(seededOutputs))
+    termGrads[nc + j] = outputGrads[slot];
+  SmallVector<bool> wanted(nc, true);
+  for (unsigned k = 0; k < ns; ++k)
+    wanted.push_back(needed[nc + k]);
+  for (unsigned k = 0; k < ni; ++k)
+    wanted.push_back(needed[nc + ns + k]);
+  SmallVector<Value> stepGrads;
+  if (failed(buildBlockVJP(b, getBodyBlock(), stepArgs, termGrads, wanted,
+                           stepGrads)))
+    return failure();
+
+  SmallVector<Value> next;
+  for (unsigned i = 0; i < nc; ++i)
+    next.push_back(stepGrads[i] ? stepGrads[i] : zerosLike(b, loc, carries[i]));
+  for (auto [slot, k] : llvm::enumerate(gradInvariants)) {
+    Value g = stepGrads[nc + ns + k];
+    next.push_back(g ? AddOp::create(b, loc, invariantAccs[slot], g)
+                     : invariantAccs[slot]);
+  }
+  for (unsigned k : gradSequences) {
+    Value g = stepGrads[nc + k];
+    next.push_back(g ? g : zerosLike(b, loc, xs[k]));
+  }
+  YieldOp::create(b, loc, next);
+
+  for (unsigned i = 0; i < nc; ++i)
+    if (needed[i])
+      grads[i] = rev.getResult(i);
+  for (auto [slot, k] : llvm::enumerate(gradInvariants))
+    grads[nc + ns + k] = rev.getResult(nc + slot);
+  for (auto [slot, k] : llvm::enumerate(gradSequences))
+    grads[nc + k] = rev.getResult(nc + ng + slot);
+  return success();
+}
+
+// Zeros whatever `batch_like` holds: no cotangent flows to it.
+LogicalResult ZerosOp::buildVJP(OpBuilder &, ValueRange, ArrayRef<bool>,
+                                SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
   return success();
 }

@@ -844,3 +844,177 @@ LogicalResult LayerNormOp::verify() {
            << getEpsilon().convertToDouble();
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// ScanOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// `type` without its time dimension (1): one step's slice of a sequence.
+RankedTensorType dropTime(RankedTensorType type) {
+  SmallVector<int64_t> shape(type.getShape());
+  shape.erase(shape.begin() + 1);
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+/// `step` stacked along a time dimension of size `time`, inserted at 1.
+RankedTensorType addTime(RankedTensorType step, int64_t time) {
+  SmallVector<int64_t> shape(step.getShape());
+  shape.insert(shape.begin() + 1, time);
+  return RankedTensorType::get(shape, step.getElementType());
+}
+
+bool compatible(Type a, Type b) {
+  return succeeded(verifyCompatibleShape(a, b)) &&
+         getElementTypeOrSelf(a) == getElementTypeOrSelf(b);
+}
+} // namespace
+
+LogicalResult ScanOp::verify() {
+  if (getResults().empty())
+    return emitOpError("expects at least one result (a final carry or a "
+                       "stacked per-step output)");
+  if (getSequences().empty())
+    return emitOpError("expects at least one sequence (its dimension 1 is "
+                       "the time axis the scan runs over)");
+  int64_t time = ShapedType::kDynamic;
+  for (Value s : getSequences()) {
+    auto type = cast<RankedTensorType>(s.getType());
+    if (type.getRank() < 2)
+      return emitOpError("expects sequences shaped [batch, time, ...], but "
+                         "one is ")
+             << type;
+    int64_t t = type.getDimSize(1);
+    if (failed(verifyCompatibleDims({time, t})))
+      return emitOpError("expects every sequence to have the same length "
+                         "(dimension 1), but they are ")
+             << getSequences().getTypes();
+    if (!ShapedType::isDynamic(t))
+      time = t;
+  }
+  if (getResults().size() < getInits().size())
+    return emitOpError("expects a result per carry, then one per per-step "
+                       "output, but has ")
+           << getInits().size() << " carries and " << getResults().size()
+           << " results";
+  for (auto [i, init, final] :
+       llvm::enumerate(getInits().getTypes(), getFinalCarries().getTypes()))
+    if (init != final)
+      return emitOpError("expects final carry #")
+             << i << " to have its initial value's type " << init
+             << ", but it is " << final;
+  return success();
+}
+
+LogicalResult ScanOp::verifyRegions() {
+  Block &body = getBodyBlock();
+  unsigned nc = getInits().size(), ns = getSequences().size(),
+           ni = getInvariants().size();
+  SmallVector<Type> expected(getInits().getTypes());
+  for (Value s : getSequences())
+    expected.push_back(dropTime(cast<RankedTensorType>(s.getType())));
+  llvm::append_range(expected, getInvariants().getTypes());
+  if (body.getNumArguments() != nc + ns + ni)
+    return emitOpError("expects the body to take ")
+           << nc << " carries, " << ns << " sequence slices and " << ni
+           << " invariants (" << expected.size() << " arguments), but it takes "
+           << body.getNumArguments();
+  for (auto [i, want, arg] : llvm::enumerate(expected, body.getArguments()))
+    if (want != arg.getType())
+      return emitOpError("expects body argument #")
+             << i << " to be " << want << ", but it is " << arg.getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError("expects the body to end with dl.yield");
+  if (yield.getValues().size() != getResults().size())
+    return emitOpError("expects dl.yield to give ")
+           << nc << " next carries and " << getStacked().size()
+           << " per-step outputs (" << getResults().size()
+           << " values, one per result), but it gives "
+           << yield.getValues().size();
+  int64_t time = ShapedType::kDynamic;
+  for (Value s : getSequences())
+    if (!ShapedType::isDynamic(
+            cast<RankedTensorType>(s.getType()).getDimSize(1)))
+      time = cast<RankedTensorType>(s.getType()).getDimSize(1);
+  for (auto [i, value] : llvm::enumerate(yield.getValues())) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (i < nc) {
+      if (type != getInits()[i].getType())
+        return emitOpError("expects next carry #")
+               << i << " to have the carry's type " << getInits()[i].getType()
+               << ", but dl.yield gives " << type;
+      continue;
+    }
+    if (type.getRank() < 1)
+      return emitOpError("expects per-step output #")
+             << i - nc << " to have a batch dimension, but it is " << type;
+    Type want = addTime(type, time), have = getResults()[i].getType();
+    if (!compatible(want, have))
+      return emitOpError("expects per-step output #")
+             << i - nc << " (" << type << ") stacked over time as " << want
+             << ", but the result is " << have;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ZerosOp, MergeTimeOp, SplitTimeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ZerosOp::verify() {
+  auto like = getBatchLike().getType(), type = getResult().getType();
+  bool ok =
+      like.getRank() >= 1 && type.getRank() >= 1 &&
+      succeeded(verifyCompatibleDims({like.getDimSize(0), type.getDimSize(0)}));
+  for (int64_t d = 1; ok && d < type.getRank(); ++d)
+    ok = !type.isDynamicDim(d);
+  if (!ok)
+    return emitOpError("expects a result with the batch (dimension 0) of ")
+           << like << " and static sizes elsewhere, but it is " << type;
+  return success();
+}
+
+LogicalResult MergeTimeOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  bool ok = in.getRank() >= 2 && out.getRank() == in.getRank() - 1;
+  if (ok) {
+    int64_t b = in.getDimSize(0), t = in.getDimSize(1);
+    int64_t rows = ShapedType::isDynamic(b) || ShapedType::isDynamic(t)
+                       ? ShapedType::kDynamic
+                       : b * t;
+    ok = succeeded(verifyCompatibleDims({rows, out.getDimSize(0)}));
+    for (int64_t d = 1; ok && d < out.getRank(); ++d)
+      ok = in.getDimSize(d + 1) == out.getDimSize(d);
+  }
+  if (!ok)
+    return emitOpError("expects [B, T, ...] merged into [B*T, ...], but "
+                       "input is ")
+           << in << " and result is " << out;
+  return success();
+}
+
+LogicalResult SplitTimeOp::verify() {
+  auto in = getInput().getType(), like = getLike().getType(),
+       out = getResult().getType();
+  bool ok =
+      in.getRank() >= 1 && like.getRank() >= 2 &&
+      out.getRank() == in.getRank() + 1 &&
+      succeeded(
+          verifyCompatibleDims({like.getDimSize(0), out.getDimSize(0)})) &&
+      succeeded(verifyCompatibleDims({like.getDimSize(1), out.getDimSize(1)}));
+  for (int64_t d = 1; ok && d < in.getRank(); ++d)
+    ok = in.getDimSize(d) == out.getDimSize(d + 1);
+  if (!ok)
+    return emitOpError("expects [B*T, ...] split into [B, T, ...] with B "
+                       "and T from ")
+           << like << ", but input is " << in << " and result is " << out;
+  return success();
+}
+
+LogicalResult OrthogonalOp::verify() {
+  auto type = getInput().getType();
+  if (!type.hasStaticShape())
+    return emitOpError("expects a static matrix, but the input is ") << type;
+  return success();
+}

@@ -3,10 +3,13 @@
 //
 // The pass knows no op: it asks each op for its vector-Jacobian product
 // through DifferentiableOpInterface. It only decides *which* cotangents are
-// needed (activity analysis) and sums the ones that meet at a value.
+// needed (activity analysis) and sums the ones that meet at a value; that
+// reverse sweep lives in the dialect (DLDerivatives.h) because dl.scan's VJP
+// runs it over its own body.
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Dialect/DL/IR/DLContract.h"
+#include "dl/Dialect/DL/IR/DLDerivatives.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 #include "dl/Dialect/DL/Transforms/Passes.h"
 
@@ -58,12 +61,9 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
       active.insert(body.getArgument(i));
     }
   SmallVector<Operation *> forward;
-  for (Operation &op : body.without_terminator()) {
+  for (Operation &op : body.without_terminator())
     forward.push_back(&op);
-    if (llvm::any_of(op.getOperands(),
-                     [&](Value v) { return active.contains(v); }))
-      active.insert(op.result_begin(), op.result_end());
-  }
+  propagateActivity(forward, active);
 
   // Backward: cotangents flow from the loss to the parameters.
   b.setInsertionPoint(ret);
@@ -72,36 +72,8 @@ LogicalResult differentiate(func::FuncOp source, StringRef name) {
   grads[loss] = arith::ConstantOp::create(
       b, fn.getLoc(),
       DenseElementsAttr::get(lossType, b.getF32FloatAttr(1.0f)));
-  auto accumulate = [&](Value v, Value g, Location loc) {
-    auto [it, inserted] = grads.try_emplace(v, g);
-    if (!inserted)
-      it->second = AddOp::create(b, loc, it->second, g);
-  };
-  for (Operation *op : llvm::reverse(forward)) {
-    SmallVector<Value> resultGrads;
-    bool any = false;
-    for (Value r : op->getResults()) {
-      resultGrads.push_back(grads.lookup(r));
-      any |= bool(resultGrads.back());
-    }
-    SmallVector<bool> needed;
-    for (Value v : op->getOperands())
-      needed.push_back(active.contains(v) &&
-                       isa<FloatType>(getElementTypeOrSelf(v)));
-    if (!any || llvm::none_of(needed, [](bool n) { return n; }))
-      continue;
-    auto iface = dyn_cast<DifferentiableOpInterface>(op);
-    if (!iface)
-      return op->emitError("dl-autodiff: '")
-             << op->getName() << "' has no gradient rule (it does not "
-             << "implement DifferentiableOpInterface)";
-    SmallVector<Value> operandGrads;
-    if (failed(iface.buildVJP(b, resultGrads, needed, operandGrads)))
-      return failure();
-    for (auto [operand, g] : llvm::zip(op->getOperands(), operandGrads))
-      if (g)
-        accumulate(operand, g, op->getLoc());
-  }
+  if (failed(buildReverseSweep(b, forward, active, grads)))
+    return failure();
 
   // Return the loss, the function's other results (metrics: passed through),
   // then each trainable parameter's gradient (zero when the loss does not

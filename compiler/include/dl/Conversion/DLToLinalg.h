@@ -33,6 +33,9 @@ void populateDLToLinalgRandomPatterns(RewritePatternSet &patterns);
 void populateDLToLinalgLossPatterns(RewritePatternSet &patterns);
 /// sgd_update, adam_update and rmsprop_update.
 void populateDLToLinalgOptimizerUpdatePatterns(RewritePatternSet &patterns);
+/// dl.scan (to scf.for over time), dl.zeros, dl.merge_time, dl.split_time,
+/// dl.orthogonal.
+void populateDLToLinalgRecurrencePatterns(RewritePatternSet &patterns);
 
 /// Every family above: the patterns of convert-dl-to-linalg.
 void populateDLToLinalgConversionPatterns(RewritePatternSet &patterns);

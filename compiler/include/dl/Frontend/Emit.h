@@ -45,6 +45,11 @@ struct EmitContext {
   }
 };
 
+/// The dl op of activation `a` applied to `x` (`alpha`: leaky_relu's slope,
+/// elu's alpha); `x` itself for linear.
+mlir::Value emitActivation(mlir::OpBuilder &b, mlir::Location loc, Activation a,
+                           double alpha, mlir::Value x);
+
 } // namespace dlc
 
 #endif // DL_FRONTEND_EMIT_H

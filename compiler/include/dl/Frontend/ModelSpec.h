@@ -43,7 +43,8 @@ enum class Initializer {
   GlorotUniform,
   GlorotNormal,
   HeUniform,
-  HeNormal
+  HeNormal,
+  Orthogonal ///< Keras's: QR of a normal matrix, sign-corrected
 };
 
 const char *toString(Activation a);

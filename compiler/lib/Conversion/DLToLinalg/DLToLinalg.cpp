@@ -32,6 +32,7 @@ void mlir::dl::populateDLToLinalgConversionPatterns(
   populateDLToLinalgRandomPatterns(patterns);
   populateDLToLinalgLossPatterns(patterns);
   populateDLToLinalgOptimizerUpdatePatterns(patterns);
+  populateDLToLinalgRecurrencePatterns(patterns);
 }
 
 namespace {

@@ -138,8 +138,11 @@ struct RandomNormalLowering : OpConversionPattern<RandomNormalOp> {
                           b, l,
                           arith::MulFOp::create(b, l, u2,
                                                 f32Const(b, l, 2.0 * M_PI))));
-                  z = arith::MinimumFOp::create(b, l, z, f32Const(b, l, 2.0));
-                  z = arith::MaximumFOp::create(b, l, z, f32Const(b, l, -2.0));
+                  if (!op.getUnclipped()) {
+                    z = arith::MinimumFOp::create(b, l, z, f32Const(b, l, 2.0));
+                    z = arith::MaximumFOp::create(b, l, z,
+                                                  f32Const(b, l, -2.0));
+                  }
                   return arith::MulFOp::create(b, l, z, f32Const(b, l, stddev));
                 }));
     return success();

@@ -1056,14 +1056,16 @@ def DL_RandomNormalOp : DL_Op<"random_normal", [Pure]> {
     draws of `(seed, stream, i)`), clipped to `[-2 stddev, 2 stddev]`. Keras
     redraws outside two sigma (a truncated normal); clipping keeps the op a
     pure per-element function and the same bound, at the cost of a little mass
-    on the bound.
+    on the bound. With `unclipped`, plain normal samples (Keras's
+    `Orthogonal` starts from those).
 
     ```mlir
     %w = dl.random_normal %seed {stream = 1 : i64, stddev = 0.05 : f32}
          : tensor<128x10xf32>
     ```
   }];
-  let arguments = (ins I64:$seed, I64Attr:$stream, F32Attr:$stddev);
+  let arguments = (ins I64:$seed, I64Attr:$stream, F32Attr:$stddev,
+                       UnitAttr:$unclipped);
   let results = (outs StaticShapeTensorOf<[F32]>:$result);
   let assemblyFormat = "$seed attr-dict `:` type($result)";
   let hasVerifier = 1;
@@ -1126,6 +1128,158 @@ def DL_TrainingKeyOp : DL_Op<"training_key", [Pure]> {
   let arguments = (ins 1DTensorOf<[F32]>:$seed, DL_Scalar:$step);
   let results = (outs DL_TrainingKey:$result);
   let assemblyFormat = "$seed `,` $step attr-dict `:` type($seed) `,` type($step)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrence
+//===----------------------------------------------------------------------===//
+
+def DL_ScanOp : DL_Op<"scan", [AttrSizedOperandSegments, IsolatedFromAbove,
+                               RecursiveMemoryEffects, DL_Differentiable]> {
+  let summary = "A loop over time whose body is one step of a recurrence";
+  let description = [{
+    Runs its body once per time step `t` of the sequences (`[B, T, ...]`,
+    time at dimension 1; every sequence has the same `T`), from `0` to
+    `T - 1`, or from `T - 1` down to `0` with `reverse`. The body's arguments
+    are the carries (their initial values on the first step, the previous
+    step's next carries after), the step's slice `[B, ...]` of each sequence,
+    then the invariants (weights: the same values at every step). Its
+    terminator `dl.yield` gives the next carries, then the per-step outputs.
+    The results are the final carries, then each per-step output stacked
+    along time (`[B, T, ...]`, the output of step `t` at index `t` also when
+    reversed).
+
+    The body is the cell alone, written in `dl` ops: the op's VJP
+    (backpropagation through time) is another `dl.scan`, reversed, whose body
+    the autodiff machinery derives from this one's ops.
+
+    ```mlir
+    %h, %hs = dl.scan carries(%h0 : tensor<?x4xf32>)
+        sequences(%xp : tensor<?x7x4xf32>)
+        invariants(%r : tensor<4x4xf32>)
+        -> (tensor<?x4xf32>, tensor<?x7x4xf32>) {
+    ^bb0(%hp: tensor<?x4xf32>, %x: tensor<?x4xf32>, %w: tensor<4x4xf32>):
+      %m = dl.dense %hp, %w : (tensor<?x4xf32>, tensor<4x4xf32>) -> tensor<?x4xf32>
+      %s = dl.add %x, %m : tensor<?x4xf32>
+      %n = dl.tanh %s : tensor<?x4xf32>
+      dl.yield %n, %n : tensor<?x4xf32>, tensor<?x4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<DL_FloatTensor>:$inits,
+                       Variadic<DL_FloatTensor>:$sequences,
+                       Variadic<DL_FloatTensor>:$invariants,
+                       UnitAttr:$reverse);
+  let results = (outs Variadic<DL_FloatTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    (`reverse` $reverse^)?
+    `carries` `(` ($inits^ `:` type($inits))? `)`
+    `sequences` `(` ($sequences^ `:` type($sequences))? `)`
+    `invariants` `(` ($invariants^ `:` type($invariants))? `)`
+    attr-dict `->` `(` type($results) `)` $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The final carries (one per init).
+    ::mlir::ValueRange getFinalCarries() {
+      return getResults().take_front(getInits().size());
+    }
+    /// The per-step outputs stacked along time.
+    ::mlir::ValueRange getStacked() {
+      return getResults().drop_front(getInits().size());
+    }
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+def DL_YieldOp : DL_Op<"yield", [Pure, Terminator,
+                                 HasParent<"ScanOp">]> {
+  let summary = "Ends one step of dl.scan: next carries, per-step outputs";
+  let description = [{
+    ```mlir
+    dl.yield %h, %h : tensor<?x4xf32>, tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<DL_FloatTensor>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+def DL_ZerosOp : DL_Op<"zeros", [Pure, DL_Differentiable]> {
+  let summary = "A tensor of zeros with the batch of another tensor";
+  let description = [{
+    Zeros of the result type, whose batch (dimension 0, usually dynamic) is
+    that of `batch_like`: a recurrence's initial state, and the cotangent of
+    a value nothing downstream used. Only `batch_like`'s shape is read, so
+    it gets no cotangent.
+
+    ```mlir
+    %h0 = dl.zeros %x : tensor<?x7x1xf32> -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$batch_like);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat =
+      "$batch_like attr-dict `:` type($batch_like) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def DL_MergeTimeOp : DL_Op<"merge_time", [Pure, DL_Differentiable]> {
+  let summary = "Merges the batch and time dimensions: [B, T, ...] to [B*T, ...]";
+  let description = [{
+    Row-major: row `b * T + t` of the result is `input[b, t]`. A per-step
+    layer (the input projection of a recurrent layer) then runs as one large
+    product over every step.
+
+    ```mlir
+    %r = dl.merge_time %x : tensor<?x7x3xf32> -> tensor<?x3xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def DL_SplitTimeOp : DL_Op<"split_time", [Pure, DL_Differentiable]> {
+  let summary = "Splits [B*T, ...] into [B, T, ...], B and T from `like`";
+  let description = [{
+    The inverse of `dl.merge_time`: `result[b, t] = input[b * T + t]`, with
+    `B` and `T` the first two dimensions of `like` (only its shape is read).
+
+    ```mlir
+    %y = dl.split_time %r like %x
+        : (tensor<?x4xf32>, tensor<?x7x3xf32>) -> tensor<?x7x4xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_FloatTensor:$like);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `like` $like attr-dict `:` `(` type($input) `,` type($like) `)`
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_OrthogonalOp : DL_Op<"orthogonal", [Pure, SameOperandsAndResultType]> {
+  let summary = "Orthonormalises a matrix: Keras's orthogonal initialiser";
+  let description = [{
+    For an `[n, m]` input with `n >= m`, the `Q` of its QR decomposition
+    with `R`'s diagonal made positive (Keras's `Orthogonal`: `q * sign(diag
+    r)`), found by modified Gram-Schmidt over the columns; for `n < m`, the
+    same over the rows (Keras transposes). Applied to a normal matrix, the
+    result is uniform over the orthogonal matrices. Used only by the
+    initialiser function.
+
+    ```mlir
+    %q = dl.orthogonal %a : tensor<50x50xf32>
+    ```
+  }];
+  let arguments = (ins DL_Matrix:$input);
+  let results = (outs DL_Matrix:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
 

@@ -1,0 +1,81 @@
+"""The seed's RNN train step (SimpleRNN(50, return_sequences), SimpleRNN(50),
+Dense(1), mse, Adam 1e-3) at batch B and T = 50 steps, 1 thread: the
+compiled model's train_step (ctypes) against PyTorch's forward + backward +
+Adam step on the same shapes. Prints the median milliseconds per step.
+
+usage: bench/rnn_step.py LIB.so [BATCH] [STEPS]
+  LIB.so: dlc test/e2e/Inputs/rnn_seed.dl -o seed.o && cc -shared seed.o -o seed.so
+"""
+import ctypes
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+
+lib_path = sys.argv[1]
+batch = int(sys.argv[2]) if len(sys.argv) > 2 else 32
+steps = int(sys.argv[3]) if len(sys.argv) > 3 else 200
+T = 50
+torch.set_num_threads(1)
+torch.set_flush_denormal(True)
+rng = np.random.default_rng(0)
+x = rng.normal(0, 0.3, (batch, T, 1)).astype(np.float32)
+y = rng.normal(0, 0.3, (batch, 1)).astype(np.float32)
+
+lib = ctypes.CDLL(lib_path)
+f32p = ctypes.POINTER(ctypes.c_float)
+ptr = lambda a: a.ctypes.data_as(f32p)
+lib.rnn_seed_opt_state_size.restype = ctypes.c_int64
+lib.rnn_seed_train_step.restype = ctypes.c_float
+lib.rnn_seed_train_step.argtypes = [f32p, f32p, f32p, f32p, ctypes.c_int64]
+params = np.zeros(7701, np.float32)
+state = np.zeros(lib.rnn_seed_opt_state_size(), np.float32)
+lib.rnn_seed_init_params(ptr(params), ctypes.c_uint64(1))
+lib.rnn_seed_init_opt_state(ptr(state))
+
+
+def ours():
+    lib.rnn_seed_train_step(ptr(params), ptr(state), ptr(x), ptr(y), batch)
+
+
+class Seed(torch.nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.r1 = torch.nn.RNN(1, 50, batch_first=True)
+        s.r2 = torch.nn.RNN(50, 50, batch_first=True)
+        s.d = torch.nn.Linear(50, 1)
+
+    def forward(s, x):
+        h, _ = s.r1(x)
+        h, _ = s.r2(h)
+        return s.d(h[:, -1])
+
+
+model = Seed()
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+
+def theirs():
+    opt.zero_grad()
+    loss = torch.mean((model(xt) - yt) ** 2)
+    loss.backward()
+    opt.step()
+
+
+def median_ms(f):
+    for _ in range(10):
+        f()
+    times = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return 1e3 * statistics.median(times)
+
+
+a, b = median_ms(ours), median_ms(theirs)
+print(f"batch {batch}, T {T}: dlc {a:.3f} ms/step, torch {b:.3f} ms/step, "
+      f"torch/dlc {b / a:.2f}x")
