@@ -23,6 +23,17 @@ using namespace mlir::dl;
 
 namespace {
 
+/// Evaluates the schedule function `schedule` at `step` by replaying its
+/// body at the builder's insertion point.
+Value replaySchedule(OpBuilder &b, func::FuncOp schedule, Value step) {
+  Block &body = schedule.getBody().front();
+  IRMapping map;
+  map.map(body.getArgument(0), step);
+  for (Operation &op : body.without_terminator())
+    b.clone(op, map);
+  return map.lookupOrDefault(body.getTerminator()->getOperand(0));
+}
+
 LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   Attribute attr = grad->getAttr(kOptimizerAttr);
   auto opt = dyn_cast_or_null<OptimizerAttrInterface>(attr);
@@ -37,6 +48,30 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     return diag;
   }
   SmallVector<StringRef> slots = opt.getStateSlots();
+
+  // A learning rate that changes at run time: a schedule of the step
+  // counter, or (reduce_lr_on_plateau) a value the host sets in opt_state.
+  func::FuncOp schedule;
+  if (Attribute a = grad->getAttr(kScheduleAttr)) {
+    auto sym = dyn_cast<FlatSymbolRefAttr>(a);
+    schedule =
+        sym ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(grad, sym)
+            : func::FuncOp();
+    auto scalarType =
+        RankedTensorType::get({}, Float32Type::get(grad.getContext()));
+    if (!schedule || schedule.isExternal() ||
+        schedule.getFunctionType() !=
+            FunctionType::get(grad.getContext(), {scalarType}, {scalarType}))
+      return grad.emitError()
+             << "dl-optimizer expects " << kScheduleAttr
+             << " to name a function (tensor<f32>) -> tensor<f32>, but it is "
+             << a;
+  }
+  bool lrState = grad->hasAttr(kLearningRateStateAttr);
+  if (schedule && lrState)
+    return grad.emitError()
+           << "dl-optimizer expects at most one of " << kScheduleAttr << " and "
+           << kLearningRateStateAttr << ", as Keras";
 
   // Arguments: the gradient function's non-parameter inputs, the step, the
   // seed (if the function reads a training key), the parameters, then the
@@ -92,6 +127,15 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     argAttrs.push_back(b.getDictionaryAttr(
         b.getNamedAttr(kStateAttr, b.getStringAttr(kSeedSlot))));
   }
+  // The current rate: read by the step with reduce_lr_on_plateau, written
+  // with a schedule (the rate of the next step, for the host to report).
+  std::optional<unsigned> lrArg;
+  if (schedule || lrState) {
+    lrArg = argTypes.size();
+    argTypes.push_back(scalar);
+    argAttrs.push_back(b.getDictionaryAttr(
+        b.getNamedAttr(kStateAttr, b.getStringAttr(kLearningRateSlot))));
+  }
   unsigned firstParamArg = argTypes.size();
   for (unsigned i : params) {
     argTypes.push_back(grad.getArgumentTypes()[i]);
@@ -113,6 +157,10 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   }
   resultTypes.push_back(scalar);
   resultAttrs.push_back(argAttrs[inputs.size()]);
+  if (schedule) {
+    resultTypes.push_back(scalar);
+    resultAttrs.push_back(argAttrs[*lrArg]);
+  }
   for (unsigned i : trainable) {
     resultTypes.push_back(grad.getArgumentTypes()[i]);
     resultAttrs.push_back(b.getDictionaryAttr(
@@ -141,6 +189,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   if (keyArg)
     map.map(gradBody.getArgument(*keyArg),
             TrainingKeyOp::create(b, loc, entry->getArgument(next++), step));
+  if (lrArg)
+    ++next;
   for (unsigned i : params)
     map.map(gradBody.getArgument(i), entry->getArgument(next++));
   unsigned stateBase = next;
@@ -149,9 +199,19 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   auto gradRet = cast<func::ReturnOp>(gradBody.getTerminator());
   Value loss = map.lookupOrDefault(gradRet.getOperand(0));
 
+  // Keras evaluates the schedule at the step count before the update. It
+  // reads the counter before the new one is computed: the exported step
+  // writes the new count in place, into the buffer of the old one.
+  Value lr, nextLr;
+  if (schedule)
+    lr = replaySchedule(b, schedule, step);
+  else if (lrState)
+    lr = entry->getArgument(*lrArg);
   Value one = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
   Value newStep = AddOp::create(b, loc, step, one);
+  if (schedule)
+    nextLr = replaySchedule(b, schedule, newStep);
 
   // What Keras's optimizer base class does around the update (apply()):
   // clip the gradients, then decay the parameters, then update them.
@@ -188,10 +248,13 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     for (Value &g : grads)
       g = ClipByValueOp::create(b, loc, g, clipvalue);
   }
+  // Keras decays by the current rate times weight_decay: a constant, or
+  // this step's rate times the attribute when the rate is a value.
   FloatAttr decay;
   if (weightDecay)
-    decay = b.getF32FloatAttr(float(double(opt.getLearningRateValue()) *
-                                    weightDecay.getValueAsDouble()));
+    decay = lr ? weightDecay
+               : b.getF32FloatAttr(float(double(opt.getLearningRateValue()) *
+                                         weightDecay.getValueAsDouble()));
 
   DenseMap<unsigned, Value> newParam;
   SmallVector<SmallVector<Value>> newState(slots.size());
@@ -199,12 +262,12 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     Value p = map.lookup(gradBody.getArgument(i));
     Value g = grads[k];
     if (decay)
-      p = WeightDecayOp::create(b, loc, p, decay);
+      p = WeightDecayOp::create(b, loc, p, lr, decay);
     SmallVector<Value> state, updated;
     for (unsigned slot = 0; slot < slots.size(); ++slot)
       state.push_back(
           entry->getArgument(stateBase + slot * trainable.size() + k));
-    newParam[i] = opt.buildUpdate(b, loc, p, g, state, newStep, updated);
+    newParam[i] = opt.buildUpdate(b, loc, p, g, state, newStep, lr, updated);
     for (auto [slot, v] : llvm::zip_equal(newState, updated))
       slot.push_back(v);
   }
@@ -213,6 +276,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   for (unsigned r : metrics)
     results.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
   results.push_back(newStep);
+  if (schedule)
+    results.push_back(nextLr);
   for (unsigned i : trainable)
     results.push_back(newParam[i]);
   for (auto &slot : newState)
@@ -232,6 +297,20 @@ struct DLOptimizer : mlir::dl::impl::DLOptimizerBase<DLOptimizer> {
     for (auto [fn, name] : work)
       if (failed(buildTrainStep(fn, name)))
         return signalPassFailure();
+    // The schedules are in train_step now: drop them and the references to
+    // them (@loss and its gradient function both carry one).
+    SmallVector<func::FuncOp> schedules;
+    getOperation().walk([&](func::FuncOp fn) {
+      if (auto sym = fn->getAttrOfType<FlatSymbolRefAttr>(kScheduleAttr)) {
+        if (auto schedule =
+                SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(fn, sym))
+          if (!llvm::is_contained(schedules, schedule))
+            schedules.push_back(schedule);
+        fn->removeAttr(kScheduleAttr);
+      }
+    });
+    for (func::FuncOp schedule : schedules)
+      schedule.erase();
   }
 };
 } // namespace
