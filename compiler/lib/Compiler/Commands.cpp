@@ -569,6 +569,35 @@ int runTrain(const TrainOptions &flags) {
     if (accuracy)
       columns.push_back("val_accuracy");
   }
+  // A rate that changes (a schedule, reduce_lr_on_plateau) is in opt_state
+  // and in the history, as Keras 3's callbacks log it.
+  const std::optional<ReduceLROnPlateauSpec> &reduceLr =
+      spec.train->reduceLROnPlateau;
+  const bool rateColumn = spec.train->schedule || reduceLr;
+  if (rateColumn)
+    columns.push_back("learning_rate");
+  const size_t rateSlot = mlir::dl::kOptStateLearningRateOffset;
+  size_t reduceIndex = 0;
+  dlrt_plateau plateau;
+  if (reduceLr) {
+    auto column = llvm::find(columns, reduceLr->monitor);
+    if (column == columns.end()) {
+      std::vector<std::string> have(columns.begin() + 1, columns.end() - 1);
+      return fail(fmt::format(
+          "the train block's reduce_lr_on_plateau watches '{}', which this "
+          "run does not measure (it measures: {}){}",
+          reduceLr->monitor, llvm::join(have, ", "),
+          llvm::StringRef(reduceLr->monitor).starts_with("val_") &&
+                  !validation.count
+              ? "; validation needs --validation-split or --validation-data"
+              : ""));
+    }
+    reduceIndex = size_t(column - columns.begin());
+    dlrt_plateau_init(&plateau,
+                      llvm::StringRef(reduceLr->monitor).contains("accuracy"),
+                      reduceLr->factor, reduceLr->patience, reduceLr->minDelta,
+                      reduceLr->cooldown, reduceLr->minLr);
+  }
   std::vector<double> history;
   // What --early-stopping and --save-best watch: a column of the history.
   const std::string &monitor = es.monitor;
@@ -610,6 +639,11 @@ int runTrain(const TrainOptions &flags) {
       for (int64_t r = 0; r < nrows; ++r)
         dlrt_monitor_update(&best, int64_t(history[r * columns.size()]),
                             history[r * columns.size() + monitorIndex]);
+    // The plateau's counters too; the rate itself is in the resumed state.
+    if (reduceLr)
+      for (int64_t r = 0; r < nrows; ++r)
+        dlrt_plateau_update(&plateau, history[r * columns.size() + reduceIndex],
+                            float(history[(r + 1) * columns.size() - 1]));
   }
   // The parameters of the best epoch (--restore-best-weights).
   std::vector<float> bestParams;
@@ -688,6 +722,10 @@ int runTrain(const TrainOptions &flags) {
       if (accuracy)
         row.push_back(v.accuracy());
     }
+    // The optimizer's rate at the epoch's end (with a schedule, that of the
+    // next step), before reduce_lr_on_plateau changes it, as Keras logs it.
+    if (rateColumn)
+      row.push_back(state[rateSlot]);
     dlrt_progress_end(bar, line.c_str());
     std::fflush(stdout);
     if (!std::isfinite(running.meanLoss()))
@@ -714,6 +752,18 @@ int runTrain(const TrainOptions &flags) {
     }
     history.insert(history.end(), row.begin(), row.end());
     int64_t rows = int64_t(history.size() / columns.size());
+    // Before saving, so that a checkpoint resumes with the reduced rate.
+    if (reduceLr) {
+      float rate =
+          dlrt_plateau_update(&plateau, row[reduceIndex], state[rateSlot]);
+      if (rate != state[rateSlot] && o.verbose > 0)
+        llvm::outs() << fmt::format(
+            "Epoch {}: reduce_lr_on_plateau: {} has not improved for {} "
+            "epoch{}; learning rate {:g} -> {:g}\n",
+            epoch, reduceLr->monitor, reduceLr->patience,
+            reduceLr->patience == 1 ? "" : "s", state[rateSlot], rate);
+      state[rateSlot] = rate;
+    }
     if (!o.save.empty() &&
         !saveCheckpoint(o.save, spec, params, state, epoch, o.seed))
       return 1;

@@ -205,6 +205,28 @@ enum { DLRT_MONITOR_IMPROVED = 1, DLRT_MONITOR_STOP = 2 };
 /* The quantity after epoch `epoch`: a combination of DLRT_MONITOR_*. */
 int dlrt_monitor_update(dlrt_monitor *m, int64_t epoch, double value);
 
+/* Keras's ReduceLROnPlateau: after `patience` epochs without an improvement
+ * by more than `min_delta`, the learning rate becomes
+ * max(rate * factor, min_lr) (if it is above min_lr), then `cooldown` epochs
+ * pass before epochs count again. The caller writes the rate into opt_state
+ * (<PREFIX>_OPT_STATE_LEARNING_RATE). */
+typedef struct dlrt_plateau {
+  int maximize;
+  double factor, min_delta, min_lr;
+  int64_t patience, cooldown;
+  double best;              /* +inf (minimise) or -inf at first */
+  int64_t wait;             /* epochs without improvement */
+  int64_t cooldown_counter; /* epochs of cooldown left */
+} dlrt_plateau;
+
+void dlrt_plateau_init(dlrt_plateau *p, int maximize, double factor,
+                       int64_t patience, double min_delta, int64_t cooldown,
+                       double min_lr);
+
+/* The quantity after an epoch and the current rate; returns the rate for
+ * the next epoch (`rate` itself unless it is reduced). */
+float dlrt_plateau_update(dlrt_plateau *p, double value, float rate);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
