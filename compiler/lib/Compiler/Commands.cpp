@@ -81,10 +81,33 @@ std::string findIdx(const std::string &dir, const std::string &stem) {
   return "";
 }
 
+/// The CSV columns (0-based, negative from the end) of a model's float
+/// targets, or none when its loss takes class labels: --target-columns
+/// (1-based), else the last columns, one per output value.
+std::optional<std::vector<int32_t>>
+targetColumns(const JitModel &m, const std::vector<int32_t> &flag) {
+  const ModelSpec &spec = m.spec();
+  if (!spec.train || spec.train->loss->getTargets() != TargetKind::LikeOutput)
+    return std::nullopt;
+  if (!flag.empty()) {
+    std::vector<int32_t> columns;
+    for (int32_t c : flag)
+      columns.push_back(c - 1);
+    return columns;
+  }
+  int32_t n = int32_t(numElements(spec.outputShape()));
+  std::vector<int32_t> columns;
+  for (int32_t k = -n; k < 0; ++k)
+    columns.push_back(k);
+  return columns;
+}
+
 /// Loads split `which` ("train" or "t10k") of `data`: a directory of IDX
-/// files (pixels / 255), or a CSV file (label in the last column).
+/// files (pixels / 255), or a CSV file (label in the last column, or float
+/// targets in `targets`' columns).
 bool loadData(const std::string &data, const std::string &which, Dataset &ds,
-              bool required = true) {
+              bool required = true,
+              const std::optional<std::vector<int32_t>> &targets = {}) {
   dlrt_error err;
   if (llvm::sys::fs::is_directory(data)) {
     std::string images = findIdx(data, which + "-images-idx3-ubyte");
@@ -103,7 +126,9 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
     }
     return true;
   }
-  if (dlrt_load_csv(data.c_str(), -1, 1.0f, &ds, &err)) {
+  if (targets ? dlrt_load_csv_targets(data.c_str(), targets->data(),
+                                      int32_t(targets->size()), 1.0f, &ds, &err)
+              : dlrt_load_csv(data.c_str(), -1, 1.0f, &ds, &err)) {
     fail(err.message);
     return false;
   }
@@ -116,6 +141,11 @@ bool selectClasses(Dataset &ds, const std::vector<int32_t> &classes,
                    int64_t max, const std::string &what) {
   if (classes.empty() && max == 0)
     return true;
+  if (ds.targets) {
+    fail(fmt::format("{} has float targets: {} selects classes", what,
+                     classes.empty() ? "--max-samples" : "--classes"));
+    return false;
+  }
   std::vector<int32_t> all;
   if (classes.empty())
     for (int32_t c = 0; c < ds.num_classes; ++c)
@@ -151,11 +181,26 @@ public:
   /// `what` names the data set by its option and file (dataOrigin).
   bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
     const ModelSpec &spec = m.spec();
+    outSize = numElements(spec.outputShape());
+    // The target count first: a wrong one also shifts the feature count.
+    if (ds.targets && ds.target_size != outSize) {
+      fail(fmt::format("{} has {} target column{} per sample, but model '{}' "
+                       "outputs {} ({} values); name them with "
+                       "--target-columns",
+                       what, ds.target_size, ds.target_size == 1 ? "" : "s",
+                       spec.name, formatShape(spec.outputShape()), outSize));
+      return false;
+    }
     if (ds.sample_size != numElements(spec.inputShape())) {
-      fail(fmt::format("{} has {} values per sample, but model '{}' "
+      fail(fmt::format("{} has {} values per sample{}, but model '{}' "
                        "takes input {} ({} values)",
-                       what, ds.sample_size, spec.name,
-                       formatShape(spec.inputShape()),
+                       what, ds.sample_size,
+                       ds.targets ? fmt::format(" (besides its {} target "
+                                                "column{})",
+                                                ds.target_size,
+                                                ds.target_size == 1 ? "" : "s")
+                                  : std::string(),
+                       spec.name, formatShape(spec.inputShape()),
                        numElements(spec.inputShape())));
       return false;
     }
@@ -163,6 +208,9 @@ public:
     sparse = m.sparseLabels();
     oneHot = spec.train &&
              spec.train->loss->getTargets() == TargetKind::Distribution;
+    floats = ds.targets != nullptr;
+    if (floats)
+      return initFloats(spec, ds, what);
     if (!sparse && !oneHot && outSize != 1) {
       fail(fmt::format("loss {} needs targets shaped like the "
                        "output {}, but {} has one class label per "
@@ -196,8 +244,31 @@ public:
     return true;
   }
 
-  /// Targets for a batch whose labels are in `labels`.
-  const void *batch(const int32_t *labels, int64_t n) {
+  /// Float targets (a regression CSV; their count checked): finite, and in
+  /// [0, 1] for binary cross-entropy.
+  bool initFloats(const ModelSpec &spec, const Dataset &ds,
+                  const std::string &what) {
+    if (spec.train->loss->getFoldedActivation() == "sigmoid")
+      for (int64_t i = 0; i < ds.count * outSize; ++i)
+        if (!(ds.targets[i] >= 0 && ds.targets[i] <= 1)) {
+          fail(fmt::format("{}: sample {} (counting from 0) has target {}, "
+                           "but loss {} needs targets in [0, 1]",
+                           what, i / outSize, ds.targets[i],
+                           spec.train->loss->getName().str()));
+          return false;
+        }
+    return true;
+  }
+
+  /// Targets for the batch of samples order[first..first+n) of `ds` (first..
+  /// first+n without an order) whose labels dlrt_gather put in `labels`.
+  const void *batch(const Dataset &ds, const int64_t *order, int64_t first,
+                    const int32_t *labels, int64_t n) {
+    if (floats) {
+      dense.resize(n * outSize);
+      dlrt_gather_targets(&ds, order, first, n, dense.data());
+      return dense.data();
+    }
     if (sparse)
       return labels;
     dense.assign(n * outSize, 0.0f);
@@ -212,7 +283,7 @@ public:
 
 private:
   int64_t outSize = 0;
-  bool sparse = false, oneHot = false;
+  bool sparse = false, oneHot = false, floats = false;
   std::vector<float> dense;
 };
 
@@ -248,7 +319,8 @@ Metrics evaluate(const JitModel &m, const std::vector<float> &params,
     int64_t n = std::min(batch, ds.count - i);
     dlrt_gather(&ds, nullptr, i, n, x.data(), y.data());
     float out[2];
-    m.evalStep(params.data(), x.data(), targets.batch(y.data(), n), n, out);
+    m.evalStep(params.data(), x.data(),
+               targets.batch(ds, nullptr, i, y.data(), n), n, out);
     r.add(out, n);
   }
   return r;
@@ -477,11 +549,17 @@ int runTrain(const TrainOptions &flags) {
       flags.validationSplit.value_or(spec.train->validationSplit.value_or(0));
 
   Dataset train, validation, test;
-  if (!loadData(o.data, "train", train))
+  if (!o.targetColumns.empty() &&
+      spec.train->loss->getTargets() != TargetKind::LikeOutput)
+    return fail(fmt::format("--target-columns names float targets, but loss "
+                            "{} takes class labels",
+                            spec.train->loss->getName().str()));
+  const auto floatTargets = targetColumns(*m, o.targetColumns);
+  if (!loadData(o.data, "train", train, true, floatTargets))
     return 1;
   bool haveTest = false;
   if (!o.testData.empty())
-    haveTest = loadData(o.testData, "t10k", test);
+    haveTest = loadData(o.testData, "t10k", test, true, floatTargets);
   else if (llvm::sys::fs::is_directory(o.data))
     haveTest = loadData(o.data, "t10k", test, /*required=*/false);
   if (!o.testData.empty() && !haveTest)
@@ -505,7 +583,7 @@ int runTrain(const TrainOptions &flags) {
   dlrt_error err;
   if (!o.validationData.empty()) {
     // An IDX directory gives its test split, as --data's does to the test.
-    if (!loadData(o.validationData, "t10k", validation) ||
+    if (!loadData(o.validationData, "t10k", validation, true, floatTargets) ||
         !selectClasses(
             validation, o.classes, 0,
             dataOrigin("--validation-data", o.validationData, "t10k")) ||
@@ -691,7 +769,8 @@ int runTrain(const TrainOptions &flags) {
       dlrt_prefetch(&train, order.data(), first + n, batch);
       float out[2];
       m->trainStep(params.data(), state.data(), x.data(),
-                   targets.batch(y.data(), n), n, out);
+                   targets.batch(train, order.data(), first, y.data(), n), n,
+                   out);
       running.add(out, n);
       if (std::isnan(firstLoss))
         firstLoss = out[0];
@@ -834,7 +913,13 @@ int runEvaluate(const EvaluateOptions &o) {
     return 1;
   const ModelSpec &spec = m->spec();
   Dataset test;
-  if (!loadData(o.data, "t10k", test) ||
+  if (!o.targetColumns.empty() &&
+      spec.train->loss->getTargets() != TargetKind::LikeOutput)
+    return fail(fmt::format("--target-columns names float targets, but loss "
+                            "{} takes class labels",
+                            spec.train->loss->getName().str()));
+  if (!loadData(o.data, "t10k", test, true,
+                targetColumns(*m, o.targetColumns)) ||
       !selectClasses(test, o.classes, 0, dataOrigin("--data", o.data, "t10k")))
     return 1;
   Targets targets;
@@ -910,6 +995,18 @@ int runPredict(const PredictOptions &o) {
   std::vector<float> x(n * ds.sample_size), y(n * outSize);
   dlrt_gather(&ds, nullptr, 0, n, x.data(), nullptr);
   m->predict(params.data(), x.data(), y.data(), n);
+  // A regression (a loss on float targets with no output activation to
+  // fold): the predicted values, not classes.
+  if (spec.train && spec.train->loss->getTargets() == TargetKind::LikeOutput &&
+      spec.train->loss->getFoldedActivation().empty()) {
+    for (int64_t b = 0; b < n; ++b) {
+      std::string line = fmt::format("sample {}:", b);
+      for (int64_t c = 0; c < outSize; ++c)
+        line += fmt::format("{} {:.6g}", c ? "," : "", y[b * outSize + c]);
+      llvm::outs() << line << "\n";
+    }
+    return 0;
+  }
   for (int64_t b = 0; b < n; ++b) {
     const float *row = y.data() + b * outSize;
     std::vector<int64_t> idx(outSize);

@@ -56,6 +56,9 @@ struct TrainOptions {
   /// order (empty: all), and at most maxSamples training samples (0: all).
   std::vector<int32_t> classes;
   int64_t maxSamples = 0;
+  /// CSV columns (1-based) of float targets, for a loss that takes them
+  /// (empty: the last columns, one per output value).
+  std::vector<int32_t> targetColumns;
   JitCodegen codegen;
 };
 
@@ -64,7 +67,8 @@ struct EvaluateOptions {
   std::string weights;
   std::string data = kDefaultData;
   int64_t batchSize = 1000;
-  std::vector<int32_t> classes; ///< as TrainOptions::classes
+  std::vector<int32_t> classes;       ///< as TrainOptions::classes
+  std::vector<int32_t> targetColumns; ///< as TrainOptions::targetColumns
   JitCodegen codegen;
 };
 
