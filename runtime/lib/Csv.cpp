@@ -55,8 +55,11 @@ Cell parseNumber(const std::string &s, double &v) {
 } // namespace
 
 namespace {
+/// `targetColumns` non-empty: float targets in those columns instead of a
+/// class label.
 int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
-            dlrt_dataset *out, dlrt_error *err) {
+            dlrt_dataset *out, dlrt_error *err,
+            const std::vector<int32_t> &targetColumns = {}) {
   using dlrt::fail;
   *out = dlrt_dataset{};
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path, "rb"));
@@ -64,6 +67,10 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
     return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
   std::vector<float> x;
   std::vector<int32_t> labels;
+  std::vector<float> targets;
+  // Per column: its position among the targets, or -1 for a feature.
+  std::vector<int64_t> targetIndex;
+  const bool regression = !targetColumns.empty();
   int64_t columns = -1, lineNo = 0, offset = 0;
   int32_t classes = 0;
   std::string line;
@@ -93,6 +100,32 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
                     "'{}': line {} (byte {}): expected at least 2 "
                     "columns (features and a label), found {}",
                     path, lineNo, lineStart, columns);
+      if (regression) {
+        targetIndex.assign(columns, -1);
+        for (size_t k = 0; k < targetColumns.size(); ++k) {
+          int64_t t = targetColumns[k] < 0 ? columns + targetColumns[k]
+                                           : targetColumns[k];
+          if (t < 0 || t >= columns)
+            return fail(err,
+                        "'{}': target column {} does not exist; the file "
+                        "has {} columns",
+                        path,
+                        targetColumns[k] < 0
+                            ? std::to_string(targetColumns[k]) +
+                                  " (from the end)"
+                            : std::to_string(targetColumns[k] + 1),
+                        columns);
+          if (targetIndex[t] >= 0)
+            return fail(err, "'{}': target column {} is given twice", path,
+                        t + 1);
+          targetIndex[t] = int64_t(k);
+        }
+        if (int64_t(targetColumns.size()) >= columns)
+          return fail(err,
+                      "'{}': line {} (byte {}): expected features besides "
+                      "the {} target columns, found {} columns",
+                      path, lineNo, lineStart, targetColumns.size(), columns);
+      }
       // A header only when no cell of the first row is a number: a typo in
       // one cell of a data row must be an error, not a dropped sample.
       bool header = true;
@@ -106,14 +139,17 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
     if (int64_t(cells.size()) != columns)
       return fail(err, "'{}': line {} (byte {}): expected {} columns, found {}",
                   path, lineNo, lineStart, columns, cells.size());
-    int64_t lc = !labelled         ? -1
-                 : labelColumn < 0 ? columns + labelColumn
-                                   : labelColumn;
-    if (labelled && (lc < 0 || lc >= columns))
+    int64_t lc = !labelled || regression ? -1
+                 : labelColumn < 0       ? columns + labelColumn
+                                         : labelColumn;
+    if (labelled && !regression && (lc < 0 || lc >= columns))
       return fail(err,
                   "'{}': label column {} does not exist; the file has "
                   "{} columns",
                   path, labelColumn, columns);
+    size_t firstTarget = targets.size();
+    if (regression)
+      targets.resize(firstTarget + targetColumns.size());
     for (int64_t i = 0; i < columns; ++i) {
       double v;
       switch (parseNumber(cells[i], v)) {
@@ -135,7 +171,9 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
                     "float's range (magnitude up to 3.4028235e+38)",
                     path, lineNo, lineStart, i + 1, cells[i]);
       }
-      if (i == lc) {
+      if (regression && targetIndex[i] >= 0) {
+        targets[firstTarget + targetIndex[i]] = float(v);
+      } else if (i == lc) {
         if (v < 0 || v != std::floor(v) || v > 1e6)
           return fail(err,
                       "'{}': line {} (byte {}): expected a class index "
@@ -154,10 +192,12 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
       }
     }
   }
-  if (x.empty() && labels.empty())
+  if (x.empty() && labels.empty() && targets.empty())
     return fail(err, "'{}': no data rows", path);
   dlrt_dataset ds{};
-  ds.sample_size = columns - (labelled ? 1 : 0);
+  ds.sample_size = columns - (regression ? int64_t(targetColumns.size())
+                              : labelled ? 1
+                                         : 0);
   ds.count = int64_t(x.size()) / std::max<int64_t>(ds.sample_size, 1);
   ds.rank = 1;
   ds.shape[0] = ds.sample_size;
@@ -165,15 +205,24 @@ int loadCsv(const char *path, bool labelled, int32_t labelColumn, float scale,
   ds.x = static_cast<float *>(
       std::malloc(sizeof(float) * std::max<size_t>(x.size(), 1)));
   ds.labels =
-      labelled ? static_cast<int32_t *>(std::malloc(sizeof(int32_t) * ds.count))
-               : nullptr;
-  if (!ds.x || (labelled && !ds.labels)) {
+      labelled && !regression
+          ? static_cast<int32_t *>(std::malloc(sizeof(int32_t) * ds.count))
+          : nullptr;
+  if (regression) {
+    ds.target_size = int64_t(targetColumns.size());
+    ds.targets = static_cast<float *>(
+        std::malloc(sizeof(float) * std::max<size_t>(targets.size(), 1)));
+  }
+  if (!ds.x || (labelled && !regression && !ds.labels) ||
+      (regression && !ds.targets)) {
     std::free(ds.x);
     std::free(ds.labels);
+    std::free(ds.targets);
     return fail(err, "'{}': out of memory", path);
   }
   std::copy(x.begin(), x.end(), ds.x);
   std::copy(labels.begin(), labels.end(), ds.labels);
+  std::copy(targets.begin(), targets.end(), ds.targets);
   *out = ds;
   return 0;
 }
@@ -187,4 +236,15 @@ extern "C" int dlrt_load_csv(const char *path, int32_t labelColumn, float scale,
 extern "C" int dlrt_load_csv_features(const char *path, float scale,
                                       dlrt_dataset *out, dlrt_error *err) {
   return loadCsv(path, /*labelled=*/false, 0, scale, out, err);
+}
+
+extern "C" int dlrt_load_csv_targets(const char *path, const int32_t *columns,
+                                     int32_t numColumns, float scale,
+                                     dlrt_dataset *out, dlrt_error *err) {
+  if (numColumns < 1 || !columns) {
+    *out = dlrt_dataset{};
+    return dlrt::fail(err, "'{}': expected at least one target column", path);
+  }
+  std::vector<int32_t> targetColumns(columns, columns + numColumns);
+  return loadCsv(path, /*labelled=*/true, 0, scale, out, err, targetColumns);
 }

@@ -13,6 +13,7 @@ extern "C" void dlrt_dataset_free(dlrt_dataset *ds) {
   std::free(ds->x);
   std::free(ds->bytes);
   std::free(ds->labels);
+  std::free(ds->targets);
   *ds = dlrt_dataset{};
 }
 
@@ -30,10 +31,16 @@ extern "C" int dlrt_split(dlrt_dataset *ds, double fraction,
   int64_t keep = ds->count - n;
   size_t width = ds->bytes ? 1 : sizeof(float);
   void *values = std::malloc(width * n * ds->sample_size);
-  v.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * n));
-  if (!values || !v.labels) {
+  v.labels = ds->labels
+                 ? static_cast<int32_t *>(std::malloc(sizeof(int32_t) * n))
+                 : nullptr;
+  v.targets = ds->targets ? static_cast<float *>(std::malloc(sizeof(float) * n *
+                                                             ds->target_size))
+                          : nullptr;
+  if (!values || (ds->labels && !v.labels) || (ds->targets && !v.targets)) {
     std::free(values);
     std::free(v.labels);
+    std::free(v.targets);
     return dlrt::fail(err, "out of memory for {} validation samples", n);
   }
   if (ds->bytes) {
@@ -45,7 +52,11 @@ extern "C" int dlrt_split(dlrt_dataset *ds, double fraction,
     std::memcpy(v.x, ds->x + keep * ds->sample_size,
                 sizeof(float) * n * ds->sample_size);
   }
-  std::memcpy(v.labels, ds->labels + keep, sizeof(int32_t) * n);
+  if (ds->labels)
+    std::memcpy(v.labels, ds->labels + keep, sizeof(int32_t) * n);
+  if (ds->targets)
+    std::memcpy(v.targets, ds->targets + keep * ds->target_size,
+                sizeof(float) * n * ds->target_size);
   ds->count = keep;
   *validation = v;
   return 0;
@@ -123,8 +134,19 @@ extern "C" void dlrt_gather(const dlrt_dataset *ds, const int64_t *order,
       std::memcpy(out, ds->x + s * ds->sample_size,
                   sizeof(float) * ds->sample_size);
     }
-    if (labels)
+    if (labels && ds->labels)
       labels[i] = ds->labels[s];
+  }
+}
+
+extern "C" void dlrt_gather_targets(const dlrt_dataset *ds,
+                                    const int64_t *order, int64_t first,
+                                    int64_t n, float *targets) {
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t s = order ? order[first + i] : first + i;
+    std::memcpy(targets + i * ds->target_size,
+                ds->targets + s * ds->target_size,
+                sizeof(float) * ds->target_size);
   }
 }
 
@@ -133,6 +155,8 @@ extern "C" int dlrt_select_classes(dlrt_dataset *ds, const int32_t *classes,
                                    dlrt_error *err) {
   if (n_classes < 1 || !classes)
     return dlrt::fail(err, "expected at least one class to keep, found none");
+  if (!ds->labels)
+    return dlrt::fail(err, "the data set has float targets, not classes");
   // Class -> new label; -1 for the classes dropped.
   int32_t largest = 0;
   for (int32_t i = 0; i < n_classes; ++i) {

@@ -160,3 +160,62 @@ TEST_F(Csv, MissingFile) {
 }
 
 } // namespace
+
+namespace {
+class CsvTargets : public Csv {};
+} // namespace
+
+TEST_F(CsvTargets, FloatTargetsInNamedColumnsInTheirOrder) {
+  std::string p = write("r.csv", "a,y1,b,y2\n1,-0.5,2,3.25\n4,7,5,-1e-3\n");
+  const int32_t columns[] = {3, 1}; // y2 first, then y1
+  ASSERT_EQ(dlrt_load_csv_targets(p.c_str(), columns, 2, 1, &ds, &err), 0)
+      << err.message;
+  EXPECT_EQ(ds.count, 2);
+  EXPECT_EQ(ds.sample_size, 2);
+  EXPECT_EQ(ds.target_size, 2);
+  EXPECT_EQ(ds.labels, nullptr);
+  const float x[] = {1, 2, 4, 5}, t[] = {3.25f, -0.5f, -1e-3f, 7};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_FLOAT_EQ(ds.x[i], x[i]) << i;
+    EXPECT_FLOAT_EQ(ds.targets[i], t[i]) << i;
+  }
+  // Gathered in a given order, and split with the samples.
+  const int64_t order[] = {1, 0};
+  float got[4];
+  dlrt_gather_targets(&ds, order, 0, 2, got);
+  EXPECT_FLOAT_EQ(got[0], -1e-3f);
+  EXPECT_FLOAT_EQ(got[3], -0.5f);
+  dlrt_dataset v{};
+  ASSERT_EQ(dlrt_split(&ds, 0.5, &v, &err), 0) << err.message;
+  EXPECT_EQ(ds.count, 1);
+  EXPECT_EQ(v.count, 1);
+  EXPECT_FLOAT_EQ(v.targets[0], -1e-3f);
+  dlrt_dataset_free(&v);
+}
+
+TEST_F(CsvTargets, Errors) {
+  std::string p = write("r.csv", "1,2,3\n4,5,6\n");
+  const int32_t missing[] = {5};
+  EXPECT_EQ(dlrt_load_csv_targets(p.c_str(), missing, 1, 1, &ds, &err), -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + p +
+                "': target column 6 does not exist; the file has 3 "
+                "columns");
+  const int32_t twice[] = {0, -3};
+  EXPECT_EQ(dlrt_load_csv_targets(p.c_str(), twice, 2, 1, &ds, &err), -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + p + "': target column 1 is given twice");
+  const int32_t all[] = {0, 1, 2};
+  EXPECT_EQ(dlrt_load_csv_targets(p.c_str(), all, 3, 1, &ds, &err), -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + p +
+                "': line 1 (byte 0): expected features besides the 3 "
+                "target columns, found 3 columns");
+  std::string bad = write("b.csv", "1,2\n3,nan\n");
+  const int32_t last[] = {-1};
+  EXPECT_EQ(dlrt_load_csv_targets(bad.c_str(), last, 1, 1, &ds, &err), -1);
+  EXPECT_EQ(std::string(err.message),
+            "'" + bad +
+                "': line 2 (byte 4): column 2: expected a finite "
+                "number, found 'nan'");
+}

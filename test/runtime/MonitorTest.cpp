@@ -157,3 +157,63 @@ TEST_F(HistoryRead, BadCellsNameLineAndColumn) {
 }
 
 } // namespace
+
+namespace {
+/// The rates a run of epochs with these monitored values gets: rates[i] is
+/// the rate of epoch i + 1 (the first is `initial`).
+std::vector<float> plateauRates(std::vector<double> values, int maximize,
+                                double factor, int64_t patience,
+                                double minDelta, int64_t cooldown, double minLr,
+                                float initial) {
+  dlrt_plateau p;
+  dlrt_plateau_init(&p, maximize, factor, patience, minDelta, cooldown, minLr);
+  std::vector<float> rates{initial};
+  for (double v : values)
+    rates.push_back(dlrt_plateau_update(&p, v, rates.back()));
+  rates.pop_back();
+  return rates;
+}
+} // namespace
+
+// Keras 3's ReduceLROnPlateau, worked by hand: an epoch improves when
+// value < best - min_delta; after `patience` epochs that do not, the rate
+// is multiplied by `factor` (not below min_lr) and the count restarts;
+// `cooldown` epochs after a reduction neither count nor reduce.
+TEST(Plateau, ReducesAfterPatienceEpochsWithoutImprovement) {
+  // Epochs 1, 2 and 4 improve; 3 waits 1; 5, 6 wait 1, 2 -> reduce after
+  // 6; 7 waits 1; 8 waits 2 -> reduce after 8.
+  std::vector<float> r =
+      plateauRates({0.5, 0.4, 0.41, 0.39, 0.395, 0.396, 0.397, 0.398, 0.399}, 0,
+                   0.5, 2, 0, 0, 0, 0.1f);
+  std::vector<float> want = {0.1f, 0.1f,  0.1f,  0.1f,  0.1f,
+                             0.1f, 0.05f, 0.05f, 0.025f};
+  EXPECT_EQ(r, want);
+}
+
+TEST(Plateau, CooldownEpochsDoNotCount) {
+  // patience 1, cooldown 2: epoch 2 waits 1 -> reduce (counter 2); epoch 3
+  // decrements it to 1 and, still cooling down, does not count; epoch 4
+  // decrements it to 0 and counts -> reduce again; epoch 5 cools down.
+  std::vector<float> r =
+      plateauRates({1.0, 1.0, 1.0, 1.0, 1.0, 1.0}, 0, 0.1, 1, 0, 2, 0, 1.0f);
+  float reduced2 = float(double(0.1f) * 0.1);
+  std::vector<float> want = {1.0f, 1.0f, 0.1f, 0.1f, reduced2, reduced2};
+  EXPECT_EQ(r, want);
+}
+
+TEST(Plateau, MinLrIsAFloorAndMinDeltaACountedChange) {
+  // 0.95 is not 0.1 below 1.0: no improvement with min_delta 0.1.
+  std::vector<float> r =
+      plateauRates({1.0, 0.95, 0.9, 0.85, 0.8}, 0, 0.1, 1, 0.1, 0, 0.02, 1.0f);
+  // Epoch 2 waits -> 0.1; epoch 3 (0.9 is not below 1.0 - 0.1) waits ->
+  // max(0.01, 0.02) = 0.02; then the rate is at min_lr and stays.
+  std::vector<float> want = {1.0f, 1.0f, 0.1f, 0.02f, 0.02f};
+  EXPECT_EQ(r, want);
+}
+
+TEST(Plateau, MaximizesAccuracy) {
+  std::vector<float> r =
+      plateauRates({0.8, 0.85, 0.84, 0.86}, 1, 0.5, 1, 0, 0, 0, 0.2f);
+  std::vector<float> want = {0.2f, 0.2f, 0.2f, 0.1f};
+  EXPECT_EQ(r, want);
+}

@@ -229,6 +229,12 @@ cl::list<int32_t> classes(
     cl::desc("Only these classes of every data set, relabelled 0, 1, ... in "
              "the order given (e.g. 5,6,7,8,9)"),
     cl::CommaSeparated, cl::sub(trainCmd), cl::sub(evaluateCmd));
+cl::list<int32_t> targetColumns(
+    "target-columns",
+    cl::desc("CSV columns (1-based) of float targets, for mean_squared_error "
+             "and binary_crossentropy (default: the last ones, one per output "
+             "value)"),
+    cl::CommaSeparated, cl::sub(trainCmd), cl::sub(evaluateCmd));
 cl::opt<int64_t> maxSamples(
     "max-samples",
     cl::desc("At most this many training samples (the first ones, after "
@@ -590,6 +596,7 @@ int main(int argc, char **argv) {
     }
     o.verbose = fitVerbose;
     o.classes.assign(classes.begin(), classes.end());
+    o.targetColumns.assign(targetColumns.begin(), targetColumns.end());
     if (maxSamples.getNumOccurrences() && maxSamples < 1) {
       llvm::WithColor::error(llvm::errs(), "dlc")
           << "--max-samples must be at least 1, got " << maxSamples << "\n";
@@ -607,6 +614,7 @@ int main(int argc, char **argv) {
     o.data = data;
     o.batchSize = evalBatch;
     o.classes.assign(classes.begin(), classes.end());
+    o.targetColumns.assign(targetColumns.begin(), targetColumns.end());
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
                  !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runEvaluate(o);

@@ -83,10 +83,33 @@ std::string findIdx(const std::string &dir, const std::string &stem) {
   return "";
 }
 
+/// The CSV columns (0-based, negative from the end) of a model's float
+/// targets, or none when its loss takes class labels: --target-columns
+/// (1-based), else the last columns, one per output value.
+std::optional<std::vector<int32_t>>
+targetColumns(const JitModel &m, const std::vector<int32_t> &flag) {
+  const ModelSpec &spec = m.spec();
+  if (!spec.train || spec.train->loss->getTargets() != TargetKind::LikeOutput)
+    return std::nullopt;
+  if (!flag.empty()) {
+    std::vector<int32_t> columns;
+    for (int32_t c : flag)
+      columns.push_back(c - 1);
+    return columns;
+  }
+  int32_t n = int32_t(numElements(spec.outputShape()));
+  std::vector<int32_t> columns;
+  for (int32_t k = -n; k < 0; ++k)
+    columns.push_back(k);
+  return columns;
+}
+
 /// Loads split `which` ("train" or "t10k") of `data`: a directory of IDX
-/// files (pixels / 255), or a CSV file (label in the last column).
+/// files (pixels / 255), or a CSV file (label in the last column, or float
+/// targets in `targets`' columns).
 bool loadData(const std::string &data, const std::string &which, Dataset &ds,
-              bool required = true) {
+              bool required = true,
+              const std::optional<std::vector<int32_t>> &targets = {}) {
   dlrt_error err;
   if (llvm::sys::fs::is_directory(data)) {
     std::string images = findIdx(data, which + "-images-idx3-ubyte");
@@ -105,7 +128,9 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
     }
     return true;
   }
-  if (dlrt_load_csv(data.c_str(), -1, 1.0f, &ds, &err)) {
+  if (targets ? dlrt_load_csv_targets(data.c_str(), targets->data(),
+                                      int32_t(targets->size()), 1.0f, &ds, &err)
+              : dlrt_load_csv(data.c_str(), -1, 1.0f, &ds, &err)) {
     fail(err.message);
     return false;
   }
@@ -118,6 +143,11 @@ bool selectClasses(Dataset &ds, const std::vector<int32_t> &classes,
                    int64_t max, const std::string &what) {
   if (classes.empty() && max == 0)
     return true;
+  if (ds.targets) {
+    fail(fmt::format("{} has float targets: {} selects classes", what,
+                     classes.empty() ? "--max-samples" : "--classes"));
+    return false;
+  }
   std::vector<int32_t> all;
   if (classes.empty())
     for (int32_t c = 0; c < ds.num_classes; ++c)
@@ -153,11 +183,26 @@ public:
   /// `what` names the data set by its option and file (dataOrigin).
   bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
     const ModelSpec &spec = m.spec();
+    outSize = numElements(spec.outputShape());
+    // The target count first: a wrong one also shifts the feature count.
+    if (ds.targets && ds.target_size != outSize) {
+      fail(fmt::format("{} has {} target column{} per sample, but model '{}' "
+                       "outputs {} ({} values); name them with "
+                       "--target-columns",
+                       what, ds.target_size, ds.target_size == 1 ? "" : "s",
+                       spec.name, formatShape(spec.outputShape()), outSize));
+      return false;
+    }
     if (ds.sample_size != numElements(spec.inputShape())) {
-      fail(fmt::format("{} has {} values per sample, but model '{}' "
+      fail(fmt::format("{} has {} values per sample{}, but model '{}' "
                        "takes input {} ({} values)",
-                       what, ds.sample_size, spec.name,
-                       formatShape(spec.inputShape()),
+                       what, ds.sample_size,
+                       ds.targets ? fmt::format(" (besides its {} target "
+                                                "column{})",
+                                                ds.target_size,
+                                                ds.target_size == 1 ? "" : "s")
+                                  : std::string(),
+                       spec.name, formatShape(spec.inputShape()),
                        numElements(spec.inputShape())));
       return false;
     }
@@ -165,6 +210,9 @@ public:
     sparse = m.sparseLabels();
     oneHot = spec.train &&
              spec.train->loss->getTargets() == TargetKind::Distribution;
+    floats = ds.targets != nullptr;
+    if (floats)
+      return initFloats(spec, ds, what);
     if (!sparse && !oneHot && outSize != 1) {
       fail(fmt::format("loss {} needs targets shaped like the "
                        "output {}, but {} has one class label per "
@@ -198,8 +246,31 @@ public:
     return true;
   }
 
-  /// Targets for a batch whose labels are in `labels`.
-  const void *batch(const int32_t *labels, int64_t n) {
+  /// Float targets (a regression CSV; their count checked): finite, and in
+  /// [0, 1] for binary cross-entropy.
+  bool initFloats(const ModelSpec &spec, const Dataset &ds,
+                  const std::string &what) {
+    if (spec.train->loss->getFoldedActivation() == "sigmoid")
+      for (int64_t i = 0; i < ds.count * outSize; ++i)
+        if (!(ds.targets[i] >= 0 && ds.targets[i] <= 1)) {
+          fail(fmt::format("{}: sample {} (counting from 0) has target {}, "
+                           "but loss {} needs targets in [0, 1]",
+                           what, i / outSize, ds.targets[i],
+                           spec.train->loss->getName().str()));
+          return false;
+        }
+    return true;
+  }
+
+  /// Targets for the batch of samples order[first..first+n) of `ds` (first..
+  /// first+n without an order) whose labels dlrt_gather put in `labels`.
+  const void *batch(const Dataset &ds, const int64_t *order, int64_t first,
+                    const int32_t *labels, int64_t n) {
+    if (floats) {
+      dense.resize(n * outSize);
+      dlrt_gather_targets(&ds, order, first, n, dense.data());
+      return dense.data();
+    }
     if (sparse)
       return labels;
     dense.assign(n * outSize, 0.0f);
@@ -214,7 +285,7 @@ public:
 
 private:
   int64_t outSize = 0;
-  bool sparse = false, oneHot = false;
+  bool sparse = false, oneHot = false, floats = false;
   std::vector<float> dense;
 };
 
@@ -251,7 +322,8 @@ Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
     int64_t n = std::min(batch, end - i);
     dlrt_gather(&ds, nullptr, i, n, x.data(), y.data());
     float out[2];
-    m.evalStep(params.data(), x.data(), targets.batch(y.data(), n), n, out);
+    m.evalStep(params.data(), x.data(),
+               targets.batch(ds, nullptr, i, y.data(), n), n, out);
     r.add(out, n);
   }
   return r;
@@ -513,11 +585,17 @@ int train(const TrainOptions &flags, Communicator *comm) {
       flags.validationSplit.value_or(spec.train->validationSplit.value_or(0));
 
   Dataset train, validation, test;
-  if (!loadData(o.data, "train", train))
+  if (!o.targetColumns.empty() &&
+      spec.train->loss->getTargets() != TargetKind::LikeOutput)
+    return fail(fmt::format("--target-columns names float targets, but loss "
+                            "{} takes class labels",
+                            spec.train->loss->getName().str()));
+  const auto floatTargets = targetColumns(*m, o.targetColumns);
+  if (!loadData(o.data, "train", train, true, floatTargets))
     return 1;
   bool haveTest = false;
   if (!o.testData.empty())
-    haveTest = loadData(o.testData, "t10k", test);
+    haveTest = loadData(o.testData, "t10k", test, true, floatTargets);
   else if (llvm::sys::fs::is_directory(o.data))
     haveTest = loadData(o.data, "t10k", test, /*required=*/false);
   if (!o.testData.empty() && !haveTest)
@@ -541,7 +619,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
   dlrt_error err;
   if (!o.validationData.empty()) {
     // An IDX directory gives its test split, as --data's does to the test.
-    if (!loadData(o.validationData, "t10k", validation) ||
+    if (!loadData(o.validationData, "t10k", validation, true, floatTargets) ||
         !selectClasses(
             validation, o.classes, 0,
             dataOrigin("--validation-data", o.validationData, "t10k")) ||
@@ -608,6 +686,35 @@ int train(const TrainOptions &flags, Communicator *comm) {
     if (accuracy)
       columns.push_back("val_accuracy");
   }
+  // A rate that changes (a schedule, reduce_lr_on_plateau) is in opt_state
+  // and in the history, as Keras 3's callbacks log it.
+  const std::optional<ReduceLROnPlateauSpec> &reduceLr =
+      spec.train->reduceLROnPlateau;
+  const bool rateColumn = spec.train->schedule || reduceLr;
+  if (rateColumn)
+    columns.push_back("learning_rate");
+  const size_t rateSlot = mlir::dl::kOptStateLearningRateOffset;
+  size_t reduceIndex = 0;
+  dlrt_plateau plateau;
+  if (reduceLr) {
+    auto column = llvm::find(columns, reduceLr->monitor);
+    if (column == columns.end()) {
+      std::vector<std::string> have(columns.begin() + 1, columns.end() - 1);
+      return fail(fmt::format(
+          "the train block's reduce_lr_on_plateau watches '{}', which this "
+          "run does not measure (it measures: {}){}",
+          reduceLr->monitor, llvm::join(have, ", "),
+          llvm::StringRef(reduceLr->monitor).starts_with("val_") &&
+                  !validation.count
+              ? "; validation needs --validation-split or --validation-data"
+              : ""));
+    }
+    reduceIndex = size_t(column - columns.begin());
+    dlrt_plateau_init(&plateau,
+                      llvm::StringRef(reduceLr->monitor).contains("accuracy"),
+                      reduceLr->factor, reduceLr->patience, reduceLr->minDelta,
+                      reduceLr->cooldown, reduceLr->minLr);
+  }
   std::vector<double> history;
   // What --early-stopping and --save-best watch: a column of the history.
   const std::string &monitor = es.monitor;
@@ -649,6 +756,11 @@ int train(const TrainOptions &flags, Communicator *comm) {
       for (int64_t r = 0; r < nrows; ++r)
         dlrt_monitor_update(&best, int64_t(history[r * columns.size()]),
                             history[r * columns.size() + monitorIndex]);
+    // The plateau's counters too; the rate itself is in the resumed state.
+    if (reduceLr)
+      for (int64_t r = 0; r < nrows; ++r)
+        dlrt_plateau_update(&plateau, history[r * columns.size() + reduceIndex],
+                            float(history[(r + 1) * columns.size() - 1]));
   }
   // The parameters of the best epoch (--restore-best-weights).
   std::vector<float> bestParams;
@@ -715,7 +827,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
       const Clock::time_point stepStart = Clock::now();
       if (!comm) {
         m->trainStep(params.data(), state.data(), x.data(),
-                     targets.batch(y.data(), n), n, out);
+                     targets.batch(train, order.data(), first, y.data(), n), n, out);
       } else {
         float *g = grads.data();
         if (n) {
@@ -729,7 +841,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
             writeSeed(state.data(),
                       seed ^ (uint64_t(comm->rank()) * 0x9E3779B97F4A7C15ull));
           m->trainGradients(params.data(), state.data(), x.data(),
-                            targets.batch(y.data(), n), n, g, out);
+                            targets.batch(train, order.data(), first, y.data(), n), n, g, out);
           if (ownSeed)
             writeSeed(state.data(), seed);
           // Weighted by n / batch: 1 for a full batch, which needs no pass
@@ -791,6 +903,10 @@ int train(const TrainOptions &flags, Communicator *comm) {
       if (accuracy)
         row.push_back(v.accuracy());
     }
+    // The optimizer's rate at the epoch's end (with a schedule, that of the
+    // next step), before reduce_lr_on_plateau changes it, as Keras logs it.
+    if (rateColumn)
+      row.push_back(state[rateSlot]);
     dlrt_progress_end(bar, line.c_str());
     std::fflush(stdout);
     if (!std::isfinite(running.meanLoss()))
@@ -817,6 +933,18 @@ int train(const TrainOptions &flags, Communicator *comm) {
     }
     history.insert(history.end(), row.begin(), row.end());
     int64_t rows = int64_t(history.size() / columns.size());
+    // Before saving, so that a checkpoint resumes with the reduced rate.
+    if (reduceLr) {
+      float rate =
+          dlrt_plateau_update(&plateau, row[reduceIndex], state[rateSlot]);
+      if (rate != state[rateSlot] && lead && o.verbose > 0)
+        llvm::outs() << fmt::format(
+            "Epoch {}: reduce_lr_on_plateau: {} has not improved for {} "
+            "epoch{}; learning rate {:g} -> {:g}\n",
+            epoch, reduceLr->monitor, reduceLr->patience,
+            reduceLr->patience == 1 ? "" : "s", state[rateSlot], rate);
+      state[rateSlot] = rate;
+    }
     if (lead && !o.save.empty() &&
         !saveCheckpoint(o.save, spec, params, state, epoch, o.seed))
       return 1;
@@ -925,7 +1053,13 @@ int runEvaluate(const EvaluateOptions &o) {
     return 1;
   const ModelSpec &spec = m->spec();
   Dataset test;
-  if (!loadData(o.data, "t10k", test) ||
+  if (!o.targetColumns.empty() &&
+      spec.train->loss->getTargets() != TargetKind::LikeOutput)
+    return fail(fmt::format("--target-columns names float targets, but loss "
+                            "{} takes class labels",
+                            spec.train->loss->getName().str()));
+  if (!loadData(o.data, "t10k", test, true,
+                targetColumns(*m, o.targetColumns)) ||
       !selectClasses(test, o.classes, 0, dataOrigin("--data", o.data, "t10k")))
     return 1;
   Targets targets;
@@ -1002,6 +1136,18 @@ int runPredict(const PredictOptions &o) {
   std::vector<float> x(n * ds.sample_size), y(n * outSize);
   dlrt_gather(&ds, nullptr, 0, n, x.data(), nullptr);
   m->predict(params.data(), x.data(), y.data(), n);
+  // A regression (a loss on float targets with no output activation to
+  // fold): the predicted values, not classes.
+  if (spec.train && spec.train->loss->getTargets() == TargetKind::LikeOutput &&
+      spec.train->loss->getFoldedActivation().empty()) {
+    for (int64_t b = 0; b < n; ++b) {
+      std::string line = fmt::format("sample {}:", b);
+      for (int64_t c = 0; c < outSize; ++c)
+        line += fmt::format("{} {:.6g}", c ? "," : "", y[b * outSize + c]);
+      llvm::outs() << line << "\n";
+    }
+    return 0;
+  }
   for (int64_t b = 0; b < n; ++b) {
     const float *row = y.data() + b * outSize;
     std::vector<int64_t> idx(outSize);

@@ -180,6 +180,13 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
             "16-bit words, low\n * first (0 after init_opt_state). */\n"
             "#define {0}_OPT_STATE_SEED {2}\n",
             P, dl::kSeedWords, dl::kOptStateSeedOffset);
+      if (trains && (t.schedule || t.reduceLROnPlateau))
+        out("/* opt_state[{0}_OPT_STATE_LEARNING_RATE] is the learning rate: "
+            "{1}. */\n#define {0}_OPT_STATE_LEARNING_RATE {2}\n",
+            P,
+            t.schedule ? "train_step writes the rate of the next step"
+                       : "train_step reads it; change it between steps",
+            dl::kOptStateLearningRateOffset);
       out("\n");
       training = true;
     }

@@ -77,10 +77,15 @@ const StringRef kPlannedOptimizerOptions[] = {"use_ema",
                                               "amsgrad",
                                               "centered"};
 
-const StringRef kCallbacks[] = {"early_stopping"};
-const StringRef kPlannedCallbacks[] = {
-    "model_checkpoint", "reduce_lr_on_plateau", "learning_rate_scheduler",
-    "csv_logger",       "terminate_on_nan",     "tensorboard"};
+const StringRef kCallbacks[] = {"early_stopping", "reduce_lr_on_plateau"};
+const StringRef kPlannedCallbacks[] = {"model_checkpoint",
+                                       "learning_rate_scheduler", "csv_logger",
+                                       "terminate_on_nan", "tensorboard"};
+/// Keras's LearningRateSchedule classes, as an optimizer's learning_rate.
+const StringRef kSchedules[] = {"exponential_decay", "piecewise_constant_decay",
+                                "cosine_decay"};
+const StringRef kPlannedSchedules[] = {"inverse_time_decay", "polynomial_decay",
+                                       "cosine_decay_restarts"};
 /// What early_stopping may watch: the columns of `dlc train`'s history.
 const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy"};
 
@@ -120,13 +125,25 @@ private:
   bool checkValidationSplit(const ast::Arg &entry);
   bool checkCallbacks(const ast::Expr &expr);
   bool checkEarlyStopping(const ast::Expr &call);
+  bool checkReduceLROnPlateau(const ast::Expr &call);
+  /// A monitor option: `val_loss`, `accuracy`, ... (Keras 2's `acc` too).
+  bool readMonitor(StringRef owner, const ast::Expr &value, std::string &out);
+  /// `learning_rate = cosine_decay(...)`: a schedule call.
+  bool checkSchedule(StringRef owner, const ast::Expr &call);
+  /// A number >= 0 (> 0 when `positive`) that is finite as an f32.
+  bool readNonNegative(StringRef owner, StringRef option,
+                       const ast::Expr &value, bool positive, double &out);
+  /// A whole number in [0, 2^24] (> 0 when `positive`): steps counted exactly
+  /// by the f32 step counter.
+  bool readSteps(StringRef owner, StringRef option, const ast::Expr &value,
+                 bool positive, double &out);
   /// Reads an optimizer option and checks its range.
   bool readOption(StringRef owner, const ast::Arg *arg,
                   const OptimizerOption &option, double &out);
 
   DiagEngine &diag;
   CheckedTrain result;
-  SMLoc monitorLoc;
+  SMLoc monitorLoc, reduceMonitorLoc, scheduleLoc;
 };
 
 /// A name written bare, quoted, or as a call: `adam`, "adam", `adam(...)`.
@@ -198,6 +215,23 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
                                result.spec.earlyStopping->monitor +
                                "', but accuracy is not measured; add "
                                "'metrics = [accuracy];'");
+    ok = false;
+  }
+  if (ok && result.spec.reduceLROnPlateau &&
+      StringRef(result.spec.reduceLROnPlateau->monitor).ends_with("accuracy") &&
+      !llvm::is_contained(result.spec.metrics, "accuracy")) {
+    diag.error(reduceMonitorLoc, "reduce_lr_on_plateau: 'monitor' is '" +
+                                     result.spec.reduceLROnPlateau->monitor +
+                                     "', but accuracy is not measured; add "
+                                     "'metrics = [accuracy];'");
+    ok = false;
+  }
+  // Keras: a rate from a schedule "is not settable" by the callback.
+  if (ok && result.spec.reduceLROnPlateau && result.spec.schedule) {
+    diag.error(reduceMonitorLoc,
+               "reduce_lr_on_plateau cannot change a learning rate that "
+               "comes from a schedule");
+    diag.note(scheduleLoc, "the schedule is set here");
     ok = false;
   }
   if (!ok)
@@ -360,8 +394,34 @@ bool TrainChecker::checkOptimizer(const ast::Expr &expr) {
   llvm::SmallVector<const ast::Arg *> bound;
   ok &= bindArguments(diag, name, expr.loc, args, options,
                       kPlannedOptimizerOptions, bound);
+  // Every kind's first option is learning_rate, which may be a schedule.
+  if (bound[0] && bound[0]->value.kind == ast::Expr::Kind::Call) {
+    ok &= checkSchedule(name, bound[0]->value);
+    bound[0] = nullptr;
+  }
   for (auto [i, option] : llvm::enumerate(kindOptions))
     ok &= readOption(name, bound[i], option, t.optimizerValues[i]);
+  // With a schedule the optimizer's own rate is only the learning-rate
+  // slot's value before the first step (docs/abi.md): the rate at step 0,
+  // or while that is 0 (a warm-up from 0) the first positive one.
+  if (ok && t.schedule) {
+    const ScheduleSpec &sched = *t.schedule;
+    double rate = sched.initialLearningRate;
+    if (sched.kind == ScheduleSpec::Kind::PiecewiseConstantDecay) {
+      rate = 0;
+      for (double v : sched.values)
+        if (rate == 0)
+          rate = v;
+    }
+    if (rate == 0 && sched.warmupTarget)
+      rate = *sched.warmupTarget;
+    if (float(rate) == 0) {
+      diag.error(scheduleLoc, name + ": the learning-rate schedule is 0 at "
+                                     "every step");
+      return false;
+    }
+    t.optimizerValues[0] = rate;
+  }
   double *common[] = {&t.weightDecay, &t.clipnorm, &t.clipvalue,
                       &t.globalClipnorm};
   size_t base = kindOptions.size();
@@ -475,12 +535,15 @@ bool TrainChecker::checkCallbacks(const ast::Expr &expr) {
       ok = false;
       continue;
     }
-    if (result.spec.earlyStopping) {
-      diag.error(item->loc, "duplicate callback 'early_stopping'");
+    bool duplicate = index == 0 ? bool(result.spec.earlyStopping)
+                                : bool(result.spec.reduceLROnPlateau);
+    if (duplicate) {
+      diag.error(item->loc, "duplicate callback '" + kCallbacks[index] + "'");
       ok = false;
       continue;
     }
-    ok &= checkEarlyStopping(*item);
+    ok &=
+        index == 0 ? checkEarlyStopping(*item) : checkReduceLROnPlateau(*item);
   }
   return ok;
 }
@@ -502,18 +565,8 @@ bool TrainChecker::checkEarlyStopping(const ast::Expr &call) {
     return false;
   bool ok = true;
   if (const ast::Arg *a = bound[0]) {
-    unsigned index;
     monitorLoc = a->value.loc;
-    // Keras 2's history names, as `acc` among the metrics.
-    bool isIdent = a->value.kind == ast::Expr::Kind::Ident ||
-                   a->value.kind == ast::Expr::Kind::String;
-    if (isIdent && (a->value.text == "acc" || a->value.text == "val_acc"))
-      es.monitor = a->value.text == "acc" ? "accuracy" : "val_accuracy";
-    else if (readChoice(diag, "early_stopping", "monitor", "quantity", a->value,
-                        kMonitors, {}, index))
-      es.monitor = kMonitors[index].str();
-    else
-      ok = false;
+    ok &= readMonitor("early_stopping", a->value, es.monitor);
   }
   if (const ast::Arg *a = bound[1]) {
     if (!readNumber(diag, "early_stopping", "min_delta", a->value,
@@ -545,6 +598,251 @@ bool TrainChecker::checkEarlyStopping(const ast::Expr &call) {
                    es.restoreBestWeights);
   if (ok)
     result.spec.earlyStopping = es;
+  return ok;
+}
+
+bool TrainChecker::readMonitor(StringRef owner, const ast::Expr &value,
+                               std::string &out) {
+  unsigned index;
+  // Keras 2's history names, as `acc` among the metrics.
+  bool isIdent = value.kind == ast::Expr::Kind::Ident ||
+                 value.kind == ast::Expr::Kind::String;
+  if (isIdent && (value.text == "acc" || value.text == "val_acc")) {
+    out = value.text == "acc" ? "accuracy" : "val_accuracy";
+    return true;
+  }
+  if (!readChoice(diag, owner, "monitor", "quantity", value, kMonitors, {},
+                  index))
+    return false;
+  out = kMonitors[index].str();
+  return true;
+}
+
+bool TrainChecker::readNonNegative(StringRef owner, StringRef option,
+                                   const ast::Expr &value, bool positive,
+                                   double &out) {
+  double v;
+  if (!readNumber(diag, owner, option, value, v))
+    return false;
+  float single = float(v);
+  if (!(std::isfinite(single) && (positive ? single > 0 : v >= 0))) {
+    diag.error(value.loc, owner + ": '" + option + "' must be " +
+                              (positive ? "greater than 0" : "at least 0") +
+                              " and finite as a 32-bit float, found " +
+                              describeValue(value));
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool TrainChecker::readSteps(StringRef owner, StringRef option,
+                             const ast::Expr &value, bool positive,
+                             double &out) {
+  double v;
+  if (!readNumber(diag, owner, option, value, v))
+    return false;
+  // The step counter is an f32: it counts exactly up to 2^24.
+  constexpr double kMaxSteps = double(1 << 24);
+  if (!(v == std::floor(v) && v >= (positive ? 1 : 0) && v <= kMaxSteps)) {
+    diag.error(value.loc, owner + ": '" + option + "' must be a whole number " +
+                              "of steps in [" + (positive ? "1" : "0") +
+                              ", 16777216], found " + describeValue(value));
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool TrainChecker::checkSchedule(StringRef owner, const ast::Expr &call) {
+  unsigned index;
+  if (!lookupChoice(diag, "learning-rate schedule", call.text, call.loc,
+                    kSchedules, kPlannedSchedules, index))
+    return false;
+  StringRef name = kSchedules[index];
+  (void)owner;
+  ScheduleSpec sched;
+  sched.kind = ScheduleSpec::Kind(index);
+  llvm::SmallVector<const ast::Arg *> bound;
+  const StringRef planned[] = {"name"};
+  bool ok = true;
+  switch (sched.kind) {
+  case ScheduleSpec::Kind::ExponentialDecay: {
+    const OptionInfo options[] = {{"initial_learning_rate", true, true},
+                                  {"decay_steps", true, true},
+                                  {"decay_rate", true, true},
+                                  {"staircase", true}};
+    if (!bindArguments(diag, name, call.loc, call.args, options, planned,
+                       bound))
+      return false;
+    ok &= readNonNegative(name, "initial_learning_rate", bound[0]->value, true,
+                          sched.initialLearningRate);
+    ok &=
+        readSteps(name, "decay_steps", bound[1]->value, true, sched.decaySteps);
+    ok &= readNonNegative(name, "decay_rate", bound[2]->value, true,
+                          sched.decayRate);
+    if (bound[3])
+      ok &= readBool(diag, name, "staircase", bound[3]->value, sched.staircase);
+    break;
+  }
+  case ScheduleSpec::Kind::PiecewiseConstantDecay: {
+    const OptionInfo options[] = {{"boundaries", true, true},
+                                  {"values", true, true}};
+    if (!bindArguments(diag, name, call.loc, call.args, options, planned,
+                       bound))
+      return false;
+    auto readList = [&](const ast::Arg &arg, StringRef option, bool steps,
+                        std::vector<double> &out) {
+      if (arg.value.kind != ast::Expr::Kind::List) {
+        diag.error(arg.value.loc, name + ": '" + option +
+                                      "' expects a list of numbers, found " +
+                                      describeValue(arg.value));
+        return false;
+      }
+      bool listOk = true;
+      for (const ast::Arg &element : arg.value.args) {
+        double v;
+        listOk &= steps
+                      ? readSteps(name, option, element.value, false, v)
+                      : readNonNegative(name, option, element.value, false, v);
+        out.push_back(v);
+      }
+      return listOk;
+    };
+    ok &= readList(*bound[0], "boundaries", true, sched.boundaries);
+    ok &= readList(*bound[1], "values", false, sched.values);
+    if (!ok)
+      return false;
+    for (size_t i = 1; i < sched.boundaries.size(); ++i)
+      if (!(sched.boundaries[i - 1] < sched.boundaries[i])) {
+        diag.error(bound[0]->value.args[i].value.loc,
+                   name + ": 'boundaries' must increase, found " +
+                       describeValue(bound[0]->value.args[i].value) +
+                       " after " +
+                       describeValue(bound[0]->value.args[i - 1].value));
+        return false;
+      }
+    if (sched.values.size() != sched.boundaries.size() + 1) {
+      diag.error(bound[1]->value.loc,
+                 name +
+                     ": 'values' must have one element more than "
+                     "'boundaries' (" +
+                     std::to_string(sched.boundaries.size() + 1) + "), found " +
+                     std::to_string(sched.values.size()));
+      return false;
+    }
+    break;
+  }
+  case ScheduleSpec::Kind::CosineDecay: {
+    const OptionInfo options[] = {{"initial_learning_rate", true, true},
+                                  {"decay_steps", true, true},
+                                  {"alpha", true},
+                                  {"warmup_target"},
+                                  {"warmup_steps"}};
+    if (!bindArguments(diag, name, call.loc, call.args, options, planned,
+                       bound))
+      return false;
+    ok &= readNonNegative(name, "initial_learning_rate", bound[0]->value, false,
+                          sched.initialLearningRate);
+    ok &=
+        readSteps(name, "decay_steps", bound[1]->value, true, sched.decaySteps);
+    if (bound[2]) {
+      if (readNonNegative(name, "alpha", bound[2]->value, false, sched.alpha) &&
+          sched.alpha > 1) {
+        diag.error(bound[2]->value.loc,
+                   name +
+                       ": 'alpha' (the final rate as a fraction of the "
+                       "initial one) must be in [0, 1], found " +
+                       describeValue(bound[2]->value));
+        ok = false;
+      }
+    }
+    if (const ast::Arg *a = bound[3]) {
+      bool none = a->value.kind == ast::Expr::Kind::Ident &&
+                  (a->value.text == "none" || a->value.text == "None");
+      double target;
+      if (!none) {
+        if (readNonNegative(name, "warmup_target", a->value, false, target))
+          sched.warmupTarget = target;
+        else
+          ok = false;
+      }
+    }
+    if (bound[4])
+      ok &= readSteps(name, "warmup_steps", bound[4]->value, false,
+                      sched.warmupSteps);
+    if (ok && sched.warmupTarget && sched.warmupSteps == 0 && bound[4]) {
+      // Keras accepts it; the warm-up is then empty.
+    }
+    if (ok && !sched.warmupTarget && sched.initialLearningRate == 0) {
+      diag.error(bound[0]->value.loc,
+                 name + ": 'initial_learning_rate' is 0 and there is no "
+                        "'warmup_target': the rate would stay 0");
+      ok = false;
+    }
+    break;
+  }
+  }
+  if (!ok)
+    return false;
+  scheduleLoc = call.loc;
+  result.spec.schedule = sched;
+  return true;
+}
+
+bool TrainChecker::checkReduceLROnPlateau(const ast::Expr &call) {
+  ReduceLROnPlateauSpec r;
+  reduceMonitorLoc = call.loc;
+  if (call.kind != ast::Expr::Kind::Call) {
+    result.spec.reduceLROnPlateau = r;
+    return true;
+  }
+  StringRef name = "reduce_lr_on_plateau";
+  const OptionInfo options[] = {{"monitor"},   {"factor"},   {"patience"},
+                                {"min_delta"}, {"cooldown"}, {"min_lr"}};
+  const StringRef planned[] = {"verbose", "mode"};
+  llvm::SmallVector<const ast::Arg *> bound;
+  if (!bindArguments(diag, name, call.loc, call.args, options, planned, bound))
+    return false;
+  bool ok = true;
+  if (const ast::Arg *a = bound[0]) {
+    reduceMonitorLoc = a->value.loc;
+    ok &= readMonitor(name, a->value, r.monitor);
+  }
+  if (const ast::Arg *a = bound[1]) {
+    // Keras: "ReduceLROnPlateau does not support a factor >= 1.0".
+    if (readNumber(diag, name, "factor", a->value, r.factor) &&
+        !(r.factor > 0 && r.factor < 1)) {
+      diag.error(a->value.loc, name + ": 'factor' must be in (0, 1), found " +
+                                   describeValue(a->value));
+      ok = false;
+    }
+  }
+  auto readCount = [&](const ast::Arg *a, StringRef option, int64_t &out) {
+    double v;
+    if (!a)
+      return true;
+    if (!readNumber(diag, name, option, a->value, v))
+      return false;
+    if (!(v >= 0 && v <= double(kMaxEpochs) && v == std::floor(v))) {
+      diag.error(a->value.loc, name + ": '" + option +
+                                   "' must be an integer in [0, " +
+                                   std::to_string(kMaxEpochs) + "], found " +
+                                   describeValue(a->value));
+      return false;
+    }
+    out = int64_t(v);
+    return true;
+  };
+  ok &= readCount(bound[2], "patience", r.patience);
+  if (bound[3])
+    ok &=
+        readNonNegative(name, "min_delta", bound[3]->value, false, r.minDelta);
+  ok &= readCount(bound[4], "cooldown", r.cooldown);
+  if (bound[5])
+    ok &= readNonNegative(name, "min_lr", bound[5]->value, false, r.minLr);
+  if (ok)
+    result.spec.reduceLROnPlateau = r;
   return ok;
 }
 

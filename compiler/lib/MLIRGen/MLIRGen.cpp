@@ -160,6 +160,45 @@ private:
     return t.loss->emit(e, folded ? logits : out, targets);
   }
 
+  /// @lr_schedule(step) -> rate: one schedule op, which dl-optimizer
+  /// evaluates in train_step.
+  void buildSchedule(const ScheduleSpec &sched, llvm::SMLoc at) {
+    OpBuilder::InsertionGuard guard(b);
+    Type scalar = RankedTensorType::get({}, b.getF32Type());
+    auto fn =
+        func::FuncOp::create(b, loc(at, "lr_schedule"), mlir::dl::kScheduleFunc,
+                             b.getFunctionType({scalar}, {scalar}));
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Location l = fn.getLoc();
+    Value step = entry->getArgument(0);
+    auto f32 = [&](double v) { return b.getF32FloatAttr(float(v)); };
+    auto f32s = [&](const std::vector<double> &v) {
+      SmallVector<float> out(v.begin(), v.end());
+      return b.getDenseF32ArrayAttr(out);
+    };
+    Value rate;
+    switch (sched.kind) {
+    case ScheduleSpec::Kind::ExponentialDecay:
+      rate = mlir::dl::ExponentialDecayOp::create(
+          b, l, step, f32(sched.initialLearningRate), f32(sched.decaySteps),
+          f32(sched.decayRate), sched.staircase ? b.getUnitAttr() : UnitAttr());
+      break;
+    case ScheduleSpec::Kind::PiecewiseConstantDecay:
+      rate = mlir::dl::PiecewiseConstantDecayOp::create(
+          b, l, step, f32s(sched.boundaries), f32s(sched.values));
+      break;
+    case ScheduleSpec::Kind::CosineDecay:
+      rate = mlir::dl::CosineDecayOp::create(
+          b, l, step, f32(sched.initialLearningRate), f32(sched.decaySteps),
+          f32(sched.alpha),
+          sched.warmupTarget ? f32(*sched.warmupTarget) : FloatAttr(),
+          f32(sched.warmupSteps));
+      break;
+    }
+    func::ReturnOp::create(b, l, rate);
+  }
+
   /// @loss(x, targets, params...) -> (loss [, correct]): the batch's mean
   /// loss and, with the accuracy metric, its number of correct predictions
   /// (result attribute dl.metric). dl-autodiff derives @gradients and
@@ -197,6 +236,13 @@ private:
     setF32(mlir::dl::kClipnormAttr, t.clipnorm);
     setF32(mlir::dl::kClipvalueAttr, t.clipvalue);
     setF32(mlir::dl::kGlobalClipnormAttr, t.globalClipnorm);
+    if (t.schedule) {
+      buildSchedule(*t.schedule, t.loc);
+      fn->setAttr(mlir::dl::kScheduleAttr,
+                  FlatSymbolRefAttr::get(&ctx, mlir::dl::kScheduleFunc));
+    }
+    if (t.reduceLROnPlateau)
+      fn->setAttr(mlir::dl::kLearningRateStateAttr, b.getUnitAttr());
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);

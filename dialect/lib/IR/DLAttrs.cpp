@@ -174,12 +174,12 @@ SmallVector<StringRef> SGDAttr::getStateSlots() const {
 }
 
 Value SGDAttr::buildUpdate(OpBuilder &b, Location loc, Value param, Value grad,
-                           ValueRange state, Value,
+                           ValueRange state, Value, Value lr,
                            SmallVectorImpl<Value> &newState) const {
   Value velocity = state.empty() ? Value() : state[0];
   auto op =
       SGDUpdateOp::create(b, loc, sameTypes(param, 1 + state.size()), param,
-                          grad, velocity, getLearningRate(), getMomentum(),
+                          grad, velocity, lr, getLearningRate(), getMomentum(),
                           getNesterov() ? b.getUnitAttr() : UnitAttr());
   if (velocity)
     newState.push_back(op.getNewVelocity());
@@ -226,11 +226,11 @@ LogicalResult AdamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 SmallVector<StringRef> AdamAttr::getStateSlots() const { return {"m", "v"}; }
 
 Value AdamAttr::buildUpdate(OpBuilder &b, Location loc, Value param, Value grad,
-                            ValueRange state, Value step,
+                            ValueRange state, Value step, Value lr,
                             SmallVectorImpl<Value> &newState) const {
-  auto op = AdamUpdateOp::create(b, loc, sameTypes(param, 3), param, grad,
-                                 state[0], state[1], step, getLearningRate(),
-                                 getBeta_1(), getBeta_2(), getEpsilon());
+  auto op = AdamUpdateOp::create(
+      b, loc, sameTypes(param, 3), param, grad, state[0], state[1], step, lr,
+      getLearningRate(), getBeta_1(), getBeta_2(), getEpsilon());
   newState.push_back(op.getNewM());
   newState.push_back(op.getNewV());
   return op.getNewParam();
@@ -280,12 +280,12 @@ SmallVector<StringRef> RMSpropAttr::getStateSlots() const {
 }
 
 Value RMSpropAttr::buildUpdate(OpBuilder &b, Location loc, Value param,
-                               Value grad, ValueRange state, Value,
+                               Value grad, ValueRange state, Value, Value lr,
                                SmallVectorImpl<Value> &newState) const {
   Value buffer = state.size() > 1 ? state[1] : Value();
   auto op = RMSpropUpdateOp::create(
       b, loc, sameTypes(param, 1 + state.size()), param, grad, state[0], buffer,
-      getLearningRate(), getRho(), getMomentum(), getEpsilon());
+      lr, getLearningRate(), getRho(), getMomentum(), getEpsilon());
   newState.push_back(op.getNewSquareAvg());
   if (buffer)
     newState.push_back(op.getNewMomentumBuffer());

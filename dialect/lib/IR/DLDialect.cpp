@@ -64,7 +64,8 @@ bool isStateName(Attribute a) {
   auto s = dyn_cast<StringAttr>(a);
   if (!s)
     return false;
-  if (s.getValue() == "step" || s.getValue() == kSeedSlot)
+  if (s.getValue() == "step" || s.getValue() == kSeedSlot ||
+      s.getValue() == kLearningRateSlot)
     return true;
   auto [slot, param] = s.getValue().split(':');
   return !slot.empty() && !param.empty();
@@ -73,6 +74,7 @@ bool isWeights(Attribute a) {
   auto w = dyn_cast<DenseElementsAttr>(a);
   return w && w.getType().getRank() == 1 && w.getElementType().isF32();
 }
+bool isSymbolRef(Attribute a) { return isa<FlatSymbolRefAttr>(a); }
 bool isOptimizer(Attribute a) { return isa<OptimizerAttrInterface>(a); }
 bool isPositiveF32(Attribute a) {
   auto f = dyn_cast<FloatAttr>(a);
@@ -88,7 +90,8 @@ constexpr ContractAttr kContract[] = {
     {kInputAttr, Arg, "a string", isString},
     {kTargetsAttr, Arg, "a unit attribute", isUnit},
     {kKeyAttr, Arg, "a unit attribute", isUnit},
-    {kStateAttr, Arg | Result, "\"step\", \"seed\" or \"<slot>:<param>\"",
+    {kStateAttr, Arg | Result,
+     "\"step\", \"seed\", \"learning_rate\" or \"<slot>:<param>\"",
      isStateName},
     {kGradOfAttr, Arg | Result, "a string", isString},
     {kUpdateOfAttr, Arg | Result, "a non-empty string", isNonEmptyString},
@@ -103,6 +106,8 @@ constexpr ContractAttr kContract[] = {
     {kClipvalueAttr, Function, "a positive finite f32", isPositiveF32},
     {kGlobalClipnormAttr, Function, "a positive finite f32", isPositiveF32},
     {kWeightDecayAttr, Function, "a positive finite f32", isPositiveF32},
+    {kScheduleAttr, Function, "a symbol reference", isSymbolRef},
+    {kLearningRateStateAttr, Function, "a unit attribute", isUnit},
     // The C symbol of an entry point (dl-export-abi).
     {kEntryAttr, Function, "a string", isString},
 };

@@ -436,6 +436,9 @@ LogicalResult BatchNormInferenceOp::buildVJP(OpBuilder &b,
   }
   if (needed[2])
     grads[2] = perChannel(dy);
+  return success();
+}
+
 LogicalResult MergeTimeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                     ArrayRef<bool> needed,
                                     SmallVectorImpl<Value> &grads) {

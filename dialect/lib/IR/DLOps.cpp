@@ -677,6 +677,52 @@ LogicalResult WeightDecayOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Learning-rate schedules
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExponentialDecayOp::verify() {
+  return success(
+      succeeded(verifyFactor(*this, "initial_learning_rate",
+                             getInitialLearningRate(), false)) &&
+      succeeded(verifyFactor(*this, "decay_steps", getDecaySteps(), true)) &&
+      succeeded(verifyFactor(*this, "decay_rate", getDecayRate(), true)));
+}
+
+LogicalResult PiecewiseConstantDecayOp::verify() {
+  ArrayRef<float> boundaries = getBoundaries(), values = getValues();
+  if (values.size() != boundaries.size() + 1)
+    return emitOpError("expects one value more than boundaries, but there "
+                       "are ")
+           << boundaries.size() << " boundaries and " << values.size()
+           << " values";
+  for (size_t i = 0; i < boundaries.size(); ++i)
+    if (!std::isfinite(boundaries[i]) ||
+        (i > 0 && !(boundaries[i - 1] < boundaries[i])))
+      return emitOpError("expects finite, increasing boundaries, but "
+                         "boundary ")
+             << i << " is " << boundaries[i];
+  for (auto [i, v] : llvm::enumerate(values))
+    if (!(std::isfinite(v) && v >= 0))
+      return emitOpError("expects finite values >= 0, but value ")
+             << i << " is " << v;
+  return success();
+}
+
+LogicalResult CosineDecayOp::verify() {
+  if (failed(verifyFactor(*this, "initial_learning_rate",
+                          getInitialLearningRate(), false)) ||
+      failed(verifyFactor(*this, "decay_steps", getDecaySteps(), true)) ||
+      failed(verifyFactor(*this, "warmup_steps", getWarmupSteps(), false)))
+    return failure();
+  float alpha = getAlpha().convertToFloat();
+  if (!(alpha >= 0 && alpha <= 1))
+    return emitOpError("expects alpha in [0, 1], but it is ") << alpha;
+  if (auto target = getWarmupTargetAttr())
+    return verifyFactor(*this, "warmup_target", target.getValue(), false);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ConcatOp, SliceOp
 //===----------------------------------------------------------------------===//
 

@@ -37,7 +37,23 @@ struct StepPlan {
   /// (dl.update_of); trainable arg -> its gradient result.
   SmallVector<unsigned> metrics, updates;
   DenseMap<unsigned, unsigned> gradOf;
+  /// A learning rate that changes at run time: a schedule of the step
+  /// counter, or (reduce_lr_on_plateau) a value the host sets in opt_state.
+  func::FuncOp schedule;
+  bool lrState = false;
+  bool hasLrSlot() const { return schedule || lrState; }
 };
+
+/// Evaluates the schedule function `schedule` at `step` by replaying its
+/// body at the builder's insertion point.
+Value replaySchedule(OpBuilder &b, func::FuncOp schedule, Value step) {
+  Block &body = schedule.getBody().front();
+  IRMapping map;
+  map.map(body.getArgument(0), step);
+  for (Operation &op : body.without_terminator())
+    b.clone(op, map);
+  return map.lookupOrDefault(body.getTerminator()->getOperand(0));
+}
 
 FailureOr<StepPlan> planStep(func::FuncOp grad) {
   StepPlan plan;
@@ -54,6 +70,26 @@ FailureOr<StepPlan> planStep(func::FuncOp grad) {
     return diag;
   }
   plan.slots = plan.opt.getStateSlots();
+  if (Attribute a = grad->getAttr(kScheduleAttr)) {
+    auto sym = dyn_cast<FlatSymbolRefAttr>(a);
+    plan.schedule =
+        sym ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(grad, sym)
+            : func::FuncOp();
+    auto scalarType =
+        RankedTensorType::get({}, Float32Type::get(grad.getContext()));
+    if (!plan.schedule || plan.schedule.isExternal() ||
+        plan.schedule.getFunctionType() !=
+            FunctionType::get(grad.getContext(), {scalarType}, {scalarType}))
+      return grad.emitError()
+             << "dl-optimizer expects " << kScheduleAttr
+             << " to name a function (tensor<f32>) -> tensor<f32>, but it is "
+             << a;
+  }
+  plan.lrState = grad->hasAttr(kLearningRateStateAttr);
+  if (plan.schedule && plan.lrState)
+    return grad.emitError()
+           << "dl-optimizer expects at most one of " << kScheduleAttr << " and "
+           << kLearningRateStateAttr << ", as Keras";
   for (unsigned i = 0; i < grad.getNumArguments(); ++i) {
     if (grad.getArgAttr(i, kKeyAttr))
       plan.keyArg = i;
@@ -106,13 +142,14 @@ FailureOr<StepPlan> planStep(func::FuncOp grad) {
 /// clip the gradients, then decay the parameters, then update them.
 /// `params` and `grads` are the trainable parameters' values, `state(slot,
 /// k)` the slot of the k-th trainable one; fills `newParams` and `newState`
-/// (one list per slot). Shared by train_step and apply_gradients, so the
+/// (one list per slot). `lr` is the step's learning rate where it changes
+/// at run time (null: the optimizer's constant). Shared by train_step and apply_gradients, so the
 /// split step computes what the fused one does.
 void buildUpdate(OpBuilder &b, Location loc, func::FuncOp grad,
                  const StepPlan &plan, ArrayRef<Value> params,
                  SmallVector<Value> grads,
                  function_ref<Value(unsigned, unsigned)> state, Value newStep,
-                 SmallVectorImpl<Value> &newParams,
+                 Value lr, SmallVectorImpl<Value> &newParams,
                  SmallVectorImpl<SmallVector<Value>> &newState) {
   auto scalar = RankedTensorType::get({}, b.getF32Type());
   auto f32Attr = [&](const char *name) {
@@ -141,21 +178,25 @@ void buildUpdate(OpBuilder &b, Location loc, func::FuncOp grad,
     for (Value &g : grads)
       g = ClipByValueOp::create(b, loc, g, clipvalue);
   }
+  // Keras decays by the current rate times weight_decay: a constant, or
+  // this step's rate times the attribute when the rate is a value.
   FloatAttr decay;
   if (weightDecay)
-    decay = b.getF32FloatAttr(float(double(plan.opt.getLearningRateValue()) *
-                                    weightDecay.getValueAsDouble()));
+    decay = lr ? weightDecay
+               : b.getF32FloatAttr(
+                     float(double(plan.opt.getLearningRateValue()) *
+                           weightDecay.getValueAsDouble()));
 
   newState.assign(plan.slots.size(), {});
   for (auto [k, param] : llvm::enumerate(params)) {
     Value p = param, g = grads[k];
     if (decay)
-      p = WeightDecayOp::create(b, loc, p, decay);
+      p = WeightDecayOp::create(b, loc, p, lr, decay);
     SmallVector<Value> slotValues, updated;
     for (unsigned slot = 0; slot < plan.slots.size(); ++slot)
       slotValues.push_back(state(slot, k));
     newParams.push_back(
-        plan.opt.buildUpdate(b, loc, p, g, slotValues, newStep, updated));
+        plan.opt.buildUpdate(b, loc, p, g, slotValues, newStep, lr, updated));
     for (auto [slot, v] : llvm::zip_equal(newState, updated))
       slot.push_back(v);
   }
@@ -220,6 +261,14 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   if (plan.keyArg)
     args.add(RankedTensorType::get({kSeedWords}, b.getF32Type()),
              named(b, kStateAttr, b.getStringAttr(kSeedSlot)));
+  // The current rate: read by the step with reduce_lr_on_plateau, written
+  // with a schedule (the rate of the next step, for the host to report).
+  std::optional<unsigned> lrArg;
+  DictionaryAttr lrAttr = named(b, kStateAttr, b.getStringAttr(kLearningRateSlot));
+  if (plan.hasLrSlot()) {
+    lrArg = args.types.size();
+    args.add(scalar, lrAttr);
+  }
   unsigned firstParamArg = args.types.size();
   for (unsigned i : plan.params)
     args.add(grad.getArgumentTypes()[i], grad.getArgAttrDict(i));
@@ -233,6 +282,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     results.add(grad.getResultTypes()[r], grad.getResultAttrDict(r));
   Signature update; // what apply_gradients returns too
   update.add(scalar, stepAttr);
+  if (plan.schedule)
+    update.add(scalar, lrAttr);
   for (unsigned i : plan.trainable)
     update.add(grad.getArgumentTypes()[i],
                named(b, kParamAttr, grad.getArgAttr(i, kParamAttr)));
@@ -257,6 +308,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     if (plan.keyArg)
       map.map(gradBody.getArgument(*plan.keyArg),
               TrainingKeyOp::create(b, loc, entry->getArgument(next++), step));
+    if (lrArg)
+      ++next;
     for (unsigned i : plan.params)
       map.map(gradBody.getArgument(i), entry->getArgument(next++));
     for (Operation &op : gradBody.without_terminator())
@@ -268,6 +321,13 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
   };
+  // The step's rate: the schedule's or the slot's (null: a constant).
+  // Keras evaluates the schedule at the step count before the update; it is
+  // read before the new count is computed, since the exported step writes
+  // the new count in place, into the buffer of the old one.
+  auto stepRate = [&](Value step, Value slot) -> Value {
+    return plan.schedule ? replaySchedule(b, plan.schedule, step) : slot;
+  };
 
   // train_step: both halves in one function, nothing in between.
   func::FuncOp fn = createFunc(b, loc, name, args, results);
@@ -277,7 +337,10 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
     IRMapping map;
     Value step = replayGradients(entry, map);
     Value loss = map.lookupOrDefault(gradRet.getOperand(0));
+    Value lr = stepRate(step, lrArg ? entry->getArgument(*lrArg) : Value());
     Value newStep = AddOp::create(b, loc, step, one());
+    Value nextLr =
+        plan.schedule ? replaySchedule(b, plan.schedule, newStep) : Value();
     SmallVector<Value> params, grads;
     for (unsigned i : plan.trainable) {
       params.push_back(map.lookup(gradBody.getArgument(i)));
@@ -292,11 +355,13 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
           return entry->getArgument(firstSlotArg +
                                     slot * plan.trainable.size() + k);
         },
-        newStep, newParams, newState);
+        newStep, lr, newParams, newState);
     SmallVector<Value> values{loss};
     for (unsigned r : plan.metrics)
       values.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
     values.push_back(newStep);
+    if (nextLr)
+      values.push_back(nextLr);
     values.append(newParams.begin(), newParams.end());
     for (unsigned r : plan.updates)
       values.push_back(map.lookupOrDefault(gradRet.getOperand(r)));
@@ -346,6 +411,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   b.setInsertionPointAfter(gradFn);
   Signature applyArgs;
   applyArgs.add(scalar, stepAttr);
+  if (lrArg)
+    applyArgs.add(scalar, lrAttr);
   for (unsigned k = firstParamArg; k < args.types.size(); ++k)
     applyArgs.add(args.types[k], args.attrs[k]);
   unsigned firstGradArg = applyArgs.types.size();
@@ -359,15 +426,20 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   {
     Block *entry = applyFn.addEntryBlock();
     b.setInsertionPointToStart(entry);
-    Value newStep = AddOp::create(b, loc, entry->getArgument(0), one());
+    Value step = entry->getArgument(0);
+    unsigned paramBase = lrArg ? 2 : 1;
+    Value lr = stepRate(step, lrArg ? entry->getArgument(1) : Value());
+    Value newStep = AddOp::create(b, loc, step, one());
+    Value nextLr =
+        plan.schedule ? replaySchedule(b, plan.schedule, newStep) : Value();
     SmallVector<Value> params, grads;
     for (unsigned k = 0; k < plan.trainable.size(); ++k) {
       unsigned pos =
           llvm::find(plan.params, plan.trainable[k]) - plan.params.begin();
-      params.push_back(entry->getArgument(1 + pos));
+      params.push_back(entry->getArgument(paramBase + pos));
       grads.push_back(entry->getArgument(firstGradArg + k));
     }
-    unsigned slotBase = 1 + plan.params.size();
+    unsigned slotBase = paramBase + plan.params.size();
     SmallVector<Value> newParams;
     SmallVector<SmallVector<Value>> newState;
     buildUpdate(
@@ -376,8 +448,10 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
           return entry->getArgument(slotBase + slot * plan.trainable.size() +
                                     k);
         },
-        newStep, newParams, newState);
+        newStep, lr, newParams, newState);
     SmallVector<Value> values{newStep};
+    if (nextLr)
+      values.push_back(nextLr);
     values.append(newParams.begin(), newParams.end());
     for (unsigned k = 0; k < plan.updates.size(); ++k)
       values.push_back(
@@ -400,6 +474,20 @@ struct DLOptimizer : mlir::dl::impl::DLOptimizerBase<DLOptimizer> {
     for (auto [fn, name] : work)
       if (failed(buildTrainStep(fn, name)))
         return signalPassFailure();
+    // The schedules are in train_step now: drop them and the references to
+    // them (@loss and its gradient function both carry one).
+    SmallVector<func::FuncOp> schedules;
+    getOperation().walk([&](func::FuncOp fn) {
+      if (auto sym = fn->getAttrOfType<FlatSymbolRefAttr>(kScheduleAttr)) {
+        if (auto schedule =
+                SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(fn, sym))
+          if (!llvm::is_contained(schedules, schedule))
+            schedules.push_back(schedule);
+        fn->removeAttr(kScheduleAttr);
+      }
+    });
+    for (func::FuncOp schedule : schedules)
+      schedule.erase();
   }
 };
 } // namespace

@@ -36,6 +36,10 @@ typedef struct dlrt_dataset {
   int32_t num_classes; /* 1 + the largest label */
   uint8_t *bytes;
   float scale;
+  /* Float targets instead of class labels (regression; dlrt_load_csv_targets):
+   * `target_size` per sample, row-major; `labels` is then NULL. */
+  float *targets;
+  int64_t target_size;
 } dlrt_dataset;
 
 /* Reads an IDX image file (MNIST's format: unsigned bytes, any rank >= 1;
@@ -53,6 +57,13 @@ int dlrt_load_idx(const char *images_path, const char *labels_path, float scale,
 int dlrt_load_csv(const char *path, int32_t label_column, float scale,
                   dlrt_dataset *out, dlrt_error *err);
 
+/* As dlrt_load_csv, with float targets (any finite number) in the
+ * `num_columns` columns `columns` (0-based; negative counts from the end),
+ * in that order; every other column is a feature. */
+int dlrt_load_csv_targets(const char *path, const int32_t *columns,
+                          int32_t num_columns, float scale, dlrt_dataset *out,
+                          dlrt_error *err);
+
 /* Inputs without labels, for prediction: an IDX image file, or a CSV file
  * whose every column is a feature. `labels` is NULL in the result. */
 int dlrt_load_idx_images(const char *images_path, float scale,
@@ -61,6 +72,12 @@ int dlrt_load_csv_features(const char *path, float scale, dlrt_dataset *out,
                            dlrt_error *err);
 
 void dlrt_dataset_free(dlrt_dataset *ds);
+
+/* The float targets of samples order[first..first+n) (or first..first+n
+ * when `order` is NULL) of a data set with targets, into `targets`
+ * (n * target_size floats). */
+void dlrt_gather_targets(const dlrt_dataset *ds, const int64_t *order,
+                         int64_t first, int64_t n, float *targets);
 
 /* Keeps only the samples whose label is one of `classes` (n_classes of
  * them, distinct, each >= 0), in their order in `ds`, at most `max_count`
@@ -204,6 +221,28 @@ enum { DLRT_MONITOR_IMPROVED = 1, DLRT_MONITOR_STOP = 2 };
 
 /* The quantity after epoch `epoch`: a combination of DLRT_MONITOR_*. */
 int dlrt_monitor_update(dlrt_monitor *m, int64_t epoch, double value);
+
+/* Keras's ReduceLROnPlateau: after `patience` epochs without an improvement
+ * by more than `min_delta`, the learning rate becomes
+ * max(rate * factor, min_lr) (if it is above min_lr), then `cooldown` epochs
+ * pass before epochs count again. The caller writes the rate into opt_state
+ * (<PREFIX>_OPT_STATE_LEARNING_RATE). */
+typedef struct dlrt_plateau {
+  int maximize;
+  double factor, min_delta, min_lr;
+  int64_t patience, cooldown;
+  double best;              /* +inf (minimise) or -inf at first */
+  int64_t wait;             /* epochs without improvement */
+  int64_t cooldown_counter; /* epochs of cooldown left */
+} dlrt_plateau;
+
+void dlrt_plateau_init(dlrt_plateau *p, int maximize, double factor,
+                       int64_t patience, double min_delta, int64_t cooldown,
+                       double min_lr);
+
+/* The quantity after an epoch and the current rate; returns the rate for
+ * the next epoch (`rate` itself unless it is reduced). */
+float dlrt_plateau_update(dlrt_plateau *p, double value, float rate);
 
 #ifdef __cplusplus
 } /* extern "C" */

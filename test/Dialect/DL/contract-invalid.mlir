@@ -2,12 +2,12 @@
 // attribute in its place, holding what its readers expect.
 // RUN: dl-opt %s -split-input-file -verify-diagnostics
 
-// expected-error @+1 {{'func.func' op argument #0: unknown attribute 'dl.xyz'; the dl dialect knows dl.param, dl.frozen, dl.input, dl.targets, dl.key, dl.state, dl.grad_of, dl.update_of, dl.metric, dl.weights, dl.weights_writable, dl.gradient, dl.train_step, dl.optimizer, dl.clipnorm, dl.clipvalue, dl.global_clipnorm, dl.weight_decay, dl.entry}}
+// expected-error @+1 {{'func.func' op argument #0: unknown attribute 'dl.xyz'; the dl dialect knows dl.param, dl.frozen, dl.input, dl.targets, dl.key, dl.state, dl.grad_of, dl.update_of, dl.metric, dl.weights, dl.weights_writable, dl.gradient, dl.train_step, dl.optimizer, dl.clipnorm, dl.clipvalue, dl.global_clipnorm, dl.weight_decay, dl.lr_schedule, dl.lr_state, dl.entry}}
 func.func @f(%a: tensor<2xf32> {dl.xyz}) { return }
 
 // -----
 
-// expected-error @+1 {{'func.func' op unknown attribute 'dl.optimiser'; the dl dialect knows dl.param, dl.frozen, dl.input, dl.targets, dl.key, dl.state, dl.grad_of, dl.update_of, dl.metric, dl.weights, dl.weights_writable, dl.gradient, dl.train_step, dl.optimizer, dl.clipnorm, dl.clipvalue, dl.global_clipnorm, dl.weight_decay, dl.entry}}
+// expected-error @+1 {{'func.func' op unknown attribute 'dl.optimiser'; the dl dialect knows dl.param, dl.frozen, dl.input, dl.targets, dl.key, dl.state, dl.grad_of, dl.update_of, dl.metric, dl.weights, dl.weights_writable, dl.gradient, dl.train_step, dl.optimizer, dl.clipnorm, dl.clipvalue, dl.global_clipnorm, dl.weight_decay, dl.lr_schedule, dl.lr_state, dl.entry}}
 func.func @f() attributes {dl.optimiser = #dl.sgd<learning_rate = 1.000000e-02, momentum = 0.000000e+00, nesterov = false>} { return }
 
 // -----
@@ -75,12 +75,12 @@ func.func @f(%k: tensor<i64>) -> (tensor<i64> {dl.key}) { return %k : tensor<i64
 
 // -----
 
-// expected-error @+1 {{'func.func' op argument #0: 'dl.state' must be "step", "seed" or "<slot>:<param>", but is "m"}}
+// expected-error @+1 {{'func.func' op argument #0: 'dl.state' must be "step", "seed", "learning_rate" or "<slot>:<param>", but is "m"}}
 func.func @f(%a: tensor<2xf32> {dl.state = "m"}) { return }
 
 // -----
 
-// expected-error @+1 {{'func.func' op result #0: 'dl.state' must be "step", "seed" or "<slot>:<param>", but is ":w"}}
+// expected-error @+1 {{'func.func' op result #0: 'dl.state' must be "step", "seed", "learning_rate" or "<slot>:<param>", but is ":w"}}
 func.func @f(%a: tensor<2xf32>) -> (tensor<2xf32> {dl.state = ":w"}) { return %a : tensor<2xf32> }
 
 // -----

@@ -157,3 +157,44 @@ func.func @grads(%w: tensor<2xf32> {dl.param = "w"}, %mm: tensor<2xf32> {dl.para
   %g = arith.constant dense<0.5> : tensor<2xf32>
   return %c, %n, %g : tensor<f32>, tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+// A schedule (dl.lr_schedule) is evaluated at the step count before the
+// update, ahead of the new count, and again at the new count for the
+// learning-rate slot; the weight decay scales by it. The schedule function
+// and the references to it are gone.
+// CHECK-LABEL: func.func @scheduled(
+// CHECK-SAME: %[[T:.*]]: tensor<f32> {dl.state = "step"}, %[[R:.*]]: tensor<f32> {dl.state = "learning_rate"}, %[[W:.*]]: tensor<2xf32> {dl.param = "w"})
+// CHECK-SAME: -> (tensor<f32>, tensor<f32> {dl.state = "step"}, tensor<f32> {dl.state = "learning_rate"}, tensor<2xf32> {dl.param = "w"})
+// CHECK: %[[LR:.*]] = dl.exponential_decay %[[T]]
+// CHECK: %[[T1:.*]] = dl.add %[[T]]
+// CHECK: %[[NEXT:.*]] = dl.exponential_decay %[[T1]]
+// CHECK: %[[D:.*]] = dl.weight_decay %[[W]] lr %[[LR]] {decay = 5.000000e-01 : f32}
+// CHECK: %[[P:.*]] = dl.sgd_update %[[D]], %{{.*}} lr %[[LR]]
+// CHECK: return %{{.*}}, %[[T1]], %[[NEXT]], %[[P]]
+// CHECK-NOT: dl.lr_schedule
+// CHECK-NOT: func.func @lr_schedule
+func.func @lr_schedule(%t: tensor<f32>) -> tensor<f32> {
+  %r = dl.exponential_decay %t {initial_learning_rate = 0.1 : f32, decay_steps = 10.0 : f32, decay_rate = 0.5 : f32} : tensor<f32>
+  return %r : tensor<f32>
+}
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "scheduled", dl.lr_schedule = @lr_schedule, dl.weight_decay = 0.5 : f32, dl.optimizer = #dl.sgd<learning_rate = 0.1, momentum = 0.0, nesterov = false>} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %g : tensor<f32>, tensor<2xf32>
+}
+
+// -----
+
+// reduce_lr_on_plateau (dl.lr_state): the step reads the rate from the
+// learning-rate slot and does not write it.
+// CHECK-LABEL: func.func @settable(
+// CHECK-SAME: %[[T:.*]]: tensor<f32> {dl.state = "step"}, %[[R:.*]]: tensor<f32> {dl.state = "learning_rate"}, %[[W:.*]]: tensor<2xf32> {dl.param = "w"}, %[[M:.*]]: tensor<2xf32> {dl.state = "m:w"}, %[[V:.*]]: tensor<2xf32> {dl.state = "v:w"})
+// CHECK-SAME: -> (tensor<f32>, tensor<f32> {dl.state = "step"}, tensor<2xf32> {dl.param = "w"}, tensor<2xf32> {dl.state = "m:w"}, tensor<2xf32> {dl.state = "v:w"})
+// CHECK: dl.adam_update %[[W]], %{{.*}}, %[[M]], %[[V]], %{{.*}} lr %[[R]]
+func.func @grads(%w: tensor<2xf32> {dl.param = "w"}) -> (tensor<f32>, tensor<2xf32> {dl.grad_of = "w"}) attributes {dl.train_step = "settable", dl.lr_state, dl.optimizer = #dl.adam<learning_rate = 2.0e-3, beta_1 = 9.000000e-01, beta_2 = 9.990000e-01, epsilon = 1.000000e-07>} {
+  %c = arith.constant dense<1.0> : tensor<f32>
+  %g = arith.constant dense<0.5> : tensor<2xf32>
+  return %c, %g : tensor<f32>, tensor<2xf32>
+}

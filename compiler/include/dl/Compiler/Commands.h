@@ -59,6 +59,9 @@ struct TrainOptions {
   /// Data-parallel over MPI (docs/distributed.md); also when mpirun started
   /// this process.
   bool distributed = false;
+  /// CSV columns (1-based) of float targets, for a loss that takes them
+  /// (empty: the last columns, one per output value).
+  std::vector<int32_t> targetColumns;
   JitCodegen codegen;
 };
 
@@ -67,7 +70,8 @@ struct EvaluateOptions {
   std::string weights;
   std::string data = kDefaultData;
   int64_t batchSize = 1000;
-  std::vector<int32_t> classes; ///< as TrainOptions::classes
+  std::vector<int32_t> classes;       ///< as TrainOptions::classes
+  std::vector<int32_t> targetColumns; ///< as TrainOptions::targetColumns
   JitCodegen codegen;
 };
 

@@ -126,6 +126,34 @@ struct EarlyStoppingSpec {
   bool restoreBestWeights = false;
 };
 
+/// A Keras LearningRateSchedule passed as an optimizer's `learning_rate`,
+/// evaluated in train_step on the step counter.
+struct ScheduleSpec {
+  enum class Kind { ExponentialDecay, PiecewiseConstantDecay, CosineDecay };
+  Kind kind = Kind::ExponentialDecay;
+  double initialLearningRate = 0, decaySteps = 1;
+  /// exponential_decay.
+  double decayRate = 1;
+  bool staircase = false;
+  /// piecewise_constant_decay.
+  std::vector<double> boundaries, values;
+  /// cosine_decay.
+  double alpha = 0;
+  std::optional<double> warmupTarget;
+  double warmupSteps = 0;
+};
+
+/// Keras's ReduceLROnPlateau callback: `dlc train` lowers the rate in
+/// opt_state's learning-rate slot between epochs.
+struct ReduceLROnPlateauSpec {
+  std::string monitor = "val_loss";
+  double factor = 0.1;
+  int64_t patience = 10;
+  double minDelta = 1e-4;
+  int64_t cooldown = 0;
+  double minLr = 0;
+};
+
 struct TrainSpec {
   const LossKind *loss = nullptr;
   bool fromLogits = false;
@@ -141,6 +169,8 @@ struct TrainSpec {
   std::optional<int64_t> epochs, batchSize;
   std::optional<double> validationSplit;
   std::optional<EarlyStoppingSpec> earlyStopping;
+  std::optional<ScheduleSpec> schedule;
+  std::optional<ReduceLROnPlateauSpec> reduceLROnPlateau;
   llvm::SMLoc loc;
 };
 

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
 
@@ -22,12 +23,13 @@ namespace {
 /// yields (param', state'...). The old param and state are the generic's
 /// outs (destination-passing style), so bufferization updates them in place
 /// in the caller's buffers instead of writing new ones and copying back.
-/// With `decay` != 0 the body sees the parameter already decayed,
-/// p - p * decay (a dl.weight_decay folded in by decayedParam).
+/// With a `decay` (an f32 computed outside the loop) the body sees the
+/// parameter already decayed, p - p * decay (a dl.weight_decay folded in by
+/// decayedParam).
 SmallVector<Value> updateGeneric(
     OpBuilder &b, Location loc, ValueRange operands, unsigned numResults,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body,
-    float decay = 0) {
+    Value decay = {}) {
   assert(numResults + 1 == operands.size() && "every state but grad updated");
   auto type = cast<RankedTensorType>(operands.front().getType());
   SmallVector<Value> outs{operands[0]};
@@ -41,10 +43,9 @@ SmallVector<Value> updateGeneric(
         // Back to (param, grad, state...) order for the body.
         SmallVector<Value> args{a[1], a[0]};
         args.append(a.begin() + 2, a.end());
-        if (decay != 0)
+        if (decay)
           args[0] = arith::SubFOp::create(
-              nb, l, args[0],
-              arith::MulFOp::create(nb, l, args[0], f32Const(nb, l, decay)));
+              nb, l, args[0], arith::MulFOp::create(nb, l, args[0], decay));
         return body(nb, l, args);
       });
   // The update runs over every parameter every step and is bound by its
@@ -61,17 +62,33 @@ SmallVector<Value> updateGeneric(
 
 float attrValue(FloatAttr a) { return float(a.getValueAsDouble()); }
 
+/// The learning rate of an update, once per step outside its loop: the
+/// attribute, or the run-time rate operand (a schedule's value).
+Value learningRate(OpBuilder &b, Location loc, FloatAttr attr, Value lr) {
+  return lr ? scalarTensorValue(b, loc, lr) : f32Const(b, loc, attrValue(attr));
+}
+
+/// A weight decay's factor: `decay`, times the run-time rate when it has one.
+Value decayFactor(OpBuilder &b, Location loc, WeightDecayOp wd, Value lr) {
+  Value decay = f32Const(b, loc, attrValue(wd.getDecayAttr()));
+  if (!lr)
+    return decay;
+  return arith::MulFOp::create(b, loc, decay, scalarTensorValue(b, loc, lr));
+}
+
 /// The parameter an update reads, and its weight decay: when the update's
 /// parameter is a dl.weight_decay used only here, the decay is applied in
 /// the update's own loop (one pass over the parameter instead of two) and
 /// the update reads and writes the undecayed parameter in place.
-std::pair<Value, float> decayedParam(ConversionPatternRewriter &rewriter,
-                                     Value original, Value converted) {
+std::pair<Value, Value> decayedParam(ConversionPatternRewriter &rewriter,
+                                     Location loc, Value original,
+                                     Value converted) {
   auto wd = original.getDefiningOp<WeightDecayOp>();
   if (!wd || !wd->hasOneUse())
-    return {converted, 0.0f};
+    return {converted, Value()};
+  Value lr = wd.getLr() ? rewriter.getRemappedValue(wd.getLr()) : Value();
   return {rewriter.getRemappedValue(wd.getParam()),
-          attrValue(wd.getDecayAttr())};
+          decayFactor(rewriter, loc, wd, lr)};
 }
 
 struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
@@ -80,11 +97,12 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
   matchAndRewrite(SGDUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    float lr = attrValue(op.getLearningRateAttr());
+    Value lr =
+        learningRate(rewriter, loc, op.getLearningRateAttr(), adaptor.getLr());
     float mu = attrValue(op.getMomentumAttr());
     bool nesterov = op.getNesterov();
     auto [param, decay] =
-        decayedParam(rewriter, op.getParam(), adaptor.getParam());
+        decayedParam(rewriter, loc, op.getParam(), adaptor.getParam());
     SmallVector<Value> ins{param, adaptor.getGrad()};
     if (adaptor.getVelocity())
       ins.push_back(adaptor.getVelocity());
@@ -108,8 +126,7 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
                                     : v;
                   }
                   out.push_back(arith::SubFOp::create(
-                      b, l, a[0],
-                      arith::MulFOp::create(b, l, f32Const(b, l, lr), step)));
+                      b, l, a[0], arith::MulFOp::create(b, l, lr, step)));
                   if (momentum)
                     out.push_back(v);
                   return out;
@@ -126,7 +143,7 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
-    float lr = attrValue(op.getLearningRateAttr());
+    Value lr = learningRate(b, loc, op.getLearningRateAttr(), adaptor.getLr());
     float b1 = attrValue(op.getBeta_1Attr()),
           b2 = attrValue(op.getBeta_2Attr());
     float eps = attrValue(op.getEpsilonAttr());
@@ -140,11 +157,10 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
                                 f32Const(b, loc, std::log(double(beta)))));
       return arith::SubFOp::create(b, loc, f32Const(b, loc, 1.0), pow);
     };
-    Value stepSize =
-        arith::DivFOp::create(b, loc, f32Const(b, loc, lr), correction(b1));
+    Value stepSize = arith::DivFOp::create(b, loc, lr, correction(b1));
     Value invSqrtBc2 = math::RsqrtOp::create(b, loc, correction(b2));
     auto [param, decay] =
-        decayedParam(rewriter, op.getParam(), adaptor.getParam());
+        decayedParam(rewriter, loc, op.getParam(), adaptor.getParam());
     rewriter.replaceOp(
         op, updateGeneric(
                 b, loc,
@@ -180,12 +196,13 @@ struct RMSpropUpdateLowering : OpConversionPattern<RMSpropUpdateOp> {
   matchAndRewrite(RMSpropUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    float lr = attrValue(op.getLearningRateAttr());
+    Value lr =
+        learningRate(rewriter, loc, op.getLearningRateAttr(), adaptor.getLr());
     float rho = attrValue(op.getRhoAttr());
     float mu = attrValue(op.getMomentumAttr());
     float eps = attrValue(op.getEpsilonAttr());
     auto [param, decay] =
-        decayedParam(rewriter, op.getParam(), adaptor.getParam());
+        decayedParam(rewriter, loc, op.getParam(), adaptor.getParam());
     SmallVector<Value> ins{param, adaptor.getGrad(), adaptor.getSquareAvg()};
     if (adaptor.getMomentumBuffer())
       ins.push_back(adaptor.getMomentumBuffer());
@@ -211,7 +228,7 @@ struct RMSpropUpdateLowering : OpConversionPattern<RMSpropUpdateOp> {
                   }
                   SmallVector<Value> out{
                       arith::SubFOp::create(
-                          b, l, a[0], arith::MulFOp::create(b, l, c(lr), step)),
+                          b, l, a[0], arith::MulFOp::create(b, l, lr, step)),
                       s};
                   if (momentum)
                     out.push_back(buf);
@@ -269,23 +286,114 @@ struct WeightDecayLowering : OpConversionPattern<WeightDecayOp> {
   LogicalResult
   matchAndRewrite(WeightDecayOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    float decay = attrValue(op.getDecayAttr());
+    Value decay = decayFactor(rewriter, op.getLoc(), op, adaptor.getLr());
     rewriter.replaceOp(
         op, elementwise(rewriter, op.getLoc(), {adaptor.getParam()},
                         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
                           return arith::SubFOp::create(
                               nb, l, a[0],
-                              arith::MulFOp::create(nb, l, a[0],
-                                                    f32Const(nb, l, decay)));
+                              arith::MulFOp::create(nb, l, a[0], decay));
                         }));
     return success();
   }
 };
+
+/// A schedule's rate: scalar arithmetic on the step, back into a 0-d tensor.
+template <typename OpTy> struct ScheduleLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value step = scalarTensorValue(rewriter, loc, adaptor.getStep());
+    Value rate = build(rewriter, loc, op, step);
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(),
+                                                        ValueRange{rate});
+    return success();
+  }
+  static Value build(OpBuilder &b, Location loc, OpTy op, Value step);
+};
+
+// Keras's ExponentialDecay: lr0 * rate^(step / decay_steps), the power
+// as exp(p ln rate) with ln rate folded (as Adam's bias corrections).
+template <>
+Value ScheduleLowering<ExponentialDecayOp>::build(OpBuilder &b, Location loc,
+                                                  ExponentialDecayOp op,
+                                                  Value step) {
+  auto c = [&](double v) { return f32Const(b, loc, v); };
+  Value p =
+      arith::DivFOp::create(b, loc, step, c(attrValue(op.getDecayStepsAttr())));
+  if (op.getStaircase())
+    p = math::FloorOp::create(b, loc, p);
+  Value power = math::ExpOp::create(
+      b, loc,
+      arith::MulFOp::create(
+          b, loc, p, c(std::log(double(attrValue(op.getDecayRateAttr()))))));
+  return arith::MulFOp::create(
+      b, loc, c(attrValue(op.getInitialLearningRateAttr())), power);
+}
+
+// Keras's PiecewiseConstantDecay: the value of the first interval
+// (.., b0], (b0, b1], ... that holds the step.
+template <>
+Value ScheduleLowering<PiecewiseConstantDecayOp>::build(
+    OpBuilder &b, Location loc, PiecewiseConstantDecayOp op, Value step) {
+  ArrayRef<float> boundaries = op.getBoundaries(), values = op.getValues();
+  Value rate = f32Const(b, loc, values.back());
+  for (size_t i = boundaries.size(); i-- > 0;) {
+    Value within = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
+                                         step, f32Const(b, loc, boundaries[i]));
+    rate = arith::SelectOp::create(b, loc, within, f32Const(b, loc, values[i]),
+                                   rate);
+  }
+  return rate;
+}
+
+// Keras's CosineDecay, with its optional linear warm-up.
+template <>
+Value ScheduleLowering<CosineDecayOp>::build(OpBuilder &b, Location loc,
+                                             CosineDecayOp op, Value step) {
+  auto c = [&](double v) { return f32Const(b, loc, v); };
+  float lr0 = attrValue(op.getInitialLearningRateAttr());
+  float decaySteps = attrValue(op.getDecayStepsAttr());
+  float alpha = attrValue(op.getAlphaAttr());
+  auto decayed = [&](Value s, Value from) -> Value {
+    Value fraction = arith::DivFOp::create(b, loc, s, c(decaySteps));
+    Value cosine = math::CosOp::create(
+        b, loc, arith::MulFOp::create(b, loc, c(M_PI), fraction));
+    Value half = arith::MulFOp::create(
+        b, loc, c(0.5), arith::AddFOp::create(b, loc, c(1.0), cosine));
+    Value scaled = arith::AddFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, c(1.0 - alpha), half), c(alpha));
+    return arith::MulFOp::create(b, loc, from, scaled);
+  };
+  FloatAttr target = op.getWarmupTargetAttr();
+  if (!target) {
+    Value s = arith::MinimumFOp::create(b, loc, step, c(decaySteps));
+    return decayed(s, c(lr0));
+  }
+  float warmupSteps = attrValue(op.getWarmupStepsAttr());
+  float to = attrValue(target);
+  Value s = arith::MinimumFOp::create(b, loc, step,
+                                      c(double(decaySteps) + warmupSteps));
+  Value warm = arith::AddFOp::create(
+      b, loc,
+      arith::MulFOp::create(b, loc, c(double(to) - lr0),
+                            arith::DivFOp::create(b, loc, s, c(warmupSteps))),
+      c(lr0));
+  Value decay =
+      decayed(arith::SubFOp::create(b, loc, s, c(warmupSteps)), c(to));
+  Value warming = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, s,
+                                        c(warmupSteps));
+  return arith::SelectOp::create(b, loc, warming, warm, decay);
+}
 } // namespace
 
 void mlir::dl::populateDLToLinalgOptimizerUpdatePatterns(
     RewritePatternSet &patterns) {
   patterns.add<SGDUpdateLowering, AdamUpdateLowering, RMSpropUpdateLowering,
-               ClipByNormLowering, ClipByValueLowering, WeightDecayLowering>(
-      patterns.getContext());
+               ClipByNormLowering, ClipByValueLowering, WeightDecayLowering,
+               ScheduleLowering<ExponentialDecayOp>,
+               ScheduleLowering<PiecewiseConstantDecayOp>,
+               ScheduleLowering<CosineDecayOp>>(patterns.getContext());
 }

@@ -559,15 +559,25 @@ void buildTrainStep(OpBuilder &b, Model &m, func::FuncOp full,
   f.finish({memref::LoadOp::create(b, m.loc(), metrics, ValueRange{zero})});
 }
 
-/// <prefix>_opt_state_size() and <prefix>_init_opt_state(opt_state).
-void buildOptState(OpBuilder &b, Model &m, int64_t stateSize) {
+/// <prefix>_opt_state_size() and <prefix>_init_opt_state(opt_state): zeros,
+/// and the optimizer's learning rate in the learning-rate slot, if any.
+void buildOptState(OpBuilder &b, Model &m, int64_t stateSize,
+                   std::optional<float> learningRate) {
   {
     EntryFunc f(b, m, EntryKind::OptStateSize);
     f.finish({arith::ConstantOp::create(b, m.loc(),
                                         b.getI64IntegerAttr(stateSize))});
   }
   EntryFunc f(b, m, EntryKind::InitOptState, {}, stateSize);
-  f.e.fill(f.arg(ArgRole::OptState), 0.0f);
+  Value state = f.arg(ArgRole::OptState);
+  f.e.fill(state, 0.0f);
+  if (learningRate) {
+    Value rate =
+        arith::ConstantOp::create(b, m.loc(), b.getF32FloatAttr(*learningRate));
+    Value at = arith::ConstantIndexOp::create(b, m.loc(),
+                                              dl::kOptStateLearningRateOffset);
+    memref::StoreOp::create(b, m.loc(), rate, state, ValueRange{at});
+  }
   f.finish({});
 }
 
@@ -575,47 +585,59 @@ void buildOptState(OpBuilder &b, Model &m, int64_t stateSize) {
 /// dl.state arguments.
 LogicalResult buildTraining(OpBuilder &b, Model &m) {
   func::FuncOp step = m.trainStep;
-  // The seed slot, if any, sits in the step counter's padding; the other
-  // slots are laid out as in a model without it.
+  // The seed and learning-rate slots, if any, sit in the step counter's
+  // padding at fixed offsets; the other slots are laid out as in a model
+  // without them.
   SmallVector<RankedTensorType> types;
   SmallVector<Attribute> names;
   SmallVector<int64_t> sizes;
-  std::optional<unsigned> seed;
+  // Per state argument: its fixed offset in the padding, or -1.
+  SmallVector<int64_t> padded;
   for (unsigned i = 0; i < step.getNumArguments(); ++i)
     if (auto name = step.getArgAttrOfType<StringAttr>(i, dl::kStateAttr)) {
       auto type = cast<RankedTensorType>(step.getArgumentTypes()[i]);
       names.push_back(name);
-      if (name.getValue() == dl::kSeedSlot) {
-        seed = types.size();
-        types.push_back(type);
-        continue;
-      }
       types.push_back(type);
-      sizes.push_back(type.getNumElements());
+      int64_t fixed = name.getValue() == dl::kSeedSlot ? dl::kOptStateSeedOffset
+                      : name.getValue() == dl::kLearningRateSlot
+                          ? dl::kOptStateLearningRateOffset
+                          : -1;
+      padded.push_back(fixed);
+      if (fixed < 0)
+        sizes.push_back(type.getNumElements());
     }
   SmallVector<int64_t> offsets = dl::optStateOffsets(sizes);
   int64_t stateSize = dl::flatBufferSize(offsets, sizes);
   DenseMap<Attribute, ParamView> state;
+  std::optional<float> learningRate;
+  unsigned nextOffset = 0;
   for (auto [k, type] : llvm::enumerate(types)) {
     Attribute name = names[k];
-    if (seed && k == *seed) {
-      if (k == 0 || type.getNumElements() >=
-                        dl::kOptStateSlotAlign - dl::kOptStateSeedOffset + 1)
-        return step.emitError("the seed slot must follow the step counter "
-                              "and fit in its 64 bytes");
-      state[name] = {type, dl::kOptStateSeedOffset};
-      stateSize =
-          std::max(stateSize, dl::kOptStateSeedOffset + type.getNumElements());
+    if (padded[k] < 0) {
+      state[name] = {type, offsets[nextOffset++]};
       continue;
     }
-    state[name] = {type, offsets[k - (seed && k > *seed)]};
+    if (k == 0 || padded[k] + type.getNumElements() > dl::kOptStateSlotAlign)
+      return step.emitError("the seed and learning-rate slots must follow "
+                            "the step counter and fit in its 64 bytes");
+    state[name] = {type, padded[k]};
+    stateSize = std::max(stateSize, padded[k] + type.getNumElements());
+    if (padded[k] == dl::kOptStateLearningRateOffset) {
+      auto opt = m.loss ? m.loss->getAttrOfType<dl::OptimizerAttrInterface>(
+                              dl::kOptimizerAttr)
+                        : dl::OptimizerAttrInterface();
+      if (!opt)
+        return step.emitError("a learning-rate slot needs @loss's optimizer "
+                              "for its initial value");
+      learningRate = opt.getLearningRateValue();
+    }
   }
 
   FailureOr<func::FuncOp> full = buildTrainStepMetrics(b, m, state, stateSize);
   if (failed(full))
     return failure();
   buildTrainStep(b, m, *full, stateSize);
-  buildOptState(b, m, stateSize);
+  buildOptState(b, m, stateSize, learningRate);
   if (m.trainGradients && m.applyGradients &&
       (failed(buildTrainGradients(b, m, state, stateSize)) ||
        failed(buildApplyGradients(b, m, state, stateSize))))

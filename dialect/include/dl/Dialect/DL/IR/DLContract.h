@@ -22,6 +22,8 @@ inline constexpr const char *kTrainStepFunc = "train_step";
 /// train_step, named after it): the step's gradients, and the update.
 inline constexpr const char *kTrainGradientsSuffix = "_gradients";
 inline constexpr const char *kApplyGradientsSuffix = "_apply";
+/// The learning-rate schedule of @loss's kScheduleAttr, if any.
+inline constexpr const char *kScheduleFunc = "lr_schedule";
 
 /// Argument attribute naming a parameter (its checkpoint name).
 inline constexpr const char *kParamAttr = "dl.param";
@@ -75,6 +77,19 @@ inline constexpr const char *kClipnormAttr = "dl.clipnorm";
 inline constexpr const char *kClipvalueAttr = "dl.clipvalue";
 inline constexpr const char *kGlobalClipnormAttr = "dl.global_clipnorm";
 inline constexpr const char *kWeightDecayAttr = "dl.weight_decay";
+/// Optional function attributes of @loss for a learning rate that changes
+/// at run time. kScheduleAttr names a function (tensor<f32>) -> tensor<f32>
+/// of the step counter (a Keras LearningRateSchedule, e.g. one
+/// dl.cosine_decay) that dl-optimizer evaluates in every step instead of the
+/// optimizer's constant rate. kLearningRateStateAttr (a unit attribute,
+/// Keras's ReduceLROnPlateau) makes the rate a value in opt_state that the
+/// host may change between steps. Either gives train_step the state slot
+/// kLearningRateSlot.
+inline constexpr const char *kScheduleAttr = "dl.lr_schedule";
+inline constexpr const char *kLearningRateStateAttr = "dl.lr_state";
+/// The dl.state of the learning-rate slot: one float, the current rate
+/// (see kOptStateLearningRateOffset in DLEntryPoints.h).
+inline constexpr const char *kLearningRateSlot = "learning_rate";
 
 /// Function attribute dl-export-abi puts on every C entry point it creates: a
 /// StringAttr holding the symbol's suffix after `<prefix>_` ("predict"; after

@@ -51,6 +51,9 @@ inline constexpr int64_t kOptStateSlotAlign = 16;
 /// inside the step counter's first 64 bytes, which alignment leaves unused,
 /// so the moments are where they are in a model without a seed.
 inline constexpr int64_t kOptStateSeedOffset = 1;
+/// Where the learning-rate slot (kLearningRateSlot, one float) sits: after
+/// the seed's words, in the same unused padding.
+inline constexpr int64_t kOptStateLearningRateOffset = 5;
 
 /// Offsets (in floats) of the optimizer-state slots in opt_state, in
 /// train_step's state-argument order: every slot starts on a multiple of

@@ -73,14 +73,17 @@ def DL_OptimizerAttrInterface : AttrInterface<"OptimizerAttrInterface"> {
     InterfaceMethod<[{
         Builds, at the builder's insertion point, the update of one
         parameter from its gradient, its state values (one per slot) and
-        `step`, the step number after this update (a 0-d f32 tensor).
-        Returns the new parameter and appends the new state values, one per
-        slot, to `newState`.
+        `step`, the step number after this update (a 0-d f32 tensor), and
+        `lr`, this step's learning rate as a 0-d f32 tensor when it is
+        computed at run time (a schedule, reduce_lr_on_plateau), or null for
+        the attribute's constant rate. Returns the new parameter and appends
+        the new state values, one per slot, to `newState`.
       }],
       "::mlir::Value", "buildUpdate",
       (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
            "::mlir::Value":$param, "::mlir::Value":$grad,
            "::mlir::ValueRange":$state, "::mlir::Value":$step,
+           "::mlir::Value":$lr,
            "::llvm::SmallVectorImpl<::mlir::Value> &":$newState)>
   ];
 }

@@ -849,12 +849,14 @@ def DL_CountCorrectOp : DL_Op<"count_correct", [Pure]> {
 // Optimizer updates: one fused elementwise pass over a parameter
 //===----------------------------------------------------------------------===//
 
-def DL_SGDUpdateOp : DL_Op<"sgd_update", [Pure]> {
+def DL_SGDUpdateOp : DL_Op<"sgd_update", [Pure, AttrSizedOperandSegments]> {
   let summary = "SGD step, with optional (Nesterov) momentum";
   let description = [{
     Without `velocity`: `p' = p - lr g`. With it (PyTorch's form, equal to
     Keras's for a constant rate): `v' = momentum v + g`, then
     `p' = p - lr v'`, or `p' = p - lr (g + momentum v')` when `nesterov`.
+    `lr` is `learning_rate`, or the operand after `lr` (a 0-d tensor: this
+    step's rate from a schedule or the host, see dl-optimizer) when given.
 
     ```mlir
     %p2, %v2 = dl.sgd_update %p, %g, %v {learning_rate = 0.01 : f32,
@@ -864,12 +866,13 @@ def DL_SGDUpdateOp : DL_Op<"sgd_update", [Pure]> {
   }];
   let arguments = (ins DL_FloatTensor:$param, DL_FloatTensor:$grad,
                        Optional<DL_FloatTensor>:$velocity,
+                       Optional<DL_Scalar>:$lr,
                        F32Attr:$learning_rate, F32Attr:$momentum,
                        UnitAttr:$nesterov);
   let results = (outs DL_FloatTensor:$new_param,
                       Optional<DL_FloatTensor>:$new_velocity);
   let assemblyFormat = [{
-    $param `,` $grad (`,` $velocity^)? attr-dict `:`
+    $param `,` $grad (`,` $velocity^)? (`lr` $lr^)? attr-dict `:`
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -881,7 +884,8 @@ def DL_AdamUpdateOp : DL_Op<"adam_update", [Pure]> {
     With `t` the step number after this update (a 0-d tensor):
     `m' = b1 m + (1 - b1) g`, `v' = b2 v + (1 - b2) g^2`,
     `p' = p - lr (m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps)`, as in
-    PyTorch and the Adam paper.
+    PyTorch and the Adam paper. `lr` is `learning_rate`, or the operand after
+    `lr` (this step's rate from a schedule or the host) when given.
 
     ```mlir
     %p2, %m2, %v2 = dl.adam_update %p, %g, %m, %v, %t {learning_rate = 1.0e-3 : f32,
@@ -892,21 +896,27 @@ def DL_AdamUpdateOp : DL_Op<"adam_update", [Pure]> {
   }];
   let arguments = (ins DL_FloatTensor:$param, DL_FloatTensor:$grad,
                        DL_FloatTensor:$m, DL_FloatTensor:$v, DL_Scalar:$step,
+                       Optional<DL_Scalar>:$lr,
                        F32Attr:$learning_rate, F32Attr:$beta_1,
                        F32Attr:$beta_2, F32Attr:$epsilon);
   let results = (outs DL_FloatTensor:$new_param, DL_FloatTensor:$new_m,
                       DL_FloatTensor:$new_v);
-  let assemblyFormat =
-      "operands attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $param `,` $grad `,` $m `,` $v `,` $step (`lr` $lr^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 
-def DL_RMSpropUpdateOp : DL_Op<"rmsprop_update", [Pure]> {
+def DL_RMSpropUpdateOp : DL_Op<"rmsprop_update",
+                                [Pure, AttrSizedOperandSegments]> {
   let summary = "RMSprop step, with optional momentum";
   let description = [{
     `s' = rho s + (1 - rho) g^2`; without momentum
     `p' = p - lr g / (sqrt(s') + eps)`; with it
-    `b' = momentum b + g / (sqrt(s') + eps)`, `p' = p - lr b'`.
+    `b' = momentum b + g / (sqrt(s') + eps)`, `p' = p - lr b'`. `lr` is
+    `learning_rate`, or the operand after `lr` (this step's rate from a
+    schedule or the host) when given.
 
     ```mlir
     %p2, %s2 = dl.rmsprop_update %p, %g, %s {learning_rate = 1.0e-3 : f32,
@@ -918,13 +928,15 @@ def DL_RMSpropUpdateOp : DL_Op<"rmsprop_update", [Pure]> {
   let arguments = (ins DL_FloatTensor:$param, DL_FloatTensor:$grad,
                        DL_FloatTensor:$square_avg,
                        Optional<DL_FloatTensor>:$momentum_buffer,
+                       Optional<DL_Scalar>:$lr,
                        F32Attr:$learning_rate, F32Attr:$rho,
                        F32Attr:$momentum, F32Attr:$epsilon);
   let results = (outs DL_FloatTensor:$new_param,
                       DL_FloatTensor:$new_square_avg,
                       Optional<DL_FloatTensor>:$new_momentum_buffer);
   let assemblyFormat = [{
-    $param `,` $grad `,` $square_avg (`,` $momentum_buffer^)? attr-dict `:`
+    $param `,` $grad `,` $square_avg (`,` $momentum_buffer^)? (`lr` $lr^)?
+    attr-dict `:`
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -1008,21 +1020,96 @@ def DL_ClipByValueOp : DL_Op<"clip_by_value", [Pure, SameOperandsAndResultType]>
   let hasVerifier = 1;
 }
 
-def DL_WeightDecayOp : DL_Op<"weight_decay", [Pure, SameOperandsAndResultType]> {
+def DL_WeightDecayOp : DL_Op<"weight_decay",
+                              [Pure, AllTypesMatch<["param", "result"]>]> {
   let summary = "Decoupled weight decay: p - p * decay";
   let description = [{
     Keras's `weight_decay` (and AdamW's): before the optimizer's update, every
     trainable parameter shrinks by `decay` = learning rate x weight decay:
-    `result = param - param * decay`.
+    `result = param - param * decay`. With `lr` (this step's learning rate,
+    a 0-d tensor, when it changes at run time) `decay` is the weight decay
+    alone: `result = param - param * (decay * lr)`.
 
     ```mlir
     %p2 = dl.weight_decay %p {decay = 4.0e-6 : f32} : tensor<128xf32>
+    %p3 = dl.weight_decay %p lr %lr {decay = 4.0e-3 : f32}
+          : tensor<128xf32>, tensor<f32>
     ```
   }];
-  let arguments = (ins DL_FloatTensor:$param, F32Attr:$decay);
+  let arguments = (ins DL_FloatTensor:$param, Optional<DL_Scalar>:$lr,
+                       F32Attr:$decay);
   let results = (outs DL_FloatTensor:$result);
-  let assemblyFormat = "$param attr-dict `:` type($param)";
+  let assemblyFormat =
+      "$param (`lr` $lr^)? attr-dict `:` type($param) (`,` type($lr)^)?";
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Learning-rate schedules: Keras's LearningRateSchedule classes, evaluated
+// in f32 on the optimizer's step counter (dl-optimizer)
+//===----------------------------------------------------------------------===//
+
+class DL_ScheduleOp<string mnemonic>
+    : DL_Op<mnemonic, [Pure, AllTypesMatch<["step", "result"]>]> {
+  let results = (outs DL_Scalar:$result);
+  let assemblyFormat = "$step attr-dict `:` type($step)";
+  let hasVerifier = 1;
+}
+
+def DL_ExponentialDecayOp : DL_ScheduleOp<"exponential_decay"> {
+  let summary = "Keras's ExponentialDecay learning-rate schedule";
+  let description = [{
+    With `p = step / decay_steps` (`floor(p)` when `staircase`):
+    `result = initial_learning_rate * decay_rate^p`.
+
+    ```mlir
+    %lr = dl.exponential_decay %step {initial_learning_rate = 0.1 : f32,
+          decay_steps = 100.0 : f32, decay_rate = 0.96 : f32} : tensor<f32>
+    ```
+  }];
+  let arguments = (ins DL_Scalar:$step, F32Attr:$initial_learning_rate,
+                       F32Attr:$decay_steps, F32Attr:$decay_rate,
+                       UnitAttr:$staircase);
+}
+
+def DL_PiecewiseConstantDecayOp : DL_ScheduleOp<"piecewise_constant_decay"> {
+  let summary = "Keras's PiecewiseConstantDecay learning-rate schedule";
+  let description = [{
+    `values[0]` while `step <= boundaries[0]`, `values[i]` while
+    `boundaries[i-1] < step <= boundaries[i]`, and the last value after the
+    last boundary: `values` has one element more than the increasing
+    `boundaries`.
+
+    ```mlir
+    %lr = dl.piecewise_constant_decay %step {boundaries = array<f32: 100.0>,
+          values = array<f32: 1.0, 0.5>} : tensor<f32>
+    ```
+  }];
+  let arguments = (ins DL_Scalar:$step, DenseF32ArrayAttr:$boundaries,
+                       DenseF32ArrayAttr:$values);
+}
+
+def DL_CosineDecayOp : DL_ScheduleOp<"cosine_decay"> {
+  let summary = "Keras's CosineDecay learning-rate schedule, with warm-up";
+  let description = [{
+    Without `warmup_target`: with `s = min(step, decay_steps)`,
+    `result = initial_learning_rate * ((1 - alpha) c + alpha)` where
+    `c = 0.5 (1 + cos(pi s / decay_steps))`. With it, `s` is capped at
+    `warmup_steps + decay_steps`; while `s < warmup_steps` the rate rises
+    linearly, `initial_learning_rate + (warmup_target -
+    initial_learning_rate) s / warmup_steps`, then decays as above from
+    `warmup_target` over `s - warmup_steps`.
+
+    ```mlir
+    %lr = dl.cosine_decay %step {initial_learning_rate = 0.0 : f32,
+          decay_steps = 1000.0 : f32, alpha = 0.0 : f32,
+          warmup_target = 0.1 : f32, warmup_steps = 100.0 : f32} : tensor<f32>
+    ```
+  }];
+  let arguments = (ins DL_Scalar:$step, F32Attr:$initial_learning_rate,
+                       F32Attr:$decay_steps, F32Attr:$alpha,
+                       OptionalAttr<F32Attr>:$warmup_target,
+                       F32Attr:$warmup_steps);
 }
 
 //===----------------------------------------------------------------------===//
