@@ -827,7 +827,8 @@ int train(const TrainOptions &flags, Communicator *comm) {
       const Clock::time_point stepStart = Clock::now();
       if (!comm) {
         m->trainStep(params.data(), state.data(), x.data(),
-                     targets.batch(train, order.data(), first, y.data(), n), n, out);
+                     targets.batch(train, order.data(), first, y.data(), n), n,
+                     out);
       } else {
         float *g = grads.data();
         if (n) {
@@ -840,8 +841,10 @@ int train(const TrainOptions &flags, Communicator *comm) {
           if (ownSeed)
             writeSeed(state.data(),
                       seed ^ (uint64_t(comm->rank()) * 0x9E3779B97F4A7C15ull));
-          m->trainGradients(params.data(), state.data(), x.data(),
-                            targets.batch(train, order.data(), first, y.data(), n), n, g, out);
+          m->trainGradients(
+              params.data(), state.data(), x.data(),
+              targets.batch(train, order.data(), first, y.data(), n), n, g,
+              out);
           if (ownSeed)
             writeSeed(state.data(), seed);
           // Weighted by n / batch: 1 for a full batch, which needs no pass

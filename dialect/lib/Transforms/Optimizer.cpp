@@ -143,8 +143,8 @@ FailureOr<StepPlan> planStep(func::FuncOp grad) {
 /// `params` and `grads` are the trainable parameters' values, `state(slot,
 /// k)` the slot of the k-th trainable one; fills `newParams` and `newState`
 /// (one list per slot). `lr` is the step's learning rate where it changes
-/// at run time (null: the optimizer's constant). Shared by train_step and apply_gradients, so the
-/// split step computes what the fused one does.
+/// at run time (null: the optimizer's constant). Shared by train_step and
+/// apply_gradients, so the split step computes what the fused one does.
 void buildUpdate(OpBuilder &b, Location loc, func::FuncOp grad,
                  const StepPlan &plan, ArrayRef<Value> params,
                  SmallVector<Value> grads,
@@ -182,10 +182,10 @@ void buildUpdate(OpBuilder &b, Location loc, func::FuncOp grad,
   // this step's rate times the attribute when the rate is a value.
   FloatAttr decay;
   if (weightDecay)
-    decay = lr ? weightDecay
-               : b.getF32FloatAttr(
-                     float(double(plan.opt.getLearningRateValue()) *
-                           weightDecay.getValueAsDouble()));
+    decay =
+        lr ? weightDecay
+           : b.getF32FloatAttr(float(double(plan.opt.getLearningRateValue()) *
+                                     weightDecay.getValueAsDouble()));
 
   newState.assign(plan.slots.size(), {});
   for (auto [k, param] : llvm::enumerate(params)) {
@@ -264,7 +264,8 @@ LogicalResult buildTrainStep(func::FuncOp grad, StringRef name) {
   // The current rate: read by the step with reduce_lr_on_plateau, written
   // with a schedule (the rate of the next step, for the host to report).
   std::optional<unsigned> lrArg;
-  DictionaryAttr lrAttr = named(b, kStateAttr, b.getStringAttr(kLearningRateSlot));
+  DictionaryAttr lrAttr =
+      named(b, kStateAttr, b.getStringAttr(kLearningRateSlot));
   if (plan.hasLrSlot()) {
     lrArg = args.types.size();
     args.add(scalar, lrAttr);

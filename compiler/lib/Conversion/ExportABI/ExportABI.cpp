@@ -712,8 +712,7 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     DenseSet<Attribute> updated;
     if (m.trainGradients)
       for (unsigned r = 0; r < m.trainGradients.getNumResults(); ++r)
-        if (Attribute of =
-                m.trainGradients.getResultAttr(r, dl::kUpdateOfAttr))
+        if (Attribute of = m.trainGradients.getResultAttr(r, dl::kUpdateOfAttr))
           updated.insert(of);
     for (auto [k, p] : llvm::enumerate(m.params)) {
       if (!updated.contains(m.paramName(k)))
