@@ -8,7 +8,7 @@
 // inference mode, as Keras 3 does, and updates nothing.
 //
 //===----------------------------------------------------------------------===//
-#include "../LayerChecker.h"
+#include "Normalization.h"
 
 #include "dl/Dialect/DL/IR/DLOps.h"
 #include "dl/Frontend/Emit.h"
@@ -71,17 +71,6 @@ public:
     auto opts = std::make_shared<BatchNormOptions>();
     Initializer betaInit = Initializer::Zeros, gammaInit = Initializer::Ones,
                 meanInit = Initializer::Zeros, varInit = Initializer::Ones;
-    double axis = -1;
-    if (bound[Axis] &&
-        detail::readNumber(c.getDiag(), c.getKind(), "axis", bound[Axis]->value,
-                           axis) &&
-        axis != -1) {
-      c.getDiag().error(bound[Axis]->value.loc,
-                        "batch_normalization: only 'axis = -1' (the last "
-                        "dimension, the channels) is supported yet, found " +
-                            detail::describeValue(bound[Axis]->value));
-      ok = false;
-    }
     if (bound[Momentum]) {
       if (!detail::readNumber(c.getDiag(), c.getKind(), "momentum",
                               bound[Momentum]->value, opts->momentum)) {
@@ -94,27 +83,11 @@ public:
         ok = false;
       }
     }
-    if (bound[Epsilon]) {
-      if (!detail::readNumber(c.getDiag(), c.getKind(), "epsilon",
-                              bound[Epsilon]->value, opts->epsilon)) {
-        ok = false;
-      } else if (!(opts->epsilon > 0 && std::isfinite(opts->epsilon) &&
-                   static_cast<float>(opts->epsilon) > 0)) {
-        c.getDiag().error(bound[Epsilon]->value.loc,
-                          "batch_normalization: 'epsilon' must be greater "
-                          "than 0 as a 32-bit float, found " +
-                              detail::describeValue(bound[Epsilon]->value));
-        ok = false;
-      }
-    }
-    if (bound[Center])
-      ok &= detail::readBool(c.getDiag(), c.getKind(), "center",
-                             bound[Center]->value, opts->center);
-    if (bound[Scale])
-      ok &= detail::readBool(c.getDiag(), c.getKind(), "scale",
-                             bound[Scale]->value, opts->scale);
-    ok &= c.readInitializer(bound[BetaInit], "beta_initializer", betaInit);
-    ok &= c.readInitializer(bound[GammaInit], "gamma_initializer", gammaInit);
+    ok &= detail::readNormalizationOptions(
+        c, "batch_normalization", "the last dimension, the channels",
+        {bound[Axis], bound[Epsilon], bound[Center], bound[Scale],
+         bound[BetaInit], bound[GammaInit]},
+        opts->epsilon, opts->center, opts->scale, betaInit, gammaInit);
     ok &=
         c.readInitializer(bound[MeanInit], "moving_mean_initializer", meanInit);
     ok &= c.readInitializer(bound[VarianceInit], "moving_variance_initializer",

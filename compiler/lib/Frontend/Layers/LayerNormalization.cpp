@@ -5,7 +5,7 @@
 // form: the statistics are each sample's own, in training and inference.
 //
 //===----------------------------------------------------------------------===//
-#include "../LayerChecker.h"
+#include "Normalization.h"
 
 #include "dl/Dialect/DL/IR/DLOps.h"
 #include "dl/Frontend/Emit.h"
@@ -42,38 +42,11 @@ public:
     bool ok = c.bind(options, notYet, bound);
     auto opts = std::make_shared<LayerNormOptions>();
     Initializer betaInit = Initializer::Zeros, gammaInit = Initializer::Ones;
-    double axis = -1;
-    if (bound[Axis] &&
-        detail::readNumber(c.getDiag(), c.getKind(), "axis", bound[Axis]->value,
-                           axis) &&
-        axis != -1) {
-      c.getDiag().error(bound[Axis]->value.loc,
-                        "layer_normalization: only 'axis = -1' (the last "
-                        "dimension) is supported yet, found " +
-                            detail::describeValue(bound[Axis]->value));
-      ok = false;
-    }
-    if (bound[Epsilon]) {
-      if (!detail::readNumber(c.getDiag(), c.getKind(), "epsilon",
-                              bound[Epsilon]->value, opts->epsilon)) {
-        ok = false;
-      } else if (!(opts->epsilon > 0 && std::isfinite(opts->epsilon) &&
-                   static_cast<float>(opts->epsilon) > 0)) {
-        c.getDiag().error(bound[Epsilon]->value.loc,
-                          "layer_normalization: 'epsilon' must be greater "
-                          "than 0 as a 32-bit float, found " +
-                              detail::describeValue(bound[Epsilon]->value));
-        ok = false;
-      }
-    }
-    if (bound[Center])
-      ok &= detail::readBool(c.getDiag(), c.getKind(), "center",
-                             bound[Center]->value, opts->center);
-    if (bound[Scale])
-      ok &= detail::readBool(c.getDiag(), c.getKind(), "scale",
-                             bound[Scale]->value, opts->scale);
-    ok &= c.readInitializer(bound[BetaInit], "beta_initializer", betaInit);
-    ok &= c.readInitializer(bound[GammaInit], "gamma_initializer", gammaInit);
+    ok &= detail::readNormalizationOptions(
+        c, "layer_normalization", "the last dimension",
+        {bound[Axis], bound[Epsilon], bound[Center], bound[Scale],
+         bound[BetaInit], bound[GammaInit]},
+        opts->epsilon, opts->center, opts->scale, betaInit, gammaInit);
     ok &= c.readName(bound[Name]);
     ok &= c.readTrainable(bound[Trainable], layer);
     if (!ok || !c.inputsOk())
