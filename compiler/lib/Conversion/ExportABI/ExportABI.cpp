@@ -455,6 +455,22 @@ LogicalResult buildGradients(OpBuilder &b, Model &m) {
   return success();
 }
 
+/// Stores every result of `fn` named after a parameter or a state slot
+/// into the buffer view it was read from (`pm`, `sm`: inlineModel's).
+void writeBack(EntryBuilder &e, Model &m, func::FuncOp fn, ArrayRef<Value> out,
+               ArrayRef<Value> pm, ArrayRef<Value> sm) {
+  unsigned nextState = 0;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (auto name = fn.getArgAttr(i, dl::kStateAttr)) {
+      Value view = sm[nextState++];
+      if (auto r = resultWith(fn, dl::kStateAttr, name))
+        e.store(out[*r], view);
+    }
+  for (auto [k, view] : llvm::enumerate(pm))
+    if (auto r = resultWith(fn, dl::kParamAttr, m.paramName(k)))
+      e.store(out[*r], view);
+}
+
 /// <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[2]):
 /// the step, with every updated parameter and state slot written back in
 /// place.
@@ -471,19 +487,7 @@ buildTrainStepMetrics(OpBuilder &b, Model &m,
   auto out = inlineModel(step, f.e, buf, pm, sm);
   if (failed(out))
     return failure();
-  // Every result named after a parameter or a state slot goes back into the
-  // buffer it was read from.
-  unsigned nextState = 0;
-  for (unsigned i = 0; i < step.getNumArguments(); ++i) {
-    if (auto name = step.getArgAttr(i, dl::kStateAttr)) {
-      Value view = sm[nextState++];
-      if (auto r = resultWith(step, dl::kStateAttr, name))
-        f.e.store((*out)[*r], view);
-    }
-  }
-  for (auto [k, view] : llvm::enumerate(pm))
-    if (auto r = resultWith(step, dl::kParamAttr, m.paramName(k)))
-      f.e.store((*out)[*r], view);
+  writeBack(f.e, m, step, *out, pm, sm);
   storeMetrics(f, step, *out);
   f.finish({});
   return f.fn;
@@ -531,16 +535,7 @@ LogicalResult buildApplyGradients(OpBuilder &b, Model &m,
   auto out = inlineModel(fn, f.e, buf, pm, sm);
   if (failed(out))
     return failure();
-  unsigned nextState = 0;
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-    if (auto name = fn.getArgAttr(i, dl::kStateAttr)) {
-      Value view = sm[nextState++];
-      if (auto r = resultWith(fn, dl::kStateAttr, name))
-        f.e.store((*out)[*r], view);
-    }
-  for (auto [k, view] : llvm::enumerate(pm))
-    if (auto r = resultWith(fn, dl::kParamAttr, m.paramName(k)))
-      f.e.store((*out)[*r], view);
+  writeBack(f.e, m, fn, *out, pm, sm);
   f.finish({});
   return success();
 }
