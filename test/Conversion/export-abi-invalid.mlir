@@ -24,7 +24,7 @@ module attributes {dl.weights = dense<[1.0, 2.0]> : tensor<2xf32>} {
 // -----
 
 module {
-  // expected-error @+1 {{argument #1 has no dl.input, dl.targets, dl.key, dl.param, dl.state or dl.grad_of attribute}}
+  // expected-error @+1 {{argument #1 has no dl.input, dl.targets, dl.key, dl.param, dl.state, dl.grad_of or dl.update_of attribute}}
   func.func @forward(%x: tensor<?x3xf32> {dl.input = "x"}, %w: tensor<3x2xf32>) -> tensor<?x2xf32> {
     %0 = dl.dense %x, %w : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
     return %0 : tensor<?x2xf32>

@@ -139,6 +139,10 @@ struct Buffers {
   bool writableParams = false, writableState = true;
 };
 
+/// Why a dl.grad_of / dl.update_of name has no place in the gradient buffer.
+constexpr llvm::StringLiteral kNoGradientSlot =
+    ", which is neither a trainable parameter nor an updated statistic";
+
 /// The tensor whose place in the gradient buffer an argument or result
 /// takes: a gradient's (dl.grad_of) or a statistic's (dl.update_of).
 Attribute gradientSlot(DictionaryAttr attrs) {
@@ -184,13 +188,13 @@ LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e,
       auto view = buf.gradViews ? buf.gradViews->find(name)
                                 : DenseMap<Attribute, ParamView>::iterator();
       if (!buf.gradViews || view == buf.gradViews->end())
-        return fn.emitError("gradient argument of ")
-               << name << ", which is not a trainable parameter";
+        return fn.emitError("gradient argument of ") << name << kNoGradientSlot;
       args.push_back(e.readOnly(e.paramView(buf.grads, view->second), type));
     } else {
       return fn.emitError("argument #")
              << i << " has no dl.input, dl.targets, "
-             << "dl.key, dl.param, dl.state or dl.grad_of attribute";
+             << "dl.key, dl.param, dl.state, dl.grad_of or dl.update_of "
+             << "attribute";
     }
   }
   return success();
@@ -512,8 +516,7 @@ LogicalResult buildTrainGradients(OpBuilder &b, Model &m,
     if (Attribute of = gradientSlot(fn.getResultAttrDict(r))) {
       auto view = m.gradViews.find(of);
       if (view == m.gradViews.end())
-        return fn.emitError("gradient of ")
-               << of << ", which is not a trainable parameter";
+        return fn.emitError("gradient of ") << of << kNoGradientSlot;
       f.e.store((*out)[r], f.e.paramView(buf.grads, view->second));
     }
   storeMetrics(f, fn, *out);
