@@ -45,6 +45,7 @@ public:
     return llvm::all_of(inputShapes, [](const Shape *s) { return s; });
   }
   const Shape &inputShape(unsigned i) const { return *inputShapes[i]; }
+  unsigned numInputs() const { return inputShapes.size(); }
 
   /// Binds the statement's arguments to `options` (see bindArguments).
   bool bind(llvm::ArrayRef<detail::OptionInfo> options,

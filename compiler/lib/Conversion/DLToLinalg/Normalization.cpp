@@ -6,8 +6,8 @@
 // f32, and the gradient recomputes them rather than reading them from the
 // forward: one more pass over the input, no per-row tensor kept alive
 // between the passes. Batch normalisation's statistics are per column (one
-// [C] vector each): its gradient reads the forward's instead, two passes
-// over the input fewer.
+// [C] vector each), in one pass (sums about a shifted origin, see
+// columnStats), and its gradient reads the forward's.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -226,30 +226,61 @@ Value inverseRows(OpBuilder &b, Location loc, Value x) {
       .getResult();
 }
 
+/// The first row of `x` [R, C] as a [C] vector, zero when R = 0: a sum over
+/// the slice of min(R, 1) rows, so an empty batch reads nothing.
+Value firstRow(OpBuilder &b, Location loc, Value x, int64_t c) {
+  Value rows = tensor::DimOp::create(b, loc, x, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value n = arith::MinUIOp::create(b, loc, rows, one);
+  Value head = tensor::ExtractSliceOp::create(
+      b, loc, x, ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{n, b.getIndexAttr(c)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  return sumColumns(b, loc, {head}, {false}, c, 1,
+                    [](OpBuilder &nb, Location nl, ValueRange a) {
+                      return SmallVector<Value>{
+                          arith::AddFOp::create(nb, nl, a[0], a[1])};
+                    })[0];
+}
+
 ColumnStats columnStats(OpBuilder &b, Location loc, Value x, double epsilon) {
+  MLIRContext *ctx = b.getContext();
   int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
   ColumnStats s;
   s.invCount = inverseRows(b, loc, x);
-  Value sum = sumColumns(
-      b, loc, {x}, {false}, c, 1, [](OpBuilder &nb, Location nl, ValueRange a) {
-        return SmallVector<Value>{arith::AddFOp::create(nb, nl, a[0], a[1])};
-      })[0];
-  s.mean =
-      elementwise(b, loc, sum, [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return arith::MulFOp::create(nb, nl, a[0], s.invCount).getResult();
+  // One sweep over the input (after a convolution, a tensor beyond L2):
+  // the sums of d = x - k and of d * d, where k is the first row. The shift
+  // keeps the variance S2 / R - (S1 / R)^2 free of the cancellation that
+  // E[x^2] - E[x]^2 suffers when the mean is large against the spread: the
+  // deviations from one sample are of the order of the spread.
+  Value shift = firstRow(b, loc, x, c);
+  SmallVector<Value> sums =
+      sumColumns(b, loc, {x, shift}, {false, true}, c, 2,
+                 [](OpBuilder &nb, Location nl, ValueRange a) {
+                   Value d = arith::SubFOp::create(nb, nl, a[0], a[1]);
+                   return SmallVector<Value>{
+                       arith::AddFOp::create(nb, nl, a[2], d),
+                       math::FmaOp::create(nb, nl, d, d, a[3]).getResult()};
+                 });
+  AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+  Value init = filled(b, loc, {b.getIndexAttr(c)}, 0.0);
+  Value zero = f32Const(b, loc, 0.0);
+  SmallVector<Value> stats = generic(
+      b, loc, {shift, sums[0], sums[1]}, {init, init}, {id, id, id, id, id},
+      {IteratorType::parallel}, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value m1 = arith::MulFOp::create(nb, nl, a[1], s.invCount);
+        Value m2 = arith::MulFOp::create(nb, nl, a[2], s.invCount);
+        Value mean = arith::AddFOp::create(nb, nl, a[0], m1);
+        // Rounding can leave a constant channel's variance a hair below 0.
+        Value var = arith::MaximumFOp::create(
+            nb, nl,
+            arith::SubFOp::create(nb, nl, m2,
+                                  arith::MulFOp::create(nb, nl, m1, m1)),
+            zero);
+        return SmallVector<Value>{mean, var};
       });
-  // Two passes (mean, then the squared deviations), as PyTorch's CPU kernel.
-  Value sq = sumColumns(b, loc, {x, s.mean}, {false, true}, c, 1,
-                        [](OpBuilder &nb, Location nl, ValueRange a) {
-                          Value d = arith::SubFOp::create(nb, nl, a[0], a[1]);
-                          Value dd = arith::MulFOp::create(nb, nl, d, d);
-                          return SmallVector<Value>{
-                              arith::AddFOp::create(nb, nl, dd, a[2])};
-                        })[0];
-  s.variance =
-      elementwise(b, loc, sq, [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return arith::MulFOp::create(nb, nl, a[0], s.invCount).getResult();
-      });
+  s.mean = stats[0];
+  s.variance = stats[1];
   Value eps = f32Const(b, loc, epsilon), one = f32Const(b, loc, 1.0);
   s.rstd = elementwise(
       b, loc, s.variance, [&](OpBuilder &nb, Location nl, ValueRange a) {
@@ -348,37 +379,53 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
                           .getResult();
                     });
     s.invCount = inverseRows(rewriter, loc, x);
-    // beta's cotangent sum(dy) and gamma's sum(dy * xhat), in one pass.
-    SmallVector<Value> sums = sumColumns(
-        rewriter, loc, {dy, x, s.mean, s.rstd}, {false, false, true, true}, c,
-        2, [](OpBuilder &b, Location l, ValueRange a) {
-          Value xhat = arith::MulFOp::create(
-              b, l, arith::SubFOp::create(b, l, a[1], a[2]), a[3]);
-          Value dyx = arith::MulFOp::create(b, l, a[0], xhat);
-          return SmallVector<Value>{arith::AddFOp::create(b, l, a[4], dyx),
-                                    arith::AddFOp::create(b, l, a[5], a[0])};
+    // beta's cotangent sum(dy) and gamma's sum(dy * xhat), in one pass; rstd
+    // is a factor of every term of the latter, applied once per channel.
+    SmallVector<Value> sums =
+        sumColumns(rewriter, loc, {dy, x, s.mean}, {false, false, true}, c, 2,
+                   [](OpBuilder &b, Location l, ValueRange a) {
+                     Value d = arith::SubFOp::create(b, l, a[1], a[2]);
+                     return SmallVector<Value>{
+                         math::FmaOp::create(b, l, a[0], d, a[3]).getResult(),
+                         arith::AddFOp::create(b, l, a[4], a[0])};
+                   });
+    Value dgamma = elementwise(
+        rewriter, loc, {sums[0], s.rstd},
+        [](OpBuilder &b, Location l, ValueRange a) {
+          return arith::MulFOp::create(b, l, a[0], a[1]).getResult();
         });
-    Value dgamma = sums[0], dbeta = sums[1];
-    // dx = gamma * rstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / R).
+    Value dbeta = sums[1];
+    // dx = gamma * rstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / R)
+    //    = a * dy + b * (x - mean) + c with per-channel a = gamma * rstd,
+    // b = -a * rstd * sum(dy * xhat) / R and c = -a * sum(dy) / R: those
+    // first, once per channel, so the sweep over [R, C] is a subtraction
+    // and two FMAs per element, reading three vectors per channel.
     AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
     AffineMap col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
     Value invCount = s.invCount;
-    Value dx =
-        generic(rewriter, loc,
-                {dy, x, s.mean, s.rstd, adaptor.getGamma(), dgamma, dbeta},
-                {emptyLike(rewriter, loc, x)},
-                {full, full, col, col, col, col, col, full},
-                {IteratorType::parallel, IteratorType::parallel},
-                [&](OpBuilder &b, Location l, ValueRange a) {
-                  Value xhat = arith::MulFOp::create(
-                      b, l, arith::SubFOp::create(b, l, a[1], a[2]), a[3]);
-                  Value t = arith::AddFOp::create(
-                      b, l, a[6], arith::MulFOp::create(b, l, xhat, a[5]));
-                  Value d = arith::SubFOp::create(
-                      b, l, a[0], arith::MulFOp::create(b, l, t, invCount));
-                  Value k = arith::MulFOp::create(b, l, a[4], a[3]);
-                  return SmallVector<Value>{arith::MulFOp::create(b, l, k, d)};
-                })[0];
+    Value init = emptyLike(rewriter, loc, s.mean);
+    SmallVector<Value> coef = generic(
+        rewriter, loc, {adaptor.getGamma(), s.rstd, dgamma, dbeta},
+        {init, init, init}, {id, id, id, id, id, id, id},
+        {IteratorType::parallel}, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value k = arith::MulFOp::create(b, l, a[0], a[1]);
+          Value nk = arith::NegFOp::create(
+              b, l, arith::MulFOp::create(b, l, k, invCount));
+          Value bc = arith::MulFOp::create(
+              b, l, nk, arith::MulFOp::create(b, l, a[1], a[2]));
+          Value cc = arith::MulFOp::create(b, l, nk, a[3]);
+          return SmallVector<Value>{k, bc, cc};
+        });
+    Value dx = generic(
+        rewriter, loc, {dy, x, s.mean, coef[0], coef[1], coef[2]},
+        {emptyLike(rewriter, loc, x)}, {full, full, col, col, col, col, full},
+        {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value d = arith::SubFOp::create(b, l, a[1], a[2]);
+          Value t = math::FmaOp::create(b, l, d, a[4], a[5]);
+          return SmallVector<Value>{math::FmaOp::create(b, l, a[0], a[3], t)};
+        })[0];
     rewriter.replaceOp(
         op, {fromRows(rewriter, loc, dx, adaptor.getInput()), dgamma, dbeta});
     return success();

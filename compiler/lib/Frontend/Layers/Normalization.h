@@ -33,11 +33,19 @@ inline bool readNormalizationOptions(LayerChecker &c, const char *layer,
   if (a.axis &&
       readNumber(c.getDiag(), c.getKind(), "axis", a.axis->value, axis) &&
       axis != -1) {
-    c.getDiag().error(a.axis->value.loc, std::string(layer) +
-                                             ": only 'axis = -1' (" + axisNote +
-                                             ") is supported yet, found " +
-                                             describeValue(a.axis->value));
-    ok = false;
+    // Keras counts the batch: the last axis of samples of rank r is also r.
+    bool known = c.numInputs() == 1 && c.inputsOk();
+    int64_t last = known ? int64_t(c.inputShape(0).size()) : -1;
+    if (!known || axis != double(last)) {
+      std::string supported = "'axis = -1'";
+      if (known)
+        supported += " or 'axis = " + std::to_string(last) + "'";
+      c.getDiag().error(a.axis->value.loc,
+                        std::string(layer) + ": only the last axis (" +
+                            axisNote + ") is supported yet, " + supported +
+                            " here, found " + describeValue(a.axis->value));
+      ok = false;
+    }
   }
   if (a.epsilon) {
     if (!readNumber(c.getDiag(), c.getKind(), "epsilon", a.epsilon->value,
