@@ -37,14 +37,12 @@ constexpr int64_t kMaxBatch = int64_t(1) << 20;
 /// Keras's short names of losses dlc does not have: an error that spells
 /// the full name (the short names of those it has are their aliases).
 const std::pair<StringRef, StringRef> kKerasLossShortNames[] = {
-    {"mae", "mean_absolute_error"},
     {"mape", "mean_absolute_percentage_error"},
     {"msle", "mean_squared_logarithmic_error"},
     {"kld", "kl_divergence"},
     {"logcosh", "log_cosh"}};
 
-const StringRef kPlannedLosses[] = {"mean_absolute_error",
-                                    "mean_absolute_percentage_error",
+const StringRef kPlannedLosses[] = {"mean_absolute_percentage_error",
                                     "mean_squared_logarithmic_error",
                                     "huber",
                                     "log_cosh",
