@@ -87,7 +87,10 @@ const StringRef kPlannedSchedules[] = {"inverse_time_decay", "polynomial_decay",
 /// What early_stopping may watch: the columns of `dlc train`'s history.
 const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy"};
 
-const StringRef kMetrics[] = {"accuracy"};
+/// mae and mse (or their long names) on float targets: the driver measures
+/// them from the model's predictions (Commands.cpp).
+const StringRef kMetrics[] = {"accuracy", "mae", "mse", "mean_absolute_error",
+                              "mean_squared_error"};
 const StringRef kPlannedMetrics[] = {"binary_accuracy",
                                      "categorical_accuracy",
                                      "sparse_categorical_accuracy",
@@ -96,8 +99,7 @@ const StringRef kPlannedMetrics[] = {"binary_accuracy",
                                      "precision",
                                      "recall",
                                      "auc",
-                                     "f1_score",
-                                     "mean_absolute_error"};
+                                     "f1_score"};
 
 /// The names (and, for losses, aliases) of the registered kinds.
 template <typename Kind>
@@ -142,6 +144,8 @@ private:
   DiagEngine &diag;
   CheckedTrain result;
   SMLoc monitorLoc, reduceMonitorLoc, scheduleLoc;
+  /// The first mae or mse among the metrics (invalid: none).
+  SMLoc regressionMetricLoc;
 };
 
 /// A name written bare, quoted, or as a call: `adam`, "adam", `adam(...)`.
@@ -222,6 +226,14 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
                                      result.spec.reduceLROnPlateau->monitor +
                                      "', but accuracy is not measured; add "
                                      "'metrics = [accuracy];'");
+    ok = false;
+  }
+  if (ok && regressionMetricLoc.isValid() && result.spec.loss &&
+      result.spec.loss->getTargets() != TargetKind::LikeOutput) {
+    diag.error(regressionMetricLoc,
+               "metrics: mae and mse compare predictions with float targets, "
+               "but loss '" +
+                   result.spec.loss->getName() + "' takes class labels");
     ok = false;
   }
   // Keras: a rate from a schedule "is not settable" by the callback.
@@ -468,6 +480,14 @@ bool TrainChecker::checkMetrics(const ast::Expr &expr) {
       continue;
     }
     std::string metric = acc ? std::string("accuracy") : item->text;
+    // One column name each (Keras names the column as the metric is
+    // spelled; dlc by its short name).
+    if (metric == "mean_absolute_error")
+      metric = "mae";
+    else if (metric == "mean_squared_error")
+      metric = "mse";
+    if (metric == "mae" || metric == "mse")
+      regressionMetricLoc = item->loc;
     auto [it, inserted] = seen.try_emplace(metric, item->loc);
     if (!inserted) {
       diag.error(item->loc, "duplicate metric '" + metric + "'");
