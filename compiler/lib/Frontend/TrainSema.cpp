@@ -85,7 +85,8 @@ const StringRef kSchedules[] = {"exponential_decay", "piecewise_constant_decay",
 const StringRef kPlannedSchedules[] = {"inverse_time_decay", "polynomial_decay",
                                        "cosine_decay_restarts"};
 /// What early_stopping may watch: the columns of `dlc train`'s history.
-const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy"};
+const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy",
+                               "val_mae",  "mae",  "val_mse",      "mse"};
 
 /// mae and mse (or their long names) on float targets: the driver measures
 /// them from the model's predictions (Commands.cpp).
@@ -209,25 +210,23 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
                           "sparse_categorical_crossentropy;'");
     ok = false;
   }
-  // Accuracy is measured only when it is a metric.
-  if (ok && result.spec.earlyStopping &&
-      StringRef(result.spec.earlyStopping->monitor).ends_with("accuracy") &&
-      !llvm::is_contained(result.spec.metrics, "accuracy")) {
-    diag.error(monitorLoc, "early_stopping: 'monitor' is '" +
-                               result.spec.earlyStopping->monitor +
-                               "', but accuracy is not measured; add "
-                               "'metrics = [accuracy];'");
-    ok = false;
-  }
-  if (ok && result.spec.reduceLROnPlateau &&
-      StringRef(result.spec.reduceLROnPlateau->monitor).ends_with("accuracy") &&
-      !llvm::is_contained(result.spec.metrics, "accuracy")) {
-    diag.error(reduceMonitorLoc, "reduce_lr_on_plateau: 'monitor' is '" +
-                                     result.spec.reduceLROnPlateau->monitor +
-                                     "', but accuracy is not measured; add "
-                                     "'metrics = [accuracy];'");
-    ok = false;
-  }
+  // A metric (accuracy, mae, mse) is measured only when it is listed.
+  auto checkMeasured = [&](StringRef owner, StringRef monitor, SMLoc loc) {
+    StringRef metric = monitor;
+    metric.consume_front("val_");
+    if (metric == "loss" || llvm::is_contained(result.spec.metrics, metric))
+      return true;
+    diag.error(loc, owner + ": 'monitor' is '" + monitor + "', but " + metric +
+                        " is not measured; add 'metrics = [" + metric + "];'");
+    return false;
+  };
+  if (ok && result.spec.earlyStopping)
+    ok = checkMeasured("early_stopping", result.spec.earlyStopping->monitor,
+                       monitorLoc);
+  if (ok && result.spec.reduceLROnPlateau)
+    ok =
+        checkMeasured("reduce_lr_on_plateau",
+                      result.spec.reduceLROnPlateau->monitor, reduceMonitorLoc);
   if (ok && regressionMetricLoc.isValid() && result.spec.loss &&
       result.spec.loss->getTargets() != TargetKind::LikeOutput) {
     diag.error(regressionMetricLoc,
