@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-all=(frontend mlirgen csv idx safetensors)
+all=(frontend mlirgen csv idx npy safetensors)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 jobs=${FUZZ_BUILD_JOBS:-2}

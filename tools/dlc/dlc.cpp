@@ -140,14 +140,28 @@ cl::opt<std::string> runInput(cl::Positional, cl::desc("<model.dl>"),
                               cl::Required, cl::sub(trainCmd),
                               cl::sub(evaluateCmd), cl::sub(predictCmd));
 cl::opt<std::string> data("data",
-                          cl::desc("IDX directory (MNIST layout) or CSV file "
-                                   "(label in the last column); default: "
-                                   "Debian's Fashion-MNIST"),
+                          cl::desc("IDX directory (MNIST layout), CSV file "
+                                   "(label in the last column) or .npy file "
+                                   "(with --targets); default: Debian's "
+                                   "Fashion-MNIST"),
                           cl::init(dlc::kDefaultData), cl::sub(trainCmd),
                           cl::sub(evaluateCmd));
 cl::opt<std::string> testData("test-data",
-                              cl::desc("CSV test file (IDX: t10k-* in --data)"),
+                              cl::desc("CSV or .npy test file (IDX: t10k-* in "
+                                       "--data)"),
                               cl::sub(trainCmd));
+cl::opt<std::string> targetsPath("targets",
+                                 cl::desc("The .npy file of --data's targets "
+                                          "(first axis: the samples)"),
+                                 cl::sub(trainCmd), cl::sub(evaluateCmd));
+cl::opt<std::string> testTargets("test-targets",
+                                 cl::desc("The .npy file of --test-data's "
+                                          "targets"),
+                                 cl::sub(trainCmd));
+cl::opt<std::string>
+    validationTargets("validation-targets",
+                      cl::desc("The .npy file of --validation-data's targets"),
+                      cl::sub(trainCmd));
 cl::opt<int64_t> epochs("epochs",
                         cl::desc("Epochs (default: the train block's, else 1, "
                                  "as Keras)"),
@@ -249,8 +263,14 @@ cl::opt<std::string> weights("weights", cl::desc("safetensors checkpoint"),
                              cl::Required, cl::sub(evaluateCmd),
                              cl::sub(predictCmd));
 cl::opt<std::string> predictInput("input",
-                                  cl::desc("IDX images or a CSV of features"),
+                                  cl::desc("IDX images, a CSV of features or a "
+                                           ".npy file of inputs"),
                                   cl::Required, cl::sub(predictCmd));
+cl::opt<std::string> predictOutput(
+    "output",
+    cl::desc("Write every sample's predicted values to this file: .npy if "
+             "its name ends in .npy, else CSV"),
+    cl::sub(predictCmd));
 cl::opt<int64_t> topK("top-k", cl::desc("Classes shown per sample (default 3)"),
                       cl::init(3), cl::sub(predictCmd));
 cl::opt<int64_t> limit("limit", cl::desc("Samples shown (default 10)"),
@@ -564,6 +584,9 @@ int main(int argc, char **argv) {
     o.input = runInput;
     o.data = data;
     o.testData = testData;
+    o.targets = targetsPath;
+    o.testTargets = testTargets;
+    o.validationTargets = validationTargets;
     // Given on the command line, they override the train block's.
     if (epochs.getNumOccurrences())
       o.epochs = epochs;
@@ -612,6 +635,7 @@ int main(int argc, char **argv) {
     o.input = runInput;
     o.weights = weights;
     o.data = data;
+    o.targets = targetsPath;
     o.batchSize = evalBatch;
     o.classes.assign(classes.begin(), classes.end());
     o.targetColumns.assign(targetColumns.begin(), targetColumns.end());
@@ -624,6 +648,7 @@ int main(int argc, char **argv) {
     o.input = runInput;
     o.weights = weights;
     o.inputFile = predictInput;
+    o.output = predictOutput;
     o.topK = topK;
     o.limit = limit;
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,

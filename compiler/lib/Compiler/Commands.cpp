@@ -104,6 +104,155 @@ targetColumns(const JitModel &m, const std::vector<int32_t> &flag) {
   return columns;
 }
 
+bool isNpy(const std::string &path) {
+  return llvm::StringRef(path).ends_with_insensitive(".npy");
+}
+
+/// A shape without its axes of size 1: the per-sample shape of a .npy file
+/// and the model's match when these do, so that f32[50, 1] takes [N, 50, 1]
+/// and [N, 50], and an output f32[1] targets [N, 1] and [N].
+Shape squeezed(const int64_t *dims, int64_t rank) {
+  Shape r;
+  for (int64_t i = 0; i < rank; ++i)
+    if (dims[i] != 1)
+      r.push_back(dims[i]);
+  return r;
+}
+
+/// "(N, 50, 1)": a batch of samples of shape `s`.
+std::string batchShape(const Shape &s) {
+  std::string r = "(N";
+  for (int64_t d : s)
+    r += ", " + std::to_string(d);
+  return r + ")";
+}
+
+/// "(100, 50, 1)": a .npy array's shape as numpy prints it.
+std::string npyShape(const dlrt_dataset &ds) {
+  std::string r = "(" + std::to_string(ds.count);
+  for (int32_t i = 0; i < ds.rank; ++i)
+    r += ", " + std::to_string(ds.shape[i]);
+  return r + (ds.rank == 0 ? ",)" : ")");
+}
+
+/// Loads .npy inputs (`xFlag` 'x') and, unless `y` is empty, their targets
+/// (`yFlag` 'y', the same number of samples): float targets shaped like the
+/// model's output, or one class index per sample for a loss that takes
+/// labels. Checks the per-sample shapes against the model's.
+bool loadNpy(const JitModel &m, const char *xFlag, const std::string &x,
+             const char *yFlag, const std::string &y, Dataset &ds) {
+  const ModelSpec &spec = m.spec();
+  dlrt_error err;
+  if (dlrt_load_npy(x.c_str(), &ds, &err)) {
+    fail(err.message);
+    return false;
+  }
+  const Shape &in = spec.inputShape();
+  if (squeezed(ds.shape, ds.rank) != squeezed(in.data(), int64_t(in.size()))) {
+    fail(fmt::format("{} '{}': expected samples of shape {} (model '{}' "
+                     "takes input {}; axes of size 1 may be left out), "
+                     "found array {}",
+                     xFlag, x, batchShape(in), spec.name, formatShape(in),
+                     npyShape(ds)));
+    return false;
+  }
+  if (y.empty())
+    return true;
+  Dataset t;
+  if (dlrt_load_npy(y.c_str(), &t, &err)) {
+    fail(err.message);
+    return false;
+  }
+  if (t.count != ds.count) {
+    fail(fmt::format("{} '{}' has {} samples (array {}), but {} '{}' has {}",
+                     yFlag, y, t.count, npyShape(t), xFlag, x, ds.count));
+    return false;
+  }
+  const Shape &out = spec.outputShape();
+  const TargetKind kind = spec.train->loss->getTargets();
+  const bool likeOutput =
+      squeezed(t.shape, t.rank) == squeezed(out.data(), int64_t(out.size()));
+  // Float targets: a loss on values shaped like the output, or one-hot rows
+  // for categorical cross-entropy.
+  if (kind == TargetKind::LikeOutput ||
+      (kind == TargetKind::Distribution && likeOutput && t.sample_size > 1)) {
+    if (!likeOutput) {
+      fail(fmt::format("{} '{}': expected targets of shape {} (model "
+                       "'{}' outputs {}), found array {}",
+                       yFlag, y, batchShape(out), spec.name, formatShape(out),
+                       npyShape(t)));
+      return false;
+    }
+    ds.targets = t.x;
+    ds.target_size = t.sample_size;
+    t.x = nullptr;
+    return true;
+  }
+  // Class indices: one per sample, integers >= 0.
+  if (t.sample_size != 1) {
+    fail(fmt::format("{} '{}': expected one class index per sample (loss {} "
+                     "takes class labels), or one-hot rows shaped like the "
+                     "output {}, found array {}",
+                     yFlag, y, spec.train->loss->getName().str(),
+                     formatShape(out), npyShape(t)));
+    return false;
+  }
+  ds.labels = static_cast<int32_t *>(std::malloc(sizeof(int32_t) * t.count));
+  if (!ds.labels) {
+    fail(fmt::format("{} '{}': out of memory", yFlag, y));
+    return false;
+  }
+  for (int64_t i = 0; i < t.count; ++i) {
+    float v = t.x[i];
+    if (!(v >= 0 && v == std::floor(v) && v <= 1e6)) {
+      fail(fmt::format("{} '{}': sample {} (counting from 0) has target {}, "
+                       "but loss {} takes class indices (integers >= 0)",
+                       yFlag, y, i, v, spec.train->loss->getName().str()));
+      return false;
+    }
+    ds.labels[i] = int32_t(v);
+    ds.num_classes = std::max(ds.num_classes, ds.labels[i] + 1);
+  }
+  return true;
+}
+
+/// --data and --targets (or their --test-/--validation- forms): .npy inputs
+/// need .npy targets, and only they do.
+bool checkNpyPair(const char *xFlag, const std::string &x, const char *yFlag,
+                  const std::string &y) {
+  if (x.empty() && !y.empty()) {
+    fail(fmt::format("{} names the targets of {}, which is not given", yFlag,
+                     xFlag));
+    return false;
+  }
+  if (isNpy(x) && y.empty()) {
+    fail(fmt::format("{} '{}' is a .npy file: its targets come from {} "
+                     "(a .npy file with the same number of samples)",
+                     xFlag, x, yFlag));
+    return false;
+  }
+  if (!x.empty() && !isNpy(x) && !y.empty()) {
+    fail(fmt::format("{} is for .npy data, but {} '{}' is not a .npy file "
+                     "(a CSV file holds its targets in columns: "
+                     "--target-columns)",
+                     yFlag, xFlag, x));
+    return false;
+  }
+  return true;
+}
+
+/// --target-columns names CSV columns: a .npy file's targets are a file.
+bool checkTargetColumns(const std::string &data,
+                        const std::vector<int32_t> &columns) {
+  if (isNpy(data) && !columns.empty()) {
+    fail(fmt::format("--target-columns names columns of a CSV file, but "
+                     "--data '{}' is a .npy file (its targets: --targets)",
+                     data));
+    return false;
+  }
+  return true;
+}
+
 /// Loads split `which` ("train" or "t10k") of `data`: a directory of IDX
 /// files (pixels / 255), or a CSV file (label in the last column, or float
 /// targets in `targets`' columns).
@@ -292,14 +441,52 @@ private:
 struct Metrics {
   double loss = 0, correct = 0;
   int64_t count = 0;
+  /// mae and mse: sums of |p - t| and (p - t)^2 over `values` elements.
+  double absError = 0, squaredError = 0;
+  int64_t values = 0;
   void add(const float m[2], int64_t n) {
     loss += double(m[0]) * n;
     correct += m[1];
     count += n;
   }
+  /// Adds the errors of `n` values predicted `p` against targets `t`.
+  void addErrors(const float *p, const float *t, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      double d = double(p[i]) - double(t[i]);
+      absError += std::fabs(d);
+      squaredError += d * d;
+    }
+    values += n;
+  }
   double meanLoss() const { return count ? loss / count : NAN; }
   double accuracy() const { return count ? correct / count : NAN; }
+  /// A metric by its history name: accuracy, mae or mse.
+  double metric(llvm::StringRef name) const {
+    if (name == "accuracy")
+      return accuracy();
+    if (!values)
+      return NAN;
+    return (name == "mae" ? absError : squaredError) / double(values);
+  }
 };
+
+/// Whether `metrics` has mae or mse, which the driver measures from the
+/// model's predictions (the compiled steps report the loss and accuracy).
+bool needsErrors(const std::vector<std::string> &metrics) {
+  return llvm::is_contained(metrics, "mae") ||
+         llvm::is_contained(metrics, "mse");
+}
+
+/// Adds to `r` the errors of the model's predictions for the `n` samples in
+/// `x` against their float targets `t` (`pred`: scratch).
+void addPredictionErrors(const JitModel &m, const std::vector<float> &params,
+                         const float *x, const void *t, int64_t n,
+                         std::vector<float> &pred, Metrics &r) {
+  int64_t outSize = numElements(m.spec().outputShape());
+  pred.resize(n * outSize);
+  m.predict(params.data(), x, pred.data(), n);
+  r.addErrors(pred.data(), static_cast<const float *>(t), n * outSize);
+}
 
 /// Mean loss and accuracy of `ds` in batches of `batch`.
 /// Scratch memory an evaluation may take: a batch of 1,000 CNN samples
@@ -308,8 +495,9 @@ constexpr int64_t kEvalWorkspaceBytes = int64_t(64) << 20;
 
 Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
                      const Dataset &ds, Targets &targets, int64_t batch,
-                     int64_t begin, int64_t end) {
+                     int64_t begin, int64_t end, bool errors) {
   Metrics r;
+  std::vector<float> pred;
   batch = batchRows(batch, ds.count);
   // The batch's intermediates grow with it: keep them within the bound
   // (the metrics are sums over samples: the batch changes only rounding).
@@ -322,9 +510,11 @@ Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
     int64_t n = std::min(batch, end - i);
     dlrt_gather(&ds, nullptr, i, n, x.data(), y.data());
     float out[2];
-    m.evalStep(params.data(), x.data(),
-               targets.batch(ds, nullptr, i, y.data(), n), n, out);
+    const void *t = targets.batch(ds, nullptr, i, y.data(), n);
+    m.evalStep(params.data(), x.data(), t, n, out);
     r.add(out, n);
+    if (errors)
+      addPredictionErrors(m, params, x.data(), t, n, pred, r);
   }
   return r;
 }
@@ -334,21 +524,26 @@ Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
 bool evaluate(const JitModel &m, const std::vector<float> &params,
               const Dataset &ds, Targets &targets, int64_t batch,
               Communicator *comm, Metrics &out) {
+  const bool errors = needsErrors(m.spec().train->metrics);
   if (!comm) {
-    out = evaluateRows(m, params, ds, targets, batch, 0, ds.count);
+    out = evaluateRows(m, params, ds, targets, batch, 0, ds.count, errors);
     return true;
   }
   int64_t r = comm->rank(), size = comm->size();
   out = evaluateRows(m, params, ds, targets, batch, ds.count * r / size,
-                     ds.count * (r + 1) / size);
-  double sums[3] = {out.loss, out.correct, double(out.count)};
-  if (!comm->allreduceSum(sums, 3)) {
+                     ds.count * (r + 1) / size, errors);
+  double sums[6] = {out.loss,     out.correct,      double(out.count),
+                    out.absError, out.squaredError, double(out.values)};
+  if (!comm->allreduceSum(sums, 6)) {
     fail(comm->error());
     return false;
   }
   out.loss = sums[0];
   out.correct = sums[1];
   out.count = int64_t(sums[2]);
+  out.absError = sums[3];
+  out.squaredError = sums[4];
+  out.values = int64_t(sums[5]);
   return true;
 }
 
@@ -442,11 +637,13 @@ uint64_t epochSeed(uint64_t seed, int64_t epoch) {
   return seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch);
 }
 
-std::string formatMetrics(const Metrics &m, bool accuracy,
+/// "loss: 0.1234 - mae: 0.2345": the loss, then `metrics` in their order.
+std::string formatMetrics(const Metrics &m,
+                          const std::vector<std::string> &metrics,
                           const char *prefix = "") {
   std::string r = fmt::format("{}loss: {:.4f}", prefix, m.meanLoss());
-  if (accuracy)
-    r += fmt::format(" - {}accuracy: {:.4f}", prefix, m.accuracy());
+  for (const std::string &name : metrics)
+    r += fmt::format(" - {}{}: {:.4f}", prefix, name, m.metric(name));
   return r;
 }
 
@@ -549,7 +746,8 @@ int train(const TrainOptions &flags, Communicator *comm) {
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
-  bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
+  const std::vector<std::string> &metrics = spec.train->metrics;
+  const bool errors = needsErrors(metrics);
   // The train block's early_stopping callback, each flag overriding its
   // setting.
   const bool earlyStopping =
@@ -591,10 +789,22 @@ int train(const TrainOptions &flags, Communicator *comm) {
                             "{} takes class labels",
                             spec.train->loss->getName().str()));
   const auto floatTargets = targetColumns(*m, o.targetColumns);
-  if (!loadData(o.data, "train", train, true, floatTargets))
+  if (!checkNpyPair("--data", o.data, "--targets", o.targets) ||
+      !checkNpyPair("--test-data", o.testData, "--test-targets",
+                    o.testTargets) ||
+      !checkNpyPair("--validation-data", o.validationData,
+                    "--validation-targets", o.validationTargets) ||
+      !checkTargetColumns(o.data, o.targetColumns))
+    return 1;
+  if (isNpy(o.data)
+          ? !loadNpy(*m, "--data", o.data, "--targets", o.targets, train)
+          : !loadData(o.data, "train", train, true, floatTargets))
     return 1;
   bool haveTest = false;
-  if (!o.testData.empty())
+  if (isNpy(o.testData))
+    haveTest = loadNpy(*m, "--test-data", o.testData, "--test-targets",
+                       o.testTargets, test);
+  else if (!o.testData.empty())
     haveTest = loadData(o.testData, "t10k", test, true, floatTargets);
   else if (llvm::sys::fs::is_directory(o.data))
     haveTest = loadData(o.data, "t10k", test, /*required=*/false);
@@ -619,7 +829,11 @@ int train(const TrainOptions &flags, Communicator *comm) {
   dlrt_error err;
   if (!o.validationData.empty()) {
     // An IDX directory gives its test split, as --data's does to the test.
-    if (!loadData(o.validationData, "t10k", validation, true, floatTargets) ||
+    if ((isNpy(o.validationData)
+             ? !loadNpy(*m, "--validation-data", o.validationData,
+                        "--validation-targets", o.validationTargets, validation)
+             : !loadData(o.validationData, "t10k", validation, true,
+                         floatTargets)) ||
         !selectClasses(
             validation, o.classes, 0,
             dataOrigin("--validation-data", o.validationData, "t10k")) ||
@@ -679,12 +893,15 @@ int train(const TrainOptions &flags, Communicator *comm) {
                            comm->size() == 1 ? "" : "s")
              : "");
   std::vector<const char *> columns{"epoch", "loss"};
-  if (accuracy)
-    columns.push_back("accuracy");
+  for (const std::string &name : metrics)
+    columns.push_back(name.c_str());
+  std::vector<std::string> valNames;
+  for (const std::string &name : metrics)
+    valNames.push_back("val_" + name);
   if (validation.count) {
     columns.push_back("val_loss");
-    if (accuracy)
-      columns.push_back("val_accuracy");
+    for (const std::string &name : valNames)
+      columns.push_back(name.c_str());
   }
   // A rate that changes (a schedule, reduce_lr_on_plateau) is in opt_state
   // and in the history, as Keras 3's callbacks log it.
@@ -778,7 +995,11 @@ int train(const TrainOptions &flags, Communicator *comm) {
   const int64_t stepRows = batch * ranks;
   int64_t steps = (train.count + stepRows - 1) / stepRows;
   const int64_t numGrads = m->numGrads();
-  std::vector<float> grads(comm ? numGrads + 3 : 0);
+  // After the gradients: the loss and accuracy sums, the sample count, and
+  // with mae or mse, the sums and count of the prediction errors.
+  const int64_t kSums = errors ? 6 : 3;
+  std::vector<float> grads(comm ? numGrads + kSums : 0);
+  std::vector<float> pred;
   // Where a distributed step's time goes: the allreduce (waiting for the
   // slowest rank included) against the whole step, reported at the end.
   using Clock = std::chrono::steady_clock;
@@ -801,7 +1022,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
     // Parameter `bad` became non-finite in step `stepNo` (1-based), whose
     // loss was `loss`: stop before anything saves it.
     auto brokenParams = [&](int64_t bad, int64_t stepNo, float loss) {
-      dlrt_progress_end(bar, formatMetrics(running, accuracy).c_str());
+      dlrt_progress_end(bar, formatMetrics(running, metrics).c_str());
       std::fflush(stdout);
       const ParamSpec *p = &spec.params.front();
       for (const ParamSpec &q : spec.params)
@@ -824,11 +1045,16 @@ int train(const TrainOptions &flags, Communicator *comm) {
         dlrt_prefetch(&train, order.data(), first + stepRows, batch);
       float out[2];
       int64_t stepSamples = n;
+      const void *t =
+          n ? targets.batch(train, order.data(), first, y.data(), n) : nullptr;
+      // mae and mse of the step's predictions before its update, as the
+      // loss: one forward pass more (in inference form: no dropout).
+      Metrics stepErrors;
+      if (errors && n)
+        addPredictionErrors(*m, params, x.data(), t, n, pred, stepErrors);
       const Clock::time_point stepStart = Clock::now();
       if (!comm) {
-        m->trainStep(params.data(), state.data(), x.data(),
-                     targets.batch(train, order.data(), first, y.data(), n), n,
-                     out);
+        m->trainStep(params.data(), state.data(), x.data(), t, n, out);
       } else {
         float *g = grads.data();
         if (n) {
@@ -841,10 +1067,8 @@ int train(const TrainOptions &flags, Communicator *comm) {
           if (ownSeed)
             writeSeed(state.data(),
                       seed ^ (uint64_t(comm->rank()) * 0x9E3779B97F4A7C15ull));
-          m->trainGradients(
-              params.data(), state.data(), x.data(),
-              targets.batch(train, order.data(), first, y.data(), n), n, g,
-              out);
+          m->trainGradients(params.data(), state.data(), x.data(), t, n, g,
+                            out);
           if (ownSeed)
             writeSeed(state.data(), seed);
           // Weighted by n / batch: 1 for a full batch, which needs no pass
@@ -855,12 +1079,17 @@ int train(const TrainOptions &flags, Communicator *comm) {
               g[i] *= weight;
           g[numGrads] = out[0] * float(n);
           g[numGrads + 1] = out[1];
+          if (errors) {
+            g[numGrads + 3] = float(stepErrors.absError);
+            g[numGrads + 4] = float(stepErrors.squaredError);
+            g[numGrads + 5] = float(stepErrors.values);
+          }
         } else { // the epoch's last step has no rows for this rank
           std::fill(grads.begin(), grads.end(), 0.0f);
         }
         g[numGrads + 2] = float(n);
         const Clock::time_point reduceStart = Clock::now();
-        if (!comm->allreduceSum(g, numGrads + 3))
+        if (!comm->allreduceSum(g, numGrads + kSums))
           return fail(comm->error());
         allreduceTime += Clock::now() - reduceStart;
         stepSamples = int64_t(g[numGrads + 2]);
@@ -871,9 +1100,17 @@ int train(const TrainOptions &flags, Communicator *comm) {
         m->applyGradients(params.data(), state.data(), g);
         out[0] = g[numGrads] / g[numGrads + 2];
         out[1] = g[numGrads + 1];
+        if (errors) {
+          stepErrors.absError = g[numGrads + 3];
+          stepErrors.squaredError = g[numGrads + 4];
+          stepErrors.values = int64_t(g[numGrads + 5]);
+        }
         stepTime += Clock::now() - stepStart;
       }
       running.add(out, stepSamples);
+      running.absError += stepErrors.absError;
+      running.squaredError += stepErrors.squaredError;
+      running.values += stepErrors.values;
       ++totalSteps;
       if (std::isnan(firstLoss))
         firstLoss = out[0];
@@ -888,23 +1125,23 @@ int train(const TrainOptions &flags, Communicator *comm) {
           return brokenParams(bad, step, prevLoss);
       prevLoss = out[0];
       dlrt_progress_update(bar, step + 1,
-                           formatMetrics(running, accuracy).c_str());
+                           formatMetrics(running, metrics).c_str());
     }
     if (int64_t bad = firstNonFinite(params.data(), int64_t(params.size()));
         bad >= 0)
       return brokenParams(bad, steps, prevLoss);
-    std::string line = formatMetrics(running, accuracy);
+    std::string line = formatMetrics(running, metrics);
     std::vector<double> row{double(epoch), running.meanLoss()};
-    if (accuracy)
-      row.push_back(running.accuracy());
+    for (const std::string &name : metrics)
+      row.push_back(running.metric(name));
     if (validation.count) {
       Metrics v;
       if (!evaluate(*m, params, validation, targets, 1000, comm, v))
         return 1;
-      line += " - " + formatMetrics(v, accuracy, "val_");
+      line += " - " + formatMetrics(v, metrics, "val_");
       row.push_back(v.meanLoss());
-      if (accuracy)
-        row.push_back(v.accuracy());
+      for (const std::string &name : metrics)
+        row.push_back(v.metric(name));
     }
     // The optimizer's rate at the epoch's end (with a schedule, that of the
     // next step), before reduce_lr_on_plateau changes it, as Keras logs it.
@@ -1003,13 +1240,13 @@ int train(const TrainOptions &flags, Communicator *comm) {
     if (!evaluate(*m, params, test, targets, 1000, comm, t))
       return 1;
     if (lead)
-      llvm::outs() << fmt::format("Test: {}\n", formatMetrics(t, accuracy));
+      llvm::outs() << fmt::format("Test: {}\n", formatMetrics(t, metrics));
   }
   if (comm && verbose > 0 && stepTime.count() > 0)
     llvm::outs() << fmt::format(
         "Distributed over {} rank{}: the allreduce of {} floats took {:.1f}% "
         "of rank 0's step time ({:.0f} us of {:.0f} us a step)\n",
-        comm->size(), comm->size() == 1 ? "" : "s", numGrads + 3,
+        comm->size(), comm->size() == 1 ? "" : "s", numGrads + kSums,
         100.0 * double(allreduceTime.count()) / double(stepTime.count()),
         std::chrono::duration<double, std::micro>(allreduceTime).count() /
             double(std::max<int64_t>(1, totalSteps)),
@@ -1061,8 +1298,13 @@ int runEvaluate(const EvaluateOptions &o) {
     return fail(fmt::format("--target-columns names float targets, but loss "
                             "{} takes class labels",
                             spec.train->loss->getName().str()));
-  if (!loadData(o.data, "t10k", test, true,
-                targetColumns(*m, o.targetColumns)) ||
+  if (!checkNpyPair("--data", o.data, "--targets", o.targets) ||
+      !checkTargetColumns(o.data, o.targetColumns))
+    return 1;
+  if ((isNpy(o.data)
+           ? !loadNpy(*m, "--data", o.data, "--targets", o.targets, test)
+           : !loadData(o.data, "t10k", test, true,
+                       targetColumns(*m, o.targetColumns))) ||
       !selectClasses(test, o.classes, 0, dataOrigin("--data", o.data, "t10k")))
     return 1;
   Targets targets;
@@ -1071,11 +1313,21 @@ int runEvaluate(const EvaluateOptions &o) {
   std::vector<float> params(spec.numParams());
   if (!loadParams(spec, o.weights, params, false, true))
     return 1;
-  bool accuracy = llvm::is_contained(spec.train->metrics, "accuracy");
-  Metrics r =
-      evaluateRows(*m, params, test, targets, o.batchSize, 0, test.count);
+  // A regressor (a loss on float targets with no output activation folded
+  // into it) is reported by its loss, mse and mae, as Keras's evaluate with
+  // metrics = [mse, mae]; a classifier by the train block's metrics.
+  const bool regressor =
+      spec.train->loss->getTargets() == TargetKind::LikeOutput &&
+      spec.train->loss->getFoldedActivation().empty();
+  std::vector<std::string> reported = spec.train->metrics;
+  if (regressor)
+    reported = {"mse", "mae"};
+  Metrics r = evaluateRows(*m, params, test, targets, o.batchSize, 0,
+                           test.count, needsErrors(reported));
   llvm::outs() << fmt::format("{} samples - {}\n", test.count,
-                              formatMetrics(r, accuracy));
+                              formatMetrics(r, reported));
+  if (regressor)
+    return 0;
 
   // Confusion matrix from the predicted classes (argmax of predict).
   int64_t classes = numElements(spec.outputShape());
@@ -1114,7 +1366,8 @@ int runPredict(const PredictOptions &o) {
   // Both are capped by the data and the classes later; only the lower
   // bound matters (a negative --limit would size a vector negatively).
   if (!checkFlagRange("--top-k", o.topK, 1) ||
-      !checkFlagRange("--limit", o.limit, 1))
+      !checkFlagRange("--limit", o.limit, 1) ||
+      !checkOutputPath("--output", o.output))
     return 1;
   std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, false);
   if (!m)
@@ -1126,16 +1379,47 @@ int runPredict(const PredictOptions &o) {
   Dataset ds;
   dlrt_error err;
   bool csv = llvm::StringRef(o.inputFile).ends_with_insensitive(".csv");
-  if (csv ? dlrt_load_csv_features(o.inputFile.c_str(), 1.0f, &ds, &err)
-          : dlrt_load_idx_images(o.inputFile.c_str(), 1.0f / 255, &ds, &err))
+  if (isNpy(o.inputFile)) {
+    if (!loadNpy(*m, "--input", o.inputFile, "", "", ds))
+      return 1;
+  } else if (csv ? dlrt_load_csv_features(o.inputFile.c_str(), 1.0f, &ds, &err)
+                 : dlrt_load_idx_images(o.inputFile.c_str(), 1.0f / 255, &ds,
+                                        &err)) {
     return fail(err.message);
+  }
   if (ds.sample_size != numElements(spec.inputShape()))
     return fail(fmt::format("'{}' has {} values per sample, but model "
                             "'{}' takes input {}",
                             o.inputFile, ds.sample_size, spec.name,
                             formatShape(spec.inputShape())));
-  int64_t n = std::min(o.limit, ds.count);
   int64_t outSize = numElements(spec.outputShape());
+  if (!o.output.empty()) {
+    // Every sample, in batches of at most 1,000 (its intermediates bounded
+    // as evaluate's), into one array of shape (N, output...).
+    const int64_t batch = batchRows(1000, ds.count);
+    std::vector<float> x(batch * ds.sample_size),
+        all(size_t(ds.count * outSize));
+    for (int64_t i = 0; i < ds.count; i += batch) {
+      int64_t n = std::min(batch, ds.count - i);
+      dlrt_gather(&ds, nullptr, i, n, x.data(), nullptr);
+      m->predict(params.data(), x.data(), all.data() + i * outSize, n);
+    }
+    std::vector<int64_t> shape{ds.count};
+    for (int64_t d : spec.outputShape())
+      shape.push_back(d);
+    if (isNpy(o.output)
+            ? dlrt_save_npy(o.output.c_str(), all.data(), int32_t(shape.size()),
+                            shape.data(), &err)
+            : dlrt_save_csv_rows(o.output.c_str(), all.data(), ds.count,
+                                 outSize, &err))
+      return fail(fmt::format("--output: {}", err.message));
+    llvm::outs() << fmt::format("Wrote the predictions of {} samples ({} "
+                                "each) to {}\n",
+                                ds.count, formatShape(spec.outputShape()),
+                                o.output);
+    return 0;
+  }
+  int64_t n = std::min(o.limit, ds.count);
   std::vector<float> x(n * ds.sample_size), y(n * outSize);
   dlrt_gather(&ds, nullptr, 0, n, x.data(), nullptr);
   m->predict(params.data(), x.data(), y.data(), n);

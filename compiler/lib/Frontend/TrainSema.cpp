@@ -37,14 +37,12 @@ constexpr int64_t kMaxBatch = int64_t(1) << 20;
 /// Keras's short names of losses dlc does not have: an error that spells
 /// the full name (the short names of those it has are their aliases).
 const std::pair<StringRef, StringRef> kKerasLossShortNames[] = {
-    {"mae", "mean_absolute_error"},
     {"mape", "mean_absolute_percentage_error"},
     {"msle", "mean_squared_logarithmic_error"},
     {"kld", "kl_divergence"},
     {"logcosh", "log_cosh"}};
 
-const StringRef kPlannedLosses[] = {"mean_absolute_error",
-                                    "mean_absolute_percentage_error",
+const StringRef kPlannedLosses[] = {"mean_absolute_percentage_error",
                                     "mean_squared_logarithmic_error",
                                     "huber",
                                     "log_cosh",
@@ -87,9 +85,13 @@ const StringRef kSchedules[] = {"exponential_decay", "piecewise_constant_decay",
 const StringRef kPlannedSchedules[] = {"inverse_time_decay", "polynomial_decay",
                                        "cosine_decay_restarts"};
 /// What early_stopping may watch: the columns of `dlc train`'s history.
-const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy"};
+const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy",
+                               "val_mae",  "mae",  "val_mse",      "mse"};
 
-const StringRef kMetrics[] = {"accuracy"};
+/// mae and mse (or their long names) on float targets: the driver measures
+/// them from the model's predictions (Commands.cpp).
+const StringRef kMetrics[] = {"accuracy", "mae", "mse", "mean_absolute_error",
+                              "mean_squared_error"};
 const StringRef kPlannedMetrics[] = {"binary_accuracy",
                                      "categorical_accuracy",
                                      "sparse_categorical_accuracy",
@@ -98,8 +100,7 @@ const StringRef kPlannedMetrics[] = {"binary_accuracy",
                                      "precision",
                                      "recall",
                                      "auc",
-                                     "f1_score",
-                                     "mean_absolute_error"};
+                                     "f1_score"};
 
 /// The names (and, for losses, aliases) of the registered kinds.
 template <typename Kind>
@@ -144,6 +145,8 @@ private:
   DiagEngine &diag;
   CheckedTrain result;
   SMLoc monitorLoc, reduceMonitorLoc, scheduleLoc;
+  /// The first mae or mse among the metrics (invalid: none).
+  SMLoc regressionMetricLoc;
 };
 
 /// A name written bare, quoted, or as a call: `adam`, "adam", `adam(...)`.
@@ -207,23 +210,29 @@ std::optional<CheckedTrain> TrainChecker::check(const ast::TrainBlock &block) {
                           "sparse_categorical_crossentropy;'");
     ok = false;
   }
-  // Accuracy is measured only when it is a metric.
-  if (ok && result.spec.earlyStopping &&
-      StringRef(result.spec.earlyStopping->monitor).ends_with("accuracy") &&
-      !llvm::is_contained(result.spec.metrics, "accuracy")) {
-    diag.error(monitorLoc, "early_stopping: 'monitor' is '" +
-                               result.spec.earlyStopping->monitor +
-                               "', but accuracy is not measured; add "
-                               "'metrics = [accuracy];'");
-    ok = false;
-  }
-  if (ok && result.spec.reduceLROnPlateau &&
-      StringRef(result.spec.reduceLROnPlateau->monitor).ends_with("accuracy") &&
-      !llvm::is_contained(result.spec.metrics, "accuracy")) {
-    diag.error(reduceMonitorLoc, "reduce_lr_on_plateau: 'monitor' is '" +
-                                     result.spec.reduceLROnPlateau->monitor +
-                                     "', but accuracy is not measured; add "
-                                     "'metrics = [accuracy];'");
+  // A metric (accuracy, mae, mse) is measured only when it is listed.
+  auto checkMeasured = [&](StringRef owner, StringRef monitor, SMLoc loc) {
+    StringRef metric = monitor;
+    metric.consume_front("val_");
+    if (metric == "loss" || llvm::is_contained(result.spec.metrics, metric))
+      return true;
+    diag.error(loc, owner + ": 'monitor' is '" + monitor + "', but " + metric +
+                        " is not measured; add 'metrics = [" + metric + "];'");
+    return false;
+  };
+  if (ok && result.spec.earlyStopping)
+    ok = checkMeasured("early_stopping", result.spec.earlyStopping->monitor,
+                       monitorLoc);
+  if (ok && result.spec.reduceLROnPlateau)
+    ok =
+        checkMeasured("reduce_lr_on_plateau",
+                      result.spec.reduceLROnPlateau->monitor, reduceMonitorLoc);
+  if (ok && regressionMetricLoc.isValid() && result.spec.loss &&
+      result.spec.loss->getTargets() != TargetKind::LikeOutput) {
+    diag.error(regressionMetricLoc,
+               "metrics: mae and mse compare predictions with float targets, "
+               "but loss '" +
+                   result.spec.loss->getName() + "' takes class labels");
     ok = false;
   }
   // Keras: a rate from a schedule "is not settable" by the callback.
@@ -470,6 +479,14 @@ bool TrainChecker::checkMetrics(const ast::Expr &expr) {
       continue;
     }
     std::string metric = acc ? std::string("accuracy") : item->text;
+    // One column name each (Keras names the column as the metric is
+    // spelled; dlc by its short name).
+    if (metric == "mean_absolute_error")
+      metric = "mae";
+    else if (metric == "mean_squared_error")
+      metric = "mse";
+    if (metric == "mae" || metric == "mse")
+      regressionMetricLoc = item->loc;
     auto [it, inserted] = seen.try_emplace(metric, item->loc);
     if (!inserted) {
       diag.error(item->loc, "duplicate metric '" + metric + "'");

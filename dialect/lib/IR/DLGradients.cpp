@@ -255,6 +255,7 @@ DL_LOSS_VJP(SparseSoftmaxCrossEntropy)
 DL_LOSS_VJP(SoftmaxCrossEntropy)
 DL_LOSS_VJP(SigmoidCrossEntropy)
 DL_LOSS_VJP(MeanSquaredError)
+DL_LOSS_VJP(MeanAbsoluteError)
 #undef DL_LOSS_VJP
 
 LogicalResult DropoutOp::buildVJP(OpBuilder &b, ValueRange resultGrads,

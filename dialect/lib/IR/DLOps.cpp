@@ -462,6 +462,10 @@ LogicalResult MeanSquaredErrorOp::verify() {
   return verifyLossOperands(*this, getPrediction().getType(),
                             getTargets().getType(), false);
 }
+LogicalResult MeanAbsoluteErrorOp::verify() {
+  return verifyLossOperands(*this, getPrediction().getType(),
+                            getTargets().getType(), false);
+}
 
 namespace {
 /// A loss gradient has its prediction's type and the loss's operands.
@@ -484,6 +488,7 @@ DL_LOSS_GRAD_VERIFIER(SparseSoftmaxCrossEntropyGradOp, /*sparse=*/true)
 DL_LOSS_GRAD_VERIFIER(SoftmaxCrossEntropyGradOp, false)
 DL_LOSS_GRAD_VERIFIER(SigmoidCrossEntropyGradOp, false)
 DL_LOSS_GRAD_VERIFIER(MeanSquaredErrorGradOp, false)
+DL_LOSS_GRAD_VERIFIER(MeanAbsoluteErrorGradOp, false)
 #undef DL_LOSS_GRAD_VERIFIER
 
 //===----------------------------------------------------------------------===//

@@ -71,6 +71,23 @@ int dlrt_load_idx_images(const char *images_path, float scale,
 int dlrt_load_csv_features(const char *path, float scale, dlrt_dataset *out,
                            dlrt_error *err);
 
+/* Reads a NumPy .npy file (format 1.0, 2.0 or 3.0; dtype '<f4', '<f8',
+ * '<i4', '<i8', '|u1' or '|i1', converted to float; C order) of any rank
+ * >= 1 whose first axis is the samples: `count` is shape[0], the per-sample
+ * shape the other axes (`rank` of them, 0 for shape (N,)), the values in
+ * `x`, no labels. Non-finite values are errors at their byte offset. */
+int dlrt_load_npy(const char *path, dlrt_dataset *out, dlrt_error *err);
+
+/* Writes `data` (float32, C order, `rank` axes of `shape`) as a .npy file
+ * (format 1.0, '<f4'), atomically. */
+int dlrt_save_npy(const char *path, const float *data, int32_t rank,
+                  const int64_t *shape, dlrt_error *err);
+
+/* Writes `rows` rows of `columns` floats as CSV (no header, 9 significant
+ * digits: exact for float32), atomically. */
+int dlrt_save_csv_rows(const char *path, const float *data, int64_t rows,
+                       int64_t columns, dlrt_error *err);
+
 void dlrt_dataset_free(dlrt_dataset *ds);
 
 /* The float targets of samples order[first..first+n) (or first..first+n

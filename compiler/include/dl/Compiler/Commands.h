@@ -32,6 +32,8 @@ struct TrainOptions {
   std::string input;
   std::string data = kDefaultData; ///< IDX directory or a CSV file.
   std::string testData;            ///< CSV test file (IDX: from the directory).
+  /// The .npy targets of a .npy --data, --test-data, --validation-data.
+  std::string targets, testTargets, validationTargets;
   /// Unset: the train block's, else Keras's defaults (1, 32, 0).
   std::optional<int64_t> epochs;
   std::optional<int64_t> batchSize;
@@ -69,6 +71,7 @@ struct EvaluateOptions {
   std::string input;
   std::string weights;
   std::string data = kDefaultData;
+  std::string targets; ///< .npy targets of a .npy `data`
   int64_t batchSize = 1000;
   std::vector<int32_t> classes;       ///< as TrainOptions::classes
   std::vector<int32_t> targetColumns; ///< as TrainOptions::targetColumns
@@ -78,7 +81,8 @@ struct EvaluateOptions {
 struct PredictOptions {
   std::string input;
   std::string weights;
-  std::string inputFile; ///< IDX images, or CSV rows of features
+  std::string inputFile; ///< IDX images, CSV rows of features, or .npy
+  std::string output;    ///< every prediction, as .npy or CSV (empty: none)
   int64_t topK = 3;
   int64_t limit = 10; ///< samples to print
   JitCodegen codegen;

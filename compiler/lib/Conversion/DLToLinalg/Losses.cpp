@@ -177,6 +177,20 @@ Value LossLowering<MeanSquaredErrorOp>::lower(OpBuilder &b, Location loc,
                 });
 }
 
+template <>
+Value LossLowering<MeanAbsoluteErrorOp>::lower(OpBuilder &b, Location loc,
+                                               Value p, Value t) {
+  int64_t rank = cast<RankedTensorType>(p.getType()).getRank();
+  Value inv = inverseCount(b, loc, p, /*batchOnly=*/false);
+  AffineMap full = b.getMultiDimIdentityMap(rank);
+  return sumAll(b, loc, rank, {p, t}, {full, full},
+                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                  Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
+                  return arith::MulFOp::create(
+                      nb, l, math::AbsFOp::create(nb, l, d), inv);
+                });
+}
+
 /// The scale of every element of a loss gradient: dloss / (batch or element
 /// count).
 Value gradScale(OpBuilder &b, Location loc, Value lossGrad, Value pred,
@@ -253,6 +267,30 @@ Value elementwiseLossGrad(OpBuilder &b, Location loc, Value pred, Value targets,
       })[0];
 }
 
+/// sign(p - t) * scale, with sign(0) = 0 as PyTorch's L1Loss (and Keras's
+/// tf.abs gradient): two selects, no division.
+Value absoluteErrorGrad(OpBuilder &b, Location loc, Value pred, Value targets,
+                        Value lossGrad) {
+  int64_t rank = cast<RankedTensorType>(pred.getType()).getRank();
+  AffineMap full = b.getMultiDimIdentityMap(rank);
+  SmallVector<IteratorType> par(rank, IteratorType::parallel);
+  Value scale = gradScale(b, loc, lossGrad, pred, /*batchOnly=*/false);
+  return generic(
+      b, loc, {pred, targets}, {emptyLike(b, loc, pred)}, {full, full, full},
+      par, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value zero = f32Const(nb, l, 0.0);
+        Value negScale = arith::NegFOp::create(nb, l, scale);
+        Value above =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, a[0], a[1]);
+        Value below =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OLT, a[0], a[1]);
+        Value g = arith::SelectOp::create(
+            nb, l, above, scale,
+            arith::SelectOp::create(nb, l, below, negScale, zero));
+        return SmallVector<Value>{g};
+      })[0];
+}
+
 /// One pattern per loss gradient op; `lower` is the loss's formula.
 template <typename OpTy> struct LossGradLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -295,6 +333,14 @@ Value LossGradLowering<MeanSquaredErrorGradOp>::lower(OpBuilder &b,
                                                       Location loc, Value p,
                                                       Value t, Value lossGrad) {
   return elementwiseLossGrad(b, loc, p, t, lossGrad, /*sigmoid=*/false);
+}
+
+template <>
+Value LossGradLowering<MeanAbsoluteErrorGradOp>::lower(OpBuilder &b,
+                                                       Location loc, Value p,
+                                                       Value t,
+                                                       Value lossGrad) {
+  return absoluteErrorGrad(b, loc, p, t, lossGrad);
 }
 
 /// Row-wise argmax of a [B, C] tensor as i32 (first index on ties).
@@ -465,14 +511,15 @@ struct L1L2PenaltyGradLowering : OpConversionPattern<L1L2PenaltyGradOp> {
 
 void mlir::dl::populateDLToLinalgLossPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<LossLowering<SparseSoftmaxCrossEntropyOp>,
-               LossLowering<SoftmaxCrossEntropyOp>,
-               LossLowering<SigmoidCrossEntropyOp>,
-               LossLowering<MeanSquaredErrorOp>>(ctx);
+  patterns.add<
+      LossLowering<SparseSoftmaxCrossEntropyOp>,
+      LossLowering<SoftmaxCrossEntropyOp>, LossLowering<SigmoidCrossEntropyOp>,
+      LossLowering<MeanSquaredErrorOp>, LossLowering<MeanAbsoluteErrorOp>>(ctx);
   patterns.add<LossGradLowering<SparseSoftmaxCrossEntropyGradOp>,
                LossGradLowering<SoftmaxCrossEntropyGradOp>,
                LossGradLowering<SigmoidCrossEntropyGradOp>,
-               LossGradLowering<MeanSquaredErrorGradOp>>(ctx);
+               LossGradLowering<MeanSquaredErrorGradOp>,
+               LossGradLowering<MeanAbsoluteErrorGradOp>>(ctx);
   patterns.add<CountCorrectLowering>(ctx);
   patterns.add<L1L2PenaltyLowering, L1L2PenaltyGradLowering>(ctx);
 }

@@ -787,6 +787,19 @@ def DL_MeanSquaredErrorOp : DL_LossOp<"mean_squared_error", "(p - t)^2",
   }];
 }
 
+def DL_MeanAbsoluteErrorOp : DL_LossOp<"mean_absolute_error", "|p - t|",
+                                       DL_FloatTensor> {
+  let summary = "Mean absolute error";
+  let description = [{
+    `mean(|p - t|)` over every element, like Keras's `mean_absolute_error`.
+
+    ```mlir
+    %l = dl.mean_absolute_error %p, %t
+         : (tensor<?x1xf32>, tensor<?x1xf32>) -> tensor<f32>
+    ```
+  }];
+}
+
 // The gradient of each loss with respect to its prediction is an op of its
 // own, made by the loss's vector-Jacobian product: one fused kernel each.
 class DL_LossGradOp<string mnemonic, string loss, string formula,
@@ -827,6 +840,10 @@ def DL_SigmoidCrossEntropyGradOp : DL_LossGradOp<
 def DL_MeanSquaredErrorGradOp : DL_LossGradOp<
     "mean_squared_error_grad", "mean_squared_error",
     "2 (p - t) * loss_grad / elements", DL_FloatTensor>;
+// sign(0) = 0, as PyTorch's L1Loss: a prediction on its target stays there.
+def DL_MeanAbsoluteErrorGradOp : DL_LossGradOp<
+    "mean_absolute_error_grad", "mean_absolute_error",
+    "sign(p - t) * loss_grad / elements", DL_FloatTensor>;
 
 def DL_CountCorrectOp : DL_Op<"count_correct", [Pure]> {
   let summary = "Number of samples whose prediction matches the target";
