@@ -175,6 +175,57 @@ std::string dataOrigin(const char *flag, const std::string &path,
   return fmt::format("{} '{}'", flag, path);
 }
 
+/// Values per step of a shape with a variable axis (-1): the product of
+/// the others.
+int64_t stepSize(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d < 0 ? 1 : d;
+  return n;
+}
+
+/// Checks that `sampleSize` values per sample fit model `m`'s input; in a
+/// model with a variable axis (input f32[?, F]) a CSV row or IDX item of
+/// fixed size is a sequence of sampleSize / F steps, and this sets m's
+/// length (Targets keeps it for its data set's batches). (A data set that knows
+/// its shape, as .npy [N, T, F] would, sets the length from T here instead.)
+/// `what` names the data by its option and file; `extra` follows the count in
+/// the message. Fails (diagnosed).
+bool checkSampleSize(const JitModel &m, int64_t sampleSize,
+                     const std::string &what, const std::string &extra = "") {
+  const ModelSpec &spec = m.spec();
+  if (!m.variableLength()) {
+    if (sampleSize == numElements(spec.inputShape()))
+      return true;
+    fail(fmt::format("{} has {} values per sample{}, but model '{}' "
+                     "takes input {} ({} values)",
+                     what, sampleSize, extra, spec.name,
+                     formatShape(spec.inputShape()),
+                     numElements(spec.inputShape())));
+    return false;
+  }
+  if (llvm::is_contained(spec.outputShape(), -1)) {
+    fail(fmt::format("model '{}' outputs {}, with a variable length: dlc "
+                     "reads fixed-size targets only; reduce the sequence "
+                     "(return_sequences = false) or call the entry points "
+                     "from C",
+                     spec.name, formatShape(spec.outputShape())));
+    return false;
+  }
+  int64_t step = stepSize(spec.inputShape());
+  if (sampleSize < step || sampleSize % step != 0) {
+    fail(fmt::format("{} has {} values per sample{}, but model '{}' takes "
+                     "input {}: a whole number of steps of {} value{} (the "
+                     "length is values / {})",
+                     what, sampleSize, extra, spec.name,
+                     formatShape(spec.inputShape()), step, step == 1 ? "" : "s",
+                     step));
+    return false;
+  }
+  m.setLength(sampleSize / step);
+  return true;
+}
+
 /// Turns a data set's class labels into the model's targets: int32 indices
 /// for sparse cross-entropy, one-hot rows for categorical, the label value
 /// for a single-output model. Checks sizes and ranges.
@@ -193,19 +244,14 @@ public:
                        spec.name, formatShape(spec.outputShape()), outSize));
       return false;
     }
-    if (ds.sample_size != numElements(spec.inputShape())) {
-      fail(fmt::format("{} has {} values per sample{}, but model '{}' "
-                       "takes input {} ({} values)",
-                       what, ds.sample_size,
-                       ds.targets ? fmt::format(" (besides its {} target "
-                                                "column{})",
-                                                ds.target_size,
-                                                ds.target_size == 1 ? "" : "s")
-                                  : std::string(),
-                       spec.name, formatShape(spec.inputShape()),
-                       numElements(spec.inputShape())));
+    if (!checkSampleSize(m, ds.sample_size, what,
+                         ds.targets
+                             ? fmt::format(" (besides its {} target column{})",
+                                           ds.target_size,
+                                           ds.target_size == 1 ? "" : "s")
+                             : std::string()))
       return false;
-    }
+    model = &m;
     outSize = numElements(spec.outputShape());
     sparse = m.sparseLabels();
     oneHot = spec.train &&
@@ -266,6 +312,7 @@ public:
   /// first+n without an order) whose labels dlrt_gather put in `labels`.
   const void *batch(const Dataset &ds, const int64_t *order, int64_t first,
                     const int32_t *labels, int64_t n) {
+    useLengthOf(ds);
     if (floats) {
       dense.resize(n * outSize);
       dlrt_gather_targets(&ds, order, first, n, dense.data());
@@ -283,9 +330,18 @@ public:
     return dense.data();
   }
 
+  /// With a variable axis, the calls that follow run at the length of
+  /// `ds`'s sequences (train, validation and test sets may differ; init
+  /// checked that each is a whole number of steps).
+  void useLengthOf(const Dataset &ds) const {
+    if (model && model->variableLength())
+      model->setLength(ds.sample_size / stepSize(model->spec().inputShape()));
+  }
+
 private:
   int64_t outSize = 0;
   bool sparse = false, oneHot = false, floats = false;
+  const JitModel *model = nullptr;
   std::vector<float> dense;
 };
 
@@ -311,6 +367,7 @@ Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
                      int64_t begin, int64_t end) {
   Metrics r;
   batch = batchRows(batch, ds.count);
+  targets.useLengthOf(ds);
   // The batch's intermediates grow with it: keep them within the bound
   // (the metrics are sums over samples: the batch changes only rounding).
   int64_t perSample = std::max<int64_t>(1, m.evalStepWorkspaceSize(1));
@@ -1129,7 +1186,10 @@ int runPredict(const PredictOptions &o) {
   if (csv ? dlrt_load_csv_features(o.inputFile.c_str(), 1.0f, &ds, &err)
           : dlrt_load_idx_images(o.inputFile.c_str(), 1.0f / 255, &ds, &err))
     return fail(err.message);
-  if (ds.sample_size != numElements(spec.inputShape()))
+  if (m->variableLength()) {
+    if (!checkSampleSize(*m, ds.sample_size, "'" + o.inputFile + "'"))
+      return 1;
+  } else if (ds.sample_size != numElements(spec.inputShape()))
     return fail(fmt::format("'{}' has {} values per sample, but model "
                             "'{}' takes input {}",
                             o.inputFile, ds.sample_size, spec.name,
