@@ -83,6 +83,15 @@ std::string findIdx(const std::string &dir, const std::string &stem) {
   return "";
 }
 
+/// Values per step of a shape with a variable axis (-1): the product of
+/// the others.
+int64_t stepSize(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d < 0 ? 1 : d;
+  return n;
+}
+
 /// The CSV columns (0-based, negative from the end) of a model's float
 /// targets, or none when its loss takes class labels: --target-columns
 /// (1-based), else the last columns, one per output value.
@@ -97,7 +106,8 @@ targetColumns(const JitModel &m, const std::vector<int32_t> &flag) {
       columns.push_back(c - 1);
     return columns;
   }
-  int32_t n = int32_t(numElements(spec.outputShape()));
+  // (A variable-length output is refused later, by name; read one step.)
+  int32_t n = int32_t(stepSize(spec.outputShape()));
   std::vector<int32_t> columns;
   for (int32_t k = -n; k < 0; ++k)
     columns.push_back(k);
@@ -175,15 +185,6 @@ std::string dataOrigin(const char *flag, const std::string &path,
   return fmt::format("{} '{}'", flag, path);
 }
 
-/// Values per step of a shape with a variable axis (-1): the product of
-/// the others.
-int64_t stepSize(const Shape &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d < 0 ? 1 : d;
-  return n;
-}
-
 /// Checks that `sampleSize` values per sample fit model `m`'s input; in a
 /// model with a variable axis (input f32[?, F]) a CSV row or IDX item of
 /// fixed size is a sequence of sampleSize / F steps, and this sets m's
@@ -234,6 +235,8 @@ public:
   /// `what` names the data set by its option and file (dataOrigin).
   bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
     const ModelSpec &spec = m.spec();
+    if (m.variableLength() && llvm::is_contained(spec.outputShape(), -1))
+      return checkSampleSize(m, ds.sample_size, what); // says why not
     outSize = numElements(spec.outputShape());
     // The target count first: a wrong one also shifts the feature count.
     if (ds.targets && ds.target_size != outSize) {

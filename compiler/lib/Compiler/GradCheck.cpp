@@ -149,13 +149,18 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
   std::uniform_real_distribution<float> unit(0.0f, 1.0f);
   std::vector<float> params(spec.numParams());
   m.initParams(params.data(), seed);
-  // A variable axis (f32[?, F]) is checked at kGradCheckLength steps.
-  int64_t inSize = 1;
-  for (int64_t d : spec.inputShape())
-    inSize *= d < 0 ? kGradCheckLength : d;
+  // A variable axis (f32[?, F], and the output's with return_sequences)
+  // is checked at kGradCheckLength steps.
+  auto size = [](const Shape &shape) {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d < 0 ? kGradCheckLength : d;
+    return n;
+  };
+  const int64_t inSize = size(spec.inputShape());
+  const int64_t outSize = size(spec.outputShape());
   if (m.variableLength())
     m.setLength(kGradCheckLength);
-  const int64_t outSize = numElements(spec.outputShape());
   std::vector<float> x(batch * inSize);
   for (float &v : x)
     v = unit(rng);
