@@ -126,9 +126,39 @@ func.func @t_predict(%x: memref<1xf32>, %batch: i64)
 
 // -----
 
-// The batch is the entry point's one i64 argument.
-// expected-error @+1 {{dl-workspace: more than one i64 argument}}
-func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %other: i64)
+// A model with a variable axis: the length is the second i64 argument,
+// after the batch. A [batch, length, 4] f32 slot; F_workspace_size(batch,
+// length); F sizes the workspace from a length of at least 0 (F_ws rejects
+// a length below 1 before using it).
+// CHECK-LABEL: func.func @v_predict_workspace_size
+// CHECK-SAME: (%[[B:.*]]: i64, %[[T:.*]]: i64) -> i64
+// CHECK: %[[TC:.*]] = arith.maxsi %[[T]], %c0_i64 : i64
+// CHECK: %[[BI:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK: %[[B4:.*]] = arith.muli %[[BI]], %c4 : index
+// CHECK: %[[TI:.*]] = arith.index_cast %[[TC]] : i64 to index
+// CHECK: %[[BT4:.*]] = arith.muli %[[B4]], %[[TI]] : index
+// CHECK: arith.muli %[[BT4]], %c4 : index
+// CHECK-LABEL: func.func @v_predict
+// CHECK-SAME: (%{{.*}}: memref<1xf32>, %[[B:.*]]: i64, %[[T:.*]]: i64)
+// CHECK: arith.maxsi %[[T]], %c0_i64 : i64
+// CHECK: memref.alloc
+// CHECK: call @v_predict_ws(%{{.*}}, %[[B]], %[[T]], %{{.*}})
+// CHECK-LABEL: func.func @v_predict_ws
+// CHECK-SAME: (%{{.*}}: memref<1xf32>, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: memref<1xi8>)
+func.func @v_predict(%x: memref<1xf32>, %batch: i64, %length: i64)
+    attributes {dl.entry = "predict"} {
+  %b = arith.index_cast %batch : i64 to index
+  %t = arith.index_cast %length : i64 to index
+  %a = memref.alloc(%b, %t) : memref<?x?x4xf32>
+  memref.dealloc %a : memref<?x?x4xf32>
+  return
+}
+
+// -----
+
+// The batch and the length are the entry point's only i64 arguments.
+// expected-error @+1 {{dl-workspace: more than two i64 arguments (the batch and the length)}}
+func.func @t_eval_step(%x: memref<1xf32>, %batch: i64, %length: i64, %other: i64)
     attributes {dl.entry = "eval_step"} {
   return
 }

@@ -34,7 +34,8 @@ const dl::EntryPoint *batchEntry(func::FuncOp fn) {
 }
 
 /// One dimension of an allocation's slot: a constant (static, or an upper
-/// bound of a ragged block) or a value that is rebuilt from the batch.
+/// bound of a ragged block) or a value that is rebuilt from the batch (and
+/// the variable axis's length, in a model with one).
 struct SlotDim {
   int64_t constant = 0;
   Value fromBatch; ///< in the original function; null when constant
@@ -47,19 +48,19 @@ struct Slot {
 };
 
 /// Re-creates `v` (an index or integer value of the original function) at
-/// the builder's point from `batch` (the entry's i64 argument, here
-/// `batchArg`), through pure ops and the sizes of views. Null when `v`
-/// depends on anything else.
+/// the builder's point from the entry's i64 arguments `sizeArgs` (the batch,
+/// and the length in a model with a variable axis), here `sizes`, through
+/// pure ops and the sizes of views. Null when `v` depends on anything else.
 class Rebuilder {
 public:
-  Rebuilder(OpBuilder &b, Location loc, Value batchArg, Value batch)
-      : b(b), loc(loc), batchArg(batchArg), batch(batch) {}
+  Rebuilder(OpBuilder &b, Location loc, ValueRange sizeArgs, ValueRange sizes)
+      : b(b), loc(loc) {
+    map.map(sizeArgs, sizes);
+  }
 
   Value value(Value v, int depth = 0) {
     if (depth > 32)
       return {};
-    if (v == batchArg)
-      return batch;
     if (Value known = map.lookupOrNull(v))
       return known;
     Operation *op = v.getDefiningOp();
@@ -129,12 +130,11 @@ public:
 private:
   OpBuilder &b;
   Location loc;
-  Value batchArg, batch;
   IRMapping map;
 };
 
 /// The slot of every allocation of `fn`, or failure (with a diagnostic).
-FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, Value batchArg) {
+FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, ValueRange sizeArgs) {
   SmallVector<Slot> slots;
   WalkResult walk = fn.walk([&](memref::AllocOp alloc) {
     MemRefType type = alloc.getType();
@@ -156,7 +156,8 @@ FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, Value batchArg) {
       scratch.setInsertionPointToStart(&block);
       Value probe = arith::ConstantOp::create(scratch, alloc.getLoc(),
                                               scratch.getI64IntegerAttr(1));
-      Rebuilder r(scratch, alloc.getLoc(), batchArg, probe);
+      SmallVector<Value> probes(sizeArgs.size(), probe);
+      Rebuilder r(scratch, alloc.getLoc(), sizeArgs, probes);
       bool fromBatch = bool(r.value(size));
       if (fromBatch) {
         slot.dims.push_back({0, size});
@@ -180,10 +181,12 @@ FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, Value batchArg) {
   return slots;
 }
 
-/// Emits the byte offset of every slot and the total, for `batch` (i64).
-Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots, Value batchArg,
-               Value batch, SmallVector<Value> *offsets) {
-  Rebuilder r(b, loc, batchArg, batch);
+/// Emits the byte offset of every slot and the total, for `sizes` (i64: the
+/// batch, and the length in a model with a variable axis).
+Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots,
+               ValueRange sizeArgs, ValueRange sizes,
+               SmallVector<Value> *offsets) {
+  Rebuilder r(b, loc, sizeArgs, sizes);
   auto idx = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
@@ -204,6 +207,18 @@ Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots, Value batchArg,
   return total;
 }
 
+/// The sizes with the length, if any, at least 0: F_ws rejects a length
+/// below 1 without touching the workspace (dl-export-abi's guard), and F
+/// must not ask the allocator for a negative size first.
+SmallVector<Value> clampLength(OpBuilder &b, Location loc, ValueRange sizes) {
+  SmallVector<Value> out(sizes);
+  if (out.size() > 1)
+    out[1] = arith::MaxSIOp::create(
+        b, loc, out[1],
+        arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0)));
+  return out;
+}
+
 struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -220,23 +235,26 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
   LogicalResult split(func::FuncOp fn, const dl::EntryPoint &entry) {
     MLIRContext *ctx = &getContext();
     Location loc = fn.getLoc();
-    // The batch: the entry's one i64 argument.
-    Value batchArg;
+    // The sizes: the entry's i64 arguments, the batch and, in a model with a
+    // variable axis, its length (DLEntryPoints.h's order).
+    SmallVector<Value> sizeArgs;
+    SmallVector<unsigned> sizeArgNos;
     for (BlockArgument a : fn.getArguments())
       if (a.getType().isInteger(64)) {
-        if (batchArg)
-          return fn.emitError("dl-workspace: more than one i64 argument");
-        batchArg = a;
+        sizeArgs.push_back(a);
+        sizeArgNos.push_back(a.getArgNumber());
       }
-    if (!batchArg)
+    if (sizeArgs.empty())
       return fn.emitError("dl-workspace: no batch argument");
-    FailureOr<SmallVector<Slot>> slots = planSlots(fn, batchArg);
+    if (sizeArgs.size() > 2)
+      return fn.emitError("dl-workspace: more than two i64 arguments (the "
+                          "batch and the length)");
+    FailureOr<SmallVector<Slot>> slots = planSlots(fn, sizeArgs);
     if (failed(slots))
       return failure();
 
     std::string name = fn.getSymName().str();
     FunctionType type = fn.getFunctionType();
-    unsigned batchNo = cast<BlockArgument>(batchArg).getArgNumber();
     auto i8 = IntegerType::get(ctx, 8);
     auto wsArgType = MemRefType::get({1}, i8); // a bare `void *`
     auto wsType = MemRefType::get({ShapedType::kDynamic}, i8);
@@ -254,7 +272,7 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     Value wsArg = fn.getArguments().back();
     b.setInsertionPointToStart(&fn.front());
     SmallVector<Value> offsets;
-    Value total = emitPlan(b, loc, *slots, batchArg, batchArg, &offsets);
+    Value total = emitPlan(b, loc, *slots, sizeArgs, sizeArgs, &offsets);
     Value ws = memref::ReinterpretCastOp::create(
         b, loc, wsType, wsArg, OpFoldResult(b.getIndexAttr(0)),
         ArrayRef<OpFoldResult>{total},
@@ -270,15 +288,16 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
           alloc, alloc.getType(), ws, offset, alloc.getDynamicSizes());
     }
 
-    // F_workspace_size(batch) -> bytes.
+    // F_workspace_size(batch[, length]) -> bytes.
     b.setInsertionPoint(fn);
-    auto sizeFn = func::FuncOp::create(
-        b, loc, name + dl::kWorkspaceSizeFormSuffix,
-        b.getFunctionType({b.getI64Type()}, {b.getI64Type()}));
+    SmallVector<Type> sizeTypes(sizeArgs.size(), b.getI64Type());
+    auto sizeFn =
+        func::FuncOp::create(b, loc, name + dl::kWorkspaceSizeFormSuffix,
+                             b.getFunctionType(sizeTypes, {b.getI64Type()}));
     markAs(sizeFn, dl::EntryForm::WorkspaceSize);
     b.setInsertionPointToStart(sizeFn.addEntryBlock());
-    Value bytes =
-        emitPlan(b, loc, *slots, batchArg, sizeFn.getArgument(0), nullptr);
+    Value bytes = emitPlan(b, loc, *slots, sizeArgs,
+                           clampLength(b, loc, sizeFn.getArguments()), nullptr);
     func::ReturnOp::create(
         b, loc,
         ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(), bytes)});
@@ -288,8 +307,11 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     auto wrapper = func::FuncOp::create(b, loc, name, type);
     markAs(wrapper, dl::EntryForm::Plain);
     b.setInsertionPointToStart(wrapper.addEntryBlock());
-    Value need = emitPlan(b, loc, *slots, batchArg,
-                          wrapper.getArgument(batchNo), nullptr);
+    SmallVector<Value> wrapperSizes;
+    for (unsigned no : sizeArgNos)
+      wrapperSizes.push_back(wrapper.getArgument(no));
+    Value need = emitPlan(b, loc, *slots, sizeArgs,
+                          clampLength(b, loc, wrapperSizes), nullptr);
     Value heap = memref::AllocOp::create(b, loc, wsType, ValueRange{need},
                                          b.getI64IntegerAttr(kAlign));
     Value asArg = memref::ReinterpretCastOp::create(

@@ -83,6 +83,15 @@ std::string findIdx(const std::string &dir, const std::string &stem) {
   return "";
 }
 
+/// Values per step of a shape with a variable axis (-1): the product of
+/// the others.
+int64_t stepSize(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d < 0 ? 1 : d;
+  return n;
+}
+
 /// The CSV columns (0-based, negative from the end) of a model's float
 /// targets, or none when its loss takes class labels: --target-columns
 /// (1-based), else the last columns, one per output value.
@@ -97,7 +106,8 @@ targetColumns(const JitModel &m, const std::vector<int32_t> &flag) {
       columns.push_back(c - 1);
     return columns;
   }
-  int32_t n = int32_t(numElements(spec.outputShape()));
+  // (A variable-length output is refused later, by name; read one step.)
+  int32_t n = int32_t(stepSize(spec.outputShape()));
   std::vector<int32_t> columns;
   for (int32_t k = -n; k < 0; ++k)
     columns.push_back(k);
@@ -119,11 +129,11 @@ Shape squeezed(const int64_t *dims, int64_t rank) {
   return r;
 }
 
-/// "(N, 50, 1)": a batch of samples of shape `s`.
+/// "(N, 50, 1)": a batch of samples of shape `s` ("(N, T, 1)" for f32[?, 1]).
 std::string batchShape(const Shape &s) {
   std::string r = "(N";
   for (int64_t d : s)
-    r += ", " + std::to_string(d);
+    r += ", " + (d < 0 ? std::string("T") : std::to_string(d));
   return r + ")";
 }
 
@@ -147,8 +157,13 @@ bool loadNpy(const JitModel &m, const char *xFlag, const std::string &x,
     fail(err.message);
     return false;
   }
-  const Shape &in = spec.inputShape();
+  // A variable time axis (f32[?, F]) takes the file's length there: the
+  // first per-sample axis, in [N, T, F] and [N, T] alike.
+  Shape in = spec.inputShape();
+  if (m.variableLength() && ds.rank >= 1 && !in.empty())
+    in[0] = ds.shape[0];
   if (squeezed(ds.shape, ds.rank) != squeezed(in.data(), int64_t(in.size()))) {
+    in = spec.inputShape();
     fail(fmt::format("{} '{}': expected samples of shape {} (model '{}' "
                      "takes input {}; axes of size 1 may be left out), "
                      "found array {}",
@@ -324,6 +339,48 @@ std::string dataOrigin(const char *flag, const std::string &path,
   return fmt::format("{} '{}'", flag, path);
 }
 
+/// Checks that `sampleSize` values per sample fit model `m`'s input; in a
+/// model with a variable axis (input f32[?, F]) a CSV row or IDX item of
+/// fixed size is a sequence of sampleSize / F steps, and this sets m's
+/// length (Targets keeps it for its data set's batches). (A data set that knows
+/// its shape, as .npy [N, T, F] would, sets the length from T here instead.)
+/// `what` names the data by its option and file; `extra` follows the count in
+/// the message. Fails (diagnosed).
+bool checkSampleSize(const JitModel &m, int64_t sampleSize,
+                     const std::string &what, const std::string &extra = "") {
+  const ModelSpec &spec = m.spec();
+  if (!m.variableLength()) {
+    if (sampleSize == numElements(spec.inputShape()))
+      return true;
+    fail(fmt::format("{} has {} values per sample{}, but model '{}' "
+                     "takes input {} ({} values)",
+                     what, sampleSize, extra, spec.name,
+                     formatShape(spec.inputShape()),
+                     numElements(spec.inputShape())));
+    return false;
+  }
+  if (llvm::is_contained(spec.outputShape(), -1)) {
+    fail(fmt::format("model '{}' outputs {}, with a variable length: dlc "
+                     "reads fixed-size targets only; reduce the sequence "
+                     "(return_sequences = false) or call the entry points "
+                     "from C",
+                     spec.name, formatShape(spec.outputShape())));
+    return false;
+  }
+  int64_t step = stepSize(spec.inputShape());
+  if (sampleSize < step || sampleSize % step != 0) {
+    fail(fmt::format("{} has {} values per sample{}, but model '{}' takes "
+                     "input {}: a whole number of steps of {} value{} (the "
+                     "length is values / {})",
+                     what, sampleSize, extra, spec.name,
+                     formatShape(spec.inputShape()), step, step == 1 ? "" : "s",
+                     step));
+    return false;
+  }
+  m.setLength(sampleSize / step);
+  return true;
+}
+
 /// Turns a data set's class labels into the model's targets: int32 indices
 /// for sparse cross-entropy, one-hot rows for categorical, the label value
 /// for a single-output model. Checks sizes and ranges.
@@ -332,6 +389,8 @@ public:
   /// `what` names the data set by its option and file (dataOrigin).
   bool init(const JitModel &m, const Dataset &ds, const std::string &what) {
     const ModelSpec &spec = m.spec();
+    if (m.variableLength() && llvm::is_contained(spec.outputShape(), -1))
+      return checkSampleSize(m, ds.sample_size, what); // says why not
     outSize = numElements(spec.outputShape());
     // The target count first: a wrong one also shifts the feature count.
     if (ds.targets && ds.target_size != outSize) {
@@ -342,19 +401,14 @@ public:
                        spec.name, formatShape(spec.outputShape()), outSize));
       return false;
     }
-    if (ds.sample_size != numElements(spec.inputShape())) {
-      fail(fmt::format("{} has {} values per sample{}, but model '{}' "
-                       "takes input {} ({} values)",
-                       what, ds.sample_size,
-                       ds.targets ? fmt::format(" (besides its {} target "
-                                                "column{})",
-                                                ds.target_size,
-                                                ds.target_size == 1 ? "" : "s")
-                                  : std::string(),
-                       spec.name, formatShape(spec.inputShape()),
-                       numElements(spec.inputShape())));
+    if (!checkSampleSize(m, ds.sample_size, what,
+                         ds.targets
+                             ? fmt::format(" (besides its {} target column{})",
+                                           ds.target_size,
+                                           ds.target_size == 1 ? "" : "s")
+                             : std::string()))
       return false;
-    }
+    model = &m;
     outSize = numElements(spec.outputShape());
     sparse = m.sparseLabels();
     oneHot = spec.train &&
@@ -415,6 +469,7 @@ public:
   /// first+n without an order) whose labels dlrt_gather put in `labels`.
   const void *batch(const Dataset &ds, const int64_t *order, int64_t first,
                     const int32_t *labels, int64_t n) {
+    useLengthOf(ds);
     if (floats) {
       dense.resize(n * outSize);
       dlrt_gather_targets(&ds, order, first, n, dense.data());
@@ -432,9 +487,18 @@ public:
     return dense.data();
   }
 
+  /// With a variable axis, the calls that follow run at the length of
+  /// `ds`'s sequences (train, validation and test sets may differ; init
+  /// checked that each is a whole number of steps).
+  void useLengthOf(const Dataset &ds) const {
+    if (model && model->variableLength())
+      model->setLength(ds.sample_size / stepSize(model->spec().inputShape()));
+  }
+
 private:
   int64_t outSize = 0;
   bool sparse = false, oneHot = false, floats = false;
+  const JitModel *model = nullptr;
   std::vector<float> dense;
 };
 
@@ -499,6 +563,7 @@ Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
   Metrics r;
   std::vector<float> pred;
   batch = batchRows(batch, ds.count);
+  targets.useLengthOf(ds);
   // The batch's intermediates grow with it: keep them within the bound
   // (the metrics are sums over samples: the batch changes only rounding).
   int64_t perSample = std::max<int64_t>(1, m.evalStepWorkspaceSize(1));
@@ -1387,7 +1452,10 @@ int runPredict(const PredictOptions &o) {
                                         &err)) {
     return fail(err.message);
   }
-  if (ds.sample_size != numElements(spec.inputShape()))
+  if (m->variableLength()) {
+    if (!checkSampleSize(*m, ds.sample_size, "'" + o.inputFile + "'"))
+      return 1;
+  } else if (ds.sample_size != numElements(spec.inputShape()))
     return fail(fmt::format("'{}' has {} values per sample, but model "
                             "'{}' takes input {}",
                             o.inputFile, ds.sample_size, spec.name,

@@ -48,7 +48,8 @@ std::string declarator(const std::string &type, const std::string &name) {
 
 /// The declaration of one form of entry point `e` ("void p_predict(...);").
 std::string declaration(const dl::EntryPoint &e, dl::EntryForm form,
-                        const std::string &p, bool baked, bool int32) {
+                        const std::string &p, bool baked, bool int32,
+                        bool variableLength) {
   const char *result = dl::cSpelling(dl::entryResult(e, form));
   const std::string suffix = dl::entrySuffix(e, form);
   std::string h = declarator(result, p + "_" + suffix) + "(";
@@ -57,7 +58,7 @@ std::string declaration(const dl::EntryPoint &e, dl::EntryForm form,
   const std::string indent(std::strlen(result) + 1 + 3 + 1 + suffix.size() + 1,
                            ' ');
   bool first = true;
-  for (dl::EntryArg a : dl::entryArgs(e, form)) {
+  for (dl::EntryArg a : dl::entryArgs(e, form, variableLength)) {
     if (a.role == dl::ArgRole::Params && baked)
       continue;
     if (a.role == dl::ArgRole::Targets && int32) {
@@ -99,11 +100,55 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
   out("/* Floats in the flat parameter buffer. */\n");
   out("#define {}_NUM_PARAMS {}\n", P, spec.numParams());
   out("#define {}_NUM_PARAM_TENSORS {}\n", P, spec.params.size());
+  // A variable axis (`?`, -1 in the shapes) has no size here: the entry
+  // points take its length after the batch.
+  const bool variable = llvm::is_contained(spec.inputShape(), -1);
+  auto stepSize = [](const Shape &s) {
+    int64_t n = 1;
+    for (int64_t d : s)
+      n *= d < 0 ? 1 : d;
+    return n;
+  };
+  const bool variableOutput = llvm::is_contained(spec.outputShape(), -1);
   out("/* Per-sample input and output: floats per sample, rank, shape. */\n");
-  out("#define {}_INPUT_SIZE {}\n", P, numElements(spec.inputShape()));
+  if (variable)
+    out("/* The input's axis 1 (`?`, -1 in the shape) has a variable length:\n"
+        " * every entry point that takes x takes `length` (>= 1) right after\n"
+        " * `batch`, and a sample is length * {0}_INPUT_STEP_SIZE floats{1}.\n"
+        " * A length below 1 is rejected: nothing is read or written but\n"
+        " * metrics (NaN), and a float result is NaN. */\n"
+        "#define {0}_VARIABLE_LENGTH 1\n"
+        "#define {0}_INPUT_STEP_SIZE {2}\n",
+        P,
+        variableOutput ? " (an output, length * " + P + "_OUTPUT_STEP_SIZE)"
+                       : "",
+        stepSize(spec.inputShape()));
+  else
+    out("#define {}_INPUT_SIZE {}\n", P, numElements(spec.inputShape()));
   out("#define {}_INPUT_RANK {}\n", P, spec.inputShape().size());
-  out("#define {}_OUTPUT_SIZE {}\n", P, numElements(spec.outputShape()));
+  if (variableOutput)
+    out("#define {}_OUTPUT_STEP_SIZE {}\n", P, stepSize(spec.outputShape()));
+  else
+    out("#define {}_OUTPUT_SIZE {}\n", P, numElements(spec.outputShape()));
   out("#define {}_OUTPUT_RANK {}\n", P, spec.outputShape().size());
+  // The entry points' comments in terms of the sizes this header defines.
+  auto sized = [&](std::string doc) {
+    auto replace = [&](const std::string &from, const std::string &to) {
+      for (size_t at = doc.find(from); at != std::string::npos;
+           at = doc.find(from, at + to.size()))
+        doc.replace(at, from.size(), to);
+    };
+    if (variable) {
+      replace("[" + P + "_INPUT_SIZE]", "[length][" + P + "_INPUT_STEP_SIZE]");
+      replace("F_workspace_size(batch)", "F_workspace_size(batch, length)");
+      replace("for any batch up to that one", "for any batch and length up "
+                                              "to those");
+    }
+    if (variableOutput)
+      replace("[" + P + "_OUTPUT_SIZE]",
+              "[length][" + P + "_OUTPUT_STEP_SIZE]");
+    return doc;
+  };
   out("static const int64_t {}_input_shape[] DLC_UNUSED = {{{}}};\n", p,
       list(spec.inputShape()));
   out("static const int64_t {}_output_shape[] DLC_UNUSED = {{{}}};\n\n", p,
@@ -163,7 +208,7 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
           int32 ? "labels[batch]: class indices in [0, " + P + "_OUTPUT_SIZE)"
                 : "targets[batch][" + P + "_OUTPUT_SIZE]";
       out("/* Training: loss {}, optimizer {}. {} */\n",
-          t.loss->getName().str(), t.optimizer->getName().str(), what);
+          t.loss->getName().str(), t.optimizer->getName().str(), sized(what));
       if (trains)
         out("#define {}_HAS_TRAINING 1\n", P);
       out("#define {}_SPARSE_LABELS {}\n", P, int32 ? 1 : 0);
@@ -193,17 +238,19 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
     if (!e.joinsPrevious)
       flushBlank();
     blank = false;
-    h += fmt::format(fmt::runtime(e.doc), fmt::arg("P", P), fmt::arg("p", p),
-                     fmt::arg("reentrancy", reentrancy));
-    h += declaration(e, dl::EntryForm::Plain, p, baked, int32);
+    h += sized(fmt::format(fmt::runtime(e.doc), fmt::arg("P", P),
+                           fmt::arg("p", p),
+                           fmt::arg("reentrancy", reentrancy)));
+    h += declaration(e, dl::EntryForm::Plain, p, baked, int32, variable);
     if (e.hasWorkspaceForm) {
       if (!workspaceDoc) {
         h += "\n";
-        h += dl::kWorkspaceFormDoc;
+        h += sized(dl::kWorkspaceFormDoc);
         workspaceDoc = true;
       }
-      h += declaration(e, dl::EntryForm::WorkspaceSize, p, baked, int32);
-      h += declaration(e, dl::EntryForm::Workspace, p, baked, int32);
+      h += declaration(e, dl::EntryForm::WorkspaceSize, p, baked, int32,
+                       variable);
+      h += declaration(e, dl::EntryForm::Workspace, p, baked, int32, variable);
     }
     blank = true;
   }

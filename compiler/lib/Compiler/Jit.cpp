@@ -185,36 +185,47 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
   using mlir::dl::EntryKind;
   if (auto e = bind(jit->initParams_, EntryKind::InitParams))
     return std::move(e);
-  if (auto e = bind(jit->predict_, EntryKind::Predict))
-    return std::move(e);
   if (auto e = bind(jit->optStateSize_, EntryKind::OptStateSize))
     return std::move(e);
   if (auto e = bind(jit->initOptState_, EntryKind::InitOptState))
     return std::move(e);
-  if (auto e = bind(jit->trainStep_, EntryKind::TrainStepMetrics))
-    return std::move(e);
-  if (auto e = bind(jit->trainStepWs_, EntryKind::TrainStepMetrics,
-                    EntryForm::Workspace))
-    return std::move(e);
-  if (auto e = bind(jit->trainStepWsSize_, EntryKind::TrainStepMetrics,
-                    EntryForm::WorkspaceSize))
-    return std::move(e);
-  if (auto e = bind(jit->gradients_, EntryKind::Gradients))
-    return std::move(e);
-  if (auto e = bind(jit->trainGradients_, EntryKind::TrainGradients))
-    return std::move(e);
-  if (auto e = bind(jit->trainGradientsWs_, EntryKind::TrainGradients,
-                    EntryForm::Workspace))
-    return std::move(e);
-  if (auto e = bind(jit->trainGradientsWsSize_, EntryKind::TrainGradients,
-                    EntryForm::WorkspaceSize))
-    return std::move(e);
   if (auto e = bind(jit->applyGradients_, EntryKind::ApplyGradients))
     return std::move(e);
-  if (auto e = bind(jit->evalStep_, EntryKind::EvalStep))
+  jit->variableLength_ = llvm::is_contained(model.spec.inputShape(), -1);
+  // The batch entry points, with or without `length` after `batch`.
+  auto bindBatch = [&](auto &fixed, auto &variable, EntryKind kind,
+                       EntryForm form = EntryForm::Plain) {
+    return jit->variableLength_ ? bind(variable, kind, form)
+                                : bind(fixed, kind, form);
+  };
+  if (auto e = bindBatch(jit->predict_, jit->predictL_, EntryKind::Predict))
     return std::move(e);
-  if (auto e = bind(jit->evalStepWsSize_, EntryKind::EvalStep,
-                    EntryForm::WorkspaceSize))
+  if (auto e = bindBatch(jit->trainStep_, jit->trainStepL_,
+                         EntryKind::TrainStepMetrics))
+    return std::move(e);
+  if (auto e = bindBatch(jit->trainStepWs_, jit->trainStepWsL_,
+                         EntryKind::TrainStepMetrics, EntryForm::Workspace))
+    return std::move(e);
+  if (auto e = bindBatch(jit->trainStepWsSize_, jit->trainStepWsSizeL_,
+                         EntryKind::TrainStepMetrics, EntryForm::WorkspaceSize))
+    return std::move(e);
+  if (auto e =
+          bindBatch(jit->gradients_, jit->gradientsL_, EntryKind::Gradients))
+    return std::move(e);
+  if (auto e = bindBatch(jit->trainGradients_, jit->trainGradientsL_,
+                         EntryKind::TrainGradients))
+    return std::move(e);
+  if (auto e = bindBatch(jit->trainGradientsWs_, jit->trainGradientsWsL_,
+                         EntryKind::TrainGradients, EntryForm::Workspace))
+    return std::move(e);
+  if (auto e =
+          bindBatch(jit->trainGradientsWsSize_, jit->trainGradientsWsSizeL_,
+                    EntryKind::TrainGradients, EntryForm::WorkspaceSize))
+    return std::move(e);
+  if (auto e = bindBatch(jit->evalStep_, jit->evalStepL_, EntryKind::EvalStep))
+    return std::move(e);
+  if (auto e = bindBatch(jit->evalStepWsSize_, jit->evalStepWsSizeL_,
+                         EntryKind::EvalStep, EntryForm::WorkspaceSize))
     return std::move(e);
   return jit;
 }
@@ -228,6 +239,8 @@ void JitModel::initParams(float *params, uint64_t seed) const {
 }
 void JitModel::predict(const float *params, const float *x, float *y,
                        int64_t batch) const {
+  if (variableLength_)
+    return predictL_(params, x, y, batch, length_);
   predict_(params, x, y, batch);
 }
 int64_t JitModel::optStateSize() const { return optStateSize_(); }
@@ -235,15 +248,22 @@ void JitModel::initOptState(float *state) const { initOptState_(state); }
 void JitModel::trainStep(float *params, float *state, const float *x,
                          const void *targets, int64_t batch,
                          float *metrics) const {
-  int64_t need = trainStepWsSize_(batch);
+  int64_t need = variableLength_ ? trainStepWsSizeL_(batch, length_)
+                                 : trainStepWsSize_(batch);
   if (need > workspaceBytes_) {
     // 64-byte aligned, as the workspace ABI asks; rounded for aligned_alloc.
     void *p = std::aligned_alloc(64, size_t(need + 63) / 64 * 64);
     if (!p) // No memory for a workspace: the allocating entry point.
-      return trainStep_(params, state, x, targets, batch, metrics);
+      return variableLength_
+                 ? trainStepL_(params, state, x, targets, batch, length_,
+                               metrics)
+                 : trainStep_(params, state, x, targets, batch, metrics);
     workspace_.reset(p);
     workspaceBytes_ = need;
   }
+  if (variableLength_)
+    return trainStepWsL_(params, state, x, targets, batch, length_, metrics,
+                         workspace_.get());
   trainStepWs_(params, state, x, targets, batch, metrics, workspace_.get());
 }
 
@@ -251,20 +271,29 @@ void JitModel::FreeDeleter::operator()(void *p) const { std::free(p); }
 float JitModel::gradients(const float *params, const float *x,
                           const void *targets, int64_t batch,
                           float *grads) const {
+  if (variableLength_)
+    return gradientsL_(params, x, targets, batch, length_, grads);
   return gradients_(params, x, targets, batch, grads);
 }
 void JitModel::trainGradients(const float *params, const float *state,
                               const float *x, const void *targets,
                               int64_t batch, float *grads,
                               float *metrics) const {
-  int64_t need = trainGradientsWsSize_(batch);
+  int64_t need = variableLength_ ? trainGradientsWsSizeL_(batch, length_)
+                                 : trainGradientsWsSize_(batch);
   if (need > workspaceBytes_) {
     void *p = std::aligned_alloc(64, size_t(need + 63) / 64 * 64);
     if (!p)
-      return trainGradients_(params, state, x, targets, batch, grads, metrics);
+      return variableLength_ ? trainGradientsL_(params, state, x, targets,
+                                                batch, length_, grads, metrics)
+                             : trainGradients_(params, state, x, targets, batch,
+                                               grads, metrics);
     workspace_.reset(p);
     workspaceBytes_ = need;
   }
+  if (variableLength_)
+    return trainGradientsWsL_(params, state, x, targets, batch, length_, grads,
+                              metrics, workspace_.get());
   trainGradientsWs_(params, state, x, targets, batch, grads, metrics,
                     workspace_.get());
 }
@@ -276,11 +305,14 @@ int64_t JitModel::numGrads() const { return spec_.numGradFloats(); }
 void JitModel::evalStep(const float *params, const float *x,
                         const void *targets, int64_t batch,
                         float *metrics) const {
+  if (variableLength_)
+    return evalStepL_(params, x, targets, batch, length_, metrics);
   evalStep_(params, x, targets, batch, metrics);
 }
 
 int64_t JitModel::evalStepWorkspaceSize(int64_t batch) const {
-  return evalStepWsSize_(batch);
+  return variableLength_ ? evalStepWsSizeL_(batch, length_)
+                         : evalStepWsSize_(batch);
 }
 
 } // namespace dlc

@@ -83,6 +83,7 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(dl::createDLExpandDynamicGroups());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());

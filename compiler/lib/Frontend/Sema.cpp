@@ -142,9 +142,15 @@ int ModelChecker::checkInput() {
   for (size_t i = 0; i < decl.dims.size(); ++i) {
     int64_t d = decl.dims[i];
     SMLoc loc = i < decl.dimLocs.size() ? decl.dimLocs[i] : decl.loc;
-    if (d == -1) {
-      diag.error(loc, "variable-length dimension '?' is not supported yet");
+    if (d == -1 && i != 0) {
+      // Keras's axis numbering: 0 is the batch.
+      diag.error(loc, "a variable-length dimension '?' is supported only as "
+                      "the first axis of a sample (a sequence's time axis, "
+                      "as in f32[?, features]), found it at axis " +
+                          Twine(i + 1) + " of " + formatShape(decl.dims));
       ok = false;
+    } else if (d == -1) {
+      continue;
     } else if (d < 1) {
       diag.error(loc,
                  "a dimension must be a positive integer, found " + Twine(d));
@@ -155,8 +161,12 @@ int ModelChecker::checkInput() {
       ok = false;
     }
   }
+  // A variable axis counts as 1 here: its length is the caller's.
+  Shape fixed(decl.dims);
+  for (int64_t &d : fixed)
+    d = d == -1 ? 1 : d;
   if (ok &&
-      !checkTensorSize(diag, decl.dims, decl.loc, "input '" + decl.name + "'"))
+      !checkTensorSize(diag, fixed, decl.loc, "input '" + decl.name + "'"))
     ok = false;
 
   LayerSpec layer; // kind null: the input
@@ -252,6 +262,27 @@ int ModelChecker::checkKnownLayer(const LayerKind &kind,
   for (int input : inputs)
     inputShapes.push_back(input == kPoisoned ? nullptr
                                              : &spec.layers[input].outShape);
+  if (!kind.takesVariableLength())
+    for (const Shape *shape : inputShapes) {
+      if (!shape || !llvm::is_contained(*shape, -1))
+        continue;
+      // Keras's axis numbering: 0 is the batch.
+      int64_t axis = llvm::find(*shape, -1) - shape->begin() + 1;
+      llvm::SmallVector<StringRef> takers;
+      for (const LayerKind *k : layerKinds())
+        if (k->takesVariableLength())
+          takers.push_back(k->getName());
+      diag.error(stmt.layerLoc,
+                 stmt.layer + " needs a fixed length; its input's axis " +
+                     Twine(axis) + " is `?` (per sample " +
+                     formatShape(*shape) +
+                     "); reduce the sequence first with a layer that takes "
+                     "one (" +
+                     llvm::join(takers, ", ") +
+                     " without return_sequences), or give the input a "
+                     "fixed length");
+      return kPoisoned;
+    }
   LayerChecker checker(diag, stmt, inputShapes);
   LayerSpec layer;
   layer.kind = &kind;

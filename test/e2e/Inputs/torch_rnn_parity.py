@@ -10,6 +10,11 @@ mean_squared_error; its layers are read from the parameter names.
 usage: torch_rnn_parity.py LIB PREFIX TIME FEATURES LAYERS
   LAYERS: comma-separated; rnn:ACTIVATION:seq|last:UNITS[:nobias] or
           dense:UNITS, e.g. rnn:tanh:seq:50,rnn:tanh:last:50,dense:1
+  TIME:   the model's fixed length, or for a model with a variable time
+          axis (input f32[?, F]) the lengths to run the one object at,
+          e.g. ?1,20,50,100: the entry points then take `length` after
+          `batch`, and lengths 0 and -1 must be rejected (NaN loss and
+          metrics, nothing written).
 """
 import ctypes
 import sys
@@ -20,7 +25,9 @@ import torch
 from parity import Checker
 
 lib_path, prefix, time, features, spec = sys.argv[1:6]
-time, features = int(time), int(features)
+variable = time.startswith("?")
+lengths = [int(t) for t in time.lstrip("?").split(",")]
+features = int(features)
 layers = [s.split(":") for s in spec.split(",")]
 torch.set_num_threads(1)
 
@@ -29,8 +36,10 @@ f32p = ctypes.POINTER(ctypes.c_float)
 fn = lambda name: getattr(lib, f"{prefix}_{name}")
 init, pred, grad = fn("init_params"), fn("predict"), fn("gradients")
 init.argtypes = [f32p, ctypes.c_uint64]
-pred.argtypes = [f32p] * 3 + [ctypes.c_int64]
-grad.argtypes = [f32p, f32p, f32p, ctypes.c_int64, f32p]
+i64 = ctypes.c_int64
+size_args = [i64, i64] if variable else [i64]
+pred.argtypes = [f32p] * 3 + size_args
+grad.argtypes = [f32p, f32p, f32p] + size_args + [f32p]
 grad.restype = ctypes.c_float
 
 # The parameter shapes, in the model's order (kernel, recurrent_kernel,
@@ -102,18 +111,22 @@ def forward(x, tensors):
     return h, grads
 
 
-for batch in (1, 5):
-    print(f"batch {batch}")
+def sizes(batch, time):
+    return (batch, time) if variable else (batch,)
+
+
+for time, batch in [(t, b) for t in lengths for b in (1, 5)]:
+    print(f"length {time} batch {batch}" if variable else f"batch {batch}")
     x = rng.normal(0, 1, (batch, time, features)).astype(np.float32)
     tensors = [torch.from_numpy(view(params, k).copy()).requires_grad_()
                for k in range(len(shapes))]
     out, ref_grads = forward(torch.from_numpy(x), tensors)
     y = rng.normal(0, 1, tuple(out.shape)).astype(np.float32)
     ours = np.zeros(tuple(out.shape), np.float32)
-    pred(ptr(params), ptr(x), ptr(ours), batch)
+    pred(ptr(params), ptr(x), ptr(ours), *sizes(batch, time))
     compare("predictions", ours, out.detach().numpy())
     grads = np.zeros_like(params)
-    loss = grad(ptr(params), ptr(x), ptr(y), batch, ptr(grads))
+    loss = grad(ptr(params), ptr(x), ptr(y), *sizes(batch, time), ptr(grads))
     ref = torch.mean((out - torch.from_numpy(y)) ** 2)
     ref.backward()
     compare("loss", loss, ref.item())
@@ -128,4 +141,33 @@ for batch in (1, 5):
             compare.failed |= not ok
             continue
         compare(f"gradient {name}", view(grads, k), ref)
+
+if variable:
+    # A length below 1 is rejected at the boundary: predict writes nothing,
+    # gradients returns NaN and writes nothing, eval_step's metrics and
+    # train_step's loss are NaN and the parameters stay as they were.
+    ev, step = fn("eval_step"), fn("train_step")
+    ev.argtypes = [f32p] * 3 + size_args + [f32p]
+    step.argtypes = [f32p] * 4 + size_args
+    step.restype = ctypes.c_float
+    state = np.zeros(fn("opt_state_size")(), np.float32)
+    fn("init_opt_state")(ptr(state))
+    state_before = state.copy()
+    x = rng.normal(0, 1, (2, 4, features)).astype(np.float32)
+    y = np.full((2, width), 7.0, np.float32)
+    for bad in (0, -1):
+        out = np.full((2, 4, width), 3.0, np.float32)
+        pred(ptr(params), ptr(x), ptr(out), 2, bad)
+        grads = np.full_like(params, 5.0)
+        loss = grad(ptr(params), ptr(x), ptr(y), 2, bad, ptr(grads))
+        metrics = np.zeros(2, np.float32)
+        ev(ptr(params), ptr(x), ptr(y), 2, bad, ptr(metrics))
+        before = params.copy()
+        step_loss = step(ptr(params), ptr(state), ptr(x), ptr(y), 2, bad)
+        ok = ((out == 3.0).all() and (grads == 5.0).all() and np.isnan(loss)
+              and np.isnan(metrics).all() and np.isnan(step_loss)
+              and (params == before).all()
+              and (state == state_before).all())
+        print(f"length {bad} rejected: {'OK' if ok else 'FAIL'}")
+        compare.failed |= not ok
 sys.exit(1 if compare.failed else 0)

@@ -140,6 +140,21 @@ def DLStridedCopies : Pass<"dl-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DLExpandDynamicGroups : Pass<"dl-expand-dynamic-groups"> {
+  let summary = "Expand a memref dim into several dynamic ones as a view";
+  let description = [{
+    Runs on buffers, before expand-strided-metadata. A memref.expand_shape
+    that splits one dimension into more than one dynamic size (a variable
+    time axis: [B*T, F] into [B, T, F] with B and T both run-time values)
+    is something expand-strided-metadata does not handle (it takes at most
+    one dynamic size per group); it becomes the memref.reinterpret_cast of
+    the source's base buffer that it stands for: the source's offset, the
+    expand's output sizes, and within each group the source dimension's
+    stride times the sizes inside it. Other expand_shapes are left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
   let summary = "Run elementwise ops over contiguous buffers as one 1-D loop";
   let description = [{

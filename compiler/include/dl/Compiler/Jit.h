@@ -43,7 +43,16 @@ public:
   const ModelSpec &spec() const { return spec_; }
   /// The object code came from the compiled-model cache: nothing compiled.
   bool fromCache() const { return fromCache_; }
-  bool hasTraining() const { return trainStep_ != nullptr; }
+  bool hasTraining() const {
+    return trainStep_ != nullptr || trainStepL_ != nullptr;
+  }
+  /// The input has a variable axis (`f32[?, F]`): the entry points take its
+  /// length, which the calls below pass from setLength.
+  bool variableLength() const { return variableLength_; }
+  /// The length of the variable axis for the calls that follow (>= 1; the
+  /// entry points reject less).
+  void setLength(int64_t length) const { length_ = length; }
+  int64_t length() const { return length_; }
   /// Class indices (int32) rather than float targets.
   bool sparseLabels() const;
 
@@ -107,6 +116,29 @@ private:
   void (*evalStep_)(const float *, const float *, const void *, int64_t,
                     float *) = nullptr;
   int64_t (*evalStepWsSize_)(int64_t) = nullptr;
+  // The same entry points with `length` after `batch`, in a model with a
+  // variable axis (DLEntryPoints.h); only these are bound then.
+  bool variableLength_ = false;
+  mutable int64_t length_ = 0;
+  void (*predictL_)(const float *, const float *, float *, int64_t,
+                    int64_t) = nullptr;
+  void (*trainStepL_)(float *, float *, const float *, const void *, int64_t,
+                      int64_t, float *) = nullptr;
+  void (*trainStepWsL_)(float *, float *, const float *, const void *, int64_t,
+                        int64_t, float *, void *) = nullptr;
+  int64_t (*trainStepWsSizeL_)(int64_t, int64_t) = nullptr;
+  float (*gradientsL_)(const float *, const float *, const void *, int64_t,
+                       int64_t, float *) = nullptr;
+  void (*trainGradientsL_)(const float *, const float *, const float *,
+                           const void *, int64_t, int64_t, float *,
+                           float *) = nullptr;
+  void (*trainGradientsWsL_)(const float *, const float *, const float *,
+                             const void *, int64_t, int64_t, float *, float *,
+                             void *) = nullptr;
+  int64_t (*trainGradientsWsSizeL_)(int64_t, int64_t) = nullptr;
+  void (*evalStepL_)(const float *, const float *, const void *, int64_t,
+                     int64_t, float *) = nullptr;
+  int64_t (*evalStepWsSizeL_)(int64_t, int64_t) = nullptr;
 };
 
 } // namespace dlc

@@ -59,6 +59,10 @@ public:
   /// batch (batch normalisation's batch statistics): gradcheck then
   /// differentiates the batch's loss, not each sample's.
   virtual bool couplesBatch(const LayerSpec &) const { return false; }
+  /// Whether the layer takes an input with a variable-length axis (`?`,
+  /// -1 in the shape) and propagates it; Sema rejects the others' such
+  /// inputs before `check`, naming the axis.
+  virtual bool takesVariableLength() const { return false; }
 
   /// Binds and checks the statement's arguments against the input shapes
   /// (c.inputShape(i)); on success sets the layer's output shape, options,

@@ -18,9 +18,12 @@
 #include "dl/Dialect/DL/IR/DLEntryPoints.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+
+#include <limits>
 
 namespace mlir::dl {
 #define GEN_PASS_DEF_DLEXPORTABI
@@ -72,17 +75,31 @@ public:
     linalg::FillOp::create(b, loc, ValueRange{v}, ValueRange{memref});
   }
 
-  /// A caller buffer of `batch` samples of `type` (leading dim dynamic).
-  Value batchedView(Value ptr, RankedTensorType type, Value batch) {
+  /// A caller buffer of `batch` samples of `type` (leading dim dynamic;
+  /// any other dynamic dim is the variable axis, `length` long).
+  Value batchedView(Value ptr, RankedTensorType type, Value batch,
+                    Value length = {}) {
     SmallVector<int64_t> shape(type.getShape());
-    // Strides only depend on per-sample dims, which are static.
-    auto strides = rowMajorStrides(shape);
     SmallVector<OpFoldResult> sizes{batch};
     for (int64_t d : ArrayRef<int64_t>(shape).drop_front())
-      sizes.push_back(b.getIndexAttr(d));
-    SmallVector<OpFoldResult> strideAttrs;
-    for (int64_t s : strides)
-      strideAttrs.push_back(b.getIndexAttr(s));
+      sizes.push_back(d == ShapedType::kDynamic
+                          ? OpFoldResult(length)
+                          : OpFoldResult(b.getIndexAttr(d)));
+    // Row-major strides: static unless a variable axis lies to the right.
+    SmallVector<OpFoldResult> strideAttrs(shape.size());
+    OpFoldResult stride = b.getIndexAttr(1);
+    for (int64_t i = int64_t(shape.size()) - 1; i >= 0; --i) {
+      strideAttrs[i] = stride;
+      if (i == 0)
+        break;
+      auto constant = [](OpFoldResult v) { return getConstantIntValue(v); };
+      if (constant(stride) && constant(sizes[i]))
+        stride = b.getIndexAttr(*constant(stride) * *constant(sizes[i]));
+      else
+        stride = OpFoldResult(arith::MulIOp::create(
+            b, loc, getValueOrCreateConstantIndexOp(b, loc, stride),
+            getValueOrCreateConstantIndexOp(b, loc, sizes[i])));
+    }
     auto memType = MemRefType::get(shape, getElementTypeOrSelf(ptr.getType()));
     return memref::ReinterpretCastOp::create(
         b, loc, memType, ptr, b.getIndexAttr(0), sizes, strideAttrs);
@@ -129,6 +146,8 @@ private:
 /// How the flat C buffers map onto one model function's arguments.
 struct Buffers {
   Value params, state, x, targets, batch, grads;
+  /// The variable axis's length (index), in a model with one.
+  Value length;
   /// The training key of a model function that takes one (dl.key).
   Value key;
   ArrayRef<ParamView> paramViews;
@@ -163,10 +182,11 @@ LogicalResult bindArguments(func::FuncOp fn, EntryBuilder &e,
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     auto type = cast<RankedTensorType>(fn.getArgumentTypes()[i]);
     if (fn.getArgAttr(i, dl::kInputAttr)) {
-      args.push_back(e.readOnly(e.batchedView(buf.x, type, buf.batch), type));
-    } else if (fn.getArgAttr(i, dl::kTargetsAttr)) {
       args.push_back(
-          e.readOnly(e.batchedView(buf.targets, type, buf.batch), type));
+          e.readOnly(e.batchedView(buf.x, type, buf.batch, buf.length), type));
+    } else if (fn.getArgAttr(i, dl::kTargetsAttr)) {
+      args.push_back(e.readOnly(
+          e.batchedView(buf.targets, type, buf.batch, buf.length), type));
     } else if (fn.getArgAttr(i, dl::kKeyAttr)) {
       args.push_back(buf.key);
     } else if (fn.getArgAttr(i, dl::kParamAttr)) {
@@ -240,6 +260,9 @@ struct Model {
 
   Location loc() { return forward.getLoc(); }
   bool baked() { return storage != dl::ParamStorage::Buffer; }
+  /// @forward's input has a variable axis: the entry points that take x
+  /// take its length after the batch.
+  bool variableLength = false;
   /// @forward's parameter arguments, in order.
   SmallVector<unsigned> paramArgs;
   /// Parameter `k`'s name (dl.param of @forward's argument).
@@ -273,7 +296,8 @@ public:
     auto i64 = b.getI64Type();
     auto flat = MemRefType::get({m.numParams}, f32);
     SmallVector<Type> types;
-    for (const dl::EntryArg &a : entry.args) {
+    for (const dl::EntryArg &a :
+         dl::entryArgs(entry, dl::EntryForm::Plain, m.variableLength)) {
       // With baked weights the parameters are a global, not an argument.
       if (a.role == ArgRole::Params && m.baked())
         continue;
@@ -297,6 +321,7 @@ public:
         types.push_back(batchPtrType(b, targetsFrom));
         break;
       case ArgRole::Batch:
+      case ArgRole::Length:
       case ArgRole::Seed:
         types.push_back(i64);
         break;
@@ -328,6 +353,30 @@ public:
                               b.getFunctionType(types, results));
     fn->setAttr(dl::kEntryAttr, b.getStringAttr(entry.suffix));
     b.setInsertionPointToStart(fn.addEntryBlock());
+    if (llvm::is_contained(roles, ArgRole::Length))
+      guardLength(results);
+  }
+
+  /// A length below 1 is rejected at the boundary: the entry point then
+  /// writes only NaN into metrics (if it has them) and returns NaN (if it
+  /// returns a float), and reads nothing. The body goes in the then-branch.
+  void guardLength(TypeRange results) {
+    Location loc = m.loc();
+    Value one = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1));
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                     arg(ArgRole::Length), one);
+    guard = scf::IfOp::create(b, loc, results, ok, /*withElseRegion=*/true);
+    b.setInsertionPointToStart(guard.elseBlock());
+    Value nan = arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+    if (llvm::is_contained(roles, ArgRole::Metrics))
+      for (int64_t k = 0; k < 2; ++k)
+        memref::StoreOp::create(
+            b, loc, nan, arg(ArgRole::Metrics),
+            ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
+    if (!results.empty())
+      scf::YieldOp::create(b, loc, SmallVector<Value>(results.size(), nan));
+    b.setInsertionPointToStart(guard.thenBlock());
   }
 
   /// The argument of `role`.
@@ -362,6 +411,8 @@ public:
       buf.targets = arg(ArgRole::Targets);
     if (llvm::is_contained(roles, ArgRole::Batch))
       buf.batch = e.batchIndex(arg(ArgRole::Batch));
+    if (llvm::is_contained(roles, ArgRole::Length))
+      buf.length = e.batchIndex(arg(ArgRole::Length));
     buf.paramViews = m.params;
     // The fixed key of the entry points without a step (gradients); where
     // the inference form replaces the ops that read it, it is dead.
@@ -374,7 +425,14 @@ public:
 
   /// Returns `results` and leaves the builder after the function.
   void finish(ValueRange results) {
-    func::ReturnOp::create(b, m.loc(), results);
+    if (guard) {
+      if (!results.empty())
+        scf::YieldOp::create(b, m.loc(), results);
+      b.setInsertionPointAfter(guard);
+      func::ReturnOp::create(b, m.loc(), guard.getResults());
+    } else {
+      func::ReturnOp::create(b, m.loc(), results);
+    }
     b.setInsertionPointToEnd(m.module.getBody());
   }
 
@@ -386,6 +444,8 @@ public:
 
 private:
   SmallVector<ArgRole> roles; ///< of fn's arguments
+  /// The length check around the body, in a model with a variable axis.
+  scf::IfOp guard;
 };
 
 /// metrics[0] = loss, metrics[1] = correct (0 without the metric).
@@ -414,7 +474,8 @@ LogicalResult buildPredict(OpBuilder &b, Model &m) {
   if (failed(out) || failed(dl::applyInferenceForms(f.fn)))
     return failure();
   auto outType = cast<RankedTensorType>(m.forward.getResultTypes()[0]);
-  f.e.store((*out)[0], f.e.batchedView(f.arg(ArgRole::Y), outType, buf.batch));
+  f.e.store((*out)[0],
+            f.e.batchedView(f.arg(ArgRole::Y), outType, buf.batch, buf.length));
   f.finish({});
   return success();
 }
@@ -697,6 +758,12 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     SmallVector<int64_t> offsets = dl::paramOffsets(sizes);
     for (auto [p, offset] : llvm::zip(m.params, offsets))
       p.offset = offset;
+    for (unsigned i = 0; i < m.forward.getNumArguments(); ++i)
+      if (m.forward.getArgAttr(i, dl::kInputAttr)) {
+        auto type = cast<RankedTensorType>(m.forward.getArgumentTypes()[i]);
+        m.variableLength =
+            llvm::any_of(type.getShape().drop_front(), ShapedType::isDynamic);
+      }
     m.numParams = dl::flatBufferSize(offsets, sizes);
     // The gradient buffer: the trainable tensors, back to back, then the
     // statistics that the step overwrites (dl.update_of), which a

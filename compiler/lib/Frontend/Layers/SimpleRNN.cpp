@@ -29,6 +29,8 @@ struct SimpleRNNOptions : LayerOptions {
 class SimpleRNN final : public LayerKind {
 public:
   SimpleRNN() : LayerKind("simple_rnn", "SimpleRNN") {}
+  // dl.scan runs for the input's run-time time axis.
+  bool takesVariableLength() const override { return true; }
 
   bool check(LayerChecker &c, LayerSpec &layer) const override {
     enum {

@@ -107,6 +107,8 @@ enum class ArgRole {
   Y,              ///< `batch` model outputs.
   Targets,        ///< `batch` targets: floats shaped like y, or int32 labels.
   Batch,          ///< The number of samples (int64).
+  Length,         ///< The length of the variable axis (int64); only in a
+                  ///< model whose input has one (`f32[?, F]`).
   Metrics,        ///< float[2]: the mean loss, the correct predictions.
   Grads,          ///< A buffer laid out like the parameters.
   TrainableGrads, ///< NUM_GRADS floats: the trainable tensors' gradients,
@@ -376,14 +378,25 @@ inline std::string entrySymbol(llvm::StringRef prefix, const EntryPoint &e,
   return prefix.str() + "_" + entrySuffix(e, form);
 }
 
+/// The parameter a model with a variable-length axis adds right after
+/// `batch` in every entry point that takes one.
+inline constexpr EntryArg kLengthArg = {ArgRole::Length, "int64_t", "length"};
+
 /// The C parameters of a form of `e`, all roles included (dl-export-abi
-/// and the header leave out Params with baked weights).
-inline llvm::SmallVector<EntryArg> entryArgs(const EntryPoint &e,
-                                             EntryForm form) {
-  if (form == EntryForm::WorkspaceSize)
-    return llvm::SmallVector<EntryArg>(
-        llvm::ArrayRef<EntryArg>(detail::kWorkspaceSizeArgs));
-  llvm::SmallVector<EntryArg> args(e.args);
+/// and the header leave out Params with baked weights). `variableLength`:
+/// the model's input has a `?` axis, whose length follows the batch.
+inline llvm::SmallVector<EntryArg>
+entryArgs(const EntryPoint &e, EntryForm form, bool variableLength = false) {
+  llvm::SmallVector<EntryArg> args(
+      form == EntryForm::WorkspaceSize
+          ? llvm::ArrayRef<EntryArg>(detail::kWorkspaceSizeArgs)
+          : e.args);
+  if (variableLength)
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i].role == ArgRole::Batch) {
+        args.insert(args.begin() + i + 1, kLengthArg);
+        break;
+      }
   if (form == EntryForm::Workspace)
     args.push_back(kWorkspaceArg);
   return args;
