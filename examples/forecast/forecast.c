@@ -26,14 +26,18 @@ int main(int argc, char **argv) {
     fprintf(stderr, "forecast: %s\n", err.message);
     return 1;
   }
-  if (x.sample_size != SEED_RNN_INPUT_SIZE || y.count != x.count ||
-      y.sample_size != SEED_RNN_OUTPUT_SIZE) {
-    fprintf(stderr, "forecast: expected x [N, 50, 1] and y [N, 1]\n");
+  /* The model's time axis is variable (input f32[?, 1]): a series of any
+   * length T is T steps of SEED_RNN_INPUT_STEP_SIZE floats. */
+  int64_t length = x.sample_size / SEED_RNN_INPUT_STEP_SIZE;
+  if (length < 1 || x.sample_size % SEED_RNN_INPUT_STEP_SIZE != 0 ||
+      y.count != x.count || y.sample_size != SEED_RNN_OUTPUT_SIZE) {
+    fprintf(stderr, "forecast: expected x [N, T, 1] and y [N, 1]\n");
     return 1;
   }
   float *pred = malloc(sizeof(float) * x.count);
-  /* One call for every series: the batch is a run-time size. */
-  seed_rnn_predict(x.x, pred, x.count);
+  /* One call for every series: the batch and the length are run-time
+   * sizes. */
+  seed_rnn_predict(x.x, pred, x.count, length);
   double mse = 0, naive = 0;
   for (int64_t i = 0; i < x.count; ++i) {
     double d = (double)pred[i] - y.x[i];
