@@ -57,7 +57,10 @@ public:
   /// The common options; each does nothing for a null argument.
   bool readName(const ast::Arg *arg);
   bool readTrainable(const ast::Arg *arg, LayerSpec &layer);
-  bool readActivation(const ast::Arg *arg, LayerSpec &layer);
+  /// `option` names the argument in messages (lstm's
+  /// "recurrent_activation").
+  bool readActivation(const ast::Arg *arg, LayerSpec &layer,
+                      llvm::StringRef option = "activation");
   /// Sets the activation with index `choice` in activationNames() and its
   /// Keras default parameter.
   void setActivation(unsigned choice, LayerSpec &layer);
