@@ -110,6 +110,8 @@ void ModelChecker::addParam(int layer,
   param.trainable = pending.trainable;
   param.regularizer = pending.regularizer;
   param.state = pending.state;
+  param.onesBegin = pending.onesBegin;
+  param.onesCount = pending.onesCount;
   param.updated = pending.state && spec.layers[layer].trainable;
   spec.layers[layer].params.push_back(static_cast<int>(spec.params.size()));
   spec.params.push_back(std::move(param));
