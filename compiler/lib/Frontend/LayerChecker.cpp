@@ -59,12 +59,13 @@ bool LayerChecker::readTrainable(const ast::Arg *arg, LayerSpec &layer) {
          readBool(diag, stmt.layer, "trainable", arg->value, layer.trainable);
 }
 
-bool LayerChecker::readActivation(const ast::Arg *arg, LayerSpec &layer) {
+bool LayerChecker::readActivation(const ast::Arg *arg, LayerSpec &layer,
+                                  StringRef option) {
   if (!arg)
     return true;
   activationLoc = arg->value.loc;
   unsigned choice;
-  if (!readChoice(diag, stmt.layer, "activation", "activation", arg->value,
+  if (!readChoice(diag, stmt.layer, option, "activation", arg->value,
                   kActivations, kPlannedActivations, choice))
     return false;
   setActivation(choice, layer);

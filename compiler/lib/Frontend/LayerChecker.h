@@ -58,7 +58,10 @@ public:
   /// The common options; each does nothing for a null argument.
   bool readName(const ast::Arg *arg);
   bool readTrainable(const ast::Arg *arg, LayerSpec &layer);
-  bool readActivation(const ast::Arg *arg, LayerSpec &layer);
+  /// `option` names the argument in messages (lstm's
+  /// "recurrent_activation").
+  bool readActivation(const ast::Arg *arg, LayerSpec &layer,
+                      llvm::StringRef option = "activation");
   /// Sets the activation with index `choice` in activationNames() and its
   /// Keras default parameter.
   void setActivation(unsigned choice, LayerSpec &layer);
@@ -86,6 +89,12 @@ public:
                 bool trainable, Regularizer regularizer = {}) {
     params.push_back({suffix, std::move(shape), init, trainable, regularizer});
   }
+  /// Sets elements [begin, begin + count) of the last parameter added to 1
+  /// at initialisation (lstm's unit_forget_bias).
+  void setOnesAtInit(int64_t begin, int64_t count) {
+    params.back().onesBegin = begin;
+    params.back().onesCount = count;
+  }
   /// Adds a statistic "<layer name>.<suffix>" that the training step
   /// updates without a gradient (non-trainable, as Keras counts it).
   void addStateParam(const char *suffix, Shape shape, Initializer init) {
@@ -100,6 +109,7 @@ public:
     bool trainable;
     Regularizer regularizer;
     bool state = false;
+    int64_t onesBegin = 0, onesCount = 0;
   };
   std::vector<PendingParam> params;
   std::string explicitName; ///< name=, empty for an automatic name

@@ -110,6 +110,8 @@ void ModelChecker::addParam(int layer,
   param.trainable = pending.trainable;
   param.regularizer = pending.regularizer;
   param.state = pending.state;
+  param.onesBegin = pending.onesBegin;
+  param.onesCount = pending.onesCount;
   param.updated = pending.state && spec.layers[layer].trainable;
   spec.layers[layer].params.push_back(static_cast<int>(spec.params.size()));
   spec.params.push_back(std::move(param));
@@ -279,7 +281,7 @@ int ModelChecker::checkKnownLayer(const LayerKind &kind,
                      "); reduce the sequence first with a layer that takes "
                      "one (" +
                      llvm::join(takers, ", ") +
-                     " without return_sequences), or give the input a "
+                     ", without return_sequences), or give the input a "
                      "fixed length");
       return kPoisoned;
     }

@@ -375,6 +375,22 @@ private:
                                              /*unclipped=*/b.getUnitAttr())));
         break;
       }
+      if (p.onesCount > 0) {
+        // value * keep + ones, keep 0 and ones 1 in the range: exact, and
+        // in dl ops like the rest of the initialiser.
+        std::vector<float> keep(p.numElements(), 1.0f), ones(keep.size());
+        for (int64_t k = p.onesBegin; k < p.onesBegin + p.onesCount; ++k) {
+          keep[k] = 0.0f;
+          ones[k] = 1.0f;
+        }
+        auto constant = [&](ArrayRef<float> v) -> Value {
+          return arith::ConstantOp::create(b, l,
+                                           DenseElementsAttr::get(type, v));
+        };
+        Value kept =
+            mlir::dl::MulOp::create(b, l, values.back(), constant(keep));
+        values.back() = mlir::dl::AddOp::create(b, l, kept, constant(ones));
+      }
     }
     func::ReturnOp::create(b, loc(spec.loc), values);
   }

@@ -362,6 +362,40 @@ LogicalResult ConcatOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult SliceOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                ArrayRef<bool> needed,
+                                SmallVectorImpl<Value> &grads) {
+  noGrads(*this, grads);
+  if (!needed[0] || !resultGrads[0])
+    return success();
+  // The cotangent between zeros along the axis: [zeros, g, zeros]. A cell's
+  // gate slices each give one such tensor; the reverse sweep adds them.
+  auto in = getInput().getType();
+  for (int64_t d = 1; d < in.getRank(); ++d)
+    if (in.isDynamicDim(d))
+      return emitOpError("dl-autodiff: the gradient of dl.slice needs an "
+                         "input with static sizes but the batch, found ")
+             << in;
+  int64_t axis = getAxis(), offset = getOffset(),
+          size = getResult().getType().getDimSize(axis);
+  auto zeros = [&](int64_t n) -> Value {
+    SmallVector<int64_t> shape(in.getShape());
+    shape[axis] = n;
+    return ZerosOp::create(b, getLoc(), in.clone(shape), getInput());
+  };
+  SmallVector<Value> pieces;
+  if (offset > 0)
+    pieces.push_back(zeros(offset));
+  pieces.push_back(resultGrads[0]);
+  if (int64_t rest = in.getDimSize(axis) - offset - size; rest > 0)
+    pieces.push_back(zeros(rest));
+  grads[0] =
+      pieces.size() == 1
+          ? pieces[0]
+          : ConcatOp::create(b, getLoc(), pieces, getAxisAttr()).getResult();
+  return success();
+}
+
 LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                     ArrayRef<bool> needed,
                                     SmallVectorImpl<Value> &grads) {

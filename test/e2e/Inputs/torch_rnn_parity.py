@@ -1,15 +1,21 @@
-"""simple_rnn against PyTorch 1.13's nn.RNN: predictions, the loss and
-every parameter's gradient (rtol 1e-4), for a compiled model (`dlc m.dl -o`,
-linked -shared) named on the command line, at batch 1 and 5.
+"""simple_rnn, lstm and gru against PyTorch 1.13's nn.RNN, nn.LSTM and
+nn.GRU: predictions, the loss and every parameter's gradient (rtol 1e-4),
+for a compiled model (`dlc m.dl -o`, linked -shared) named on the command
+line, at batch 1 and 5.
 
-Keras's layout is converted: nn.RNN's weight_ih is kernel^T, weight_hh is
-recurrent_kernel^T, bias_ih is the bias and bias_hh is zero (Keras has one
-bias). The model is a stack of simple_rnn layers, optionally a dense, and
-mean_squared_error; its layers are read from the parameter names.
+Keras's layout is converted: weight_ih is kernel^T, weight_hh is
+recurrent_kernel^T. simple_rnn and lstm (gates i, f, c, o in both): bias_ih
+is the bias and bias_hh is zero (Keras has one bias). gru with reset_after:
+Keras's gates z, r, h are PyTorch's r, z, n permuted, bias_ih is bias[0] and
+bias_hh is bias[1]. gru without reset_after (`before`, no PyTorch module
+computes it) against a step loop in PyTorch written from Keras's formula.
+The model is a stack of these layers, optionally a dense, and
+mean_squared_error.
 
 usage: torch_rnn_parity.py LIB PREFIX TIME FEATURES LAYERS
-  LAYERS: comma-separated; rnn:ACTIVATION:seq|last:UNITS[:nobias] or
-          dense:UNITS, e.g. rnn:tanh:seq:50,rnn:tanh:last:50,dense:1
+  LAYERS: comma-separated; KIND:ACTIVATION:seq|last:UNITS[:nobias][:before]
+          with KIND rnn, lstm or gru, or dense:UNITS, e.g.
+          rnn:tanh:seq:50,rnn:tanh:last:50,dense:1
   TIME:   the model's fixed length, or for a model with a variable time
           axis (input f32[?, F]) the lengths to run the one object at,
           e.g. ?1,20,50,100: the entry points then take `length` after
@@ -43,17 +49,20 @@ grad.argtypes = [f32p, f32p, f32p] + size_args + [f32p]
 grad.restype = ctypes.c_float
 
 # The parameter shapes, in the model's order (kernel, recurrent_kernel,
-# bias per simple_rnn; kernel, bias per dense).
+# bias per recurrent layer; kernel, bias per dense).
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 shapes, names = [], []
 width = features
 for i, layer in enumerate(layers):
-    if layer[0] == "rnn":
-        units = int(layer[3])
-        shapes += [(width, units), (units, units)]
-        names += [f"rnn{i}.kernel", f"rnn{i}.recurrent_kernel"]
+    if layer[0] in GATES:
+        kind, units = layer[0], int(layer[3])
+        cols = GATES[kind] * units
+        shapes += [(width, cols), (units, cols)]
+        names += [f"{kind}{i}.kernel", f"{kind}{i}.recurrent_kernel"]
         if "nobias" not in layer:
-            shapes.append((units,))
-            names.append(f"rnn{i}.bias")
+            reset_after = kind == "gru" and "before" not in layer
+            shapes.append((2, cols) if reset_after else (cols,))
+            names.append(f"{kind}{i}.bias")
         width = units
     else:
         units = int(layer[1])
@@ -66,16 +75,59 @@ ptr = lambda a: a.ctypes.data_as(f32p)
 init(ptr(params), 7)
 compare = Checker()
 view = lambda buf, k: buf[offsets[k]:offsets[k + 1]].reshape(shapes[k])
-# recurrent_initializer = orthogonal (the default): R^T R = I.
+# recurrent_initializer = orthogonal (the default): R^T R = I, or
+# R R^T = I for the gated layers' [units, k * units] (Keras transposes).
 for k, name in enumerate(names):
     if name.endswith("recurrent_kernel"):
         r = view(params, k).astype(np.float64)
-        compare(f"orthogonal {name}", r.T @ r, np.eye(len(r)))
+        if r.shape[0] < r.shape[1]:
+            r = r.T
+        compare(f"orthogonal {name}", r.T @ r, np.eye(r.shape[1]))
+# The biases start at zero but lstm's forget gate's, at one
+# (unit_forget_bias): exactly.
+for k, name in enumerate(names):
+    if name.endswith(".bias"):
+        b = view(params, k)
+        want = np.zeros(b.shape, np.float32)
+        if name.startswith("lstm"):
+            units = b.shape[0] // 4
+            want[units:2 * units] = 1
+        ok = np.array_equal(b, want)
+        print(f"initial {name}: {'OK' if ok else 'FAIL'}")
+        compare.failed |= not ok
 # The initialiser's weights, with non-zero biases.
 rng = np.random.default_rng(0)
-for k, s in enumerate(shapes):
-    if len(s) == 1:  # the biases start at zero: give them values
-        params[offsets[k]:offsets[k + 1]] = rng.uniform(-0.5, 0.5, s[0])
+for k, name in enumerate(names):
+    if name.endswith(".bias"):
+        params[offsets[k]:offsets[k + 1]] = rng.uniform(
+            -0.5, 0.5, offsets[k + 1] - offsets[k])
+
+
+def gru_before(h, tensors, k, units, bias, act):
+    """Keras's GRU without reset_after, step by step: z, r from x W + b +
+    h R; h~ = tanh(x W_h + b_h + (r h) R_h); h' = z h + (1 - z) h~."""
+    kernel, recurrent = tensors[k], tensors[k + 1]
+    b = tensors[k + 2] if bias else torch.zeros(3 * units)
+    state = torch.zeros(h.shape[0], units)
+    outs = []
+    sig = torch.sigmoid
+    for t in range(h.shape[1]):
+        xp = h[:, t] @ kernel + b
+        hp = state @ recurrent[:, :2 * units]
+        z = sig(xp[:, :units] + hp[:, :units])
+        r = sig(xp[:, units:2 * units] + hp[:, units:])
+        cand = torch.tanh(xp[:, 2 * units:] + (r * state) @
+                          recurrent[:, 2 * units:])
+        state = z * state + (1 - z) * cand
+        outs.append(state)
+    return torch.stack(outs, 1)
+
+
+def unpermute(grad, perm):
+    """A gradient in PyTorch's gate order back in Keras's (columns)."""
+    out = torch.zeros_like(grad)
+    out[..., perm] = grad
+    return out
 
 
 def forward(x, tensors):
@@ -84,7 +136,42 @@ def forward(x, tensors):
     in the Keras layout after backward()."""
     k, h, grads = 0, x, []
     for i, layer in enumerate(layers):
-        if layer[0] == "rnn":
+        if layer[0] in ("lstm", "gru"):
+            kind, act, ret = layer[0], layer[1], layer[2]
+            assert act == "tanh", "PyTorch's gated cells use tanh"
+            units = int(layer[3])
+            bias = "nobias" not in layer
+            if kind == "gru" and "before" in layer:
+                out = gru_before(h, tensors, k, units, bias, act)
+                grads += [lambda t=tensors[k + j]: t.grad
+                          for j in range(3 if bias else 2)]
+            else:
+                # Keras z, r, h -> PyTorch r, z, n; lstm's order is the same.
+                perm = (np.r_[units:2 * units, 0:units, 2 * units:3 * units]
+                        if kind == "gru" else np.arange(4 * units))
+                module = torch.nn.LSTM if kind == "lstm" else torch.nn.GRU
+                cell = module(h.shape[-1], units, batch_first=True, bias=bias)
+                with torch.no_grad():
+                    cell.weight_ih_l0.copy_(tensors[k][:, perm].t())
+                    cell.weight_hh_l0.copy_(tensors[k + 1][:, perm].t())
+                    if bias and kind == "gru":
+                        cell.bias_ih_l0.copy_(tensors[k + 2][0, perm])
+                        cell.bias_hh_l0.copy_(tensors[k + 2][1, perm])
+                    elif bias:
+                        cell.bias_ih_l0.copy_(tensors[k + 2])
+                        cell.bias_hh_l0.zero_()
+                grads += [
+                    lambda c=cell, p=perm: unpermute(c.weight_ih_l0.grad.t(), p),
+                    lambda c=cell, p=perm: unpermute(c.weight_hh_l0.grad.t(), p)]
+                if bias and kind == "gru":
+                    grads.append(lambda c=cell, p=perm: unpermute(torch.stack(
+                        [c.bias_ih_l0.grad, c.bias_hh_l0.grad]), p))
+                elif bias:
+                    grads.append(lambda c=cell: c.bias_ih_l0.grad)
+                out, _ = cell(h)
+            k += 3 if bias else 2
+            h = out if ret == "seq" else out[:, -1]
+        elif layer[0] == "rnn":
             act, ret = layer[1], layer[2]
             units = int(layer[3])
             bias = "nobias" not in layer

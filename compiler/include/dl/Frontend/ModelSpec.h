@@ -86,6 +86,10 @@ struct ParamSpec {
   bool updated = false;
   /// kernel_regularizer / bias_regularizer (trainable parameters only).
   Regularizer regularizer;
+  /// Elements [onesBegin, onesBegin + onesCount) of the flat parameter start
+  /// at 1 whatever `init` gives (lstm's unit_forget_bias: the forget gate's
+  /// bias).
+  int64_t onesBegin = 0, onesCount = 0;
   int64_t offset = 0;
   int64_t numElements() const { return dlc::numElements(shape); }
 };

@@ -364,11 +364,14 @@ def DL_ConcatOp : DL_InferOp<"concat", [DL_Differentiable]> {
   let hasVerifier = 1;
 }
 
-def DL_SliceOp : DL_Op<"slice", [Pure]> {
+def DL_SliceOp : DL_Op<"slice", [Pure, DL_Differentiable]> {
   let summary = "A block of a tensor along one dimension";
   let description = [{
     `result` is `input[..., offset : offset + size, ...]` along `axis`, its
-    size taken from the result type: dl.concat's backward pass.
+    size taken from the result type: dl.concat's backward pass, and the
+    gates of a recurrent cell. Its own VJP places the cotangent between
+    zeros (a `dl.concat`), so the input's sizes other than the batch must
+    be static where it is differentiated.
 
     ```mlir
     %b = dl.slice %c {axis = 1 : i64, offset = 64 : i64}
