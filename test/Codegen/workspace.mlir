@@ -1,6 +1,9 @@
 // dl-workspace: every allocation of a batch entry point (by its dl.entry
 // attribute) gets a slot in one caller-provided buffer;
-// F_workspace_size(batch) and an allocating F come with it.
+// F_workspace_size(batch) and an allocating F come with it. Both size the
+// workspace from a batch (and length) of at least 0: F_ws rejects a size
+// below 1 before it touches the workspace, and a negative size must not
+// become a huge allocation first.
 // RUN: dl-opt %s --split-input-file --dl-workspace --canonicalize --cse \
 // RUN:   --verify-diagnostics | FileCheck %s
 
@@ -11,7 +14,8 @@
 #min = affine_map<(d0)[s0] -> (8, s0 - d0)>
 // CHECK-LABEL: func.func @t_predict_workspace_size(
 // CHECK-SAME:    %[[B:.*]]: i64) -> i64 attributes {dl.entry = "predict_workspace_size"}
-// CHECK:         %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK:         %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
+// CHECK:         %[[N:.*]] = arith.index_cast %[[BC]] : i64 to index
 // CHECK:         %[[BYTES:.*]] = arith.muli %[[N]], %c16
 // CHECK:         %[[UP:.*]] = arith.ceildivui %[[BYTES]], %c64
 // CHECK:         %[[R:.*]] = arith.muli %[[UP]], %c64
@@ -20,6 +24,7 @@
 // CHECK:         return %[[T64]]
 // CHECK-LABEL: func.func @t_predict(
 // CHECK-SAME:    %{{.*}}: memref<1xf32>, %{{.*}}: memref<1xf32>, %[[B:.*]]: i64) attributes {dl.entry = "predict"} {
+// CHECK:         arith.maxsi %[[B]], %c0_i64 : i64
 // CHECK:         %[[HEAP:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
 // CHECK:         %[[ARG:.*]] = memref.reinterpret_cast %[[HEAP]] to offset: [0], sizes: [1], strides: [1] : memref<?xi8> to memref<1xi8>
 // CHECK:         call @t_predict_ws(%{{.*}}, %{{.*}}, %[[B]], %[[ARG]])
@@ -128,12 +133,13 @@ func.func @t_predict(%x: memref<1xf32>, %batch: i64)
 
 // A model with a variable axis: the length is the second i64 argument,
 // after the batch. A [batch, length, 4] f32 slot; F_workspace_size(batch,
-// length); F sizes the workspace from a length of at least 0 (F_ws rejects
-// a length below 1 before using it).
+// length); F sizes the workspace from a batch and length of at least 0
+// (F_ws rejects either below 1 before using it).
 // CHECK-LABEL: func.func @v_predict_workspace_size
 // CHECK-SAME: (%[[B:.*]]: i64, %[[T:.*]]: i64) -> i64
-// CHECK: %[[TC:.*]] = arith.maxsi %[[T]], %c0_i64 : i64
-// CHECK: %[[BI:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK-DAG: %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
+// CHECK-DAG: %[[TC:.*]] = arith.maxsi %[[T]], %c0_i64 : i64
+// CHECK: %[[BI:.*]] = arith.index_cast %[[BC]] : i64 to index
 // CHECK: %[[B4:.*]] = arith.muli %[[BI]], %c4 : index
 // CHECK: %[[TI:.*]] = arith.index_cast %[[TC]] : i64 to index
 // CHECK: %[[BT4:.*]] = arith.muli %[[B4]], %[[TI]] : index
@@ -179,7 +185,8 @@ func.func @m_train_step_metrics(%x: memref<1xf32>)
 // after the input's batch * 5 * 4 * 6 * 4 = batch * 480.
 // CHECK-LABEL: func.func @v_predict_workspace_size(
 // CHECK-SAME:    %[[B:.*]]: i64) -> i64
-// CHECK:         %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK:         %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
+// CHECK:         %[[N:.*]] = arith.index_cast %[[BC]] : i64 to index
 // CHECK:         arith.muli %[[N]], %c480
 // CHECK:         arith.muli %[[N]], %c320
 // CHECK-LABEL: func.func @v_predict_ws(

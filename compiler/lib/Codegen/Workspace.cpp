@@ -207,15 +207,15 @@ Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots,
   return total;
 }
 
-/// The sizes with the length, if any, at least 0: F_ws rejects a length
-/// below 1 without touching the workspace (dl-export-abi's guard), and F
-/// must not ask the allocator for a negative size first.
-SmallVector<Value> clampLength(OpBuilder &b, Location loc, ValueRange sizes) {
-  SmallVector<Value> out(sizes);
-  if (out.size() > 1)
-    out[1] = arith::MaxSIOp::create(
-        b, loc, out[1],
-        arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0)));
+/// The sizes (the batch and the length, if any) at least 0: F_ws rejects a
+/// batch or a length below 1 without touching the workspace (dl-export-abi's
+/// guard), and neither F nor F_workspace_size may turn a negative size into
+/// a huge allocation first.
+SmallVector<Value> clampSizes(OpBuilder &b, Location loc, ValueRange sizes) {
+  SmallVector<Value> out;
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  for (Value v : sizes)
+    out.push_back(arith::MaxSIOp::create(b, loc, v, zero));
   return out;
 }
 
@@ -297,7 +297,7 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     markAs(sizeFn, dl::EntryForm::WorkspaceSize);
     b.setInsertionPointToStart(sizeFn.addEntryBlock());
     Value bytes = emitPlan(b, loc, *slots, sizeArgs,
-                           clampLength(b, loc, sizeFn.getArguments()), nullptr);
+                           clampSizes(b, loc, sizeFn.getArguments()), nullptr);
     func::ReturnOp::create(
         b, loc,
         ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(), bytes)});
@@ -311,7 +311,7 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     for (unsigned no : sizeArgNos)
       wrapperSizes.push_back(wrapper.getArgument(no));
     Value need = emitPlan(b, loc, *slots, sizeArgs,
-                          clampLength(b, loc, wrapperSizes), nullptr);
+                          clampSizes(b, loc, wrapperSizes), nullptr);
     Value heap = memref::AllocOp::create(b, loc, wsType, ValueRange{need},
                                          b.getI64IntegerAttr(kAlign));
     Value asArg = memref::ReinterpretCastOp::create(

@@ -209,6 +209,10 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
                 : "targets[batch][" + P + "_OUTPUT_SIZE]";
       out("/* Training: loss {}, optimizer {}. {} */\n",
           t.loss->getName().str(), t.optimizer->getName().str(), sized(what));
+      out("/* A batch below 1{} is rejected (docs/abi.md):\n"
+          " * nothing is written but NaN metrics, and a float result is "
+          "NaN. */\n",
+          int32 ? ", or a label outside that range," : "");
       if (trains)
         out("#define {}_HAS_TRAINING 1\n", P);
       out("#define {}_SPARSE_LABELS {}\n", P, int32 ? 1 : 0);

@@ -36,6 +36,12 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     the training step, eval_step, ...); each carries a `dl.entry` attribute
     naming its kind, by which later passes (dl-workspace) find it.
 
+    Each entry point that takes a batch checks it first (docs/abi.md, "What
+    the entry points check"): a batch or a variable length below 1, or an
+    int32 label outside [0, classes) (all of them scanned before anything
+    is written), skips the body; the entry point then only writes NaN into
+    its metrics and returns NaN where it returns a float.
+
     With a `dl.weights` module attribute (a dense f32 vector: `dlc --weights`)
     the parameters become a global (constant unless `dl.weights_writable`)
     and the entry points lose their params argument; without writable

@@ -353,23 +353,46 @@ public:
                               b.getFunctionType(types, results));
     fn->setAttr(dl::kEntryAttr, b.getStringAttr(entry.suffix));
     b.setInsertionPointToStart(fn.addEntryBlock());
-    if (llvm::is_contained(roles, ArgRole::Length))
-      guardLength(results);
+    // train_step only forwards to train_step_metrics, which checks.
+    if (kind != EntryKind::TrainStep)
+      guardInputs(results, targetsFrom);
   }
 
-  /// A length below 1 is rejected at the boundary: the entry point then
-  /// writes only NaN into metrics (if it has them) and returns NaN (if it
-  /// returns a float), and reads nothing. The body goes in the then-branch.
-  void guardLength(TypeRange results) {
+  /// The boundary checks (docs/abi.md, "What the entry points check"): a
+  /// batch or a length below 1, or a class index outside [0, classes), is
+  /// rejected before anything is read or written but the labels: the entry
+  /// point then writes only NaN into metrics (if it has them), returns NaN
+  /// (if it returns a float) and leaves every other buffer as it was. The
+  /// body goes in the then-branch. The labels are scanned in full (O(batch)
+  /// compares) before the step writes anything, so a bad one in the last
+  /// sample still leaves params and opt_state untouched.
+  void guardInputs(TypeRange results, func::FuncOp targetsFrom) {
     Location loc = m.loc();
+    bool hasBatch = llvm::is_contained(roles, ArgRole::Batch);
+    bool hasLength = llvm::is_contained(roles, ArgRole::Length);
+    if (!hasBatch && !hasLength)
+      return;
     Value one = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1));
-    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                     arg(ArgRole::Length), one);
+    Value ok;
+    auto require = [&](Value cond) {
+      ok = ok ? arith::AndIOp::create(b, loc, ok, cond) : cond;
+    };
+    for (ArgRole role : {ArgRole::Batch, ArgRole::Length})
+      if (llvm::is_contained(roles, role))
+        require(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                      arg(role), one));
+    if (Value labelsOk = checkLabels(targetsFrom, ok))
+      require(labelsOk);
     guard = scf::IfOp::create(b, loc, results, ok, /*withElseRegion=*/true);
     b.setInsertionPointToStart(guard.elseBlock());
+    bool hasMetrics = llvm::is_contained(roles, ArgRole::Metrics);
+    if (!hasMetrics && results.empty()) { // predict: nothing to report in
+      b.setInsertionPointToStart(guard.thenBlock());
+      return;
+    }
     Value nan = arith::ConstantOp::create(
         b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
-    if (llvm::is_contained(roles, ArgRole::Metrics))
+    if (hasMetrics)
       for (int64_t k = 0; k < 2; ++k)
         memref::StoreOp::create(
             b, loc, nan, arg(ArgRole::Metrics),
@@ -377,6 +400,59 @@ public:
     if (!results.empty())
       scf::YieldOp::create(b, loc, SmallVector<Value>(results.size(), nan));
     b.setInsertionPointToStart(guard.thenBlock());
+  }
+
+  /// Whether every int32 label is a class index of the model's output
+  /// (its last axis): an i1, or null when the targets are not labels. Reads
+  /// the labels only when `sizesOk` (the batch and length are valid), so a
+  /// bad size reads nothing.
+  Value checkLabels(func::FuncOp targetsFrom, Value sizesOk) {
+    if (!targetsFrom || !llvm::is_contained(roles, ArgRole::Targets))
+      return {};
+    RankedTensorType labels;
+    for (unsigned i = 0; i < targetsFrom.getNumArguments(); ++i)
+      if (targetsFrom.getArgAttr(i, dl::kTargetsAttr))
+        labels = cast<RankedTensorType>(targetsFrom.getArgumentTypes()[i]);
+    auto out = cast<RankedTensorType>(m.forward.getResultTypes()[0]);
+    if (!labels || !labels.getElementType().isInteger(32) ||
+        out.getRank() < 2 || out.isDynamicDim(out.getRank() - 1))
+      return {};
+    Location loc = m.loc();
+    // Labels in the buffer: batch times the static axes (and the length
+    // for a variable one); none when a size is invalid.
+    Value count = arg(ArgRole::Batch);
+    for (int64_t d : labels.getShape().drop_front())
+      count = arith::MulIOp::create(
+          b, loc, count,
+          d == ShapedType::kDynamic
+              ? arg(ArgRole::Length)
+              : arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(d))
+                    .getResult());
+    count = arith::SelectOp::create(
+        b, loc, sizesOk, count,
+        arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0)));
+    Value n = e.batchIndex(count);
+    Value all = memref::ReinterpretCastOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()),
+        arg(ArgRole::Targets), b.getIndexAttr(0), ArrayRef<OpFoldResult>{n},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    Value classes = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(int32_t(out.getShape().back())));
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value step = arith::ConstantIndexOp::create(b, loc, 1);
+    Value yes = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+    // An and-reduction without an early exit, which LLVM vectorises;
+    // unsigned, so a negative label compares above every class.
+    auto loop = scf::ForOp::create(
+        b, loc, zero, n, step, ValueRange{yes},
+        [&](OpBuilder &nb, Location l, Value i, ValueRange acc) {
+          Value label = memref::LoadOp::create(nb, l, all, ValueRange{i});
+          Value in = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                           label, classes);
+          scf::YieldOp::create(
+              nb, l, ValueRange{arith::AndIOp::create(nb, l, acc[0], in)});
+        });
+    return loop.getResult(0);
   }
 
   /// The argument of `role`.
@@ -444,7 +520,7 @@ public:
 
 private:
   SmallVector<ArgRole> roles; ///< of fn's arguments
-  /// The length check around the body, in a model with a variable axis.
+  /// The boundary checks around the body (guardInputs), if any.
   scf::IfOp guard;
 };
 

@@ -252,7 +252,8 @@ inline constexpr EntryPoint kEntryPoints[] = {
     {EntryKind::Predict, "predict", EntryCondition::Always,
      detail::kPredictArgs, CResult::Void, true, false,
      "/* y[batch][{P}_OUTPUT_SIZE] = model(x[batch][{P}_INPUT_SIZE]), batch "
-     ">= 1.\n"
+     ">= 1\n"
+     " * (a smaller batch writes nothing).\n"
      " * {reentrancy} */\n"},
     {EntryKind::OptStateSize,
      "opt_state_size",
