@@ -740,21 +740,43 @@ static void releaseCompilerCode() {
 #endif
 }
 
+/// What a command calls of the model: the JIT compiles only that.
+enum class JitUse { Train, TrainDistributed, Evaluate, Predict };
+
 std::unique_ptr<JitModel> compileForCommand(const std::string &input,
                                             const JitCodegen &codegen,
-                                            bool needTraining) {
+                                            JitUse use) {
   std::unique_ptr<SourceModel> source = loadSourceModel(input);
   if (!source)
     return nullptr;
-  if (needTraining && !source->spec.train) {
+  if (use != JitUse::Predict && !source->spec.train) {
     fail("model '" + source->spec.name +
          "' has no train section (loss and optimizer)");
     return nullptr;
   }
+  // Each entry point inlines the whole network: compiling the ones a
+  // command never calls would cost it their share of the compile time
+  // (about half, for `dlc train` of the MLP).
+  using mlir::dl::EntryKind;
+  llvm::SmallVector<EntryKind> entries;
+  if (use == JitUse::Predict) {
+    entries = {EntryKind::Predict};
+  } else {
+    entries = {EntryKind::EvalStep};
+    // mae and mse are computed from predict's outputs.
+    if (use == JitUse::Evaluate || needsErrors(source->spec.train->metrics))
+      entries.push_back(EntryKind::Predict);
+    if (use != JitUse::Evaluate)
+      entries.append({EntryKind::InitParams, EntryKind::OptStateSize,
+                      EntryKind::InitOptState, EntryKind::TrainStepMetrics});
+    if (use == JitUse::TrainDistributed)
+      entries.append({EntryKind::TrainGradients, EntryKind::ApplyGradients});
+  }
   std::optional<ObjectCache> cache = ObjectCache::open(codegen.cache);
   auto jit = JitModel::compile(*source, codegen.optLevel, codegen.threads,
                                codegen.flushDenormals,
-                               cache ? &*cache : nullptr, codegen.verbose);
+                               cache ? &*cache : nullptr, codegen.verbose,
+                               /*evalTrainingForm=*/false, entries);
   if (!jit) {
     fail(llvm::toString(jit.takeError()));
     return nullptr;
@@ -807,7 +829,8 @@ int train(const TrainOptions &flags, Communicator *comm) {
                             "--save keeps the last epoch (to --resume from), "
                             "--save-best the best one",
                             o.save));
-  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
+  std::unique_ptr<JitModel> m = compileForCommand(
+      o.input, o.codegen, comm ? JitUse::TrainDistributed : JitUse::Train);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -1353,7 +1376,8 @@ int runTrain(const TrainOptions &o) {
 int runEvaluate(const EvaluateOptions &o) {
   if (!checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
     return 1;
-  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
+  std::unique_ptr<JitModel> m =
+      compileForCommand(o.input, o.codegen, JitUse::Evaluate);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -1434,7 +1458,8 @@ int runPredict(const PredictOptions &o) {
       !checkFlagRange("--limit", o.limit, 1) ||
       !checkOutputPath("--output", o.output))
     return 1;
-  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, false);
+  std::unique_ptr<JitModel> m =
+      compileForCommand(o.input, o.codegen, JitUse::Predict);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
