@@ -268,6 +268,59 @@ bool checkTargetColumns(const std::string &data,
   return true;
 }
 
+/// The options of the compiled-model cache that also keeps decoded data
+/// (set once by the command, before it loads any).
+struct DataCache {
+  std::optional<ObjectCache> cache;
+  bool verbose = false;
+} dataCache;
+
+/// Loads IDX `images` and `labels` through the cache's decoded copy of the
+/// images when they are gzip: read from the copy if there, else decoded
+/// from the file and the copy written. The labels are small: read as they
+/// are.
+int loadIdx(const std::string &images, const std::string &labels, Dataset &ds,
+            dlrt_error &err) {
+  const ObjectCache *cache = dataCache.cache ? &*dataCache.cache : nullptr;
+  std::string copy = cache ? cache->decodedPath(images) : "";
+  if (!copy.empty() && llvm::sys::fs::exists(copy)) {
+    if (!dlrt_load_idx(copy.c_str(), labels.c_str(), 1.0f / 255, &ds, &err)) {
+      if (dataCache.verbose)
+        llvm::WithColor::note(llvm::errs(), "dlc")
+            << "using the decoded copy '" << copy << "' of '" << images
+            << "'\n";
+      return 0;
+    }
+    // Cut short or otherwise damaged: the file itself decides (and its
+    // errors name it, not the copy).
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "ignoring the unreadable decoded copy '" << copy << "' of '"
+        << images << "'; decoding it again\n";
+    (void)llvm::sys::fs::remove(copy);
+    dlrt_dataset_free(&ds);
+  }
+  if (dlrt_load_idx(images.c_str(), labels.c_str(), 1.0f / 255, &ds, &err))
+    return -1;
+  if (copy.empty())
+    return 0;
+  // The IDX header of the samples as loaded, then their bytes.
+  std::string header = {0, 0, 0x08, char(ds.rank + 1)};
+  auto dim = [&](int64_t d) {
+    for (int shift : {24, 16, 8, 0})
+      header += char((uint64_t(d) >> shift) & 0xff);
+  };
+  dim(ds.count);
+  for (int32_t i = 0; i < ds.rank; ++i)
+    dim(ds.shape[i]);
+  cache->storeDecoded(
+      copy, {header, llvm::StringRef(reinterpret_cast<const char *>(ds.bytes),
+                                     size_t(ds.count * ds.sample_size))});
+  if (dataCache.verbose)
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "decoded '" << images << "', kept as '" << copy << "'\n";
+  return 0;
+}
+
 /// Loads split `which` ("train" or "t10k") of `data`: a directory of IDX
 /// files (pixels / 255), or a CSV file (label in the last column, or float
 /// targets in `targets`' columns).
@@ -286,7 +339,7 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
                          data, which, which));
       return false;
     }
-    if (dlrt_load_idx(images.c_str(), labels.c_str(), 1.0f / 255, &ds, &err)) {
+    if (loadIdx(images, labels, ds, err)) {
       fail(err.message);
       return false;
     }
@@ -773,6 +826,7 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &input,
       entries.append({EntryKind::TrainGradients, EntryKind::ApplyGradients});
   }
   std::optional<ObjectCache> cache = ObjectCache::open(codegen.cache);
+  dataCache = {cache, codegen.verbose};
   auto jit = JitModel::compile(*source, codegen.optLevel, codegen.threads,
                                codegen.flushDenormals,
                                cache ? &*cache : nullptr, codegen.verbose,
