@@ -5,7 +5,10 @@ evaluation, each measured from exec to exit, in one run and alternately:
 
   dlc cold   `dlc train` with an empty compiled-model cache (DLC_CACHE_DIR
              a new directory each time): parses, compiles, stores, trains
-  dlc warm   the same with the model in the cache: no compiler
+  dlc warm   the same with the model and the decoded data in the cache
+  dlc cold, data cached   the decoded data cached, the model not (a new model
+             on data dlc has read before)
+  baseline   --baseline DLC (an older build) cold and warm, for before/after
   PyTorch    bench/run.py's peer (the same recipe: Adam with Keras's eps,
              the gzipped IDX files decoded in Python, one test evaluation)
   compile    `dlc examples/mnist_mlp.dl -o mlp.o`: the compiler alone
@@ -17,7 +20,8 @@ CPU time besides its wall time; medians over --repeats rounds, in which the
 commands take turns. Data files and executables are in the page cache after
 the first round (cold means the compiled-model cache, not the disk).
 
-usage: /usr/bin/python3 bench/startup.py [--repeats N] [--cpu K] [--json FILE]
+usage: /usr/bin/python3 bench/startup.py [--repeats N] [--cpu K]
+                                          [--baseline DLC] [--json FILE]
 """
 import argparse
 import json
@@ -63,6 +67,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--cpu", type=int, default=0, help="the CPU to pin to")
     ap.add_argument("--dlc", default=bench.DLC)
+    ap.add_argument("--baseline", help="another dlc (an older build) to run "
+                    "cold and warm beside this one")
     ap.add_argument("--json", help="write the figures here")
     args = ap.parse_args()
     if not os.path.exists(args.dlc):
@@ -82,6 +88,25 @@ def main():
         "dlc cold": lambda r: (pin + train, dict(
             env, DLC_CACHE_DIR=os.path.join(tmp, f"cold-cache-{r}"))),
         "dlc warm": lambda r: (pin + train, env_warm),
+    }
+
+    def data_only(r):
+        """A cache holding the decoded data but no model: a new or changed
+        model trained on data that dlc has read before."""
+        d = os.path.join(tmp, f"data-cache-{r}")
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(warm_cache):
+            if f.endswith(".idx"):
+                os.link(os.path.join(warm_cache, f), os.path.join(d, f))
+        return pin + train, dict(env, DLC_CACHE_DIR=d)
+
+    cmds["dlc cold, data cached"] = data_only
+    if args.baseline:
+        base = [args.baseline] + train[1:]
+        cmds["baseline cold"] = lambda r: (pin + base, dict(
+            env, DLC_CACHE_DIR=os.path.join(tmp, f"base-cold-cache-{r}")))
+        cmds["baseline warm"] = lambda r: (pin + base, env_warm)
+    cmds.update({
         "PyTorch": lambda r: (pin + [sys.executable, peer, bench.DATA, "1",
                                      str(EPOCHS), str(BATCH)], env),
         "compile": lambda r: (pin + [args.dlc, bench.MLP, "-o",
@@ -90,10 +115,11 @@ def main():
         "dlc --version": lambda r: (pin + [args.dlc, "--version"], env),
         "python -c 'import torch'": lambda r: (
             pin + [sys.executable, "-c", "import torch"], env),
-    }
+    })
     load_before = loadavg()
     # Untimed: fills the warm cache and the page cache.
-    for name in ("dlc warm", "PyTorch"):
+    for name in ("dlc warm", "PyTorch") + (
+            ("baseline warm",) if args.baseline else ()):
         timed_rusage(*cmds[name](-1))
     wall = {k: [] for k in cmds}
     cpu = {k: [] for k in cmds}
@@ -118,13 +144,13 @@ def main():
           f"{os.cpu_count()} CPUs, pinned to CPU {args.cpu}")
     print(f"medians of {args.repeats} rounds, whole process, "
           f"{EPOCHS} epochs at batch {BATCH}, 1 thread")
-    print(f"| command | wall s | user+sys s | PyTorch / this (wall) "
-          f"| PyTorch / this (CPU) |")
+    print("| command | wall s | user+sys s | PyTorch / this (wall) "
+          "| PyTorch / this (CPU) |")
     print("|---|---|---|---|---|")
     for k in names:
         ratio = (f"{med['PyTorch'] / med[k]:.2f}x",
                  f"{medc['PyTorch'] / medc[k]:.2f}x") \
-            if k in ("dlc cold", "dlc warm") else ("", "")
+            if "cold" in k or "warm" in k else ("", "")
         print(f"| {k} | {med[k]:.3f} | {medc[k]:.3f} | {ratio[0]} | {ratio[1]} |")
     print("range of wall s: " + ", ".join(
         f"{k} {min(v):.3f}-{max(v):.3f}" for k, v in wall.items()))
