@@ -286,13 +286,13 @@ cl::opt<bool> runThreads("parallel",
 cl::opt<bool> noCache(
     "no-cache",
     cl::desc("Compile the model even if the compiled-model cache has it, and "
-             "do not store it ($DLC_CACHE_DIR moves the cache, or disables it "
-             "when empty or 'off'; default: $XDG_CACHE_HOME/dlc or "
-             "~/.cache/dlc)"),
+             "do not store it, nor a decoded copy of gzip IDX data "
+             "($DLC_CACHE_DIR moves the cache, or disables it when empty or "
+             "'off'; default: $XDG_CACHE_HOME/dlc or ~/.cache/dlc)"),
     cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
 cl::opt<bool> cacheStatus("cache-status",
-                          cl::desc("Say whether the compiled model came from "
-                                   "the cache"),
+                          cl::desc("Say whether the compiled model (and "
+                                   "decoded IDX data) came from the cache"),
                           cl::sub(trainCmd), cl::sub(evaluateCmd),
                           cl::sub(predictCmd));
 enum class Denormals { Flush, IEEE };

@@ -23,6 +23,8 @@ namespace {
 /// fails the check and is compiled again rather than loaded.
 constexpr llvm::StringLiteral kMagic("DLCOBJ1\n");
 constexpr size_t kHeaderSize = 8 + 8 + 32;
+/// A decoded data file: plain IDX, which the IDX loader reads as it is.
+constexpr llvm::StringLiteral kDecodedSuffix(".idx");
 
 std::array<uint8_t, 32> digest(llvm::StringRef data) {
   llvm::SHA256 sha;
@@ -97,35 +99,68 @@ ObjectCache::lookup(llvm::StringRef key) const {
                                               path);
 }
 
-void ObjectCache::store(llvm::StringRef key, llvm::StringRef object) const {
+bool ObjectCache::writeAtomically(const std::string &path,
+                                  llvm::ArrayRef<llvm::StringRef> parts) const {
   if (llvm::sys::fs::create_directories(dir_))
-    return;
-  std::string path = entryPath(key);
+    return false;
   // Unique per writer, in the same directory so that rename is atomic.
   llvm::SmallString<256> tmp;
   int fd;
   if (llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%%%", fd, tmp))
-    return;
+    return false;
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    char size[8];
-    llvm::support::endian::write64le(size, object.size());
-    auto sum = digest(object);
-    os << kMagic << llvm::StringRef(size, 8)
-       << llvm::StringRef(reinterpret_cast<const char *>(sum.data()), 32)
-       << object;
+    for (llvm::StringRef part : parts)
+      os << part;
     os.close();
     if (os.has_error()) {
       os.clear_error();
       (void)llvm::sys::fs::remove(tmp);
-      return;
+      return false;
     }
   }
   if (llvm::sys::fs::rename(tmp, path)) {
     (void)llvm::sys::fs::remove(tmp);
-    return;
+    return false;
   }
-  evict();
+  return true;
+}
+
+void ObjectCache::store(llvm::StringRef key, llvm::StringRef object) const {
+  char size[8];
+  llvm::support::endian::write64le(size, object.size());
+  auto sum = digest(object);
+  if (writeAtomically(
+          entryPath(key),
+          {kMagic, llvm::StringRef(size, 8),
+           llvm::StringRef(reinterpret_cast<const char *>(sum.data()), 32),
+           object}))
+    evict();
+}
+
+std::string ObjectCache::decodedPath(llvm::StringRef source) const {
+  if (!source.ends_with(".gz"))
+    return "";
+  llvm::SmallString<256> real;
+  llvm::sys::fs::file_status status;
+  if (llvm::sys::fs::real_path(source, real) ||
+      llvm::sys::fs::status(real, status))
+    return "";
+  std::string key =
+      "decoded v1\n" + std::string(real) + "\n" +
+      std::to_string(status.getSize()) + " " +
+      std::to_string(
+          status.getLastModificationTime().time_since_epoch().count());
+  llvm::SmallString<256> path(dir_);
+  llvm::sys::path::append(path, llvm::toHex(digest(key), /*LowerCase=*/true) +
+                                    kDecodedSuffix.str());
+  return std::string(path);
+}
+
+void ObjectCache::storeDecoded(const std::string &path,
+                               llvm::ArrayRef<llvm::StringRef> parts) const {
+  if (writeAtomically(path, parts))
+    evict();
 }
 
 void ObjectCache::evict() const {
@@ -139,7 +174,8 @@ void ObjectCache::evict() const {
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(dir_, ec), end; it != end && !ec;
        it.increment(ec)) {
-    if (!llvm::StringRef(it->path()).ends_with(".dlcobj"))
+    if (!llvm::StringRef(it->path()).ends_with(".dlcobj") &&
+        !llvm::StringRef(it->path()).ends_with(kDecodedSuffix))
       continue;
     llvm::sys::fs::file_status status;
     if (llvm::sys::fs::status(it->path(), status))

@@ -268,6 +268,59 @@ bool checkTargetColumns(const std::string &data,
   return true;
 }
 
+/// The options of the compiled-model cache that also keeps decoded data
+/// (set once by the command, before it loads any).
+struct DataCache {
+  std::optional<ObjectCache> cache;
+  bool verbose = false;
+} dataCache;
+
+/// Loads IDX `images` and `labels` through the cache's decoded copy of the
+/// images when they are gzip: read from the copy if there, else decoded
+/// from the file and the copy written. The labels are small: read as they
+/// are.
+int loadIdx(const std::string &images, const std::string &labels, Dataset &ds,
+            dlrt_error &err) {
+  const ObjectCache *cache = dataCache.cache ? &*dataCache.cache : nullptr;
+  std::string copy = cache ? cache->decodedPath(images) : "";
+  if (!copy.empty() && llvm::sys::fs::exists(copy)) {
+    if (!dlrt_load_idx(copy.c_str(), labels.c_str(), 1.0f / 255, &ds, &err)) {
+      if (dataCache.verbose)
+        llvm::WithColor::note(llvm::errs(), "dlc")
+            << "using the decoded copy '" << copy << "' of '" << images
+            << "'\n";
+      return 0;
+    }
+    // Cut short or otherwise damaged: the file itself decides (and its
+    // errors name it, not the copy).
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "ignoring the unreadable decoded copy '" << copy << "' of '"
+        << images << "'; decoding it again\n";
+    (void)llvm::sys::fs::remove(copy);
+    dlrt_dataset_free(&ds);
+  }
+  if (dlrt_load_idx(images.c_str(), labels.c_str(), 1.0f / 255, &ds, &err))
+    return -1;
+  if (copy.empty())
+    return 0;
+  // The IDX header of the samples as loaded, then their bytes.
+  std::string header = {0, 0, 0x08, char(ds.rank + 1)};
+  auto dim = [&](int64_t d) {
+    for (int shift : {24, 16, 8, 0})
+      header += char((uint64_t(d) >> shift) & 0xff);
+  };
+  dim(ds.count);
+  for (int32_t i = 0; i < ds.rank; ++i)
+    dim(ds.shape[i]);
+  cache->storeDecoded(
+      copy, {header, llvm::StringRef(reinterpret_cast<const char *>(ds.bytes),
+                                     size_t(ds.count * ds.sample_size))});
+  if (dataCache.verbose)
+    llvm::WithColor::note(llvm::errs(), "dlc")
+        << "decoded '" << images << "', kept as '" << copy << "'\n";
+  return 0;
+}
+
 /// Loads split `which` ("train" or "t10k") of `data`: a directory of IDX
 /// files (pixels / 255), or a CSV file (label in the last column, or float
 /// targets in `targets`' columns).
@@ -286,7 +339,7 @@ bool loadData(const std::string &data, const std::string &which, Dataset &ds,
                          data, which, which));
       return false;
     }
-    if (dlrt_load_idx(images.c_str(), labels.c_str(), 1.0f / 255, &ds, &err)) {
+    if (loadIdx(images, labels, ds, err)) {
       fail(err.message);
       return false;
     }
@@ -740,21 +793,44 @@ static void releaseCompilerCode() {
 #endif
 }
 
+/// What a command calls of the model: the JIT compiles only that.
+enum class JitUse { Train, TrainDistributed, Evaluate, Predict };
+
 std::unique_ptr<JitModel> compileForCommand(const std::string &input,
                                             const JitCodegen &codegen,
-                                            bool needTraining) {
+                                            JitUse use) {
   std::unique_ptr<SourceModel> source = loadSourceModel(input);
   if (!source)
     return nullptr;
-  if (needTraining && !source->spec.train) {
+  if (use != JitUse::Predict && !source->spec.train) {
     fail("model '" + source->spec.name +
          "' has no train section (loss and optimizer)");
     return nullptr;
   }
+  // Each entry point inlines the whole network: compiling the ones a
+  // command never calls would cost it their share of the compile time
+  // (about half, for `dlc train` of the MLP).
+  using mlir::dl::EntryKind;
+  llvm::SmallVector<EntryKind> entries;
+  if (use == JitUse::Predict) {
+    entries = {EntryKind::Predict};
+  } else {
+    entries = {EntryKind::EvalStep};
+    // mae and mse are computed from predict's outputs.
+    if (use == JitUse::Evaluate || needsErrors(source->spec.train->metrics))
+      entries.push_back(EntryKind::Predict);
+    if (use != JitUse::Evaluate)
+      entries.append({EntryKind::InitParams, EntryKind::OptStateSize,
+                      EntryKind::InitOptState, EntryKind::TrainStepMetrics});
+    if (use == JitUse::TrainDistributed)
+      entries.append({EntryKind::TrainGradients, EntryKind::ApplyGradients});
+  }
   std::optional<ObjectCache> cache = ObjectCache::open(codegen.cache);
+  dataCache = {cache, codegen.verbose};
   auto jit = JitModel::compile(*source, codegen.optLevel, codegen.threads,
                                codegen.flushDenormals,
-                               cache ? &*cache : nullptr, codegen.verbose);
+                               cache ? &*cache : nullptr, codegen.verbose,
+                               /*evalTrainingForm=*/false, entries);
   if (!jit) {
     fail(llvm::toString(jit.takeError()));
     return nullptr;
@@ -807,7 +883,8 @@ int train(const TrainOptions &flags, Communicator *comm) {
                             "--save keeps the last epoch (to --resume from), "
                             "--save-best the best one",
                             o.save));
-  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
+  std::unique_ptr<JitModel> m = compileForCommand(
+      o.input, o.codegen, comm ? JitUse::TrainDistributed : JitUse::Train);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -1353,7 +1430,8 @@ int runTrain(const TrainOptions &o) {
 int runEvaluate(const EvaluateOptions &o) {
   if (!checkFlagRange("--batch-size", o.batchSize, 1, kMaxBatch))
     return 1;
-  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, true);
+  std::unique_ptr<JitModel> m =
+      compileForCommand(o.input, o.codegen, JitUse::Evaluate);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -1434,7 +1512,8 @@ int runPredict(const PredictOptions &o) {
       !checkFlagRange("--limit", o.limit, 1) ||
       !checkOutputPath("--output", o.output))
     return 1;
-  std::unique_ptr<JitModel> m = compileForCommand(o.input, o.codegen, false);
+  std::unique_ptr<JitModel> m =
+      compileForCommand(o.input, o.codegen, JitUse::Predict);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();

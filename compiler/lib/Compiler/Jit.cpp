@@ -10,6 +10,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -52,7 +53,8 @@ std::string buildIdentity() {
 /// the codegen flags, the target and the compiler.
 std::string cacheKey(mlir::ModuleOp forward, const llvm::TargetMachine &tm,
                      unsigned optLevel, bool threads, bool flushDenormals,
-                     bool evalTrainingForm) {
+                     bool evalTrainingForm,
+                     llvm::ArrayRef<std::string> entries) {
   std::string key;
   llvm::raw_string_ostream os(key);
   os << "dlc " << DLC_VERSION << " LLVM " << LLVM_VERSION_STRING << "\n"
@@ -60,7 +62,8 @@ std::string cacheKey(mlir::ModuleOp forward, const llvm::TargetMachine &tm,
      << tm.getTargetTriple().str() << " " << tm.getTargetCPU() << " "
      << tm.getTargetFeatureString() << "\n"
      << "O" << optLevel << " threads=" << threads << " flush=" << flushDenormals
-     << " eval-training-form=" << evalTrainingForm << "\n";
+     << " eval-training-form=" << evalTrainingForm
+     << " entries=" << llvm::join(entries, ",") << "\n";
   forward->print(os, mlir::OpPrintingFlags().enableDebugInfo(false));
   return key;
 }
@@ -70,11 +73,16 @@ std::string cacheKey(mlir::ModuleOp forward, const llvm::TargetMachine &tm,
 llvm::Expected<std::string>
 compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
               bool threads, bool flushDenormals, bool evalTrainingForm,
-              const std::string &path) {
+              llvm::ArrayRef<std::string> entries, const std::string &path) {
+  PipelineOptions options{kJitPrefix,
+                          optLevel,
+                          threads,
+                          vectorBitsOf(tm),
+                          flushDenormals ? flushArchOf(tm) : "",
+                          evalTrainingForm,
+                          {entries.begin(), entries.end()}};
   if (failed(runDLPipeline(module)) ||
-      failed(lowerToLLVMDialect(
-          module, {kJitPrefix, optLevel, threads, vectorBitsOf(tm),
-                   flushDenormals ? flushArchOf(tm) : "", evalTrainingForm})))
+      failed(lowerToLLVMDialect(module, options)))
     return llvm::createStringError("cannot compile '" + path + "'");
   llvm::LLVMContext llvmCtx;
   mlir::TimingScope llvmTimer =
@@ -97,10 +105,14 @@ compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
                   bool flushDenormals, const ObjectCache *cache, bool verbose,
-                  bool evalTrainingForm) {
+                  bool evalTrainingForm,
+                  llvm::ArrayRef<mlir::dl::EntryKind> entries) {
   auto tm = createTargetMachine({"", "", optLevel});
   if (!tm)
     return tm.takeError();
+  llvm::SmallVector<std::string> entryNames;
+  for (mlir::dl::EntryKind kind : entries)
+    entryNames.push_back(mlir::dl::entryPoint(kind).suffix);
   std::unique_ptr<llvm::MemoryBuffer> object;
   bool fromCache = false;
   {
@@ -113,7 +125,7 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     std::string key;
     if (cache) {
       key = cacheKey(*module, **tm, optLevel, threads, flushDenormals,
-                     evalTrainingForm);
+                     evalTrainingForm, entryNames);
       object = cache->lookup(key);
       fromCache = object != nullptr;
       if (object && verbose)
@@ -123,7 +135,7 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     if (!object) {
       auto compiled =
           compileObject(*module, **tm, optLevel, threads, flushDenormals,
-                        evalTrainingForm, model.path);
+                        evalTrainingForm, entryNames, model.path);
       if (!compiled)
         return compiled.takeError();
       if (cache) {
@@ -164,7 +176,8 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
   jit->fromCache_ = fromCache;
   jit->engine_ = std::move(*lljit);
   // Entry points by the descriptor: one the object has (parameters in the
-  // caller's buffer) must be there; the others stay null.
+  // caller's buffer) and the caller asked for must be there; the others
+  // stay null.
   const bool train = model.spec.train.has_value();
   auto bind = [&](auto &fn, mlir::dl::EntryKind kind,
                   mlir::dl::EntryForm form =
@@ -173,7 +186,8 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     auto sym =
         jit->engine_->lookup(mlir::dl::entrySymbol(kJitPrefix, entry, form));
     if (!sym) {
-      if (mlir::dl::entryExists(entry, train, mlir::dl::ParamStorage::Buffer))
+      if (mlir::dl::entryExists(entry, train, mlir::dl::ParamStorage::Buffer) &&
+          (entries.empty() || llvm::is_contained(entries, kind)))
         return sym.takeError();
       llvm::consumeError(sym.takeError());
       return llvm::Error::success();

@@ -27,7 +27,7 @@ void buildDLPipeline(OpPassManager &pm) {
 
 void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(dl::createDLExportABI(
-      mlir::dl::DLExportABIOptions{o.prefix, o.evalTrainingForm}));
+      mlir::dl::DLExportABIOptions{o.prefix, o.evalTrainingForm, o.entries}));
   pm.addPass(dl::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
   if (o.optLevel > 0)

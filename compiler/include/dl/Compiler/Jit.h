@@ -12,6 +12,7 @@
 
 #include "dl/Compiler/Model.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -19,6 +20,9 @@
 
 namespace llvm::orc {
 class LLJIT;
+}
+namespace mlir::dl {
+enum class EntryKind;
 }
 
 namespace dlc {
@@ -34,10 +38,13 @@ public:
   /// With a `cache`, the object code is taken from it when there, and put
   /// there when compiled; `verbose` says which. `evalTrainingForm`: eval_step
   /// computes the training form, as gradients does (dlc gradcheck).
+  /// `entries`: compile only these entry points (with their _ws forms),
+  /// those the caller will call; the others stay null. Empty: all of them.
   static llvm::Expected<std::unique_ptr<JitModel>>
   compile(SourceModel &model, unsigned optLevel, bool threads = false,
           bool flushDenormals = true, const ObjectCache *cache = nullptr,
-          bool verbose = false, bool evalTrainingForm = false);
+          bool verbose = false, bool evalTrainingForm = false,
+          llvm::ArrayRef<mlir::dl::EntryKind> entries = {});
   ~JitModel();
 
   const ModelSpec &spec() const { return spec_; }

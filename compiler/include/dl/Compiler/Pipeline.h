@@ -26,6 +26,9 @@ struct PipelineOptions {
   /// eval_step keeps the training form (dropout masks of gradients' fixed
   /// key), for dlc gradcheck; see dl-export-abi's eval-training-form.
   bool evalTrainingForm = false;
+  /// Only these entry points (suffixes, dl-export-abi's `entries`); empty:
+  /// all of them, as `dlc -o` writes.
+  llvm::SmallVector<std::string> entries = {};
 };
 
 /// Inside dl: shape inference, autodiff, the fused training step.

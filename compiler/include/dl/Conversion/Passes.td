@@ -53,6 +53,9 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     derived from the optimizer state's seed and step in the training step
     (dl-optimizer), and is the fixed key 0 in gradients; the seed slot lives
     at floats [1, 5) of opt_state, inside the step counter's 64-byte slot.
+
+    `entries` keeps only the listed entry points (and any another one calls):
+    a JIT that calls three of them need not compile the rest.
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", /*default=*/"\"model\"",
@@ -61,7 +64,11 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
            /*default=*/"false",
            "eval_step keeps the training form, with gradients' fixed key "
            "(for dlc gradcheck: the finite differences see the same dropout "
-           "masks as the analytic gradient)">
+           "masks as the analytic gradient)">,
+    ListOption<"entries", "entries", "std::string",
+               "Keep only these entry points (their suffixes: predict, "
+               "train_step_metrics, eval_step, ...) and those they call; "
+               "default: all (dlc train's JIT compiles only what it calls)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

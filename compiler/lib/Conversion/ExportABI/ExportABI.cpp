@@ -884,6 +884,15 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    for (const std::string &name : entries)
+      if (!dl::lookupEntryPoint(name)) {
+        std::string known;
+        for (const dl::EntryPoint &e : dl::kEntryPoints)
+          known += (known.empty() ? "" : ", ") + std::string(e.suffix);
+        module.emitError("unknown entry point '")
+            << name << "' in entries; expected one of: " << known;
+        return signalPassFailure();
+      }
     OpBuilder b(module.getBodyRegion());
     Model m;
     if (failed(readModel(b, m)))
@@ -911,6 +920,26 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
         fn.erase();
     module->removeAttr(dl::kWeightsAttr);
     module->removeAttr(dl::kWritableWeightsAttr);
+    if (!entries.empty())
+      keepOnly(module);
+  }
+
+  /// Erases the entry points not in `entries`, but not one that a kept one
+  /// calls (train_step calls train_step_metrics): each inlines the whole
+  /// network, and every one left out is that much less to compile.
+  void keepOnly(ModuleOp module) {
+    for (bool erased = true; erased;) {
+      erased = false;
+      for (auto fn :
+           llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+        auto kind = fn->getAttrOfType<StringAttr>(dl::kEntryAttr);
+        if (!kind || llvm::is_contained(entries, kind.getValue()) ||
+            !SymbolTable::symbolKnownUseEmpty(fn, module))
+          continue;
+        fn.erase();
+        erased = true;
+      }
+    }
   }
 };
 } // namespace
