@@ -8,6 +8,21 @@
 #include "dlrt/dlrt.h"
 
 #include <cmath>
+#include <cstring>
+
+extern "C" int dlrt_mode_maximizes(int mode, const char *monitor) {
+  switch (mode) {
+  case DLRT_MODE_MIN:
+    return 0;
+  case DLRT_MODE_MAX:
+    return 1;
+  case DLRT_MODE_AUTO:
+    // Keras: accuracies grow; losses and errors (mae, mse) shrink.
+    return monitor && std::strstr(monitor, "accuracy") ? 1 : 0;
+  default:
+    return -1;
+  }
+}
 
 extern "C" void dlrt_monitor_init(dlrt_monitor *m, int maximize,
                                   double min_delta, int64_t patience) {

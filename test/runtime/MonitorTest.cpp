@@ -217,3 +217,63 @@ TEST(Plateau, MaximizesAccuracy) {
   std::vector<float> want = {0.2f, 0.2f, 0.2f, 0.1f};
   EXPECT_EQ(r, want);
 }
+
+// Keras's `mode`: min and max say it outright, auto maximises accuracies
+// only (the losses and the errors, mae and mse, fall).
+TEST(Mode, SaysWhetherTheQuantityShouldRise) {
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_AUTO, "val_loss"), 0);
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_AUTO, "loss"), 0);
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_AUTO, "val_mae"), 0);
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_AUTO, "mse"), 0);
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_AUTO, "accuracy"), 1);
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_AUTO, "val_accuracy"), 1);
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_MAX, "val_loss"), 1);
+  EXPECT_EQ(dlrt_mode_maximizes(DLRT_MODE_MIN, "val_accuracy"), 0);
+  EXPECT_EQ(dlrt_mode_maximizes(7, "val_loss"), -1);
+}
+
+// val_loss in max mode: the best is the highest, and training stops once
+// it has stopped rising for `patience` epochs. Worked by hand: epochs 1-3
+// rise (best 0.7 at 3), 4 and 5 are below it -> stop at 5 with patience 2.
+TEST(Mode, MaxModeOnALossStopsWhenItStopsRising) {
+  const std::vector<double> rising = {0.5, 0.6, 0.7, 0.65, 0.69, 0.8};
+  Outcome o = run(rising, dlrt_mode_maximizes(DLRT_MODE_MAX, "val_loss"), 0, 2);
+  EXPECT_EQ(o.improved, (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(o.stoppedAt, 5);
+  EXPECT_EQ(o.bestEpoch, 3);
+  // The same history in auto (min) mode: epoch 1 is the best, 2 and 3 do
+  // not improve on it -> stop at 3.
+  Outcome m =
+      run(rising, dlrt_mode_maximizes(DLRT_MODE_AUTO, "val_loss"), 0, 2);
+  EXPECT_EQ(m.improved, (std::vector<int64_t>{1}));
+  EXPECT_EQ(m.stoppedAt, 3);
+  EXPECT_EQ(m.bestEpoch, 1);
+}
+
+// accuracy in min mode: the best is the lowest. 0.9, 0.8 fall; 0.85 and
+// 0.82 do not go below 0.8 -> stop at 4 with patience 2.
+TEST(Mode, MinModeOnAnAccuracyStopsWhenItStopsFalling) {
+  Outcome o = run({0.9, 0.8, 0.85, 0.82, 0.7},
+                  dlrt_mode_maximizes(DLRT_MODE_MIN, "accuracy"), 0, 2);
+  EXPECT_EQ(o.improved, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(o.stoppedAt, 4);
+  EXPECT_EQ(o.bestEpoch, 2);
+}
+
+// The plateau in max mode on val_loss: epoch 3 (0.55) is not above 0.6, so
+// with patience 1 the rate halves after it; epoch 4 (0.7) improves; 5
+// (0.7, equal) waits -> halves again.
+TEST(Mode, PlateauInMaxModeReducesWhenTheLossStopsRising) {
+  int max = dlrt_mode_maximizes(DLRT_MODE_MAX, "val_loss");
+  std::vector<float> r =
+      plateauRates({0.5, 0.6, 0.55, 0.7, 0.7, 0.8}, max, 0.5, 1, 0, 0, 0, 0.2f);
+  std::vector<float> want = {0.2f, 0.2f, 0.2f, 0.1f, 0.1f, 0.05f};
+  EXPECT_EQ(r, want);
+  // Auto (min) on the same history: epoch 2 (0.6) waits -> 0.1 after it;
+  // 3 (0.55) waits -> 0.05; 4 -> 0.025; 5 -> 0.0125.
+  std::vector<float> autoRates = plateauRates(
+      {0.5, 0.6, 0.55, 0.7, 0.7, 0.8},
+      dlrt_mode_maximizes(DLRT_MODE_AUTO, "val_loss"), 0.5, 1, 0, 0, 0, 0.2f);
+  std::vector<float> wantAuto = {0.2f, 0.2f, 0.1f, 0.05f, 0.025f, 0.0125f};
+  EXPECT_EQ(autoRates, wantAuto);
+}

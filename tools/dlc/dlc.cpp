@@ -228,6 +228,50 @@ cl::opt<bool> restoreBestWeights(
     cl::desc("After --early-stopping, go back to the best epoch's weights "
              "(for the test and --save-best)"),
     cl::sub(trainCmd));
+cl::opt<std::string> monitorMode(
+    "mode",
+    cl::desc("Whether --monitor should fall (min) or rise (max); auto, the "
+             "default, is max for accuracies (Keras's mode)"),
+    cl::value_desc("min|max|auto"), cl::sub(trainCmd));
+cl::opt<bool> reduceLrOnPlateau(
+    "reduce-lr-on-plateau",
+    cl::desc("Multiply the learning rate by --reduce-lr-factor when "
+             "--reduce-lr-monitor has not improved for --reduce-lr-patience "
+             "epochs (Keras's ReduceLROnPlateau)"),
+    cl::sub(trainCmd));
+cl::opt<std::string> reduceLrMonitor(
+    "reduce-lr-monitor",
+    cl::desc("What --reduce-lr-on-plateau watches (default val_loss)"),
+    cl::sub(trainCmd));
+cl::opt<double>
+    reduceLrFactor("reduce-lr-factor",
+                   cl::desc("The factor --reduce-lr-on-plateau multiplies the "
+                            "learning rate by, in (0, 1) (default 0.1)"),
+                   cl::sub(trainCmd));
+cl::opt<int64_t> reduceLrPatience(
+    "reduce-lr-patience",
+    cl::desc("Epochs without improvement before --reduce-lr-on-plateau "
+             "lowers the rate (default 10)"),
+    cl::sub(trainCmd));
+cl::opt<double> reduceLrMinDelta(
+    "reduce-lr-min-delta",
+    cl::desc("The smallest change of --reduce-lr-monitor that counts as an "
+             "improvement (default 0.0001)"),
+    cl::sub(trainCmd));
+cl::opt<int64_t> reduceLrCooldown(
+    "reduce-lr-cooldown",
+    cl::desc("Epochs after a reduction before --reduce-lr-on-plateau counts "
+             "again (default 0)"),
+    cl::sub(trainCmd));
+cl::opt<double> reduceLrMinLr(
+    "reduce-lr-min-lr",
+    cl::desc("The rate --reduce-lr-on-plateau never goes below (default 0)"),
+    cl::sub(trainCmd));
+cl::opt<std::string> reduceLrMode(
+    "reduce-lr-mode",
+    cl::desc("Whether --reduce-lr-monitor should fall (min) or rise (max); "
+             "auto, the default, is max for accuracies"),
+    cl::value_desc("min|max|auto"), cl::sub(trainCmd));
 cl::opt<bool> distributed(
     "distributed",
     cl::desc("Data-parallel training over MPI: run under mpirun -np N, each "
@@ -609,7 +653,25 @@ int main(int argc, char **argv) {
     if (minDelta.getNumOccurrences())
       o.minDelta = minDelta;
     o.restoreBestWeights = restoreBestWeights;
+    if (monitorMode.getNumOccurrences())
+      o.mode = monitorMode;
     o.saveBest = saveBest;
+    dlc::TrainOptions::ReduceLrFlags &r = o.reduceLr;
+    r.enabled = reduceLrOnPlateau;
+    if (reduceLrMonitor.getNumOccurrences())
+      r.monitor = reduceLrMonitor;
+    if (reduceLrFactor.getNumOccurrences())
+      r.factor = reduceLrFactor;
+    if (reduceLrPatience.getNumOccurrences())
+      r.patience = reduceLrPatience;
+    if (reduceLrMinDelta.getNumOccurrences())
+      r.minDelta = reduceLrMinDelta;
+    if (reduceLrCooldown.getNumOccurrences())
+      r.cooldown = reduceLrCooldown;
+    if (reduceLrMinLr.getNumOccurrences())
+      r.minLr = reduceLrMinLr;
+    if (reduceLrMode.getNumOccurrences())
+      r.mode = reduceLrMode;
     o.distributed = distributed;
     if (fitVerbose < 0 || fitVerbose > 2) {
       llvm::WithColor::error(llvm::errs(), "dlc")

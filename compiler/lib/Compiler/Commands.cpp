@@ -17,6 +17,7 @@
 #include "dl/Dialect/DL/IR/DLEntryPoints.h"
 #include "dlrt/dlrt.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -793,12 +794,23 @@ static void releaseCompilerCode() {
 #endif
 }
 
+/// The runtime's rule (Keras's) for whether `mode` maximises `monitor`.
+bool maximizes(MonitorMode mode, const std::string &monitor) {
+  int m = mode == MonitorMode::Min   ? DLRT_MODE_MIN
+          : mode == MonitorMode::Max ? DLRT_MODE_MAX
+                                     : DLRT_MODE_AUTO;
+  return dlrt_mode_maximizes(m, monitor.c_str()) == 1;
+}
+
 /// What a command calls of the model: the JIT compiles only that.
 enum class JitUse { Train, TrainDistributed, Evaluate, Predict };
 
-std::unique_ptr<JitModel> compileForCommand(const std::string &input,
-                                            const JitCodegen &codegen,
-                                            JitUse use) {
+/// `adjust`, if given, changes the checked model before it is compiled (the
+/// command line's settings that change the code); it reports its own errors.
+std::unique_ptr<JitModel>
+compileForCommand(const std::string &input, const JitCodegen &codegen,
+                  JitUse use,
+                  llvm::function_ref<bool(ModelSpec &)> adjust = nullptr) {
   std::unique_ptr<SourceModel> source = loadSourceModel(input);
   if (!source)
     return nullptr;
@@ -807,6 +819,8 @@ std::unique_ptr<JitModel> compileForCommand(const std::string &input,
          "' has no train section (loss and optimizer)");
     return nullptr;
   }
+  if (adjust && !adjust(source->spec))
+    return nullptr;
   // Each entry point inlines the whole network: compiling the ones a
   // command never calls would cost it their share of the compile time
   // (about half, for `dlc train` of the MLP).
@@ -870,6 +884,36 @@ int train(const TrainOptions &flags, Communicator *comm) {
   if (o.minDelta && !(*o.minDelta >= 0 && std::isfinite(*o.minDelta)))
     return fail(fmt::format("--min-delta must be a finite number >= 0, got {}",
                             *o.minDelta));
+  std::optional<MonitorMode> mode, reduceMode;
+  auto readMode = [](const char *flag, const std::optional<std::string> &text,
+                     std::optional<MonitorMode> &out) {
+    if (!text)
+      return true;
+    out = parseMonitorMode(*text);
+    if (!out)
+      fail(fmt::format("{} must be min, max or auto, got '{}'", flag, *text));
+    return out.has_value();
+  };
+  if (!readMode("--mode", o.mode, mode))
+    return 1;
+  const TrainOptions::ReduceLrFlags &rf = o.reduceLr;
+  if (!readMode("--reduce-lr-mode", rf.mode, reduceMode))
+    return 1;
+  // The same ranges as the train block's reduce_lr_on_plateau (TrainSema).
+  if (rf.factor && !(*rf.factor > 0 && *rf.factor < 1))
+    return fail(fmt::format("--reduce-lr-factor must be in (0, 1), got {}",
+                            *rf.factor));
+  if ((rf.patience &&
+       !checkFlagRange("--reduce-lr-patience", *rf.patience, 0, kMaxEpochs)) ||
+      (rf.cooldown &&
+       !checkFlagRange("--reduce-lr-cooldown", *rf.cooldown, 0, kMaxEpochs)))
+    return 1;
+  for (auto [flag, value] : {std::pair{"--reduce-lr-min-delta", rf.minDelta},
+                             std::pair{"--reduce-lr-min-lr", rf.minLr}})
+    if (value && !(*value >= 0 && std::isfinite(float(*value))))
+      return fail(fmt::format("{} must be at least 0 and finite as a 32-bit "
+                              "float, got {}",
+                              flag, *value));
   // Rank 0 alone prints and writes files (the others see the same values).
   const bool lead = !comm || comm->rank() == 0;
   const int verbose = lead ? o.verbose : 0;
@@ -883,8 +927,48 @@ int train(const TrainOptions &flags, Communicator *comm) {
                             "--save keeps the last epoch (to --resume from), "
                             "--save-best the best one",
                             o.save));
+  // --reduce-lr-on-plateau puts the rate in opt_state: it changes the code.
+  auto applyReduceLrFlags = [&](ModelSpec &model) {
+    TrainSpec &t = *model.train;
+    if (!rf.enabled && !t.reduceLROnPlateau) {
+      const char *option = rf.monitor    ? "--reduce-lr-monitor"
+                           : rf.factor   ? "--reduce-lr-factor"
+                           : rf.patience ? "--reduce-lr-patience"
+                           : rf.minDelta ? "--reduce-lr-min-delta"
+                           : rf.cooldown ? "--reduce-lr-cooldown"
+                           : rf.minLr    ? "--reduce-lr-min-lr"
+                           : rf.mode     ? "--reduce-lr-mode"
+                                         : nullptr;
+      if (option)
+        fail(fmt::format("{} is an option of --reduce-lr-on-plateau, which "
+                         "is not given (nor a reduce_lr_on_plateau callback "
+                         "in the train block)",
+                         option));
+      return !option;
+    }
+    if (!t.reduceLROnPlateau) {
+      // Keras: a rate from a schedule "is not settable" by the callback.
+      if (t.schedule) {
+        fail("--reduce-lr-on-plateau cannot change a learning rate that "
+             "comes from a schedule (the train block's optimizer's "
+             "learning_rate)");
+        return false;
+      }
+      t.reduceLROnPlateau.emplace();
+    }
+    ReduceLROnPlateauSpec &r = *t.reduceLROnPlateau;
+    r.monitor = rf.monitor.value_or(r.monitor);
+    r.factor = rf.factor.value_or(r.factor);
+    r.patience = rf.patience.value_or(r.patience);
+    r.minDelta = rf.minDelta.value_or(r.minDelta);
+    r.cooldown = rf.cooldown.value_or(r.cooldown);
+    r.minLr = rf.minLr.value_or(r.minLr);
+    r.mode = reduceMode.value_or(r.mode);
+    return true;
+  };
   std::unique_ptr<JitModel> m = compileForCommand(
-      o.input, o.codegen, comm ? JitUse::TrainDistributed : JitUse::Train);
+      o.input, o.codegen, comm ? JitUse::TrainDistributed : JitUse::Train,
+      applyReduceLrFlags);
   if (!m)
     return 1;
   const ModelSpec &spec = m->spec();
@@ -907,6 +991,9 @@ int train(const TrainOptions &flags, Communicator *comm) {
     if (o.monitor && o.saveBest.empty())
       return fail("--monitor names what --early-stopping and --save-best "
                   "watch; neither is given");
+    if (o.mode && o.saveBest.empty())
+      return fail("--mode says whether what --early-stopping and --save-best "
+                  "watch should fall or rise; neither is given");
   }
   EarlyStoppingSpec es =
       spec.train->earlyStopping.value_or(EarlyStoppingSpec());
@@ -917,6 +1004,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
   if (o.minDelta)
     es.minDelta = *o.minDelta;
   es.restoreBestWeights |= o.restoreBestWeights;
+  es.mode = mode.value_or(es.mode);
   // The flags, else the train block (checked by Sema), else Keras's defaults.
   const int64_t epochs = flags.epochs.value_or(spec.train->epochs.value_or(1));
   const int64_t batchSize =
@@ -1060,8 +1148,10 @@ int train(const TrainOptions &flags, Communicator *comm) {
     if (column == columns.end()) {
       std::vector<std::string> have(columns.begin() + 1, columns.end() - 1);
       return fail(fmt::format(
-          "the train block's reduce_lr_on_plateau watches '{}', which this "
-          "run does not measure (it measures: {}){}",
+          "{} watches '{}', which this run does not measure (it measures: "
+          "{}){}",
+          rf.enabled ? "--reduce-lr-on-plateau"
+                     : "the train block's reduce_lr_on_plateau",
           reduceLr->monitor, llvm::join(have, ", "),
           llvm::StringRef(reduceLr->monitor).starts_with("val_") &&
                   !validation.count
@@ -1069,8 +1159,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
               : ""));
     }
     reduceIndex = size_t(column - columns.begin());
-    dlrt_plateau_init(&plateau,
-                      llvm::StringRef(reduceLr->monitor).contains("accuracy"),
+    dlrt_plateau_init(&plateau, maximizes(reduceLr->mode, reduceLr->monitor),
                       reduceLr->factor, reduceLr->patience, reduceLr->minDelta,
                       reduceLr->cooldown, reduceLr->minLr);
   }
@@ -1093,10 +1182,9 @@ int train(const TrainOptions &flags, Communicator *comm) {
             : ""));
   }
   const size_t monitorIndex = size_t(monitorColumn - columns.begin());
-  // Keras's mode "auto": accuracies grow, losses shrink.
   dlrt_monitor best;
-  dlrt_monitor_init(&best, llvm::StringRef(monitor).contains("accuracy"),
-                    es.minDelta, es.patience);
+  dlrt_monitor_init(&best, maximizes(es.mode, monitor), es.minDelta,
+                    es.patience);
   if (!o.resume.empty() && !o.history.empty() &&
       llvm::sys::fs::exists(o.history)) {
     // Resumed: the history continues, and the monitor relives its epochs

@@ -30,8 +30,16 @@ void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
       mlir::dl::DLExportABIOptions{o.prefix, o.evalTrainingForm, o.entries}));
   pm.addPass(dl::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
-  if (o.optLevel > 0)
+  if (o.optLevel > 0) {
     pm.addPass(createLinalgElementwiseOpFusionPass());
+    // Fusion moves reshapes through generics (batch normalisation works on
+    // collapsed rows), leaving a `tensor.dim` of the new generic beside its
+    // consumer; the fusion only fuses a producer with one use, so the
+    // canonicalizer folds those dims and a second round fuses what they
+    // blocked (the normalisation with the ReLU after it).
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createLinalgElementwiseOpFusionPass());
+  }
   pm.addPass(createCSEPass());
 }
 

@@ -129,6 +129,8 @@ private:
   bool checkReduceLROnPlateau(const ast::Expr &call);
   /// A monitor option: `val_loss`, `accuracy`, ... (Keras 2's `acc` too).
   bool readMonitor(StringRef owner, const ast::Expr &value, std::string &out);
+  /// A mode option: `min`, `max` or `auto` (Keras's callbacks' `mode`).
+  bool readMode(StringRef owner, const ast::Expr &value, MonitorMode &out);
   /// `learning_rate = cosine_decay(...)`: a schedule call.
   bool checkSchedule(StringRef owner, const ast::Expr &call);
   /// A number >= 0 (> 0 when `positive`) that is finite as an f32.
@@ -572,10 +574,12 @@ bool TrainChecker::checkEarlyStopping(const ast::Expr &call) {
     result.spec.earlyStopping = es;
     return true;
   }
-  const OptionInfo options[] = {
-      {"monitor"}, {"min_delta"}, {"patience"}, {"restore_best_weights"}};
-  const StringRef planned[] = {"verbose", "mode", "baseline",
-                               "start_from_epoch"};
+  const OptionInfo options[] = {{"monitor"},
+                                {"min_delta"},
+                                {"patience"},
+                                {"restore_best_weights"},
+                                {"mode"}};
+  const StringRef planned[] = {"verbose", "baseline", "start_from_epoch"};
   llvm::SmallVector<const ast::Arg *> bound;
   if (!bindArguments(diag, "early_stopping", call.loc, call.args, options,
                      planned, bound))
@@ -613,6 +617,8 @@ bool TrainChecker::checkEarlyStopping(const ast::Expr &call) {
   if (const ast::Arg *a = bound[3])
     ok &= readBool(diag, "early_stopping", "restore_best_weights", a->value,
                    es.restoreBestWeights);
+  if (const ast::Arg *a = bound[4])
+    ok &= readMode("early_stopping", a->value, es.mode);
   if (ok)
     result.spec.earlyStopping = es;
   return ok;
@@ -632,6 +638,23 @@ bool TrainChecker::readMonitor(StringRef owner, const ast::Expr &value,
                   index))
     return false;
   out = kMonitors[index].str();
+  return true;
+}
+
+bool TrainChecker::readMode(StringRef owner, const ast::Expr &value,
+                            MonitorMode &out) {
+  std::optional<MonitorMode> mode;
+  if (value.kind == ast::Expr::Kind::Ident ||
+      value.kind == ast::Expr::Kind::String)
+    mode = parseMonitorMode(value.text);
+  // Keras warns and falls back to auto; a typo here would silently flip
+  // what counts as an improvement, so it is an error.
+  if (!mode) {
+    diag.error(value.loc, owner + ": 'mode' must be min, max or auto, found " +
+                              describeValue(value));
+    return false;
+  }
+  out = *mode;
   return true;
 }
 
@@ -816,8 +839,9 @@ bool TrainChecker::checkReduceLROnPlateau(const ast::Expr &call) {
   }
   StringRef name = "reduce_lr_on_plateau";
   const OptionInfo options[] = {{"monitor"},   {"factor"},   {"patience"},
-                                {"min_delta"}, {"cooldown"}, {"min_lr"}};
-  const StringRef planned[] = {"verbose", "mode"};
+                                {"min_delta"}, {"cooldown"}, {"min_lr"},
+                                {"mode"}};
+  const StringRef planned[] = {"verbose"};
   llvm::SmallVector<const ast::Arg *> bound;
   if (!bindArguments(diag, name, call.loc, call.args, options, planned, bound))
     return false;
@@ -828,8 +852,9 @@ bool TrainChecker::checkReduceLROnPlateau(const ast::Expr &call) {
   }
   if (const ast::Arg *a = bound[1]) {
     // Keras: "ReduceLROnPlateau does not support a factor >= 1.0".
-    if (readNumber(diag, name, "factor", a->value, r.factor) &&
-        !(r.factor > 0 && r.factor < 1)) {
+    if (!readNumber(diag, name, "factor", a->value, r.factor)) {
+      ok = false;
+    } else if (!(r.factor > 0 && r.factor < 1)) {
       diag.error(a->value.loc, name + ": 'factor' must be in (0, 1), found " +
                                    describeValue(a->value));
       ok = false;
@@ -858,6 +883,8 @@ bool TrainChecker::checkReduceLROnPlateau(const ast::Expr &call) {
   ok &= readCount(bound[4], "cooldown", r.cooldown);
   if (bound[5])
     ok &= readNonNegative(name, "min_lr", bound[5]->value, false, r.minLr);
+  if (bound[6])
+    ok &= readMode(name, bound[6]->value, r.mode);
   if (ok)
     result.spec.reduceLROnPlateau = r;
   return ok;

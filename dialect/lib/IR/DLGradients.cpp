@@ -122,7 +122,12 @@ LogicalResult Conv2DOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
 LogicalResult ReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {
-  return unaryVJP<ReluGradOp>(*this, b, resultGrads, needed, grads, getInput());
+  // The rule reads the result (y > 0 iff x > 0, NaN included): the result
+  // is kept for the next layer anyway, so the input need not outlive the
+  // ReLU, which then fuses with its producer (a convolution, a batch
+  // normalisation) in the training step as in inference.
+  return unaryVJP<ReluGradOp>(*this, b, resultGrads, needed, grads,
+                              getResult());
 }
 
 LogicalResult SigmoidOp::buildVJP(OpBuilder &b, ValueRange resultGrads,

@@ -236,6 +236,17 @@ void dlrt_monitor_init(dlrt_monitor *m, int maximize, double min_delta,
 
 enum { DLRT_MONITOR_IMPROVED = 1, DLRT_MONITOR_STOP = 2 };
 
+/* Keras's callbacks' `mode`: the monitored quantity should fall (MIN) or
+ * rise (MAX); AUTO, Keras's default, is MAX for accuracies, MIN for losses
+ * and errors. */
+enum { DLRT_MODE_AUTO = 0, DLRT_MODE_MIN = 1, DLRT_MODE_MAX = 2 };
+
+/* The `maximize` argument of dlrt_monitor_init and dlrt_plateau_init for a
+ * history column (`val_loss`, `accuracy`, ...) under `mode`: 1 for MAX, 0
+ * for MIN, and for AUTO 1 when the name contains "accuracy". -1 for a mode
+ * that is none of these. */
+int dlrt_mode_maximizes(int mode, const char *monitor);
+
 /* The quantity after epoch `epoch`: a combination of DLRT_MONITOR_*. */
 int dlrt_monitor_update(dlrt_monitor *m, int64_t epoch, double value);
 

@@ -20,7 +20,8 @@ func.func @dense(%x: tensor<?x4xf32>, %t: tensor<?x3xf32>, %w: tensor<4x3xf32> {
 
 // -----
 
-// Two layers: the hidden layer's input gradient is needed, through relu.
+// Two layers: the hidden layer's input gradient is needed, through relu,
+// whose rule reads its result (not the dense layer's output).
 // CHECK-LABEL: func.func @g_mlp(
 // CHECK: %[[H:.*]] = dl.dense %[[F:.*]], %{{.*}} :
 // CHECK: %[[R:.*]] = dl.relu %[[H]]
@@ -28,7 +29,7 @@ func.func @dense(%x: tensor<?x4xf32>, %t: tensor<?x3xf32>, %w: tensor<4x3xf32> {
 // CHECK: %[[DZ:.*]] = dl.sparse_softmax_cross_entropy_grad %[[Z]]
 // CHECK: %[[DR:.*]] = dl.matmul %[[DZ]], %[[W2]] {transpose_rhs} : (tensor<?x5xf32>, tensor<6x5xf32>) -> tensor<?x6xf32>
 // CHECK: dl.matmul %[[R]], %[[DZ]] {transpose_lhs}
-// CHECK: %[[DH:.*]] = dl.relu_grad %[[DR]], %[[H]] : tensor<?x6xf32>
+// CHECK: %[[DH:.*]] = dl.relu_grad %[[DR]], %[[R]] : tensor<?x6xf32>
 // CHECK: dl.matmul %[[F]], %[[DH]] {transpose_lhs}
 // Flatten's input is the data: no reshape back.
 // CHECK-NOT: dl.reshape

@@ -1,7 +1,8 @@
 """Checks a `dlc train --history` CSV's learning_rate column against Keras
 3's ReduceLROnPlateau rule, written out here from the monitored column.
 
-usage: plateau_check.py HISTORY.csv MONITOR INITIAL FACTOR PATIENCE MIN_DELTA COOLDOWN MIN_LR
+usage: plateau_check.py HISTORY.csv MONITOR INITIAL FACTOR PATIENCE MIN_DELTA COOLDOWN MIN_LR [MODE]
+MODE is Keras's min, max or auto (the default: max when "acc" is in MONITOR).
 Prints the epochs after which the rate was reduced; exit 1 on a mismatch.
 """
 import csv
@@ -14,7 +15,8 @@ initial, factor = float(sys.argv[3]), float(sys.argv[4])
 patience, min_delta = int(sys.argv[5]), float(sys.argv[6])
 cooldown, min_lr = int(sys.argv[7]), float(sys.argv[8])
 rows = list(csv.DictReader(open(path)))
-maximize = "acc" in monitor
+mode = sys.argv[9] if len(sys.argv) > 9 else "auto"
+maximize = mode == "max" or (mode == "auto" and "acc" in monitor)
 best = -np.inf if maximize else np.inf
 wait, counter = 0, 0
 lr = np.float32(initial)

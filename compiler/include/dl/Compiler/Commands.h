@@ -52,8 +52,20 @@ struct TrainOptions {
   std::optional<int64_t> patience;
   std::optional<double> minDelta;
   bool restoreBestWeights = false;
+  /// Whether `monitor` should fall or rise: min, max or auto (unset: the
+  /// train block's, else auto: max for accuracies).
+  std::optional<std::string> mode;
   std::string saveBest; ///< checkpoint of the best epoch by `monitor`
-  int verbose = 1;      ///< Keras's fit: 0 silent, 1 bar, 2 a line per epoch
+  /// Keras's ReduceLROnPlateau from the command line: `enabled` adds it to a
+  /// train block without one; each option overrides the block's (or Keras's
+  /// default).
+  struct ReduceLrFlags {
+    bool enabled = false;
+    std::optional<std::string> monitor, mode;
+    std::optional<double> factor, minDelta, minLr;
+    std::optional<int64_t> patience, cooldown;
+  } reduceLr;
+  int verbose = 1; ///< Keras's fit: 0 silent, 1 bar, 2 a line per epoch
   /// Only these classes of every data set, relabelled 0, 1, ... in this
   /// order (empty: all), and at most maxSamples training samples (0: all).
   std::vector<int32_t> classes;

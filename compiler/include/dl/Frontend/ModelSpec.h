@@ -10,6 +10,7 @@
 
 #include "dl/Frontend/Registry.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SMLoc.h"
 
 #include <cstdint>
@@ -121,6 +122,22 @@ struct LayerSpec {
   }
 };
 
+/// Keras's callbacks' `mode`: whether the monitored quantity should fall
+/// (min) or rise (max); auto, the default, is max for accuracies and min
+/// for losses and errors.
+enum class MonitorMode { Auto, Min, Max };
+
+/// "min", "max" or "auto"; nullopt for anything else.
+inline std::optional<MonitorMode> parseMonitorMode(llvm::StringRef text) {
+  if (text == "auto")
+    return MonitorMode::Auto;
+  if (text == "min")
+    return MonitorMode::Min;
+  if (text == "max")
+    return MonitorMode::Max;
+  return std::nullopt;
+}
+
 /// The training section; filled with Keras's defaults where not written.
 /// Keras's EarlyStopping callback, from the train block's `callbacks`.
 struct EarlyStoppingSpec {
@@ -128,6 +145,7 @@ struct EarlyStoppingSpec {
   int64_t patience = 0;
   double minDelta = 0;
   bool restoreBestWeights = false;
+  MonitorMode mode = MonitorMode::Auto;
 };
 
 /// A Keras LearningRateSchedule passed as an optimizer's `learning_rate`,
@@ -156,6 +174,7 @@ struct ReduceLROnPlateauSpec {
   double minDelta = 1e-4;
   int64_t cooldown = 0;
   double minLr = 0;
+  MonitorMode mode = MonitorMode::Auto;
 };
 
 struct TrainSpec {

@@ -557,7 +557,7 @@ class DL_ActivationGradOp<string mnemonic, string of, string formula>
 }
 
 def DL_ReluGradOp
-    : DL_ActivationGradOp<"relu_grad", "relu", "x > 0 ? dy : 0 (value = x)">;
+    : DL_ActivationGradOp<"relu_grad", "relu", "y > 0 ? dy : 0 (value = y)">;
 def DL_SigmoidGradOp
     : DL_ActivationGradOp<"sigmoid_grad", "sigmoid", "dy * y * (1 - y) (value = y)">;
 def DL_TanhGradOp
