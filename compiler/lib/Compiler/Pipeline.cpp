@@ -63,6 +63,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     kernels.parallel = o.threads;
     kernels.lanes = std::max(4u, o.vectorBits / 32);
     kernels.mr = kernels.lanes >= 16 ? 8 : kernels.lanes == 8 ? 6 : 4;
+    // One function per shape class, called by every layer and entry point
+    // of that shape: code and compile time linear in the model's depth.
+    kernels.outline = true;
     pm.addPass(dl::createDLVectorizeContractions(kernels));
   }
   // Every allocation of the batch entry points in one caller-provided
