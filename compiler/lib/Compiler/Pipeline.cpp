@@ -79,8 +79,11 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     pm.addPass(createConvertSCFToOpenMPPass());
     pm.addPass(createCanonicalizerPass());
   }
-  if (o.optLevel > 0)
+  if (o.optLevel > 0) {
     pm.addPass(dl::createDLCollapseElementwise());
+    // Each class of equal loops (every layer's bias and ReLU, ...) once.
+    pm.addPass(dl::createDLOutlineLinalg());
+  }
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(dl::createDLExpandMath());
   pm.addPass(createLowerAffinePass());

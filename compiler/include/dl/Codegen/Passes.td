@@ -187,6 +187,29 @@ def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def DLOutlineLinalg : Pass<"dl-outline-linalg", "::mlir::ModuleOp"> {
+  let summary = "Move each class of equal linalg ops into one shared function";
+  let description = [{
+    Runs on buffers, before convert-linalg-to-loops. Every linalg op of the
+    module's public functions becomes a call of a private function
+    `dl_linalg_<i>` that holds a copy of the op; ops equal but for their
+    operands' places (the same shapes, strides, indexing maps, body and
+    constants: the bias-and-ReLU of every 16-unit layer, its gradient, the
+    Adam update of every [16, 16] kernel) share one function. Memrefs cross
+    the call as base buffer, offset, dynamic sizes and strides (rebuilt with
+    memref.reinterpret_cast, offset dynamic), scalars and the values the
+    body captures from above as themselves, constants are copied in.
+    Functions called more than once get `passthrough = ["noinline"]`; LLVM
+    inlines the others back. A deep model then costs LLVM each loop once
+    rather than once per layer and per entry point: its compile time and
+    code size grow with the number of distinct layer shapes.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def DLExpandMath : Pass<"dl-expand-math"> {
   let summary = "Replace transcendental math ops with polynomial approximations";
   let description = [{
