@@ -25,15 +25,28 @@ constexpr int32_t kMxcsrFtzDaz = 0x8040;
 /// FPCR.FZ (bit 24): AArch64 flushes subnormal inputs and results.
 constexpr int64_t kFpcrFz = int64_t(1) << 24;
 
-bool computesFloats(Operation *root) {
+/// Whether `root` computes on floats itself or calls one of `callees` (the
+/// module's private functions that do).
+bool computesFloats(Operation *root,
+                    const llvm::DenseSet<StringAttr> &callees = {}) {
   auto isFloat = [](Type t) { return isa<FloatType>(getElementTypeOrSelf(t)); };
   WalkResult r = root->walk([&](Operation *op) {
     if (llvm::any_of(op->getResultTypes(), isFloat) ||
         llvm::any_of(op->getOperandTypes(), isFloat))
       return WalkResult::interrupt();
+    if (auto call = dyn_cast<LLVM::CallOp>(op))
+      if (auto callee = call.getCalleeAttr())
+        if (callees.contains(callee.getAttr()))
+          return WalkResult::interrupt();
     return WalkResult::advance();
   });
   return r.wasInterrupted();
+}
+
+/// Whether `fn` can be called only from this module.
+bool isLocal(LLVM::LLVMFuncOp fn) {
+  LLVM::Linkage l = fn.getLinkage();
+  return l == LLVM::Linkage::Private || l == LLVM::Linkage::Internal;
 }
 
 /// Sets the mode at the start of `region` and restores the one found there
@@ -107,8 +120,18 @@ struct FlushDenormals : mlir::dl::impl::DLFlushDenormalsBase<FlushDenormals> {
     bool x86 = arch == "x86";
     auto preserveSign =
         StringAttr::get(&getContext(), "preserve-sign,preserve-sign");
+    // Private functions (the outlined kernels) are called only from this
+    // module's functions, which have set the mode already: saving and
+    // restoring it around each kernel call would only cost time. Their
+    // callers set it even when the kernel does all their float work.
+    llvm::DenseSet<StringAttr> privateFloat;
+    for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+      if (!fn.isExternal() && isLocal(fn) && computesFloats(fn)) {
+        privateFloat.insert(fn.getSymNameAttr());
+        fn.setDenormalFpMathAttr(preserveSign);
+      }
     for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
-      if (fn.isExternal() || !computesFloats(fn))
+      if (fn.isExternal() || isLocal(fn) || !computesFloats(fn, privateFloat))
         continue;
       wrap(fn.getBody(), x86,
            [](Operation *op) { return isa<LLVM::ReturnOp>(op); });

@@ -142,12 +142,74 @@ struct KernelOptions {
 /// x / d rounded up, for positive sizes.
 int64_t ceilDiv(int64_t x, int64_t d) { return (x + d - 1) / d; }
 
-/// Builds the loop nest for one contraction, before `ct.op`.
+/// What a kernel computes on: the contraction's operands (the op's own, or
+/// an outlined kernel's arguments) and what the kernel may assume.
+struct KernelOperands {
+  Value a, b, c;
+  bool aKM = false, bNK = false;
+  /// C is +0.0 on entry (a fill folded into the kernel): the first k block
+  /// starts from zero, and the kernel zero-fills C itself when K is 0.
+  bool zeroFilled = false;
+  /// The buffer for B's panels, from the caller; null: the kernel allocates
+  /// it.
+  Value panels;
+};
+
+/// Static K of a contraction (kDynamic if dynamic).
+int64_t staticKOf(Value a, bool aKM) {
+  return cast<MemRefType>(a.getType()).getDimSize(aKM ? 0 : 1);
+}
+
+/// Whether B gets packed into panels: never, always, or when its dynamic row
+/// stride is a multiple of 4 KiB (decided at run time). See `emit`.
+enum class Packing { Never, Always, ByStride };
+constexpr int64_t kConflictStride = 1024; // floats: 4 KiB
+
+Packing packingOf(MemRefType bType, MemRefType cType, bool bNK,
+                  const KernelOptions &o) {
+  if (bNK || !bType.isLastDimUnitStride() || o.packMinM == 0)
+    return Packing::Always;
+  int64_t staticM = cType.getDimSize(0);
+  int64_t staticStride = bType.getStridesAndOffset().first[0];
+  bool largeM = !ShapedType::isDynamic(staticM) && staticM >= o.packMinM;
+  bool badStride = !ShapedType::isDynamic(staticStride) &&
+                   staticStride % kConflictStride == 0;
+  if (largeM || badStride)
+    return Packing::Always;
+  return ShapedType::isDynamic(staticStride) ? Packing::ByStride
+                                             : Packing::Never;
+}
+
+/// Vectors per register-tile row: narrow products (a 10-class output layer)
+/// use one.
+int64_t vectorsPerRow(int64_t staticN, const KernelOptions &o) {
+  return !ShapedType::isDynamic(staticN) && staticN <= o.lanes ? 1
+                                                               : o.nrVectors;
+}
+
+/// The k block.
+int64_t kBlock(int64_t staticK, const KernelOptions &o) {
+  return ShapedType::isDynamic(staticK) ? o.kc
+                                        : std::clamp<int64_t>(staticK, 1, o.kc);
+}
+
+/// The type of the buffer of B's panels: [N / nr tiles][kc][nr].
+MemRefType panelsType(MLIRContext *ctx, int64_t staticN, int64_t staticK,
+                      const KernelOptions &o) {
+  int64_t nr = vectorsPerRow(staticN, o) * o.lanes;
+  int64_t tiles = ShapedType::isDynamic(staticN) ? ShapedType::kDynamic
+                                                 : ceilDiv(staticN, nr);
+  return MemRefType::get(
+      {tiles, ceilDiv(kBlock(staticK, o), o.lanes) * o.lanes, nr},
+      Float32Type::get(ctx));
+}
+
+/// Builds the loop nest for one contraction at the builder's point.
 class ContractionEmitter {
 public:
-  ContractionEmitter(OpBuilder &b, const Contraction &ct,
+  ContractionEmitter(OpBuilder &b, Location loc, const KernelOperands &ct,
                      const KernelOptions &o)
-      : b(b), loc(ct.op->getLoc()), ct(ct), o(o) {}
+      : b(b), loc(loc), ct(ct), o(o) {}
 
   void emit();
 
@@ -192,7 +254,7 @@ private:
 
   OpBuilder &b;
   Location loc;
-  const Contraction &ct;
+  const KernelOperands &ct;
   const KernelOptions &o;
   VectorType vecType, maskType;
   Value M, N, K, zeroVec;
@@ -477,14 +539,12 @@ void ContractionEmitter::emitRowBlock(Value m0, int64_t rows, Value packed,
 ///     rows [mFull, M) (fewer than mr): blocks of 4, 2, 1 rows, wide tiles
 /// where mFull = M rounded down to a multiple of mr.
 void ContractionEmitter::emitNest(bool pack) {
-  Value packed;
-  if (pack) {
-    int64_t tiles = ShapedType::isDynamic(staticN) ? ShapedType::kDynamic
-                                                   : ceilDiv(staticN, nr);
-    auto type = MemRefType::get({tiles, ceilDiv(kc, o.lanes) * o.lanes, nr},
-                                b.getF32Type());
+  Value packed = pack ? ct.panels : Value();
+  bool ownPanels = pack && !packed;
+  if (ownPanels) {
+    MemRefType type = panelsType(b.getContext(), staticN, staticK, o);
     SmallVector<Value> dynSizes;
-    if (ShapedType::isDynamic(tiles))
+    if (type.isDynamicDim(0))
       dynSizes.push_back(arith::CeilDivUIOp::create(b, loc, N, cst(nr)));
     packed = memref::AllocOp::create(b, loc, type, dynSizes,
                                      b.getI64IntegerAttr(64));
@@ -587,7 +647,7 @@ void ContractionEmitter::emitNest(bool pack) {
       });
     }
   });
-  if (packed)
+  if (ownPanels)
     memref::DeallocOp::create(b, loc, packed);
 }
 
@@ -600,28 +660,26 @@ void ContractionEmitter::emit() {
   N = size(ct.c, 1, staticN);
   K = size(ct.a, ct.aKM ? 0 : 1, staticK);
 
-  // Narrow products (a 10-class output layer) use one vector per row.
-  nv = !ShapedType::isDynamic(staticN) && staticN <= o.lanes ? 1 : o.nrVectors;
+  nv = vectorsPerRow(staticN, o);
   nr = nv * o.lanes;
   mr = o.mr;
   mc = ceilDiv(o.mc, mr) * mr;
-  kc = ShapedType::isDynamic(staticK) ? o.kc
-                                      : std::clamp<int64_t>(staticK, 1, o.kc);
+  kc = kBlock(staticK, o);
 
   // A zero fill of C just before: the first k block starts from zero instead
-  // of reading C. With K = 0 there is no k block: the fill then still runs,
-  // under a run-time test when K is dynamic.
-  if (ct.zeroFill && staticK != 0) {
+  // of reading C. With K = 0 there is no k block: C is then zero-filled
+  // here, under a run-time test when K is dynamic (the caller keeps the fill
+  // when K is statically 0).
+  if (ct.zeroFilled && staticK != 0) {
     zeroFilled = ct.c;
     if (ShapedType::isDynamic(staticK)) {
       Value none =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, K, cst(0));
-      auto ifOp = scf::IfOp::create(b, loc, none, [&](OpBuilder &, Location) {
+      scf::IfOp::create(b, loc, none, [&](OpBuilder &, Location) {
+        Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+        linalg::FillOp::create(b, loc, zero, ct.c);
         scf::YieldOp::create(b, loc);
       });
-      ct.zeroFill->moveBefore(ifOp.thenBlock()->getTerminator());
-    } else {
-      ct.zeroFill->erase();
     }
   }
 
@@ -633,31 +691,22 @@ void ContractionEmitter::emit() {
   // in place: a second nest for the rare batches >= pack-min-m would cost
   // a third of the object's code and of its compile time. A dynamic stride
   // is tested at run time, with one nest per outcome.
-  bool mustPack =
-      ct.bNK || !cast<MemRefType>(ct.b.getType()).isLastDimUnitStride();
-  if (mustPack || o.packMinM == 0)
+  switch (packingOf(cast<MemRefType>(ct.b.getType()),
+                    cast<MemRefType>(ct.c.getType()), ct.bNK, o)) {
+  case Packing::Always:
     return emitNest(/*pack=*/true);
-  constexpr int64_t kConflictStride = 1024; // floats: 4 KiB
-  int64_t staticStride =
-      cast<MemRefType>(ct.b.getType()).getStridesAndOffset().first[0];
-  bool largeM = !ShapedType::isDynamic(staticM) && staticM >= o.packMinM;
-  bool badStride = !ShapedType::isDynamic(staticStride) &&
-                   staticStride % kConflictStride == 0;
-  if (largeM || badStride)
-    return emitNest(/*pack=*/true);
-  Value cond;
-  if (ShapedType::isDynamic(staticStride)) {
-    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, ct.b);
-    Value rem = arith::RemUIOp::create(b, loc, meta.getStrides()[0],
-                                       cst(kConflictStride));
-    Value bad =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem, cst(0));
-    cond = cond ? arith::OrIOp::create(b, loc, cond, bad).getResult() : bad;
-  }
-  if (!cond)
+  case Packing::Never:
     return emitNest(/*pack=*/false);
+  case Packing::ByStride:
+    break;
+  }
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, ct.b);
+  Value rem = arith::RemUIOp::create(b, loc, meta.getStrides()[0],
+                                     cst(kConflictStride));
+  Value bad =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem, cst(0));
   scf::IfOp::create(
-      b, loc, cond,
+      b, loc, bad,
       [&](OpBuilder &, Location) {
         emitNest(/*pack=*/true);
         scf::YieldOp::create(b, loc);
@@ -672,6 +721,184 @@ void ContractionEmitter::emit() {
 // The pass
 //===----------------------------------------------------------------------===//
 
+/// The operands of `ct` for a kernel emitted in place.
+KernelOperands operandsOf(const Contraction &ct) {
+  KernelOperands k;
+  k.a = ct.a, k.b = ct.b, k.c = ct.c, k.aKM = ct.aKM, k.bNK = ct.bNK;
+  k.zeroFilled = ct.zeroFill && staticKOf(ct.a, ct.aKM) != 0;
+  return k;
+}
+
+/// `t` with its offset made dynamic: the views of one shape at different
+/// places in their buffers (each layer's weights in the parameter buffer)
+/// share one kernel.
+MemRefType anyOffset(MemRefType t) {
+  auto [strides, offset] = t.getStridesAndOffset();
+  return MemRefType::get(
+      t.getShape(), t.getElementType(),
+      StridedLayoutAttr::get(t.getContext(), ShapedType::kDynamic, strides),
+      t.getMemorySpace());
+}
+
+/// Outlined kernels: one private function per contraction shape class (the
+/// operands' shapes and strides, their roles, whether C is zero-filled), so
+/// that a deep model, and the entry points that each contain the model, call
+/// one copy of each kernel instead of inlining a copy per product: code size
+/// and compile time grow with the number of shapes, not of layers.
+///
+/// A memref crosses the call as its base buffer (a 0-d memref: a bare
+/// pointer in the C calling convention the entry points use), its offset and
+/// its dynamic sizes and strides; the kernel rebuilds the view with
+/// memref.reinterpret_cast. B's panel buffer, when the kernel packs B, is
+/// allocated by the caller, where dl-workspace places it in the entry
+/// point's workspace.
+class KernelOutliner {
+public:
+  KernelOutliner(ModuleOp module, const KernelOptions &o)
+      : module(module), o(o) {}
+
+  void outline(IRRewriter &rewriter, const Contraction &ct) {
+    Location loc = ct.op->getLoc();
+    auto aType = cast<MemRefType>(ct.a.getType());
+    auto bType = cast<MemRefType>(ct.b.getType());
+    auto cType = cast<MemRefType>(ct.c.getType());
+    int64_t staticK = staticKOf(ct.a, ct.aKM);
+    bool zeroFilled = ct.zeroFill && staticK != 0;
+    std::optional<MemRefType> panels;
+    if (packingOf(bType, cType, ct.bNK, o) != Packing::Never)
+      panels =
+          panelsType(rewriter.getContext(), cType.getDimSize(1), staticK, o);
+    SmallVector<MemRefType> types{anyOffset(aType), anyOffset(bType),
+                                  anyOffset(cType)};
+    if (panels)
+      types.push_back(*panels);
+
+    std::string key;
+    llvm::raw_string_ostream os(key);
+    for (MemRefType t : types)
+      os << t << ";";
+    os << ct.aKM << ct.bNK << zeroFilled;
+    func::FuncOp &kernel = kernels[key];
+    if (!kernel)
+      kernel = create(rewriter, loc, types, ct.aKM, ct.bNK, zeroFilled);
+
+    // The call: each memref as its base, offset, dynamic sizes and strides.
+    rewriter.setInsertionPoint(ct.op);
+    SmallVector<Value> args;
+    auto pass = [&](Value v) {
+      auto t = cast<MemRefType>(v.getType());
+      auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc, v);
+      args.push_back(meta.getBaseBuffer());
+      args.push_back(meta.getOffset());
+      for (int64_t d = 0; d < t.getRank(); ++d)
+        if (t.isDynamicDim(d))
+          args.push_back(meta.getSizes()[d]);
+      auto strides = t.getStridesAndOffset().first;
+      for (int64_t d = 0; d < t.getRank(); ++d)
+        if (ShapedType::isDynamic(strides[d]))
+          args.push_back(meta.getStrides()[d]);
+    };
+    pass(ct.a);
+    pass(ct.b);
+    pass(ct.c);
+    Value panelBuf;
+    if (panels) {
+      SmallVector<Value> dynSizes;
+      if (panels->isDynamicDim(0)) {
+        Value n = memref::DimOp::create(rewriter, loc, ct.c, 1);
+        Value nr = arith::ConstantIndexOp::create(rewriter, loc,
+                                                  panels->getDimSize(2));
+        dynSizes.push_back(arith::CeilDivUIOp::create(rewriter, loc, n, nr));
+      }
+      panelBuf = memref::AllocOp::create(rewriter, loc, *panels, dynSizes,
+                                         rewriter.getI64IntegerAttr(64));
+      pass(panelBuf);
+    }
+    func::CallOp::create(rewriter, loc, kernel, args);
+    if (panelBuf)
+      memref::DeallocOp::create(rewriter, loc, panelBuf);
+    if (zeroFilled)
+      rewriter.eraseOp(ct.zeroFill);
+    rewriter.eraseOp(ct.op);
+    ++calls[kernel];
+  }
+
+  /// Kernels called more than once are kept out of line by LLVM too: its
+  /// inliner would otherwise copy a small one into every caller.
+  void markShared() {
+    for (auto [kernel, n] : calls)
+      if (n > 1)
+        kernel->setAttr(
+            "passthrough",
+            ArrayAttr::get(kernel.getContext(),
+                           {StringAttr::get(kernel.getContext(), "noinline")}));
+  }
+
+private:
+  func::FuncOp create(IRRewriter &rewriter, Location loc,
+                      ArrayRef<MemRefType> types, bool aKM, bool bNK,
+                      bool zeroFilled) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    MLIRContext *ctx = rewriter.getContext();
+    Type index = rewriter.getIndexType();
+    SmallVector<Type> argTypes;
+    for (MemRefType t : types) {
+      argTypes.push_back(MemRefType::get({}, t.getElementType(),
+                                         MemRefLayoutAttrInterface(),
+                                         t.getMemorySpace()));
+      argTypes.push_back(index);
+      argTypes.append(t.getNumDynamicDims(), index);
+      auto strides = t.getStridesAndOffset().first;
+      argTypes.append(llvm::count_if(strides, ShapedType::isDynamic), index);
+    }
+    rewriter.setInsertionPointToEnd(module.getBody());
+    std::string name = "dl_contraction_" + std::to_string(kernels.size() - 1);
+    auto fn = func::FuncOp::create(rewriter, loc, name,
+                                   FunctionType::get(ctx, argTypes, {}));
+    fn.setPrivate();
+    fn->setAttr("llvm.linkage",
+                LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    Block *entry = fn.addEntryBlock();
+    rewriter.setInsertionPointToStart(entry);
+
+    // Rebuild each view from its pieces.
+    unsigned next = 0;
+    auto rebuild = [&](MemRefType t) -> Value {
+      Value base = entry->getArgument(next++);
+      OpFoldResult offset = entry->getArgument(next++);
+      SmallVector<OpFoldResult> sizes, strides;
+      for (int64_t d = 0; d < t.getRank(); ++d)
+        sizes.push_back(t.isDynamicDim(d)
+                            ? OpFoldResult(entry->getArgument(next++))
+                            : rewriter.getIndexAttr(t.getDimSize(d)));
+      for (int64_t s : t.getStridesAndOffset().first)
+        strides.push_back(ShapedType::isDynamic(s)
+                              ? OpFoldResult(entry->getArgument(next++))
+                              : rewriter.getIndexAttr(s));
+      // The caller's panel buffer is an allocation of its own: offset 0.
+      if (t.getLayout().isIdentity())
+        offset = rewriter.getIndexAttr(0);
+      return memref::ReinterpretCastOp::create(rewriter, loc, t, base, offset,
+                                               sizes, strides);
+    };
+    KernelOperands k;
+    k.a = rebuild(types[0]);
+    k.b = rebuild(types[1]);
+    k.c = rebuild(types[2]);
+    k.aKM = aKM, k.bNK = bNK, k.zeroFilled = zeroFilled;
+    if (types.size() > 3)
+      k.panels = rebuild(types[3]);
+    ContractionEmitter(rewriter, loc, k, o).emit();
+    func::ReturnOp::create(rewriter, loc);
+    return fn;
+  }
+
+  ModuleOp module;
+  const KernelOptions &o;
+  llvm::StringMap<func::FuncOp> kernels;
+  llvm::MapVector<func::FuncOp, unsigned> calls;
+};
+
 struct DLVectorizeContractions
     : mlir::dl::impl::DLVectorizeContractionsBase<DLVectorizeContractions> {
   using DLVectorizeContractionsBase::DLVectorizeContractionsBase;
@@ -684,15 +911,31 @@ struct DLVectorizeContractions
                                 "nr-vectors, kc and mc must be positive");
       return signalPassFailure();
     }
+    auto module = dyn_cast<ModuleOp>(getOperation());
+    if (outline && !module) {
+      getOperation()->emitError("dl-vectorize-contractions: outline needs a "
+                                "module to put the kernels in");
+      return signalPassFailure();
+    }
     SmallVector<Contraction> found;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (auto ct = matchContraction(op))
         found.push_back(*ct);
     });
     IRRewriter rewriter(&getContext());
+    if (outline) {
+      KernelOutliner outliner(module, o);
+      for (const Contraction &ct : found)
+        outliner.outline(rewriter, ct);
+      outliner.markShared();
+      return;
+    }
     for (const Contraction &ct : found) {
       rewriter.setInsertionPoint(ct.op);
-      ContractionEmitter(rewriter, ct, o).emit();
+      KernelOperands k = operandsOf(ct);
+      ContractionEmitter(rewriter, ct.op->getLoc(), k, o).emit();
+      if (k.zeroFilled)
+        rewriter.eraseOp(ct.zeroFill);
       rewriter.eraseOp(ct.op);
     }
   }

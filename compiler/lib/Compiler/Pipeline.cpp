@@ -71,6 +71,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     kernels.parallel = o.threads;
     kernels.lanes = std::max(4u, o.vectorBits / 32);
     kernels.mr = kernels.lanes >= 16 ? 8 : kernels.lanes == 8 ? 6 : 4;
+    // One function per shape class, called by every layer and entry point
+    // of that shape: code and compile time linear in the model's depth.
+    kernels.outline = true;
     pm.addPass(dl::createDLVectorizeContractions(kernels));
   }
   // Every allocation of the batch entry points in one caller-provided
@@ -84,8 +87,11 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     pm.addPass(createConvertSCFToOpenMPPass());
     pm.addPass(createCanonicalizerPass());
   }
-  if (o.optLevel > 0)
+  if (o.optLevel > 0) {
     pm.addPass(dl::createDLCollapseElementwise());
+    // Each class of equal loops (every layer's bias and ReLU, ...) once.
+    pm.addPass(dl::createDLOutlineLinalg());
+  }
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(dl::createDLExpandMath());
   pm.addPass(createLowerAffinePass());

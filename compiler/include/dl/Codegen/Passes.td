@@ -63,6 +63,18 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
     sequential nest. Products below parallel-min-flops use the sequential
     loops, chosen at compile time for static sizes and by an scf.if
     otherwise.
+
+    With `outline`, each kernel is emitted once per shape class (the operand
+    shapes and strides, any offset; the operands' roles; whether C is
+    zero-filled) as a private function `dl_contraction_<i>`, and each
+    product becomes a call: a deep model, and the several entry points that
+    each contain the model, share one copy of each kernel, so code size and
+    compile time grow with the number of distinct shapes rather than of
+    products. A memref is passed as its base buffer, offset and dynamic sizes
+    and strides (the kernel rebuilds it with memref.reinterpret_cast: a bare
+    pointer in the entry points' calling convention); the panel buffer of a
+    kernel that packs B is allocated by the caller (so dl-workspace places
+    it). A kernel called more than once gets `passthrough = ["noinline"]`.
   }];
   let options = [
     Option<"lanes", "lanes", "unsigned", /*default=*/"16",
@@ -86,10 +98,15 @@ def DLVectorizeContractions : Pass<"dl-vectorize-contractions"> {
     Option<"parallelMinFlops", "parallel-min-flops", "uint64_t",
            /*default=*/"2000000",
            "With parallel: products of fewer flops (2*M*N*K, tested at run "
-           "time when a size is dynamic) keep the sequential loops">
+           "time when a size is dynamic) keep the sequential loops">,
+    Option<"outline", "outline", "bool", /*default=*/"false",
+           "Emit each shape class's kernel once, as a private function the "
+           "products call, instead of a loop nest in place of each (needs a "
+           "module)">
   ];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
 }
@@ -170,6 +187,29 @@ def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def DLOutlineLinalg : Pass<"dl-outline-linalg", "::mlir::ModuleOp"> {
+  let summary = "Move each class of equal linalg ops into one shared function";
+  let description = [{
+    Runs on buffers, before convert-linalg-to-loops. Every linalg op of the
+    module's public functions becomes a call of a private function
+    `dl_linalg_<i>` that holds a copy of the op; ops equal but for their
+    operands' places (the same shapes, strides, indexing maps, body and
+    constants: the bias-and-ReLU of every 16-unit layer, its gradient, the
+    Adam update of every [16, 16] kernel) share one function. Memrefs cross
+    the call as base buffer, offset, dynamic sizes and strides (rebuilt with
+    memref.reinterpret_cast, offset dynamic), scalars and the values the
+    body captures from above as themselves, constants are copied in.
+    Functions called more than once get `passthrough = ["noinline"]`; LLVM
+    inlines the others back. A deep model then costs LLVM each loop once
+    rather than once per layer and per entry point: its compile time and
+    code size grow with the number of distinct layer shapes.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def DLExpandMath : Pass<"dl-expand-math"> {
   let summary = "Replace transcendental math ops with polynomial approximations";
   let description = [{
@@ -223,6 +263,10 @@ def DLFlushDenormals : Pass<"dl-flush-denormals", "::mlir::ModuleOp"> {
     the caller's bits back before each return: its mode is unchanged, and
     the exception flags the call raised stay raised (on x86 they share
     MXCSR with the mode; AArch64 keeps them apart, in FPSR).
+    Functions local to the module (private or internal linkage: the
+    outlined contraction kernels) are left alone but for the attribute: they
+    run only under a caller that set the mode, and a function counts as
+    computing on floats when it calls one of them that does.
 
     Why: a training step meets subnormals as a matter of course (Adam's
     moments of weights whose inputs are always 0, such as the border pixels
