@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Codegen/Passes.h"
 
+#include "OutlinedViews.h"
+
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -19,18 +21,12 @@ namespace mlir::dl {
 } // namespace mlir::dl
 
 using namespace mlir;
+using dl::anyOffset;
+using dl::appendViewArgs;
+using dl::appendViewArgTypes;
+using dl::rebuildView;
 
 namespace {
-
-/// `t` with a dynamic offset: views of one shape at different places in
-/// their buffers (each layer's parameters) share a function.
-MemRefType anyOffset(MemRefType t) {
-  auto [strides, offset] = t.getStridesAndOffset();
-  return MemRefType::get(
-      t.getShape(), t.getElementType(),
-      StridedLayoutAttr::get(t.getContext(), ShapedType::kDynamic, strides),
-      t.getMemorySpace());
-}
 
 bool isScalar(Type t) { return t.isIntOrIndexOrFloat(); }
 
@@ -76,7 +72,6 @@ struct DLOutlineLinalg : mlir::dl::impl::DLOutlineLinalgBase<DLOutlineLinalg> {
     Location loc = op->getLoc();
     MLIRContext *ctx = op->getContext();
     OpBuilder b(ctx);
-    Type index = b.getIndexType();
     SmallVector<Type> argTypes;
     SmallVector<Value> args; // at the call
     b.setInsertionPoint(op);
@@ -89,24 +84,8 @@ struct DLOutlineLinalg : mlir::dl::impl::DLOutlineLinalgBase<DLOutlineLinalg> {
         args.push_back(v);
         continue;
       }
-      auto meta = memref::ExtractStridedMetadataOp::create(b, loc, v);
-      argTypes.push_back(MemRefType::get({}, t.getElementType(),
-                                         MemRefLayoutAttrInterface(),
-                                         t.getMemorySpace()));
-      args.push_back(meta.getBaseBuffer());
-      argTypes.push_back(index);
-      args.push_back(meta.getOffset());
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        if (t.isDynamicDim(d)) {
-          argTypes.push_back(index);
-          args.push_back(meta.getSizes()[d]);
-        }
-      auto strides = t.getStridesAndOffset().first;
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        if (ShapedType::isDynamic(strides[d])) {
-          argTypes.push_back(index);
-          args.push_back(meta.getStrides()[d]);
-        }
+      appendViewArgTypes(t, argTypes);
+      appendViewArgs(b, loc, v, args);
     }
 
     // The candidate function: the op on views rebuilt from the arguments.
@@ -130,19 +109,7 @@ struct DLOutlineLinalg : mlir::dl::impl::DLOutlineLinalgBase<DLOutlineLinalg> {
         map.map(v, entry->getArgument(next++));
         continue;
       }
-      Value base = entry->getArgument(next++);
-      OpFoldResult offset = entry->getArgument(next++);
-      SmallVector<OpFoldResult> sizes, strides;
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        sizes.push_back(t.isDynamicDim(d)
-                            ? OpFoldResult(entry->getArgument(next++))
-                            : b.getIndexAttr(t.getDimSize(d)));
-      for (int64_t s : t.getStridesAndOffset().first)
-        strides.push_back(ShapedType::isDynamic(s)
-                              ? OpFoldResult(entry->getArgument(next++))
-                              : b.getIndexAttr(s));
-      map.map(v, memref::ReinterpretCastOp::create(b, loc, anyOffset(t), base,
-                                                   offset, sizes, strides));
+      map.map(v, rebuildView(b, loc, anyOffset(t), entry, next));
     }
     b.clone(*op, map);
     func::ReturnOp::create(b, loc);

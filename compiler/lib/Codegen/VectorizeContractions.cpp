@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "dl/Codegen/Passes.h"
 
+#include "OutlinedViews.h"
+
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -21,6 +23,10 @@ namespace mlir::dl {
 } // namespace mlir::dl
 
 using namespace mlir;
+using dl::anyOffset;
+using dl::appendViewArgs;
+using dl::appendViewArgTypes;
+using dl::rebuildView;
 
 namespace {
 
@@ -729,17 +735,6 @@ KernelOperands operandsOf(const Contraction &ct) {
   return k;
 }
 
-/// `t` with its offset made dynamic: the views of one shape at different
-/// places in their buffers (each layer's weights in the parameter buffer)
-/// share one kernel.
-MemRefType anyOffset(MemRefType t) {
-  auto [strides, offset] = t.getStridesAndOffset();
-  return MemRefType::get(
-      t.getShape(), t.getElementType(),
-      StridedLayoutAttr::get(t.getContext(), ShapedType::kDynamic, strides),
-      t.getMemorySpace());
-}
-
 /// Outlined kernels: one private function per contraction shape class (the
 /// operands' shapes and strides, their roles, whether C is zero-filled), so
 /// that a deep model, and the entry points that each contain the model, call
@@ -785,19 +780,7 @@ public:
     // The call: each memref as its base, offset, dynamic sizes and strides.
     rewriter.setInsertionPoint(ct.op);
     SmallVector<Value> args;
-    auto pass = [&](Value v) {
-      auto t = cast<MemRefType>(v.getType());
-      auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc, v);
-      args.push_back(meta.getBaseBuffer());
-      args.push_back(meta.getOffset());
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        if (t.isDynamicDim(d))
-          args.push_back(meta.getSizes()[d]);
-      auto strides = t.getStridesAndOffset().first;
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        if (ShapedType::isDynamic(strides[d]))
-          args.push_back(meta.getStrides()[d]);
-    };
+    auto pass = [&](Value v) { appendViewArgs(rewriter, loc, v, args); };
     pass(ct.a);
     pass(ct.b);
     pass(ct.c);
@@ -840,17 +823,9 @@ private:
                       bool zeroFilled) {
     OpBuilder::InsertionGuard guard(rewriter);
     MLIRContext *ctx = rewriter.getContext();
-    Type index = rewriter.getIndexType();
     SmallVector<Type> argTypes;
-    for (MemRefType t : types) {
-      argTypes.push_back(MemRefType::get({}, t.getElementType(),
-                                         MemRefLayoutAttrInterface(),
-                                         t.getMemorySpace()));
-      argTypes.push_back(index);
-      argTypes.append(t.getNumDynamicDims(), index);
-      auto strides = t.getStridesAndOffset().first;
-      argTypes.append(llvm::count_if(strides, ShapedType::isDynamic), index);
-    }
+    for (MemRefType t : types)
+      appendViewArgTypes(t, argTypes);
     rewriter.setInsertionPointToEnd(module.getBody());
     std::string name = "dl_contraction_" + std::to_string(kernels.size() - 1);
     auto fn = func::FuncOp::create(rewriter, loc, name,
@@ -863,23 +838,8 @@ private:
 
     // Rebuild each view from its pieces.
     unsigned next = 0;
-    auto rebuild = [&](MemRefType t) -> Value {
-      Value base = entry->getArgument(next++);
-      OpFoldResult offset = entry->getArgument(next++);
-      SmallVector<OpFoldResult> sizes, strides;
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        sizes.push_back(t.isDynamicDim(d)
-                            ? OpFoldResult(entry->getArgument(next++))
-                            : rewriter.getIndexAttr(t.getDimSize(d)));
-      for (int64_t s : t.getStridesAndOffset().first)
-        strides.push_back(ShapedType::isDynamic(s)
-                              ? OpFoldResult(entry->getArgument(next++))
-                              : rewriter.getIndexAttr(s));
-      // The caller's panel buffer is an allocation of its own: offset 0.
-      if (t.getLayout().isIdentity())
-        offset = rewriter.getIndexAttr(0);
-      return memref::ReinterpretCastOp::create(rewriter, loc, t, base, offset,
-                                               sizes, strides);
+    auto rebuild = [&](MemRefType t) {
+      return rebuildView(rewriter, loc, t, entry, next);
     };
     KernelOperands k;
     k.a = rebuild(types[0]);
