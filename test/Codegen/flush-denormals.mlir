@@ -100,3 +100,43 @@ llvm.func @threaded(%p: !llvm.ptr) {
   }
   llvm.return
 }
+
+// A function local to the module (an outlined kernel: internal or private
+// linkage) runs only under a caller that set the mode: it gets the attribute,
+// so LLVM folds in the right mode, but no save and restore of its own. A
+// caller with no float op of its own computes on floats through it, so it is
+// wrapped.
+// X86-LABEL: llvm.func internal @kernel(
+// X86-SAME:    denormal_fp_math = "preserve-sign,preserve-sign"
+// X86-NOT:     llvm.call_intrinsic
+// X86:         llvm.fmul
+// X86-NOT:     llvm.call_intrinsic
+// X86:         llvm.return
+llvm.func internal @kernel(%p: !llvm.ptr) {
+  %x = llvm.load %p : !llvm.ptr -> f32
+  %y = llvm.fmul %x, %x : f32
+  llvm.store %y, %p : f32, !llvm.ptr
+  llvm.return
+}
+
+// X86-LABEL: llvm.func private @private_kernel(
+// X86-SAME:    denormal_fp_math = "preserve-sign,preserve-sign"
+// X86-NOT:     llvm.call_intrinsic
+// X86:         llvm.return
+llvm.func private @private_kernel(%p: !llvm.ptr) {
+  %x = llvm.load %p : !llvm.ptr -> f32
+  %y = llvm.fadd %x, %x : f32
+  llvm.store %y, %p : f32, !llvm.ptr
+  llvm.return
+}
+
+// X86-LABEL: llvm.func @calls_kernel(
+// X86-SAME:    denormal_fp_math = "preserve-sign,preserve-sign"
+// X86:         llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"
+// X86:         llvm.call @kernel
+// X86:         llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"
+// X86-NEXT:    llvm.return
+llvm.func @calls_kernel(%p: !llvm.ptr) {
+  llvm.call @kernel(%p) : (!llvm.ptr) -> ()
+  llvm.return
+}
