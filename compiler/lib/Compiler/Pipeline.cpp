@@ -51,6 +51,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     pm.addPass(dl::createDLFuseContractionConsumers());
     pm.addPass(createCanonicalizerPass());
   }
+  // One tensor.empty (and zero fill) per user: shared ones, as CSE leaves
+  // them, make One-Shot Analysis quadratic in the depth and cost copies.
+  pm.addPass(dl::createDLSplitEmptyTensors());
   // tensor.empty destined for a caller's buffer (materialize_in_destination)
   // becomes that buffer: results are computed in place, not copied.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
