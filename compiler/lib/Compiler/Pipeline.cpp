@@ -66,7 +66,20 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(dl::createDLStridedCopies());
   // Block buffers of fused products: one allocation before the loop.
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
-  bufferization::buildBufferDeallocationPipeline(pm);
+  // bufferization::buildBufferDeallocationPipeline, with the deallocs of
+  // distinct allocations split before its simplification pass (which
+  // splits them too, but with a quadratic number of alias queries).
+  memref::ExpandReallocPassOptions expandRealloc;
+  expandRealloc.emitDeallocs = false;
+  pm.addPass(memref::createExpandReallocPass(expandRealloc));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
+  pm.addPass(dl::createDLSplitDeallocs());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   // Register-blocked AVX-512 FMA kernels for every matrix product; -O0 keeps
   // the plain loops (FMA contracts differently in the last bit).
   if (o.optLevel > 0) {

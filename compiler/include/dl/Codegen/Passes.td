@@ -173,6 +173,25 @@ def DLSplitEmptyTensors : Pass<"dl-split-empty-tensors"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def DLSplitDeallocs : Pass<"dl-split-deallocs"> {
+  let summary = "Split a bufferization.dealloc of distinct allocations into "
+                "one per allocation";
+  let description = [{
+    Runs right after ownership-based-buffer-deallocation. That pass frees
+    every buffer of a region with one bufferization.dealloc at its end:
+    hundreds of memrefs in a deep model's entry points. Its simplification
+    pass then asks, for each pair, whether they may alias, before splitting
+    the op into one dealloc per memref: quadratic in the model's depth.
+
+    A dealloc that retains nothing and whose memrefs are each the result of
+    a different memref.alloc (distinct allocations cannot alias) becomes one
+    dealloc per memref, with its condition, in the same order: what the
+    simplification would have made of it, in linear time. Any other dealloc
+    is left alone.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def DLStridedCopies : Pass<"dl-strided-copies"> {
   let summary = "Copy between strided views with loops, not a runtime call";
   let description = [{
