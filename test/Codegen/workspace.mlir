@@ -132,7 +132,8 @@ func.func @t_predict(%x: memref<1xf32>, %batch: i64)
 // -----
 
 // A model with a variable axis: the length is the second i64 argument,
-// after the batch. A [batch, length, 4] f32 slot; F_workspace_size(batch,
+// after the batch. A [batch, length, 4] f32 slot (16 * batch * length
+// bytes: the constant factors first); F_workspace_size(batch,
 // length); F sizes the workspace from a batch and length of at least 0
 // (F_ws rejects either below 1 before using it).
 // CHECK-LABEL: func.func @v_predict_workspace_size
@@ -140,10 +141,10 @@ func.func @t_predict(%x: memref<1xf32>, %batch: i64)
 // CHECK-DAG: %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
 // CHECK-DAG: %[[TC:.*]] = arith.maxsi %[[T]], %c0_i64 : i64
 // CHECK: %[[BI:.*]] = arith.index_cast %[[BC]] : i64 to index
-// CHECK: %[[B4:.*]] = arith.muli %[[BI]], %c4 : index
+// CHECK: %[[B16:.*]] = arith.muli %[[BI]], %c16 : index
 // CHECK: %[[TI:.*]] = arith.index_cast %[[TC]] : i64 to index
-// CHECK: %[[BT4:.*]] = arith.muli %[[B4]], %[[TI]] : index
-// CHECK: arith.muli %[[BT4]], %c4 : index
+// CHECK: %[[BT16:.*]] = arith.muli %[[B16]], %[[TI]] : index
+// CHECK: arith.ceildivui %[[BT16]], %c64 : index
 // CHECK-LABEL: func.func @v_predict
 // CHECK-SAME: (%{{.*}}: memref<1xf32>, %[[B:.*]]: i64, %[[T:.*]]: i64)
 // CHECK: arith.maxsi %[[T]], %c0_i64 : i64
@@ -205,5 +206,53 @@ func.func @v_predict(%x: memref<1xf32>, %y: memref<1xf32>, %batch: i64)
   linalg.fill ins(%cst : f32) outs(%b : memref<?x4xf32>)
   memref.dealloc %b : memref<?x4xf32>
   memref.dealloc %a : memref<?x5x4x6xf32>
+  return
+}
+
+// -----
+
+// Equal sizes are computed once: a deep model has thousands of slots but a
+// few distinct sizes. Three [batch, 16] f32 slots (batch * 64 bytes, already
+// aligned: no rounding) between two [2] f32 (8 -> 64 bytes each). The size
+// is 3 * 64 * batch + 2 * 64; the offsets 0, 64b, 64b + 64, 128b + 64,
+// 128b + 128 (b the batch).
+// CHECK-LABEL: func.func @r_predict_workspace_size(
+// CHECK-SAME:    %[[B:.*]]: i64) -> i64
+// CHECK:         %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
+// CHECK-NEXT:    %[[N:.*]] = arith.index_cast %[[BC]] : i64 to index
+// CHECK-NEXT:    %[[ALL:.*]] = arith.muli %[[N]], %c192 : index
+// CHECK-NEXT:    %[[T:.*]] = arith.addi %[[ALL]], %c128 : index
+// CHECK-NEXT:    %[[T64:.*]] = arith.index_cast %[[T]] : index to i64
+// CHECK-NEXT:    return %[[T64]]
+// CHECK-LABEL: func.func @r_predict_ws(
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %[[B:.*]]: i64, %[[WS:.*]]: memref<1xi8>)
+// CHECK-DAG:     %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK-DAG:     %[[S:.*]] = arith.muli %[[N]], %c64 : index
+// CHECK-DAG:     %[[O2:.*]] = arith.addi %[[S]], %c64 : index
+// CHECK-DAG:     %[[S2:.*]] = arith.addi %[[S]], %[[S]] : index
+// CHECK-DAG:     %[[O3:.*]] = arith.addi %[[S2]], %c64 : index
+// CHECK-DAG:     %[[O4:.*]] = arith.addi %[[S2]], %c128 : index
+// CHECK-DAG:     %[[S3:.*]] = arith.addi %[[S2]], %[[S]] : index
+// CHECK-DAG:     %[[T:.*]] = arith.addi %[[S3]], %c128 : index
+// CHECK:         %[[BUF:.*]] = memref.reinterpret_cast %[[WS]] to offset: [0], sizes: [%[[T]]]
+// CHECK:         memref.view %[[BUF]][%c0][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         memref.view %[[BUF]][%[[S]]][] : memref<?xi8> to memref<2xf32>
+// CHECK:         memref.view %[[BUF]][%[[O2]]][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         memref.view %[[BUF]][%[[O3]]][] : memref<?xi8> to memref<2xf32>
+// CHECK:         memref.view %[[BUF]][%[[O4]]][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+func.func @r_predict(%x: memref<1xf32>, %batch: i64)
+    attributes {dl.entry = "predict"} {
+  %cst = arith.constant 1.0 : f32
+  %n = arith.index_cast %batch : i64 to index
+  %a0 = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%a0 : memref<?x16xf32>)
+  %c0 = memref.alloc() {alignment = 64 : i64} : memref<2xf32>
+  linalg.fill ins(%cst : f32) outs(%c0 : memref<2xf32>)
+  %a1 = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%a1 : memref<?x16xf32>)
+  %c1 = memref.alloc() {alignment = 64 : i64} : memref<2xf32>
+  linalg.fill ins(%cst : f32) outs(%c1 : memref<2xf32>)
+  %a2 = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%a2 : memref<?x16xf32>)
   return
 }

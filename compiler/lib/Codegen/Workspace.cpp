@@ -11,6 +11,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::dl {
 #define GEN_PASS_DEF_DLWORKSPACE
@@ -183,28 +184,79 @@ FailureOr<SmallVector<Slot>> planSlots(func::FuncOp fn, ValueRange sizeArgs) {
 
 /// Emits the byte offset of every slot and the total, for `sizes` (i64: the
 /// batch, and the length in a model with a variable axis).
+///
+/// A deep model has thousands of slots but a handful of distinct sizes:
+/// each distinct size (its constant factor and batch-derived dimensions) is
+/// computed and rounded once, constant slots are summed here, and the total
+/// is a count times each size. Offsets are a running sum, one add per
+/// slot. Emitting the whole product and rounding per slot made this
+/// arithmetic half of the IR every later pass walked, three times over.
 Value emitPlan(OpBuilder &b, Location loc, ArrayRef<Slot> slots,
                ValueRange sizeArgs, ValueRange sizes,
                SmallVector<Value> *offsets) {
   Rebuilder r(b, loc, sizeArgs, sizes);
+  DenseMap<int64_t, Value> constants;
   auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
+    Value &c = constants[v];
+    if (!c)
+      c = arith::ConstantIndexOp::create(b, loc, v);
+    return c;
   };
-  Value total = idx(0);
+  auto add = [&](Value x, Value y) {
+    return x ? arith::AddIOp::create(b, loc, x, y).getResult() : y;
+  };
+  // A running dynamic sum (null: zero) plus a constant.
+  auto plus = [&](Value dyn, int64_t c) {
+    return !dyn ? idx(c) : c ? add(dyn, idx(c)) : dyn;
+  };
+  // A distinct dynamic size: its aligned bytes and how many slots have it.
+  using Key = std::pair<int64_t, SmallVector<Value, 2>>;
+  struct Class {
+    Value aligned;
+    int64_t count = 0;
+  };
+  SmallVector<std::pair<Key, Class>> classes;
+  int64_t constTotal = 0;
+  Value dynTotal; // null: nothing dynamic yet
   for (const Slot &s : slots) {
     if (offsets)
-      offsets->push_back(total);
-    Value bytes = idx(s.elementBytes);
-    for (const SlotDim &d : s.dims)
-      bytes = arith::MulIOp::create(
-          b, loc, bytes, d.fromBatch ? r.value(d.fromBatch) : idx(d.constant));
-    // Round up to the alignment.
-    Value rounded = arith::MulIOp::create(
-        b, loc, arith::CeilDivUIOp::create(b, loc, bytes, idx(kAlign)),
-        idx(kAlign));
-    total = arith::AddIOp::create(b, loc, total, rounded);
+      offsets->push_back(plus(dynTotal, constTotal));
+    Key key{s.elementBytes, {}};
+    for (const SlotDim &d : s.dims) {
+      if (d.fromBatch)
+        key.second.push_back(d.fromBatch);
+      else
+        key.first *= d.constant;
+    }
+    if (key.second.empty()) {
+      constTotal += llvm::alignTo(key.first, kAlign);
+      continue;
+    }
+    auto *it = llvm::find_if(classes, [&](auto &c) { return c.first == key; });
+    if (it == classes.end()) {
+      Value bytes = idx(key.first);
+      for (Value v : key.second)
+        bytes = arith::MulIOp::create(b, loc, bytes, r.value(v));
+      // Round up to the alignment (a multiple of it already: nothing to do).
+      if (key.first % kAlign)
+        bytes = arith::MulIOp::create(
+            b, loc, arith::CeilDivUIOp::create(b, loc, bytes, idx(kAlign)),
+            idx(kAlign));
+      classes.push_back({key, {bytes, 0}});
+      it = std::prev(classes.end());
+    }
+    ++it->second.count;
+    if (offsets)
+      dynTotal = add(dynTotal, it->second.aligned);
   }
-  return total;
+  if (!offsets)
+    for (auto &[key, c] : classes)
+      dynTotal =
+          add(dynTotal, c.count == 1 ? c.aligned
+                                     : arith::MulIOp::create(b, loc, c.aligned,
+                                                             idx(c.count))
+                                           .getResult());
+  return plus(dynTotal, constTotal);
 }
 
 /// The sizes (the batch and the length, if any) at least 0: F_ws rejects a

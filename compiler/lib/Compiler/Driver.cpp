@@ -173,7 +173,7 @@ int compile(const CompileRequest &r) {
   mlir::PassManager toLinalg(ctx.get());
   configurePassManager(toLinalg);
   buildDLToLinalgPipeline(toLinalg, pipeline);
-  if (failed(toLinalg.run(*module)))
+  if (failed(runPipeline(toLinalg, *module)))
     return 1;
   if (r.emit == EmitKind::Linalg)
     return printModule();
@@ -181,7 +181,7 @@ int compile(const CompileRequest &r) {
   mlir::PassManager toLLVM(ctx.get());
   configurePassManager(toLLVM);
   buildLinalgToLLVMPipeline(toLLVM, pipeline);
-  if (failed(toLLVM.run(*module)))
+  if (failed(runPipeline(toLLVM, *module)))
     return 1;
   if (r.emit == EmitKind::LLVMDialect)
     return printModule();

@@ -6,7 +6,6 @@
 #include "dl/Dialect/DL/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -51,6 +50,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     pm.addPass(dl::createDLFuseContractionConsumers());
     pm.addPass(createCanonicalizerPass());
   }
+  // One tensor.empty (and zero fill) per user: shared ones, as CSE leaves
+  // them, make One-Shot Analysis quadratic in the depth and cost copies.
+  pm.addPass(dl::createDLSplitEmptyTensors());
   // tensor.empty destined for a caller's buffer (materialize_in_destination)
   // becomes that buffer: results are computed in place, not copied.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
@@ -63,7 +65,20 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(dl::createDLStridedCopies());
   // Block buffers of fused products: one allocation before the loop.
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
-  bufferization::buildBufferDeallocationPipeline(pm);
+  // bufferization::buildBufferDeallocationPipeline, with the deallocs of
+  // distinct allocations split before its simplification pass (which
+  // splits them too, but with a quadratic number of alias queries).
+  memref::ExpandReallocPassOptions expandRealloc;
+  expandRealloc.emitDeallocs = false;
+  pm.addPass(memref::createExpandReallocPass(expandRealloc));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
+  pm.addPass(dl::createDLSplitDeallocs());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   // Register-blocked AVX-512 FMA kernels for every matrix product; -O0 keeps
   // the plain loops (FMA contracts differently in the last bit).
   if (o.optLevel > 0) {

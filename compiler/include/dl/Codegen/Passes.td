@@ -144,6 +144,54 @@ def DLFuseContractionConsumers : Pass<"dl-fuse-contraction-consumers"> {
   ];
 }
 
+def DLSplitEmptyTensors : Pass<"dl-split-empty-tensors"> {
+  let summary = "Give every use of a tensor.empty, or of a linalg.fill of "
+                "one, its own copy";
+  let description = [{
+    Runs on tensors, right before eliminate-empty-tensors and
+    one-shot-bufferize. CSE merges equal tensor.empty ops (and the
+    linalg.fill of zeros that starts each reduction) into one value that
+    every layer's ops write into. One-Shot Analysis then puts all of them in
+    one alias set and checks each write against the reads and writes of the
+    whole set: time quadratic (worse, with its per-pair region queries) in
+    the model's depth. It also decides that only one user writes in place;
+    each other one gets a buffer plus a memref.copy of the shared fill, and
+    a weight gradient whose destination was taken by another one goes
+    through a temporary and a second copy.
+
+    When a tensor.empty, or a linalg.fill into one, has more than one use,
+    each use as the init (outs) of a linalg op gets a clone (of the fill
+    and its empty), placed right before the user (before its ancestor in
+    the original's block; right after the original when the user is in
+    another block). Other uses keep the original: a tensor.extract_slice
+    and the tensor.insert_slice that writes the slice back must name one
+    value to bufferize in place. The values are the same, every alias set
+    stays within one op chain, and each reduction fills its own buffer (or,
+    after eliminate-empty-tensors, its destination) immediately before it.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def DLSplitDeallocs : Pass<"dl-split-deallocs"> {
+  let summary = "Split a bufferization.dealloc of distinct allocations into "
+                "one per allocation";
+  let description = [{
+    Runs right after ownership-based-buffer-deallocation. That pass frees
+    every buffer of a region with one bufferization.dealloc at its end:
+    hundreds of memrefs in a deep model's entry points. Its simplification
+    pass then asks, for each pair, whether they may alias, before splitting
+    the op into one dealloc per memref: quadratic in the model's depth.
+
+    A dealloc that retains nothing and whose memrefs are each the result of
+    a different memref.alloc (distinct allocations cannot alias) becomes one
+    dealloc per memref, with its condition, in the same order: what the
+    simplification would have made of it, in linear time. Any other dealloc
+    is left alone.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def DLStridedCopies : Pass<"dl-strided-copies"> {
   let summary = "Copy between strided views with loops, not a runtime call";
   let description = [{

@@ -48,8 +48,13 @@ private:
 };
 
 /// dlc's pass-manager setup: MLIR's command-line options (--mlir-print-ir-*,
-/// ...) and --time-passes.
+/// ...) and --time-passes; no verification after each pass (runPipeline
+/// verifies the result).
 void configurePassManager(mlir::PassManager &pm);
+
+/// Runs `pm` on `module`, then verifies the module once; a module that does
+/// not verify is an internal error (reported).
+mlir::LogicalResult runPipeline(mlir::PassManager &pm, mlir::ModuleOp module);
 
 /// Reads, parses and checks `path`; diagnostics go to stderr. Null on error.
 std::unique_ptr<SourceModel> loadSourceModel(const std::string &path);
