@@ -15,6 +15,13 @@
 namespace dlc {
 
 static PassTiming *activeTiming = nullptr;
+#ifdef NDEBUG
+static bool verifyEachPass = false;
+#else
+static bool verifyEachPass = true;
+#endif
+
+void setVerifyEachPass(bool on) { verifyEachPass = on; }
 
 PassTiming::PassTiming() {
   manager.setEnabled(true);
@@ -39,6 +46,7 @@ mlir::TimingScope PassTiming::step(llvm::StringRef name) {
 
 void configurePassManager(mlir::PassManager &pm) {
   (void)mlir::applyPassManagerCLOptions(pm);
+  pm.enableVerifier(verifyEachPass);
   if (mlir::TimingScope *root = PassTiming::current())
     pm.enableTiming(*root);
 }

@@ -48,8 +48,14 @@ private:
 };
 
 /// dlc's pass-manager setup: MLIR's command-line options (--mlir-print-ir-*,
-/// ...) and --time-passes.
+/// ...), --time-passes and --verify-each.
 void configurePassManager(mlir::PassManager &pm);
+
+/// --verify-each: verify the IR after every MLIR pass. Off by default in
+/// release builds (it was ~15% of compiling the MLP: the passes themselves
+/// report what they reject, and dl-opt, which the pass tests use, always
+/// verifies); on in builds with assertions.
+void setVerifyEachPass(bool on);
 
 /// Reads, parses and checks `path`; diagnostics go to stderr. Null on error.
 std::unique_ptr<SourceModel> loadSourceModel(const std::string &path);
