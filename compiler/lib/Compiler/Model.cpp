@@ -15,10 +15,12 @@
 namespace dlc {
 
 static PassTiming *activeTiming = nullptr;
-#ifdef NDEBUG
-static bool verifyEachPass = false;
-#else
+// On where bugs are looked for: builds with assertions, and the sanitizer
+// and fuzzing builds (cmake/Sanitizers.cmake).
+#if !defined(NDEBUG) || defined(DLC_VERIFY_EACH_DEFAULT)
 static bool verifyEachPass = true;
+#else
+static bool verifyEachPass = false;
 #endif
 
 void setVerifyEachPass(bool on) { verifyEachPass = on; }

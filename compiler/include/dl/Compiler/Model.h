@@ -54,7 +54,8 @@ void configurePassManager(mlir::PassManager &pm);
 /// --verify-each: verify the IR after every MLIR pass. Off by default in
 /// release builds (it was ~15% of compiling the MLP: the passes themselves
 /// report what they reject, and dl-opt, which the pass tests use, always
-/// verifies); on in builds with assertions.
+/// verifies); on in builds with assertions and in the sanitizer and fuzzing
+/// builds.
 void setVerifyEachPass(bool on);
 
 /// Reads, parses and checks `path`; diagnostics go to stderr. Null on error.
