@@ -22,4 +22,7 @@ if(DLC_SANITIZER_FLAGS)
   string(APPEND CMAKE_CXX_FLAGS " ${DLC_SANITIZER_FLAGS}")
   string(APPEND CMAKE_EXE_LINKER_FLAGS " ${DLC_SANITIZER_FLAGS}")
   string(APPEND CMAKE_SHARED_LINKER_FLAGS " ${DLC_SANITIZER_FLAGS}")
+  # These builds are for finding bugs: dlc verifies the IR after every MLIR
+  # pass in them, as with --verify-each (release builds skip it for speed).
+  add_compile_definitions(DLC_VERIFY_EACH_DEFAULT=1)
 endif()

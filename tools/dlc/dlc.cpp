@@ -95,6 +95,11 @@ cl::opt<bool> threads(
              "2 MFLOP: link the object with libomp (-fopenmp, or -lomp from "
              "/usr/lib/llvm-22/lib); OMP_NUM_THREADS sets the thread count"),
     cl::cat(category));
+cl::opt<bool> verifyEach(
+    "verify-each",
+    cl::desc("Verify the IR after every MLIR pass, for every command (the "
+             "default only in builds with assertions)"),
+    cl::cat(category));
 cl::opt<bool> writableWeights(
     "writable-weights",
     cl::desc("With --weights: keep them writable, for on-device training"),
@@ -515,9 +520,10 @@ bool checkFlagsApply(llvm::StringRef command) {
   bool ok = true;
   for (auto &entry : cl::getRegisteredOptions(cl::SubCommand::getTopLevel())) {
     cl::Option *o = entry.second;
-    // --time-passes is for every command.
+    // --time-passes and --verify-each are for every command.
     if (o->getNumOccurrences() == 0 || !isDlcOption(*o) || appliesTo(*o, sub) ||
-        o->ArgStr != entry.first || o->ArgStr == "time-passes")
+        o->ArgStr != entry.first || o->ArgStr == "time-passes" ||
+        o->ArgStr == "verify-each")
       continue;
     dlc::error() << "'" << (o->ArgStr.size() == 1 ? "-" : "--") << o->ArgStr
                  << "' does not apply to '" << commandLine(command)
@@ -619,6 +625,8 @@ int main(int argc, char **argv) {
   std::optional<dlc::PassTiming> timing;
   if (llvm::TimePassesIsEnabled)
     timing.emplace();
+  if (verifyEach)
+    dlc::setVerifyEachPass(true);
   if (trainCmd || evaluateCmd || predictCmd) {
     if (!checkOptLevel(runOpt))
       return 1;

@@ -15,6 +15,15 @@
 namespace dlc {
 
 static PassTiming *activeTiming = nullptr;
+// On where bugs are looked for: builds with assertions, and the sanitizer
+// and fuzzing builds (cmake/Sanitizers.cmake).
+#if !defined(NDEBUG) || defined(DLC_VERIFY_EACH_DEFAULT)
+static bool verifyEachPass = true;
+#else
+static bool verifyEachPass = false;
+#endif
+
+void setVerifyEachPass(bool on) { verifyEachPass = on; }
 
 PassTiming::PassTiming() {
   manager.setEnabled(true);
@@ -39,11 +48,7 @@ mlir::TimingScope PassTiming::step(llvm::StringRef name) {
 
 void configurePassManager(mlir::PassManager &pm) {
   (void)mlir::applyPassManagerCLOptions(pm);
-  // Verifying the whole module after each of ~50 passes was a sixth of a
-  // deep model's compile time. dl-opt, and with it the lit suites, still
-  // verifies after every pass; dlc verifies what each pipeline produces
-  // (runPipeline).
-  pm.enableVerifier(false);
+  pm.enableVerifier(verifyEachPass);
   if (mlir::TimingScope *root = PassTiming::current())
     pm.enableTiming(*root);
 }

@@ -14,6 +14,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/Transforms/Scalar/LoopUnrollPass.h"
 
 #include <algorithm>
 #include <mutex>
@@ -140,7 +141,21 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
+  // No partial or runtime unrolling: the kernels come register-blocked and
+  // unrolled from MLIR, and LLVM's late unroller only multiplied the
+  // vectorised elementwise loops and their remainders (~12% of compiling the
+  // MLP with the code it made; it doubled .text). Full unrolling of loops
+  // with small constant trip counts stays (the CNN's pooling windows and
+  // filter taps need it), in the place the default pipeline runs it.
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = false;
+  llvm::PassBuilder pb(&tm, tuning);
+  pb.registerLateLoopOptimizationsEPCallback(
+      [](llvm::LoopPassManager &lpm, llvm::OptimizationLevel level) {
+        lpm.addPass(llvm::LoopFullUnrollPass(level.getSpeedupLevel(),
+                                             /*OnlyWhenForced=*/false,
+                                             /*ForgetSCEV=*/false));
+      });
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);

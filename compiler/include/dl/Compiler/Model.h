@@ -48,9 +48,16 @@ private:
 };
 
 /// dlc's pass-manager setup: MLIR's command-line options (--mlir-print-ir-*,
-/// ...) and --time-passes; no verification after each pass (runPipeline
-/// verifies the result).
+/// ...), --time-passes and --verify-each.
 void configurePassManager(mlir::PassManager &pm);
+
+/// --verify-each: verify the IR after every MLIR pass. Off by default in
+/// release builds (it was ~15% of compiling the MLP and a sixth of a deep
+/// model's compile: the passes themselves report what they reject, dl-opt,
+/// which the pass tests use, always verifies, and runPipeline verifies each
+/// pipeline's result); on in builds with assertions and in the sanitizer and
+/// fuzzing builds.
+void setVerifyEachPass(bool on);
 
 /// Runs `pm` on `module`, then verifies the module once; a module that does
 /// not verify is an internal error (reported).
