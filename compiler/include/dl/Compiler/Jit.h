@@ -88,6 +88,11 @@ public:
                 int64_t batch, float *metrics) const;
   /// Bytes of scratch memory evalStep takes for `batch` samples.
   int64_t evalStepWorkspaceSize(int64_t batch) const;
+  /// Saliency: dx = d score[b, classIdx[b]] / d x[b] (docs/abi.md); only in
+  /// a model whose sample's output is a vector (hasInputGradient).
+  bool hasInputGradient() const;
+  void inputGradient(const float *params, const float *x, int64_t batch,
+                     const int32_t *classIdx, float *dx) const;
 
 private:
   JitModel() = default;
@@ -146,6 +151,10 @@ private:
   void (*evalStepL_)(const float *, const float *, const void *, int64_t,
                      int64_t, float *) = nullptr;
   int64_t (*evalStepWsSizeL_)(int64_t, int64_t) = nullptr;
+  void (*inputGradient_)(const float *, const float *, int64_t, const int32_t *,
+                         float *) = nullptr;
+  void (*inputGradientL_)(const float *, const float *, int64_t, int64_t,
+                          const int32_t *, float *) = nullptr;
 };
 
 } // namespace dlc
