@@ -1,8 +1,8 @@
 //===- Jit.h - a model compiled in-process ------------------------*- C++
 //-*-===//
 //
-// dlc's own commands (gradcheck, train, evaluate, predict) run the model
-// in-process: the object file of `dlc -o` (same pipeline, same C entry
+// dlc's own commands (gradcheck, train, evaluate, predict, explain) run the
+// model in-process: the object file of `dlc -o` (same pipeline, same C entry
 // points), linked into the process by LLVM's ORC JIT, without an external
 // compiler or linker, and kept in the compiled-model cache (Cache.h).
 //

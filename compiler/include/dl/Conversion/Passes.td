@@ -45,7 +45,7 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     With a `dl.weights` module attribute (a dense f32 vector: `dlc --weights`)
     the parameters become a global (constant unless `dl.weights_writable`)
     and the entry points lose their params argument; without writable
-    weights, only predict and eval_step are exported.
+    weights, only predict, eval_step and input_gradient are exported.
 
     Ops with a training form (`TrainingModeOpInterface`: dl.dropout) keep it
     in gradients and the training step and are replaced by their inference
