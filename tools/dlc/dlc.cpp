@@ -149,7 +149,13 @@ cl::opt<std::string> data("data",
                                    "(with --targets); default: Debian's "
                                    "Fashion-MNIST"),
                           cl::init(dlc::kDefaultData), cl::sub(trainCmd),
-                          cl::sub(evaluateCmd), cl::sub(explainCmd));
+                          cl::sub(evaluateCmd));
+cl::opt<std::string> explainData(
+    "data",
+    cl::desc("IDX directory (its t10k split), CSV file (label in the last "
+             "column), .npy file or IDX image file; default: Debian's "
+             "Fashion-MNIST"),
+    cl::init(dlc::kDefaultData), cl::sub(explainCmd));
 cl::opt<std::string> testData("test-data",
                               cl::desc("CSV or .npy test file (IDX: t10k-* in "
                                        "--data)"),
@@ -746,7 +752,7 @@ int main(int argc, char **argv) {
     dlc::ExplainOptions o;
     o.input = runInput;
     o.weights = weights;
-    o.data = data;
+    o.data = explainData;
     o.output = explainOutput;
     if (explainIndex.getNumOccurrences())
       o.index = explainIndex;
