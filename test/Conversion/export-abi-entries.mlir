@@ -40,3 +40,4 @@ func.func @loss(%x: tensor<?x3xf32> {dl.input = "x"}, %y: tensor<?x2xf32> {dl.ta
 // ALL-DAG: func.func @t_train_gradients(
 // ALL-DAG: func.func @t_apply_gradients(
 // ALL-DAG: func.func @t_eval_step(
+// ALL-DAG: func.func @t_input_gradient(

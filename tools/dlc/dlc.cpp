@@ -141,9 +141,13 @@ cl::SubCommand trainCmd("train", "Train a model on data (Keras's fit)");
 cl::SubCommand evaluateCmd("evaluate",
                            "Loss, accuracy and confusion matrix on test data");
 cl::SubCommand predictCmd("predict", "Top-k classes for inputs");
+cl::SubCommand explainCmd("explain",
+                          "Saliency maps: the gradient of a class score "
+                          "with respect to the input");
 cl::opt<std::string> runInput(cl::Positional, cl::desc("<model.dl>"),
                               cl::Required, cl::sub(trainCmd),
-                              cl::sub(evaluateCmd), cl::sub(predictCmd));
+                              cl::sub(evaluateCmd), cl::sub(predictCmd),
+                              cl::sub(explainCmd));
 cl::opt<std::string> data("data",
                           cl::desc("IDX directory (MNIST layout), CSV file "
                                    "(label in the last column) or .npy file "
@@ -151,6 +155,12 @@ cl::opt<std::string> data("data",
                                    "Fashion-MNIST"),
                           cl::init(dlc::kDefaultData), cl::sub(trainCmd),
                           cl::sub(evaluateCmd));
+cl::opt<std::string> explainData(
+    "data",
+    cl::desc("IDX directory (its t10k split), CSV file (label in the last "
+             "column), .npy file or IDX image file; default: Debian's "
+             "Fashion-MNIST"),
+    cl::init(dlc::kDefaultData), cl::sub(explainCmd));
 cl::opt<std::string> testData("test-data",
                               cl::desc("CSV or .npy test file (IDX: t10k-* in "
                                        "--data)"),
@@ -310,7 +320,7 @@ cl::opt<int> fitVerbose(
     cl::init(1), cl::sub(trainCmd));
 cl::opt<std::string> weights("weights", cl::desc("safetensors checkpoint"),
                              cl::Required, cl::sub(evaluateCmd),
-                             cl::sub(predictCmd));
+                             cl::sub(predictCmd), cl::sub(explainCmd));
 cl::opt<std::string> predictInput("input",
                                   cl::desc("IDX images, a CSV of features or a "
                                            ".npy file of inputs"),
@@ -324,26 +334,46 @@ cl::opt<int64_t> topK("top-k", cl::desc("Classes shown per sample (default 3)"),
                       cl::init(3), cl::sub(predictCmd));
 cl::opt<int64_t> limit("limit", cl::desc("Samples shown (default 10)"),
                        cl::init(10), cl::sub(predictCmd));
+cl::opt<int64_t> explainLimit("limit",
+                              cl::desc("Explain the first N samples (the "
+                                       ".npy gets a leading axis of N)"),
+                              cl::value_desc("N"), cl::sub(explainCmd));
+cl::opt<int64_t> explainIndex("index",
+                              cl::desc("Explain sample N of --data, counting "
+                                       "from 0 (default 0)"),
+                              cl::value_desc("N"), cl::sub(explainCmd));
+cl::opt<std::string> explainClass(
+    "class",
+    cl::desc("The class whose score is explained: an index, 'predicted' "
+             "(default) or 'label' (the data's)"),
+    cl::init("predicted"), cl::sub(explainCmd));
+cl::opt<std::string> explainOutput(
+    "o",
+    cl::desc("The saliency map: .npy (float32, the input's shape) or .png "
+             "(|gradient|, max over channels, beside the input)"),
+    cl::value_desc("file"), cl::Required, cl::sub(explainCmd));
 OptLevelOpt runOpt("O", cl::desc(kOptDesc), cl::value_desc("level"), cl::Prefix,
                    cl::ValueOptional, cl::init(2), cl::sub(trainCmd),
-                   cl::sub(evaluateCmd), cl::sub(predictCmd));
+                   cl::sub(evaluateCmd), cl::sub(predictCmd),
+                   cl::sub(explainCmd));
 cl::opt<bool> runThreads("parallel",
                          cl::desc("Multithreaded matrix products (OpenMP, "
                                   "libomp); OMP_NUM_THREADS sets the count"),
                          cl::sub(trainCmd), cl::sub(evaluateCmd),
-                         cl::sub(predictCmd));
+                         cl::sub(predictCmd), cl::sub(explainCmd));
 cl::opt<bool> noCache(
     "no-cache",
     cl::desc("Compile the model even if the compiled-model cache has it, and "
              "do not store it, nor a decoded copy of gzip IDX data "
              "($DLC_CACHE_DIR moves the cache, or disables it when empty or "
              "'off'; default: $XDG_CACHE_HOME/dlc or ~/.cache/dlc)"),
-    cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
+    cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd),
+    cl::sub(explainCmd));
 cl::opt<bool> cacheStatus("cache-status",
                           cl::desc("Say whether the compiled model (and "
                                    "decoded IDX data) came from the cache"),
                           cl::sub(trainCmd), cl::sub(evaluateCmd),
-                          cl::sub(predictCmd));
+                          cl::sub(predictCmd), cl::sub(explainCmd));
 enum class Denormals { Flush, IEEE };
 cl::opt<Denormals> denormals(
     "denormals",
@@ -356,7 +386,8 @@ cl::opt<Denormals> denormals(
                clEnumValN(Denormals::IEEE, "ieee",
                           "kept, at the cost of slow microcode on x86")),
     cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()),
-    cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd));
+    cl::sub(trainCmd), cl::sub(evaluateCmd), cl::sub(predictCmd),
+    cl::sub(explainCmd));
 
 /// `dlc trian m.dl`: LLVM's parser would take "trian" for the model and
 /// only say "Too many positional arguments". A first argument that is no
@@ -627,7 +658,7 @@ int main(int argc, char **argv) {
     timing.emplace();
   if (verifyEach)
     dlc::setVerifyEachPass(true);
-  if (trainCmd || evaluateCmd || predictCmd) {
+  if (trainCmd || evaluateCmd || predictCmd || explainCmd) {
     if (!checkOptLevel(runOpt))
       return 1;
   }
@@ -724,6 +755,21 @@ int main(int argc, char **argv) {
     o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
                  !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
     return dlc::runPredict(o);
+  }
+  if (explainCmd) {
+    dlc::ExplainOptions o;
+    o.input = runInput;
+    o.weights = weights;
+    o.data = explainData;
+    o.output = explainOutput;
+    if (explainIndex.getNumOccurrences())
+      o.index = explainIndex;
+    if (explainLimit.getNumOccurrences())
+      o.limit = explainLimit;
+    o.classChoice = explainClass;
+    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
+                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
+    return dlc::runExplain(o);
   }
   if (gradcheck) {
     if (!checkOptLevel(gcOpt))

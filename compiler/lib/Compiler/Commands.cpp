@@ -803,7 +803,7 @@ bool maximizes(MonitorMode mode, const std::string &monitor) {
 }
 
 /// What a command calls of the model: the JIT compiles only that.
-enum class JitUse { Train, TrainDistributed, Evaluate, Predict };
+enum class JitUse { Train, TrainDistributed, Evaluate, Predict, Explain };
 
 /// `adjust`, if given, changes the checked model before it is compiled (the
 /// command line's settings that change the code); it reports its own errors.
@@ -814,7 +814,7 @@ compileForCommand(const std::string &input, const JitCodegen &codegen,
   std::unique_ptr<SourceModel> source = loadSourceModel(input);
   if (!source)
     return nullptr;
-  if (use != JitUse::Predict && !source->spec.train) {
+  if (use != JitUse::Predict && use != JitUse::Explain && !source->spec.train) {
     fail("model '" + source->spec.name +
          "' has no train section (loss and optimizer)");
     return nullptr;
@@ -828,6 +828,8 @@ compileForCommand(const std::string &input, const JitCodegen &codegen,
   llvm::SmallVector<EntryKind> entries;
   if (use == JitUse::Predict) {
     entries = {EntryKind::Predict};
+  } else if (use == JitUse::Explain) {
+    entries = {EntryKind::Predict, EntryKind::InputGradient};
   } else {
     entries = {EntryKind::EvalStep};
     // mae and mse are computed from predict's outputs.
@@ -1684,6 +1686,208 @@ int runPredict(const PredictOptions &o) {
                           row[idx[j]]);
     llvm::outs() << line << "\n";
   }
+  return 0;
+}
+
+} // namespace dlc
+
+namespace dlc {
+namespace {
+
+/// What --class asks for: a fixed class, or each sample's prediction or label.
+struct ClassChoice {
+  enum Kind { Fixed, Predicted, Label } kind = Predicted;
+  int32_t fixed = 0;
+};
+
+/// Parses --class against a model of `classes` outputs; fails (diagnosed).
+std::optional<ClassChoice> parseClass(const std::string &text,
+                                      int64_t classes) {
+  if (text == "predicted")
+    return ClassChoice{ClassChoice::Predicted};
+  if (text == "label")
+    return ClassChoice{ClassChoice::Label};
+  int64_t c = 0;
+  if (llvm::StringRef(text).getAsInteger(10, c)) {
+    fail(fmt::format("--class '{}': expected a class index, 'predicted' or "
+                     "'label'",
+                     text));
+    return std::nullopt;
+  }
+  if (c < 0 || c >= classes) {
+    fail(fmt::format("--class {}: the model has {} classes (0 to {})", c,
+                     classes, classes - 1));
+    return std::nullopt;
+  }
+  return ClassChoice{ClassChoice::Fixed, int32_t(c)};
+}
+
+/// The picture of `n` samples' saliency, one row each: the input (the mean
+/// over channels, from its minimum black to its maximum white), a white
+/// gap, then max over channels of |dx| from 0 black to the sample's maximum
+/// white; every pixel enlarged to k x k, k = max(1, 128 / max(H, W)), and a
+/// white gap of k between the rows and between the two pictures.
+/// Whether the model's input is an image (f32[H, W] or f32[H, W, C]) that
+/// saveSaliencyPng can draw; fails (diagnosed) if not.
+bool checkImageInput(const std::string &path, const ModelSpec &spec) {
+  const Shape &in = spec.inputShape();
+  if ((in.size() == 2 || in.size() == 3) && !llvm::is_contained(in, -1))
+    return true;
+  fail(fmt::format("-o {}: a picture needs an image input (f32[H, W] or "
+                   "f32[H, W, C]), but model '{}' takes {}; write a .npy "
+                   "file",
+                   path, spec.name, formatShape(in)));
+  return false;
+}
+
+/// `in`: an image shape (checkImageInput).
+bool saveSaliencyPng(const std::string &path, const Shape &in,
+                     const std::vector<float> &x, const std::vector<float> &dx,
+                     int64_t n) {
+  const int64_t H = in[0], W = in[1], C = in.size() == 3 ? in[2] : 1;
+  const int64_t k = std::max<int64_t>(1, 128 / std::max(H, W));
+  const int64_t width = (2 * W + 1) * k, height = (n * (H + 1) - 1) * k;
+  std::vector<uint8_t> pixels(size_t(width * height), 255);
+  for (int64_t s = 0; s < n; ++s) {
+    const float *xs = x.data() + s * H * W * C;
+    const float *gs = dx.data() + s * H * W * C;
+    std::vector<float> image(H * W, 0.0f), map(H * W, 0.0f);
+    for (int64_t p = 0; p < H * W; ++p)
+      for (int64_t c = 0; c < C; ++c) {
+        image[p] += xs[p * C + c] / float(C);
+        map[p] = std::max(map[p], std::fabs(gs[p * C + c]));
+      }
+    auto [lo, hi] = std::minmax_element(image.begin(), image.end());
+    float top = *std::max_element(map.begin(), map.end());
+    auto gray = [](float v, float from, float to) {
+      return to > from ? uint8_t(std::lround(255 * (v - from) / (to - from)))
+                       : uint8_t(0);
+    };
+    for (int64_t y = 0; y < H * k; ++y)
+      for (int64_t xk = 0; xk < W * k; ++xk) {
+        int64_t p = (y / k) * W + xk / k;
+        uint8_t *row = pixels.data() + (s * (H + 1) * k + y) * width;
+        row[xk] = gray(image[p], *lo, *hi);
+        row[(W + 1) * k + xk] = gray(map[p], 0, top);
+      }
+  }
+  dlrt_error err;
+  if (dlrt_save_png_gray(path.c_str(), pixels.data(), height, width, &err)) {
+    fail(fmt::format("-o: {}", err.message));
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int runExplain(const ExplainOptions &o) {
+  if (o.index && o.limit)
+    return fail("--index and --limit both choose the samples: give one");
+  if ((o.index && !checkFlagRange("--index", *o.index, 0)) ||
+      (o.limit && !checkFlagRange("--limit", *o.limit, 1, kMaxBatch)))
+    return 1;
+  const bool png = llvm::StringRef(o.output).ends_with_insensitive(".png");
+  if (!png && !isNpy(o.output))
+    return fail(fmt::format("-o '{}': expected a .npy file (the gradients) or "
+                            "a .png file (a picture)",
+                            o.output));
+  if (!checkOutputPath("-o", o.output))
+    return 1;
+  // Saliency needs class scores: a vector per sample, as input_gradient.
+  auto classOutput = [&](ModelSpec &spec) {
+    const Shape &out = spec.outputShape();
+    if (out.size() != 1 || out[0] < 1) {
+      fail(fmt::format("model '{}' outputs {} per sample: dlc explain needs "
+                       "a vector of class scores (f32[C])",
+                       spec.name, formatShape(out)));
+      return false;
+    }
+    return !png || checkImageInput(o.output, spec);
+  };
+  std::unique_ptr<JitModel> m =
+      compileForCommand(o.input, o.codegen, JitUse::Explain, classOutput);
+  if (!m)
+    return 1;
+  const ModelSpec &spec = m->spec();
+  const int64_t classes = spec.outputShape()[0];
+  std::optional<ClassChoice> choice = parseClass(o.classChoice, classes);
+  if (!choice)
+    return 1;
+  std::vector<float> params(spec.numParams());
+  if (!loadParams(spec, o.weights, params, false, true))
+    return 1;
+
+  // The data: an IDX directory's test split or a CSV file, with labels; a
+  // .npy file or IDX images, without.
+  Dataset ds;
+  dlrt_error err;
+  const std::string what = dataOrigin("--data", o.data, "t10k");
+  if (isNpy(o.data)) {
+    if (!loadNpy(*m, "--data", o.data, "", "", ds))
+      return 1;
+  } else if (llvm::sys::fs::is_directory(o.data) ||
+             llvm::StringRef(o.data).ends_with_insensitive(".csv")) {
+    if (!loadData(o.data, "t10k", ds))
+      return 1;
+  } else if (dlrt_load_idx_images(o.data.c_str(), 1.0f / 255, &ds, &err)) {
+    return fail(err.message);
+  }
+  if (!checkSampleSize(*m, ds.sample_size, what))
+    return 1;
+  if (choice->kind == ClassChoice::Label && !ds.labels)
+    return fail(fmt::format("--class label: {} has no labels (use an IDX "
+                            "directory or a CSV file, or --class predicted)",
+                            what));
+  const int64_t first = o.index.value_or(0);
+  if (first >= ds.count)
+    return fail(fmt::format("--index {}: {} has {} samples (0 to {})", first,
+                            what, ds.count, ds.count - 1));
+  const int64_t n = o.limit ? std::min(*o.limit, ds.count) : 1;
+
+  std::vector<float> x(n * ds.sample_size), dx(x.size()), y(n * classes);
+  std::vector<int32_t> labels(n), chosen(n);
+  dlrt_gather(&ds, nullptr, first, n, x.data(),
+              ds.labels ? labels.data() : nullptr);
+  m->predict(params.data(), x.data(), y.data(), n);
+  for (int64_t b = 0; b < n; ++b) {
+    const float *row = y.data() + b * classes;
+    int32_t predicted = int32_t(std::max_element(row, row + classes) - row);
+    chosen[b] = choice->kind == ClassChoice::Fixed   ? choice->fixed
+                : choice->kind == ClassChoice::Label ? labels[b]
+                                                     : predicted;
+    if (chosen[b] < 0 || chosen[b] >= classes)
+      return fail(fmt::format("--class label: sample {} of {} has label {}, "
+                              "but the model has {} classes (0 to {})",
+                              first + b, what, chosen[b], classes,
+                              classes - 1));
+    std::string line =
+        fmt::format("sample {}: class {} (output {:.4f}); "
+                    "predicted {}",
+                    first + b, chosen[b], row[chosen[b]], predicted);
+    if (ds.labels)
+      line += fmt::format(", label {}", labels[b]);
+    llvm::outs() << line << "\n";
+  }
+  m->inputGradient(params.data(), x.data(), n, chosen.data(), dx.data());
+
+  Shape in = spec.inputShape();
+  if (m->variableLength())
+    in[0] = m->length();
+  if (png) {
+    if (!saveSaliencyPng(o.output, in, x, dx, n))
+      return 1;
+  } else {
+    std::vector<int64_t> shape;
+    if (o.limit)
+      shape.push_back(n);
+    shape.insert(shape.end(), in.begin(), in.end());
+    if (dlrt_save_npy(o.output.c_str(), dx.data(), int32_t(shape.size()),
+                      shape.data(), &err))
+      return fail(fmt::format("-o: {}", err.message));
+  }
+  llvm::outs() << fmt::format("Wrote the saliency of {} sample{} to {}\n", n,
+                              n == 1 ? "" : "s", o.output);
   return 0;
 }
 

@@ -189,9 +189,11 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
   bool blank = false, workspaceDoc = false, training = false;
   // With read-only baked weights the loss functions (eval_step) remain, but
   // nothing trains: X_HAS_TRAINING says whether train_step is declared.
+  const bool vectorOutput =
+      spec.outputShape().size() == 1 && spec.outputShape()[0] >= 0;
   const bool trains = llvm::any_of(dl::kEntryPoints, [&](const auto &e) {
     return e.kind == dl::EntryKind::TrainStep &&
-           dl::entryExists(e, spec.train.has_value(), mode);
+           dl::entryExists(e, spec.train.has_value(), mode, vectorOutput);
   });
   auto flushBlank = [&] {
     if (blank)
@@ -199,7 +201,7 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
     blank = false;
   };
   for (const dl::EntryPoint &e : dl::kEntryPoints) {
-    if (!dl::entryExists(e, spec.train.has_value(), mode))
+    if (!dl::entryExists(e, spec.train.has_value(), mode, vectorOutput))
       continue;
     if (dl::needsTraining(e) && !training) {
       flushBlank();

@@ -179,6 +179,8 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
   // caller's buffer) and the caller asked for must be there; the others
   // stay null.
   const bool train = model.spec.train.has_value();
+  const Shape &outShape = model.spec.outputShape();
+  const bool vectorOutput = outShape.size() == 1 && outShape[0] >= 0;
   auto bind = [&](auto &fn, mlir::dl::EntryKind kind,
                   mlir::dl::EntryForm form =
                       mlir::dl::EntryForm::Plain) -> llvm::Error {
@@ -186,7 +188,8 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     auto sym =
         jit->engine_->lookup(mlir::dl::entrySymbol(kJitPrefix, entry, form));
     if (!sym) {
-      if (mlir::dl::entryExists(entry, train, mlir::dl::ParamStorage::Buffer) &&
+      if (mlir::dl::entryExists(entry, train, mlir::dl::ParamStorage::Buffer,
+                                vectorOutput) &&
           (entries.empty() || llvm::is_contained(entries, kind)))
         return sym.takeError();
       llvm::consumeError(sym.takeError());
@@ -240,6 +243,9 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     return std::move(e);
   if (auto e = bindBatch(jit->evalStepWsSize_, jit->evalStepWsSizeL_,
                          EntryKind::EvalStep, EntryForm::WorkspaceSize))
+    return std::move(e);
+  if (auto e = bindBatch(jit->inputGradient_, jit->inputGradientL_,
+                         EntryKind::InputGradient))
     return std::move(e);
   return jit;
 }
@@ -322,6 +328,16 @@ void JitModel::evalStep(const float *params, const float *x,
   if (variableLength_)
     return evalStepL_(params, x, targets, batch, length_, metrics);
   evalStep_(params, x, targets, batch, metrics);
+}
+
+bool JitModel::hasInputGradient() const {
+  return inputGradient_ != nullptr || inputGradientL_ != nullptr;
+}
+void JitModel::inputGradient(const float *params, const float *x, int64_t batch,
+                             const int32_t *classIdx, float *dx) const {
+  if (variableLength_)
+    return inputGradientL_(params, x, batch, length_, classIdx, dx);
+  inputGradient_(params, x, batch, classIdx, dx);
 }
 
 int64_t JitModel::evalStepWorkspaceSize(int64_t batch) const {

@@ -88,6 +88,11 @@ int dlrt_save_npy(const char *path, const float *data, int32_t rank,
 int dlrt_save_csv_rows(const char *path, const float *data, int64_t rows,
                        int64_t columns, dlrt_error *err);
 
+/* Writes a `height` x `width` 8-bit grayscale PNG of `pixels` (row-major,
+ * 0 black to 255 white), atomically. */
+int dlrt_save_png_gray(const char *path, const uint8_t *pixels, int64_t height,
+                       int64_t width, dlrt_error *err);
+
 void dlrt_dataset_free(dlrt_dataset *ds);
 
 /* The float targets of samples order[first..first+n) (or first..first+n

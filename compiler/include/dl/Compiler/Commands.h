@@ -100,9 +100,22 @@ struct PredictOptions {
   JitCodegen codegen;
 };
 
+/// dlc explain: saliency maps (the input_gradient entry point).
+struct ExplainOptions {
+  std::string input;
+  std::string weights;
+  std::string data = kDefaultData; ///< IDX directory (t10k), CSV, .npy, IDX
+  std::string output;              ///< .npy (the gradients) or .png (a picture)
+  std::optional<int64_t> index;    ///< one sample (default 0)
+  std::optional<int64_t> limit;    ///< the first samples
+  std::string classChoice = "predicted"; ///< a class index, predicted, label
+  JitCodegen codegen;
+};
+
 int runTrain(const TrainOptions &options);
 int runEvaluate(const EvaluateOptions &options);
 int runPredict(const PredictOptions &options);
+int runExplain(const ExplainOptions &options);
 
 } // namespace dlc
 

@@ -1,8 +1,8 @@
 //===- Jit.h - a model compiled in-process ------------------------*- C++
 //-*-===//
 //
-// dlc's own commands (gradcheck, train, evaluate, predict) run the model
-// in-process: the object file of `dlc -o` (same pipeline, same C entry
+// dlc's own commands (gradcheck, train, evaluate, predict, explain) run the
+// model in-process: the object file of `dlc -o` (same pipeline, same C entry
 // points), linked into the process by LLVM's ORC JIT, without an external
 // compiler or linker, and kept in the compiled-model cache (Cache.h).
 //
@@ -88,6 +88,11 @@ public:
                 int64_t batch, float *metrics) const;
   /// Bytes of scratch memory evalStep takes for `batch` samples.
   int64_t evalStepWorkspaceSize(int64_t batch) const;
+  /// Saliency: dx = d score[b, classIdx[b]] / d x[b] (docs/abi.md); only in
+  /// a model whose sample's output is a vector (hasInputGradient).
+  bool hasInputGradient() const;
+  void inputGradient(const float *params, const float *x, int64_t batch,
+                     const int32_t *classIdx, float *dx) const;
 
 private:
   JitModel() = default;
@@ -146,6 +151,10 @@ private:
   void (*evalStepL_)(const float *, const float *, const void *, int64_t,
                      int64_t, float *) = nullptr;
   int64_t (*evalStepWsSizeL_)(int64_t, int64_t) = nullptr;
+  void (*inputGradient_)(const float *, const float *, int64_t, const int32_t *,
+                         float *) = nullptr;
+  void (*inputGradientL_)(const float *, const float *, int64_t, int64_t,
+                          const int32_t *, float *) = nullptr;
 };
 
 } // namespace dlc

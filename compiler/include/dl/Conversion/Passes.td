@@ -45,7 +45,7 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     With a `dl.weights` module attribute (a dense f32 vector: `dlc --weights`)
     the parameters become a global (constant unless `dl.weights_writable`)
     and the entry points lose their params argument; without writable
-    weights, only predict and eval_step are exported.
+    weights, only predict, eval_step and input_gradient are exported.
 
     Ops with a training form (`TrainingModeOpInterface`: dl.dropout) keep it
     in gradients and the training step and are replaced by their inference
@@ -53,6 +53,14 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
     derived from the optimizer state's seed and step in the training step
     (dl-optimizer), and is the fixed key 0 in gradients; the seed slot lives
     at floats [1, 5) of opt_state, inside the step counter's 64-byte slot.
+
+    Where a sample's output is a vector (`tensor<?xCxf32>`),
+    `<prefix>_input_gradient(params, x, batch, class_idx, dx)` writes the
+    gradient of each sample's score for its class with respect to its input
+    (saliency): @forward in its inference form, differentiated by the
+    reverse sweep of dl-autodiff from the input instead of the parameters,
+    seeded with the one-hot row of the class at the output before a final
+    dl.softmax or dl.sigmoid (the logits), or at the output itself.
 
     `entries` keeps only the listed entry points (and any another one calls):
     a JIT that calls three of them need not compile the rest.
@@ -72,9 +80,9 @@ def DLExportABI : Pass<"dl-export-abi", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
-    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

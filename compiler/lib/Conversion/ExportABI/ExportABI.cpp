@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Conversion/Passes.h"
+#include "dl/Dialect/DL/IR/DLDerivatives.h"
 #include "dl/Dialect/DL/IR/DLEntryPoints.h"
 #include "dl/Dialect/DL/IR/DLOps.h"
 
@@ -315,7 +316,11 @@ public:
         break;
       case ArgRole::X:
       case ArgRole::Y:
+      case ArgRole::InputGrads:
         types.push_back(batchPtrType(b));
+        break;
+      case ArgRole::ClassIndex:
+        types.push_back(MemRefType::get({1}, b.getI32Type()));
         break;
       case ArgRole::Targets:
         types.push_back(batchPtrType(b, targetsFrom));
@@ -407,7 +412,11 @@ public:
   /// the labels only when `sizesOk` (the batch and length are valid), so a
   /// bad size reads nothing.
   Value checkLabels(func::FuncOp targetsFrom, Value sizesOk) {
-    if (!targetsFrom || !llvm::is_contained(roles, ArgRole::Targets))
+    // input_gradient's class indices are checked as labels are.
+    ArgRole labelRole = llvm::is_contained(roles, ArgRole::ClassIndex)
+                            ? ArgRole::ClassIndex
+                            : ArgRole::Targets;
+    if (!targetsFrom || !llvm::is_contained(roles, labelRole))
       return {};
     RankedTensorType labels;
     for (unsigned i = 0; i < targetsFrom.getNumArguments(); ++i)
@@ -434,7 +443,7 @@ public:
     Value n = e.batchIndex(count);
     Value all = memref::ReinterpretCastOp::create(
         b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()),
-        arg(ArgRole::Targets), b.getIndexAttr(0), ArrayRef<OpFoldResult>{n},
+        arg(labelRole), b.getIndexAttr(0), ArrayRef<OpFoldResult>{n},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
     Value classes = arith::ConstantOp::create(
         b, loc, b.getI32IntegerAttr(int32_t(out.getShape().back())));
@@ -485,6 +494,8 @@ public:
       buf.x = arg(ArgRole::X);
     if (llvm::is_contained(roles, ArgRole::Targets))
       buf.targets = arg(ArgRole::Targets);
+    if (llvm::is_contained(roles, ArgRole::ClassIndex))
+      buf.targets = arg(ArgRole::ClassIndex);
     if (llvm::is_contained(roles, ArgRole::Batch))
       buf.batch = e.batchIndex(arg(ArgRole::Batch));
     if (llvm::is_contained(roles, ArgRole::Length))
@@ -795,6 +806,120 @@ LogicalResult buildEvalStep(OpBuilder &b, Model &m, bool evalTrainingForm) {
   return success();
 }
 
+/// The model function input_gradient inlines, made from @forward: its
+/// inference form, with int32 class indices (dl.targets) after the input,
+/// returning d score[b, class[b]] / d x[b] for every sample, where the score
+/// is the output before a final softmax or sigmoid (the logits, as Simonyan
+/// et al. 2013 take them) or else the output. The reverse sweep is
+/// dl-autodiff's, seeded with the one-hot rows of the classes and active
+/// from the input: no parameter gets a gradient. Null when a sample's
+/// output is not a vector of fixed size (no class to pick).
+FailureOr<func::FuncOp> deriveInputGradient(OpBuilder &b, Model &m) {
+  auto outType = cast<RankedTensorType>(m.forward.getResultTypes()[0]);
+  if (outType.getRank() != 2 || outType.isDynamicDim(1))
+    return func::FuncOp();
+  b.setInsertionPointToEnd(m.module.getBody());
+  auto fn = cast<func::FuncOp>(b.clone(*m.forward));
+  fn.setSymName("__dl_input_gradient");
+  fn.setPrivate();
+  // Saliency explains the deployed model: dropout off, moving statistics.
+  if (failed(dl::applyInferenceForms(fn)))
+    return failure();
+  Block &body = fn.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  std::optional<unsigned> input;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (fn.getArgAttr(i, dl::kInputAttr))
+      input = i;
+  if (!input)
+    return fn.emitError("@forward has no dl.input argument");
+  Location loc = fn.getLoc();
+  auto classType =
+      RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type());
+  if (failed(fn.insertArgument(*input + 1, classType,
+                               b.getDictionaryAttr(b.getNamedAttr(
+                                   dl::kTargetsAttr, b.getUnitAttr())),
+                               loc)))
+    return failure();
+  Value x = body.getArgument(*input);
+  Value classes = body.getArgument(*input + 1);
+
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  DenseSet<Value> active{x};
+  dl::propagateActivity(ops, active);
+
+  Value score = ret.getOperand(0);
+  if (Operation *def = score.getDefiningOp();
+      def && isa<dl::SoftmaxOp, dl::SigmoidOp>(def))
+    score = def->getOperand(0);
+  b.setInsertionPoint(ret);
+  DenseMap<Value, Value> grads;
+  if (active.contains(score)) {
+    // seed[b, j] = (j == class[b]): d score[b, class[b]] / d score.
+    auto scoreType = cast<RankedTensorType>(score.getType());
+    Value rows = tensor::DimOp::create(b, loc, score, 0);
+    Value empty = tensor::EmptyOp::create(b, loc, scoreType.getShape(),
+                                          b.getF32Type(), ValueRange{rows});
+    MLIRContext *ctx = b.getContext();
+    SmallVector<AffineMap> maps{
+        AffineMap::get(2, 0, {b.getAffineDimExpr(0)}, ctx),
+        b.getMultiDimIdentityMap(2)};
+    SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
+    auto seed = linalg::GenericOp::create(
+        b, loc, TypeRange{scoreType}, ValueRange{classes}, ValueRange{empty},
+        maps, iters, [](OpBuilder &nb, Location l, ValueRange a) {
+          Value j = linalg::IndexOp::create(nb, l, 1);
+          Value c = arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[0]);
+          Value hit =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, j, c);
+          Value one = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(1));
+          Value zero = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
+          linalg::YieldOp::create(
+              nb, l,
+              ValueRange{arith::SelectOp::create(nb, l, hit, one, zero)});
+        });
+    grads[score] = seed.getResult(0);
+    if (failed(dl::buildReverseSweep(b, ops, active, grads)))
+      return failure();
+  }
+  Value dx = grads.lookup(x);
+  if (!dx) { // The output does not depend on the input.
+    auto xType = cast<RankedTensorType>(x.getType());
+    SmallVector<Value> dynamic;
+    for (int64_t d = 0; d < xType.getRank(); ++d)
+      if (xType.isDynamicDim(d))
+        dynamic.push_back(tensor::DimOp::create(b, loc, x, d));
+    Value empty = tensor::EmptyOp::create(b, loc, xType.getShape(),
+                                          b.getF32Type(), dynamic);
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    dx = linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
+             .getResult(0);
+  }
+  func::ReturnOp::create(b, loc, dx);
+  ret.erase();
+  fn.setType(b.getFunctionType(fn.getArgumentTypes(), {x.getType()}));
+  fn.setAllResultAttrs(ArrayRef<DictionaryAttr>{b.getDictionaryAttr({})});
+  return fn;
+}
+
+/// <prefix>_input_gradient(params, x, batch, class_idx, dx): `fn` from
+/// deriveInputGradient, its result written into dx.
+LogicalResult buildInputGradient(OpBuilder &b, Model &m, func::FuncOp fn) {
+  EntryFunc f(b, m, EntryKind::InputGradient, fn);
+  Buffers buf = f.buffers();
+  SmallVector<Value> pm, sm;
+  auto out = inlineModel(fn, f.e, buf, pm, sm);
+  if (failed(out))
+    return failure();
+  auto xType = cast<RankedTensorType>(fn.getResultTypes()[0]);
+  f.e.store((*out)[0], f.e.batchedView(f.arg(ArgRole::InputGrads), xType,
+                                       buf.batch, buf.length));
+  f.finish({});
+  return success();
+}
+
 struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
   using Base::Base;
 
@@ -909,6 +1034,18 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
       return signalPassFailure();
     if (m.loss && failed(buildEvalStep(b, m, evalTrainingForm)))
       return signalPassFailure();
+    // Only when asked for, or with every entry point: it is a whole forward
+    // and backward pass more to compile.
+    if (entries.empty() ||
+        llvm::is_contained(entries,
+                           dl::entryPoint(EntryKind::InputGradient).suffix)) {
+      FailureOr<func::FuncOp> saliency = deriveInputGradient(b, m);
+      if (failed(saliency) ||
+          (*saliency && failed(buildInputGradient(b, m, *saliency))))
+        return signalPassFailure();
+      if (*saliency)
+        saliency->erase();
+    }
 
     // Everything else at dl level was an ingredient of the entry points.
     for (StringRef name : {dl::kLossFunc, dl::kForwardFunc, dl::kInitFunc,

@@ -97,6 +97,8 @@ enum class EntryCondition {
   Training,         ///< The model has a train section.
   TrainingWritable, ///< A train section, and parameters that training may
                     ///< update (not read-only baked weights).
+  VectorOutput,     ///< A sample's output is a vector of fixed size (f32[C]):
+                    ///< scores that a class index picks one of.
 };
 
 /// What a C parameter carries; dl-export-abi binds each one by its role.
@@ -114,6 +116,8 @@ enum class ArgRole {
   TrainableGrads, ///< NUM_GRADS floats: the trainable tensors' gradients,
                   ///< back to back in the parameter table's order.
   Seed,           ///< The initialisers' seed.
+  ClassIndex,     ///< `batch` int32 class indices, one per sample.
+  InputGrads,     ///< `batch` gradients shaped like the model inputs.
   Workspace,      ///< The _ws form's scratch memory.
 };
 
@@ -159,6 +163,7 @@ enum class EntryKind {
   TrainGradients,
   ApplyGradients,
   EvalStep,
+  InputGradient,
 };
 
 /// One C entry point `<prefix>_<suffix>` of the generated object.
@@ -227,6 +232,12 @@ inline constexpr EntryArg kEvalStepArgs[] = {
     {ArgRole::Targets, "const float *", "targets", Wrap::Both},
     {ArgRole::Batch, "int64_t", "batch"},
     {ArgRole::Metrics, "float *", "metrics"}};
+inline constexpr EntryArg kInputGradientArgs[] = {
+    {ArgRole::Params, "const float *", "params"},
+    {ArgRole::X, "const float *", "x"},
+    {ArgRole::Batch, "int64_t", "batch", Wrap::Both},
+    {ArgRole::ClassIndex, "const int32_t *", "class_idx"},
+    {ArgRole::InputGrads, "float *", "dx"}};
 inline constexpr EntryArg kWorkspaceSizeArgs[] = {
     {ArgRole::Batch, "int64_t", "batch"}};
 } // namespace detail
@@ -297,6 +308,13 @@ inline constexpr EntryPoint kEntryPoints[] = {
      detail::kEvalStepArgs, CResult::Void, true, false,
      "/* metrics[0] = the batch's mean loss, metrics[1] = correct\n"
      " * predictions in the batch (0 without the accuracy metric). */\n"},
+    {EntryKind::InputGradient, "input_gradient", EntryCondition::VectorOutput,
+     detail::kInputGradientArgs, CResult::Void, true, false,
+     "/* Saliency (docs/abi.md): dx[batch][{P}_INPUT_SIZE] = the gradient of\n"
+     " * sample b's score for class class_idx[b] in [0, {P}_OUTPUT_SIZE) with\n"
+     " * respect to x[b], in the inference form. The score is the output\n"
+     " * before a final softmax or sigmoid (the logit), else the output. A\n"
+     " * batch below 1 or a class outside that range writes nothing. */\n"},
 };
 
 /// The targets parameter when they are int32 class indices (sparse losses)
@@ -328,10 +346,13 @@ inline const EntryPoint *lookupEntryPoint(llvm::StringRef suffix) {
   return nullptr;
 }
 
-/// Whether the object has entry point `e`.
+/// Whether the object has entry point `e`. `vectorOutput`: a sample's
+/// output is a vector of fixed size (f32[C]).
 inline bool entryExists(const EntryPoint &e, bool hasTraining,
-                        ParamStorage storage) {
+                        ParamStorage storage, bool vectorOutput) {
   switch (e.when) {
+  case EntryCondition::VectorOutput:
+    return vectorOutput;
   case EntryCondition::Always:
     return true;
   case EntryCondition::ParamBuffer:
