@@ -8,6 +8,8 @@ evaluation, each measured from exec to exit, in one run and alternately:
   dlc warm   the same with the model and the decoded data in the cache
   dlc cold, data cached   the decoded data cached, the model not (a new model
              on data dlc has read before)
+  dlc start  warm, the cached start alone: one step of 32 samples and no test
+             set (a directory holding links to the training files only)
   baseline   --baseline DLC (an older build) cold and warm, for before/after
   PyTorch    bench/run.py's peer (the same recipe: Adam with Keras's eps,
              the gzipped IDX files decoded in Python, one test evaluation)
@@ -101,6 +103,18 @@ def main():
         return pin + train, dict(env, DLC_CACHE_DIR=d)
 
     cmds["dlc cold, data cached"] = data_only
+    # Exec to exit around a single step: load the cached object, map the
+    # cached data, shuffle, one batch; issue #16's "cached start".
+    train_only = os.path.join(tmp, "train-only")
+    os.makedirs(train_only)
+    for f in os.listdir(bench.DATA):
+        if f.startswith("train-"):
+            os.symlink(os.path.join(bench.DATA, f),
+                       os.path.join(train_only, f))
+    cmds["dlc start"] = lambda r: (pin + [
+        args.dlc, "train", bench.MLP, "--epochs", "1", "--batch-size",
+        str(BATCH), "--max-samples", str(BATCH), "--data", train_only],
+        env_warm)
     if args.baseline:
         base = [args.baseline] + train[1:]
         cmds["baseline cold"] = lambda r: (pin + base, dict(

@@ -2,6 +2,8 @@
 //------------------------===//
 #include "Error.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -11,7 +13,10 @@ extern "C" void dlrt_dataset_free(dlrt_dataset *ds) {
   if (!ds)
     return;
   std::free(ds->x);
-  std::free(ds->bytes);
+  if (ds->mapping)
+    munmap(ds->mapping, ds->mapping_size);
+  else
+    std::free(ds->bytes);
   std::free(ds->labels);
   std::free(ds->targets);
   *ds = dlrt_dataset{};
@@ -28,6 +33,8 @@ extern "C" int dlrt_split(dlrt_dataset *ds, double fraction,
     return 0;
   dlrt_dataset v = *ds;
   v.count = n;
+  v.mapping = nullptr; // v gets its own copy of the values below
+  v.mapping_size = 0;
   int64_t keep = ds->count - n;
   size_t width = ds->bytes ? 1 : sizeof(float);
   void *values = std::malloc(width * n * ds->sample_size);

@@ -3,12 +3,20 @@
 //
 // IDX: bytes 0-1 are zero, byte 2 the element type (0x08 = unsigned byte),
 // byte 3 the rank, then one big-endian uint32 per dimension, then the data.
-// zlib's gzread reads compressed and plain files alike.
+// zlib's gzread reads compressed and plain files alike; a plain file can
+// instead be mapped (dlrt_load_idx_mapped), which is how dlc reads the
+// decoded copies in its cache: the pages of a 47 MB file come from the page
+// cache as the samples are touched, not copied up front.
 //
 //===----------------------------------------------------------------------===//
 #include "Error.h"
 
 #include <zlib.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -34,23 +42,83 @@ struct IdxFile {
   /// are 47 MB, and a copy doubled the peak RSS of loading them.
   std::unique_ptr<uint8_t[], FreeDeleter> data;
   uint64_t size = 0;
+  /// Or the whole file mapped, the data `mapOffset` bytes into it.
+  void *map = nullptr;
+  size_t mapSize = 0, mapOffset = 0;
+
+  IdxFile() = default;
+  IdxFile(const IdxFile &) = delete;
+  IdxFile &operator=(const IdxFile &) = delete;
+  ~IdxFile() {
+    if (map)
+      munmap(map, mapSize);
+  }
+  const uint8_t *bytes() const {
+    return map ? static_cast<const uint8_t *>(map) + mapOffset : data.get();
+  }
 };
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0)
+      close(fd);
+  }
+};
+
+/// Maps `path` whole (private and writable: dlrt_select_classes compacts
+/// samples in place, which then copies only the pages it writes). 1 when the
+/// file is gzip or empty: the caller reads it instead.
+int mapFile(const char *path, IdxFile &out, dlrt_error *err) {
+  FdCloser f{open(path, O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0)
+    return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
+  struct stat st;
+  if (fstat(f.fd, &st) != 0)
+    return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
+  uint8_t magic[2];
+  if (!S_ISREG(st.st_mode) || st.st_size < 2 || pread(f.fd, magic, 2, 0) != 2 ||
+      (magic[0] == 0x1f && magic[1] == 0x8b))
+    return 1;
+  void *p = mmap(nullptr, size_t(st.st_size), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE, f.fd, 0);
+  if (p == MAP_FAILED)
+    return 1;
+  out.map = p;
+  out.mapSize = size_t(st.st_size);
+  return 0;
+}
 
 struct GzCloser {
   void operator()(gzFile_s *f) const { gzclose(f); }
 };
 
-int readIdx(const char *path, IdxFile &out, dlrt_error *err) {
-  std::unique_ptr<gzFile_s, GzCloser> f(gzopen(path, "rb"));
-  if (!f)
-    return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
+int readIdx(const char *path, IdxFile &out, dlrt_error *err, bool map) {
+  if (map) {
+    int r = mapFile(path, out, err);
+    if (r < 0)
+      return -1;
+    map = r == 0;
+  }
+  std::unique_ptr<gzFile_s, GzCloser> f;
+  if (!map) {
+    f.reset(gzopen(path, "rb"));
+    if (!f)
+      return fail(err, "'{}': cannot open: {}", path, std::strerror(errno));
+  }
   uint64_t offset = 0;
   auto read = [&](void *buf, uint64_t n, const char *what) -> int {
     uint8_t *p = static_cast<uint8_t *>(buf);
     uint64_t got = 0;
     while (got < n) {
       unsigned chunk = unsigned(std::min<uint64_t>(n - got, 1u << 30));
-      int r = gzread(f.get(), p + got, chunk);
+      int r = map ? int(std::min<uint64_t>(
+                        chunk, out.mapSize - std::min<uint64_t>(out.mapSize,
+                                                                offset + got)))
+                  : gzread(f.get(), p + got, chunk);
+      if (map)
+        std::memcpy(p + got, static_cast<uint8_t *>(out.map) + offset + got,
+                    size_t(r));
       if (r < 0) {
         int code;
         const char *m = gzerror(f.get(), &code);
@@ -99,6 +167,23 @@ int readIdx(const char *path, IdxFile &out, dlrt_error *err) {
                   "elements; this is not a data set dlc can hold",
                   path, offset - 4);
     out.dims.push_back(d);
+  }
+  if (map) {
+    // The length is known: what the header promises must be what is there.
+    uint64_t have = out.mapSize - offset;
+    if (have < total)
+      return fail(err,
+                  "'{}': byte {}: truncated: expected {} bytes of data, "
+                  "found {}",
+                  path, out.mapSize, total, have);
+    if (have > total)
+      return fail(err,
+                  "'{}': byte {}: expected the end of the file after {} "
+                  "data bytes, found more",
+                  path, offset + total, total);
+    out.mapOffset = size_t(offset);
+    out.size = total;
+    return 0;
   }
   // The buffer grows with what the file really holds (doubling from 1 MiB),
   // so a 20-byte file that claims 2^31 elements fails as truncated without
@@ -162,7 +247,14 @@ int toDataset(const char *images, IdxFile &im, float scale, dlrt_dataset &ds,
     ds.shape[0] = 1;
   }
   // Kept as bytes: Fashion-MNIST is 47 MB so, 188 MB as floats.
-  ds.bytes = im.data.release();
+  if (im.map) {
+    ds.bytes = static_cast<uint8_t *>(im.map) + im.mapOffset;
+    ds.mapping = im.map;
+    ds.mapping_size = im.mapSize;
+    im.map = nullptr;
+  } else {
+    ds.bytes = im.data.release();
+  }
   ds.scale = scale;
   return 0;
 }
@@ -173,16 +265,17 @@ extern "C" int dlrt_load_idx_images(const char *images, float scale,
                                     dlrt_dataset *out, dlrt_error *err) {
   *out = dlrt_dataset{};
   IdxFile im;
-  if (readIdx(images, im, err))
+  if (readIdx(images, im, err, /*map=*/false))
     return -1;
   return toDataset(images, im, scale, *out, err);
 }
 
-extern "C" int dlrt_load_idx(const char *images, const char *labels,
-                             float scale, dlrt_dataset *out, dlrt_error *err) {
+namespace {
+int loadIdx(const char *images, const char *labels, float scale,
+            dlrt_dataset *out, dlrt_error *err, bool map) {
   *out = dlrt_dataset{};
   IdxFile im, lb;
-  if (readIdx(images, im, err) || readIdx(labels, lb, err))
+  if (readIdx(images, im, err, map) || readIdx(labels, lb, err, /*map=*/false))
     return -1;
   if (lb.dims.size() != 1)
     return fail(err, "'{}': expected a rank-1 label file, found rank {}",
@@ -204,4 +297,16 @@ extern "C" int dlrt_load_idx(const char *images, const char *labels,
   }
   *out = ds;
   return 0;
+}
+} // namespace
+
+extern "C" int dlrt_load_idx(const char *images, const char *labels,
+                             float scale, dlrt_dataset *out, dlrt_error *err) {
+  return loadIdx(images, labels, scale, out, err, /*map=*/false);
+}
+
+extern "C" int dlrt_load_idx_mapped(const char *images, const char *labels,
+                                    float scale, dlrt_dataset *out,
+                                    dlrt_error *err) {
+  return loadIdx(images, labels, scale, out, err, /*map=*/true);
 }

@@ -2,7 +2,8 @@
 //
 // The input is an IDX image file (raw or gzip); the same bytes are also read
 // as the label file of a fixed, valid one-image set, and as labels for the
-// input itself.
+// input itself; and mapped (dlrt_load_idx_mapped, dlc's reader of the cached
+// decoded copies) as images with themselves as labels.
 //
 //===----------------------------------------------------------------------===//
 #include "MemFile.h"
@@ -33,5 +34,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dlrt_dataset self{};
   if (dlrt_load_idx(file.c_str(), file.c_str(), 1.0f, &self, &err) == 0)
     dlrt_dataset_free(&self);
+  dlrt_dataset mapped{};
+  if (dlrt_load_idx_mapped(file.c_str(), file.c_str(), 1.0f, &mapped, &err) ==
+      0) {
+    std::string x(size_t(mapped.sample_size) * sizeof(float), '\0');
+    dlrt_gather(&mapped, nullptr, mapped.count - 1, 1,
+                reinterpret_cast<float *>(x.data()), nullptr);
+    dlrt_dataset_free(&mapped);
+  }
   return 0;
 }

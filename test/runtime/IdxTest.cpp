@@ -74,13 +74,21 @@ protected:
     return x;
   }
 
-  /// Loads `images` with a matching label file; expects failure.
+  /// Loads `images` with a matching label file; expects failure, and the
+  /// same message from the mapping loader (which parses the header from
+  /// the mapped bytes, not through zlib).
   std::string failImages(const std::string &images) {
     std::string l = write("labels.idx", idx({3}, labelBytes));
     EXPECT_EQ(dlrt_load_idx(images.c_str(), l.c_str(), 1, &ds, &err), -1);
     EXPECT_EQ(ds.x, nullptr);
     EXPECT_EQ(ds.bytes, nullptr);
-    return err.message;
+    std::string message = err.message;
+    EXPECT_EQ(dlrt_load_idx_mapped(images.c_str(), l.c_str(), 1, &ds, &err),
+              -1);
+    EXPECT_EQ(ds.bytes, nullptr);
+    EXPECT_EQ(ds.mapping, nullptr);
+    EXPECT_EQ(message, err.message) << "dlrt_load_idx_mapped";
+    return message;
   }
 };
 
@@ -98,6 +106,53 @@ TEST_F(Idx, GzipRoundTrip) {
   ASSERT_EQ(dlrt_load_idx(im.c_str(), lb.c_str(), 1 / 255.0f, &ds, &err), 0)
       << err.message;
   expectSmallSet();
+}
+
+TEST_F(Idx, MappedRoundTrip) {
+  std::string im = write("images.idx", idx({3, 2, 2}, pixels));
+  std::string lb = write("labels.idx", idx({3}, labelBytes));
+  ASSERT_EQ(dlrt_load_idx_mapped(im.c_str(), lb.c_str(), 1 / 255.0f, &ds, &err),
+            0)
+      << err.message;
+  EXPECT_NE(ds.mapping, nullptr);
+  expectSmallSet();
+}
+
+TEST_F(Idx, MappedLoaderReadsGzip) {
+  std::string im = gzip("images.idx.gz", idx({3, 2, 2}, pixels));
+  std::string lb = gzip("labels.idx.gz", idx({3}, labelBytes));
+  ASSERT_EQ(dlrt_load_idx_mapped(im.c_str(), lb.c_str(), 1 / 255.0f, &ds, &err),
+            0)
+      << err.message;
+  EXPECT_EQ(ds.mapping, nullptr);
+  expectSmallSet();
+}
+
+// Selecting classes compacts the samples in place: in a private mapping,
+// never in the file; a split copies its part out of the mapping, and both
+// data sets free what they own.
+TEST_F(Idx, MappedSetIsPrivate) {
+  Bytes file = idx({3, 2, 2}, pixels);
+  std::string im = write("images.idx", file);
+  std::string lb = write("labels.idx", idx({3}, labelBytes));
+  ASSERT_EQ(dlrt_load_idx_mapped(im.c_str(), lb.c_str(), 1.0f, &ds, &err), 0)
+      << err.message;
+  int32_t classes[] = {3, 0}; // drops sample 0 (label 7)
+  ASSERT_EQ(dlrt_select_classes(&ds, classes, 2, 0, &err), 0) << err.message;
+  ASSERT_EQ(ds.count, 2);
+  std::vector<float> x = values();
+  for (int k = 0; k < 8; ++k)
+    EXPECT_FLOAT_EQ(x[k], float(pixels[4 + k])) << k;
+  EXPECT_EQ(readAll(im), file);
+  dlrt_dataset val;
+  ASSERT_EQ(dlrt_split(&ds, 0.5, &val, &err), 0) << err.message;
+  ASSERT_EQ(val.count, 1);
+  EXPECT_EQ(val.mapping, nullptr);
+  std::vector<float> v(4);
+  dlrt_gather(&val, nullptr, 0, 1, v.data(), nullptr);
+  for (int k = 0; k < 4; ++k)
+    EXPECT_FLOAT_EQ(v[k], float(pixels[8 + k])) << k;
+  dlrt_dataset_free(&val);
 }
 
 TEST_F(Idx, RankOneImagesAreOneFeature) {

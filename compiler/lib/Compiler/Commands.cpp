@@ -277,15 +277,17 @@ struct DataCache {
 } dataCache;
 
 /// Loads IDX `images` and `labels` through the cache's decoded copy of the
-/// images when they are gzip: read from the copy if there, else decoded
-/// from the file and the copy written. The labels are small: read as they
+/// images when they are gzip: the copy mapped if there (a warm start then
+/// reads only the pages it uses), else decoded from the file and the copy
+/// written. The labels are small: read as they
 /// are.
 int loadIdx(const std::string &images, const std::string &labels, Dataset &ds,
             dlrt_error &err) {
   const ObjectCache *cache = dataCache.cache ? &*dataCache.cache : nullptr;
   std::string copy = cache ? cache->decodedPath(images) : "";
   if (!copy.empty() && llvm::sys::fs::exists(copy)) {
-    if (!dlrt_load_idx(copy.c_str(), labels.c_str(), 1.0f / 255, &ds, &err)) {
+    if (!dlrt_load_idx_mapped(copy.c_str(), labels.c_str(), 1.0f / 255, &ds,
+                              &err)) {
       if (dataCache.verbose)
         llvm::WithColor::note(llvm::errs(), "dlc")
             << "using the decoded copy '" << copy << "' of '" << images

@@ -40,6 +40,10 @@ typedef struct dlrt_dataset {
    * `target_size` per sample, row-major; `labels` is then NULL. */
   float *targets;
   int64_t target_size;
+  /* When `bytes` lies in a mapped file (dlrt_load_idx_mapped): the mapping,
+   * which dlrt_dataset_free unmaps; NULL otherwise. */
+  void *mapping;
+  size_t mapping_size;
 } dlrt_dataset;
 
 /* Reads an IDX image file (MNIST's format: unsigned bytes, any rank >= 1;
@@ -48,6 +52,15 @@ typedef struct dlrt_dataset {
  * primer). */
 int dlrt_load_idx(const char *images_path, const char *labels_path, float scale,
                   dlrt_dataset *out, dlrt_error *err);
+
+/* As dlrt_load_idx, but an uncompressed images file is mapped, not read:
+ * the samples come from the page cache as they are used. The file must not
+ * be truncated or rewritten in place while the data set lives (replacing it
+ * by a rename is fine); dlc uses it for the decoded copies in its cache,
+ * which it only ever replaces that way. A gzip file is read as by
+ * dlrt_load_idx. */
+int dlrt_load_idx_mapped(const char *images_path, const char *labels_path,
+                         float scale, dlrt_dataset *out, dlrt_error *err);
 
 /* Reads a CSV file of numbers, one sample per row, the label in column
  * `label_column` (negative counts from the end); an optional header row is
