@@ -119,3 +119,14 @@ int dlrt::writeAtomically(const char *path,
   }
   return 0;
 }
+
+int dlrt::writeBytes(const char *path, std::string_view bytes,
+                     dlrt_error *err) {
+  return writeAtomically(
+      path,
+      [&](std::FILE *f) {
+        std::fwrite(bytes.data(), 1, bytes.size(), f);
+        return 0;
+      },
+      err);
+}

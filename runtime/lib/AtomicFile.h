@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <string_view>
 
 namespace dlrt {
 
@@ -18,6 +19,9 @@ namespace dlrt {
 int writeAtomically(const char *path,
                     const std::function<int(std::FILE *)> &body,
                     dlrt_error *err);
+
+/// writeAtomically of a file whose whole content is `bytes`.
+int writeBytes(const char *path, std::string_view bytes, dlrt_error *err);
 
 } // namespace dlrt
 

@@ -289,17 +289,6 @@ std::string renderSvg(const char *title, const char *const *columns,
   return s + "</svg>\n";
 }
 
-/// Writes `text` to `path` atomically (a complete file or none).
-int writeText(const char *path, const std::string &text, dlrt_error *err) {
-  return dlrt::writeAtomically(
-      path,
-      [&](std::FILE *f) {
-        std::fwrite(text.data(), 1, text.size(), f);
-        return 0;
-      },
-      err);
-}
-
 } // namespace
 
 extern "C" int dlrt_write_history_csv(const char *path,
@@ -322,7 +311,7 @@ extern "C" int dlrt_write_history_csv(const char *path,
     }
     s += '\n';
   }
-  return writeText(path, s, err);
+  return dlrt::writeBytes(path, s, err);
 }
 
 extern "C" int dlrt_write_history_svg(const char *path, const char *title,
@@ -332,7 +321,7 @@ extern "C" int dlrt_write_history_svg(const char *path, const char *title,
   if (checkTable(path, columns, ncols, rows, nrows, 2, err))
     return -1;
   std::string s = renderSvg(title, columns, ncols, rows, nrows);
-  return writeText(path, s, err);
+  return dlrt::writeBytes(path, s, err);
 }
 
 extern "C" int dlrt_read_history_csv(const char *path,

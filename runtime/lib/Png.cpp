@@ -62,11 +62,5 @@ extern "C" int dlrt_save_png_gray(const char *path, const uint8_t *pixels,
   chunk(png, "IDAT",
         std::string(reinterpret_cast<const char *>(packed.data()), packedSize));
   chunk(png, "IEND", "");
-  return dlrt::writeAtomically(
-      path,
-      [&](std::FILE *f) {
-        std::fwrite(png.data(), 1, png.size(), f);
-        return 0;
-      },
-      err);
+  return dlrt::writeBytes(path, png, err);
 }

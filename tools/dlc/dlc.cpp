@@ -607,6 +607,13 @@ bool checkOptLevel(unsigned level) {
   return false;
 }
 
+/// How train, evaluate, predict and explain compile the model they run
+/// (no cache under --time-passes: a hit would time nothing).
+dlc::JitCodegen jitCodegen() {
+  return {runOpt, runThreads, denormals == Denormals::Flush,
+          !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
+}
+
 /// `dlc --version`: dlc's line first, then LLVM's, as clang does.
 void printVersion(llvm::raw_ostream &os) {
   os << "dlc version " << DLC_VERSION << " (LLVM/MLIR " LLVM_VERSION_STRING
@@ -727,8 +734,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     o.maxSamples = maxSamples;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
+    o.codegen = jitCodegen();
     return dlc::runTrain(o);
   }
   if (evaluateCmd) {
@@ -740,8 +746,7 @@ int main(int argc, char **argv) {
     o.batchSize = evalBatch;
     o.classes.assign(classes.begin(), classes.end());
     o.targetColumns.assign(targetColumns.begin(), targetColumns.end());
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
+    o.codegen = jitCodegen();
     return dlc::runEvaluate(o);
   }
   if (predictCmd) {
@@ -752,8 +757,7 @@ int main(int argc, char **argv) {
     o.output = predictOutput;
     o.topK = topK;
     o.limit = limit;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
+    o.codegen = jitCodegen();
     return dlc::runPredict(o);
   }
   if (explainCmd) {
@@ -767,8 +771,7 @@ int main(int argc, char **argv) {
     if (explainLimit.getNumOccurrences())
       o.limit = explainLimit;
     o.classChoice = explainClass;
-    o.codegen = {runOpt, runThreads, denormals == Denormals::Flush,
-                 !noCache && !llvm::TimePassesIsEnabled, cacheStatus};
+    o.codegen = jitCodegen();
     return dlc::runExplain(o);
   }
   if (gradcheck) {
