@@ -29,6 +29,8 @@ MLP = os.path.join(ROOT, "examples", "mnist_mlp.dl")
 MLP_PARAMS = 101770
 CNN = os.path.join(ROOT, "examples", "fashion_cnn.dl")
 CNN_PARAMS = 34826
+RESNET = os.path.join(ROOT, "examples", "fashion_resnet.dl")
+RESNET_PARAMS = 24602  # with the 288 moving statistics, as the header counts
 
 
 def run(cmd, env=None, capture=True):
@@ -122,6 +124,28 @@ for ep in range(epochs):
     for i in range(0, 60000, batch):
         j = perm[i:i + batch]; opt.zero_grad(); lossf(m(xtr[j]), ytr[j]).backward(); opt.step()
     dt = time.perf_counter() - t; best = min(best, dt); total += dt
+with torch.no_grad():
+    acc = (m(xte).argmax(1) == yte).float().mean().item()
+print(json.dumps({"epoch_s_best": best, "epoch_s_mean": total / epochs, "test_acc": acc,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+# The residual CNN: examples/fashion_resnet_torch.py's Net and Keras
+# initialisers, trained by the same loop as the CNN's peer (BatchNorm in
+# training mode for the epochs, inference mode for the test).
+TORCH_RESNET_TRAIN = TORCH_DATA + r"""
+xtr = xtr.unsqueeze(1); xte = xte.unsqueeze(1)  # NCHW
+sys.path.insert(0, sys.argv[5])
+from fashion_resnet_torch import Net, keras_init
+m = keras_init(Net())
+opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-7); lossf = torch.nn.CrossEntropyLoss()
+best = 1e30; total = 0
+for ep in range(epochs):
+    m.train(); t = time.perf_counter(); perm = torch.randperm(60000)
+    for i in range(0, 60000, batch):
+        j = perm[i:i + batch]; opt.zero_grad(); lossf(m(xtr[j]), ytr[j]).backward(); opt.step()
+    dt = time.perf_counter() - t; best = min(best, dt); total += dt
+m.eval()
 with torch.no_grad():
     acc = (m(xte).argmax(1) == yte).float().mean().item()
 print(json.dumps({"epoch_s_best": best, "epoch_s_mean": total / epochs, "test_acc": acc,
@@ -368,6 +392,19 @@ def main():
     t = json_lines(run(["/usr/bin/python3", "-c", TORCH_PREDICT, "1", "1",
                         "1.0", "cnn"], env=peer_env(1)))[0]
     results["cnn_predict_b1"] = {"dlc": d, "torch": t}
+    # --- The residual CNN (issue #14): examples/fashion_resnet.dl.
+    resnet, resnet_compile = shared(RESNET, "resnet", "resnet")
+    results["compile_s"]["fashion_resnet.dl"] = resnet_compile
+    d = json_lines(run([harness, resnet, "resnet", "train", DATA,
+                        str(cnn_epochs), "128", str(RESNET_PARAMS)],
+                       env=peer_env(1)))[0]
+    t = json_lines(run(["/usr/bin/python3", "-c", TORCH_RESNET_TRAIN, DATA, "1",
+                        str(cnn_epochs), "128", os.path.join(ROOT, "examples")],
+                       env=peer_env(1)))[0]
+    results["resnet_train"] = {"1t_b128": {"dlc": d, "torch": t,
+                                           "epochs": cnn_epochs}}
+    print(f"resnet train b128: dlc {d['epoch_s_best']:.2f}s torch "
+          f"{t['epoch_s_best']:.2f}s", flush=True)
     conv_dlc, conv_us = conv_gflops(harness, shared, tmp, 128, 1.0)
     torch_us = json_lines(run(["/usr/bin/python3", "-c", TORCH_CONV, "1", "128",
                                "1.0"], env=peer_env(1)))[0]
@@ -410,6 +447,12 @@ def main():
     c128 = cnn_train["1t_b128"]
     rows.append((f"CNN test accuracy after {c128['epochs']} epoch(s), batch 128",
                  c128["dlc"]["test_acc"], c128["torch"]["test_acc"], None))
+    r128 = results["resnet_train"]["1t_b128"]
+    rows.append(("residual CNN train s/epoch, 1 thread, batch 128",
+                 r128["dlc"]["epoch_s_best"], r128["torch"]["epoch_s_best"],
+                 r128["torch"]["epoch_s_best"] / r128["dlc"]["epoch_s_best"]))
+    rows.append((f"residual CNN test accuracy after {r128['epochs']} epoch(s)",
+                 r128["dlc"]["test_acc"], r128["torch"]["test_acc"], None))
     cp = results["cnn_predict_b1"]
     rows.append(("CNN predict batch 1, us", cp["dlc"]["us_per_call"],
                  cp["torch"]["us_per_call"],
@@ -435,7 +478,8 @@ def main():
         print(f"{k:<52} {v['dlc']:>12.1f} {v['torch']:>12.1f} {v['dlc'] / peak:>7.0%}")
     print(f"measured FMA peak of one core: {peak:.1f} GFLOP/s (bench/fma_peak.c)")
     print(f"\ndlc compile time of mnist_mlp.dl: {compile_s:.2f} s, "
-          f"fashion_cnn.dl: {cnn_compile:.2f} s")
+          f"fashion_cnn.dl: {cnn_compile:.2f} s, "
+          f"fashion_resnet.dl: {resnet_compile:.2f} s")
     print(f"JSON: {args.json}")
 
 

@@ -608,23 +608,27 @@ void addPredictionErrors(const JitModel &m, const std::vector<float> &params,
   r.addErrors(pred.data(), static_cast<const float *>(t), n * outSize);
 }
 
-/// Mean loss and accuracy of `ds` in batches of `batch`.
-/// Scratch memory an evaluation may take: a batch of 1,000 CNN samples
-/// would need ~430 MB of intermediates, a batch of MLP samples ~1 MB.
+/// Scratch memory an evaluation or prediction may take: a batch of 1,000 CNN
+/// samples would need ~430 MB of intermediates, a batch of MLP samples ~1 MB.
 constexpr int64_t kEvalWorkspaceBytes = int64_t(64) << 20;
 
+/// batchRows, and fewer rows when their intermediates (`perSample` bytes
+/// each) would pass kEvalWorkspaceBytes: the metrics are sums over samples,
+/// predictions per sample, so the batch changes only rounding.
+int64_t boundedRows(int64_t batch, int64_t count, int64_t perSample) {
+  return std::max<int64_t>(
+      1, std::min(batchRows(batch, count),
+                  kEvalWorkspaceBytes / std::max<int64_t>(1, perSample)));
+}
+
+/// Mean loss and accuracy of `ds` in batches of `batch`.
 Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
                      const Dataset &ds, Targets &targets, int64_t batch,
                      int64_t begin, int64_t end, bool errors) {
   Metrics r;
   std::vector<float> pred;
-  batch = batchRows(batch, ds.count);
   targets.useLengthOf(ds);
-  // The batch's intermediates grow with it: keep them within the bound
-  // (the metrics are sums over samples: the batch changes only rounding).
-  int64_t perSample = std::max<int64_t>(1, m.evalStepWorkspaceSize(1));
-  batch =
-      std::max<int64_t>(1, std::min(batch, kEvalWorkspaceBytes / perSample));
+  batch = boundedRows(batch, ds.count, m.evalStepWorkspaceSize(1));
   std::vector<float> x(batch * ds.sample_size);
   std::vector<int32_t> y(batch);
   for (int64_t i = begin; i < end; i += batch) {
@@ -1569,7 +1573,8 @@ int runEvaluate(const EvaluateOptions &o) {
   if (classes < 2 || classes > 100)
     return 0;
   std::vector<int64_t> confusion(classes * classes, 0);
-  const int64_t batch = batchRows(o.batchSize, test.count);
+  const int64_t batch =
+      boundedRows(o.batchSize, test.count, m->predictWorkspaceSize(1));
   std::vector<float> x(batch * test.sample_size), out(batch * classes);
   std::vector<int32_t> y(batch);
   for (int64_t i = 0; i < test.count; i += batch) {
@@ -1635,7 +1640,8 @@ int runPredict(const PredictOptions &o) {
   if (!o.output.empty()) {
     // Every sample, in batches of at most 1,000 (its intermediates bounded
     // as evaluate's), into one array of shape (N, output...).
-    const int64_t batch = batchRows(1000, ds.count);
+    const int64_t batch =
+        boundedRows(1000, ds.count, m->predictWorkspaceSize(1));
     std::vector<float> x(batch * ds.sample_size),
         all(size_t(ds.count * outSize));
     for (int64_t i = 0; i < ds.count; i += batch) {

@@ -217,6 +217,12 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
   };
   if (auto e = bindBatch(jit->predict_, jit->predictL_, EntryKind::Predict))
     return std::move(e);
+  if (auto e = bindBatch(jit->predictWs_, jit->predictWsL_, EntryKind::Predict,
+                         EntryForm::Workspace))
+    return std::move(e);
+  if (auto e = bindBatch(jit->predictWsSize_, jit->predictWsSizeL_,
+                         EntryKind::Predict, EntryForm::WorkspaceSize))
+    return std::move(e);
   if (auto e = bindBatch(jit->trainStep_, jit->trainStepL_,
                          EntryKind::TrainStepMetrics))
     return std::move(e);
@@ -241,6 +247,9 @@ JitModel::compile(SourceModel &model, unsigned optLevel, bool threads,
     return std::move(e);
   if (auto e = bindBatch(jit->evalStep_, jit->evalStepL_, EntryKind::EvalStep))
     return std::move(e);
+  if (auto e = bindBatch(jit->evalStepWs_, jit->evalStepWsL_,
+                         EntryKind::EvalStep, EntryForm::Workspace))
+    return std::move(e);
   if (auto e = bindBatch(jit->evalStepWsSize_, jit->evalStepWsSizeL_,
                          EntryKind::EvalStep, EntryForm::WorkspaceSize))
     return std::move(e);
@@ -257,34 +266,47 @@ bool JitModel::sparseLabels() const {
 void JitModel::initParams(float *params, uint64_t seed) const {
   initParams_(params, seed);
 }
+void *JitModel::workspaceFor(int64_t bytes) const {
+  if (bytes > workspaceBytes_) {
+    // 64-byte aligned, as the workspace ABI asks; rounded for aligned_alloc.
+    void *p = std::aligned_alloc(64, size_t(bytes + 63) / 64 * 64);
+    if (!p)
+      return nullptr;
+    workspace_.reset(p);
+    workspaceBytes_ = bytes;
+  }
+  // A zero-byte workspace still needs a non-null pointer to pass.
+  return workspace_ ? workspace_.get() : workspaceFor(64);
+}
+
 void JitModel::predict(const float *params, const float *x, float *y,
                        int64_t batch) const {
+  if (void *ws = workspaceFor(predictWorkspaceSize(batch)))
+    return variableLength_ ? predictWsL_(params, x, y, batch, length_, ws)
+                           : predictWs_(params, x, y, batch, ws);
   if (variableLength_)
     return predictL_(params, x, y, batch, length_);
   predict_(params, x, y, batch);
+}
+int64_t JitModel::predictWorkspaceSize(int64_t batch) const {
+  return variableLength_ ? predictWsSizeL_(batch, length_)
+                         : predictWsSize_(batch);
 }
 int64_t JitModel::optStateSize() const { return optStateSize_(); }
 void JitModel::initOptState(float *state) const { initOptState_(state); }
 void JitModel::trainStep(float *params, float *state, const float *x,
                          const void *targets, int64_t batch,
                          float *metrics) const {
-  int64_t need = variableLength_ ? trainStepWsSizeL_(batch, length_)
-                                 : trainStepWsSize_(batch);
-  if (need > workspaceBytes_) {
-    // 64-byte aligned, as the workspace ABI asks; rounded for aligned_alloc.
-    void *p = std::aligned_alloc(64, size_t(need + 63) / 64 * 64);
-    if (!p) // No memory for a workspace: the allocating entry point.
-      return variableLength_
-                 ? trainStepL_(params, state, x, targets, batch, length_,
-                               metrics)
-                 : trainStep_(params, state, x, targets, batch, metrics);
-    workspace_.reset(p);
-    workspaceBytes_ = need;
-  }
+  void *ws = workspaceFor(variableLength_ ? trainStepWsSizeL_(batch, length_)
+                                          : trainStepWsSize_(batch));
+  if (!ws) // No memory for a workspace: the allocating entry point.
+    return variableLength_
+               ? trainStepL_(params, state, x, targets, batch, length_, metrics)
+               : trainStep_(params, state, x, targets, batch, metrics);
   if (variableLength_)
     return trainStepWsL_(params, state, x, targets, batch, length_, metrics,
-                         workspace_.get());
-  trainStepWs_(params, state, x, targets, batch, metrics, workspace_.get());
+                         ws);
+  trainStepWs_(params, state, x, targets, batch, metrics, ws);
 }
 
 void JitModel::FreeDeleter::operator()(void *p) const { std::free(p); }
@@ -299,23 +321,18 @@ void JitModel::trainGradients(const float *params, const float *state,
                               const float *x, const void *targets,
                               int64_t batch, float *grads,
                               float *metrics) const {
-  int64_t need = variableLength_ ? trainGradientsWsSizeL_(batch, length_)
-                                 : trainGradientsWsSize_(batch);
-  if (need > workspaceBytes_) {
-    void *p = std::aligned_alloc(64, size_t(need + 63) / 64 * 64);
-    if (!p)
-      return variableLength_ ? trainGradientsL_(params, state, x, targets,
-                                                batch, length_, grads, metrics)
-                             : trainGradients_(params, state, x, targets, batch,
-                                               grads, metrics);
-    workspace_.reset(p);
-    workspaceBytes_ = need;
-  }
+  void *ws =
+      workspaceFor(variableLength_ ? trainGradientsWsSizeL_(batch, length_)
+                                   : trainGradientsWsSize_(batch));
+  if (!ws)
+    return variableLength_ ? trainGradientsL_(params, state, x, targets, batch,
+                                              length_, grads, metrics)
+                           : trainGradients_(params, state, x, targets, batch,
+                                             grads, metrics);
   if (variableLength_)
     return trainGradientsWsL_(params, state, x, targets, batch, length_, grads,
-                              metrics, workspace_.get());
-  trainGradientsWs_(params, state, x, targets, batch, grads, metrics,
-                    workspace_.get());
+                              metrics, ws);
+  trainGradientsWs_(params, state, x, targets, batch, grads, metrics, ws);
 }
 void JitModel::applyGradients(float *params, float *state,
                               const float *grads) const {
@@ -325,6 +342,10 @@ int64_t JitModel::numGrads() const { return spec_.numGradFloats(); }
 void JitModel::evalStep(const float *params, const float *x,
                         const void *targets, int64_t batch,
                         float *metrics) const {
+  if (void *ws = workspaceFor(evalStepWorkspaceSize(batch)))
+    return variableLength_
+               ? evalStepWsL_(params, x, targets, batch, length_, metrics, ws)
+               : evalStepWs_(params, x, targets, batch, metrics, ws);
   if (variableLength_)
     return evalStepL_(params, x, targets, batch, length_, metrics);
   evalStep_(params, x, targets, batch, metrics);

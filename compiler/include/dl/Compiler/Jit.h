@@ -88,6 +88,8 @@ public:
                 int64_t batch, float *metrics) const;
   /// Bytes of scratch memory evalStep takes for `batch` samples.
   int64_t evalStepWorkspaceSize(int64_t batch) const;
+  /// Bytes of scratch memory predict takes for `batch` samples.
+  int64_t predictWorkspaceSize(int64_t batch) const;
   /// Saliency: dx = d score[b, classIdx[b]] / d x[b] (docs/abi.md); only in
   /// a model whose sample's output is a vector (hasInputGradient).
   bool hasInputGradient() const;
@@ -101,6 +103,9 @@ private:
   std::unique_ptr<llvm::orc::LLJIT> engine_;
   void (*initParams_)(float *, uint64_t) = nullptr;
   void (*predict_)(const float *, const float *, float *, int64_t) = nullptr;
+  void (*predictWs_)(const float *, const float *, float *, int64_t,
+                     void *) = nullptr;
+  int64_t (*predictWsSize_)(int64_t) = nullptr;
   int64_t (*optStateSize_)() = nullptr;
   void (*initOptState_)(float *) = nullptr;
   void (*trainStep_)(float *, float *, const float *, const void *, int64_t,
@@ -116,6 +121,12 @@ private:
   };
   mutable std::unique_ptr<void, FreeDeleter> workspace_;
   mutable int64_t workspaceBytes_ = 0;
+  /// `workspace_` grown to `bytes`, or null when there is no memory for it
+  /// (the caller then takes the allocating entry point). Every batch entry
+  /// point runs in its _ws form through it: the plain forms allocate their
+  /// scratch memory on each call, and on a VM whose page faults are slow a
+  /// CNN's evaluation spent 15x its arithmetic faulting in fresh pages.
+  void *workspaceFor(int64_t bytes) const;
   float (*gradients_)(const float *, const float *, const void *, int64_t,
                       float *) = nullptr;
   void (*trainGradients_)(const float *, const float *, const float *,
@@ -127,6 +138,8 @@ private:
   void (*applyGradients_)(float *, float *, const float *) = nullptr;
   void (*evalStep_)(const float *, const float *, const void *, int64_t,
                     float *) = nullptr;
+  void (*evalStepWs_)(const float *, const float *, const void *, int64_t,
+                      float *, void *) = nullptr;
   int64_t (*evalStepWsSize_)(int64_t) = nullptr;
   // The same entry points with `length` after `batch`, in a model with a
   // variable axis (DLEntryPoints.h); only these are bound then.
@@ -134,6 +147,9 @@ private:
   mutable int64_t length_ = 0;
   void (*predictL_)(const float *, const float *, float *, int64_t,
                     int64_t) = nullptr;
+  void (*predictWsL_)(const float *, const float *, float *, int64_t, int64_t,
+                      void *) = nullptr;
+  int64_t (*predictWsSizeL_)(int64_t, int64_t) = nullptr;
   void (*trainStepL_)(float *, float *, const float *, const void *, int64_t,
                       int64_t, float *) = nullptr;
   void (*trainStepWsL_)(float *, float *, const float *, const void *, int64_t,
@@ -150,6 +166,8 @@ private:
   int64_t (*trainGradientsWsSizeL_)(int64_t, int64_t) = nullptr;
   void (*evalStepL_)(const float *, const float *, const void *, int64_t,
                      int64_t, float *) = nullptr;
+  void (*evalStepWsL_)(const float *, const float *, const void *, int64_t,
+                       int64_t, float *, void *) = nullptr;
   int64_t (*evalStepWsSizeL_)(int64_t, int64_t) = nullptr;
   void (*inputGradient_)(const float *, const float *, int64_t, const int32_t *,
                          float *) = nullptr;
