@@ -370,41 +370,53 @@ void fitPolys(MutableArrayRef<Slot> slots, ValueRange sizeArgs) {
 /// max) of them.
 struct Colour {
   Block *home;
-  int64_t end;
+  SmallVector<std::pair<int64_t, int64_t>> spans; ///< its slots' lifetimes
   Poly size;
 };
 
-/// Greedy interval colouring, in program order: a slot joins a colour of its
-/// block that ended before it starts (one at least as big if any, else the
-/// one that grows least, if it grows by less than the slot's own size), or
-/// starts a colour of its own. Returns each slot's colour (-1: a slot kept
-/// apart, unknown size or lifetime).
-SmallVector<int> colourSlots(ArrayRef<Slot> slots,
+/// A size compared at a typical batch and length.
+int64_t typical(const Poly &p) {
+  return p[0] + p[1] * 128 + p[2] * 64 + p[3] * 128 * 64;
+}
+
+/// Greedy interval colouring, in program order or largest slots first (as
+/// TFLite's greedy by size: the big buffers set the pieces, the small ones
+/// fill their gaps): a slot joins a colour of its block none of whose slots
+/// is live with it (one at least as big if any, else the one that grows
+/// least, if it grows by less than the slot's own size), or starts a colour
+/// of its own. Returns each slot's colour (-1: a slot kept apart, unknown
+/// size or lifetime), the colours numbered in program order of their first
+/// slot.
+SmallVector<int> colourSlots(ArrayRef<Slot> slots, bool bySize,
                              SmallVector<Colour> &colours) {
-  // Sizes compared at a typical batch and length.
-  auto typical = [](const Poly &p) {
-    return p[0] + p[1] * 128 + p[2] * 64 + p[3] * 128 * 64;
-  };
   auto max = [](const Poly &x, const Poly &y) {
     Poly m;
     for (int i = 0; i < 4; ++i)
       m[i] = std::max(x[i], y[i]);
     return m;
   };
+  SmallVector<int> order;
+  for (auto [i, s] : llvm::enumerate(slots))
+    if (s.poly && s.end)
+      order.push_back(i);
+  if (bySize)
+    llvm::stable_sort(order, [&](int x, int y) {
+      return typical(*slots[x].poly) > typical(*slots[y].poly);
+    });
   // The colours of each home block (their indices).
   DenseMap<Block *, SmallVector<int>> byBlock;
-  SmallVector<int> of;
-  for (const Slot &s : slots) {
-    if (!s.poly || !s.end) {
-      of.push_back(-1);
-      continue;
-    }
+  SmallVector<Colour> made;
+  SmallVector<int> of(slots.size(), -1);
+  for (int i : order) {
+    const Slot &s = slots[i];
     const Poly &p = *s.poly;
     int best = -1;
     int64_t bestCost = typical(p); // a colour of its own
     for (int c : byBlock[s.home]) {
-      Colour &col = colours[c];
-      if (col.end >= s.start)
+      Colour &col = made[c];
+      if (llvm::any_of(col.spans, [&](auto span) {
+            return !(span.second < s.start || *s.end < span.first);
+          }))
         continue;
       int64_t grow = typical(max(col.size, p)) - typical(col.size);
       // Among colours that need not grow, the smallest.
@@ -415,14 +427,24 @@ SmallVector<int> colourSlots(ArrayRef<Slot> slots,
       }
     }
     if (best < 0) {
-      best = colours.size();
-      colours.push_back({s.home, *s.end, p});
+      best = made.size();
+      made.push_back({s.home, {}, p});
       byBlock[s.home].push_back(best);
-    } else {
-      colours[best].end = *s.end;
-      colours[best].size = max(colours[best].size, p);
     }
-    of.push_back(best);
+    made[best].spans.push_back({s.start, *s.end});
+    made[best].size = max(made[best].size, p);
+    of[i] = best;
+  }
+  // Renumbered in program order, as the plan without sharing was laid out.
+  SmallVector<int> renumber(made.size(), -1);
+  for (int &c : of) {
+    if (c < 0)
+      continue;
+    if (renumber[c] < 0) {
+      renumber[c] = colours.size();
+      colours.push_back(std::move(made[c]));
+    }
+    c = renumber[c];
   }
   return of;
 }
@@ -618,8 +640,21 @@ struct Workspace : mlir::dl::impl::DLWorkspaceBase<Workspace> {
     for (Slot &slot : *slots)
       computeLifetime(slot, index);
     fitPolys(*slots, sizeArgs);
-    SmallVector<Colour> colours;
-    SmallVector<int> colourOf = colourSlots(*slots, colours);
+    // Neither order wins everywhere (the CNN's training step packs better
+    // largest first, its predict in program order): the smaller plan.
+    SmallVector<Colour> colours, bySize;
+    SmallVector<int> colourOf = colourSlots(*slots, false, colours);
+    SmallVector<int> bySizeOf = colourSlots(*slots, true, bySize);
+    auto planned = [](ArrayRef<Colour> cs) {
+      int64_t t = 0;
+      for (const Colour &c : cs)
+        t += llvm::alignTo(typical(c.size), kAlign);
+      return t;
+    };
+    if (planned(bySize) < planned(colours)) {
+      colours = std::move(bySize);
+      colourOf = std::move(bySizeOf);
+    }
 
     std::string name = fn.getSymName().str();
     FunctionType type = fn.getFunctionType();
