@@ -330,3 +330,44 @@ func.func @s_predict(%x: memref<1xf32>, %batch: i64)
   memref.dealloc %f : memref<?x16xf32>
   return
 }
+
+// -----
+
+// Largest first packs better here, so that plan is kept. %a and %d,
+// [batch, 16] f32 (64 * batch bytes: S), do not overlap; %b and %c, [16]
+// f32 (64 bytes), are live with each other and with %d. In program order %c
+// would take %a's piece (growing it to S + 64) and %d a third one: 2S + 128.
+// Largest first, %d takes %a's piece and %b and %c get one each: S + 128.
+// CHECK-LABEL: func.func @g_predict_workspace_size(
+// CHECK-SAME:    %[[B:.*]]: i64) -> i64
+// CHECK:         %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
+// CHECK-NEXT:    %[[N:.*]] = arith.index_cast %[[BC]] : i64 to index
+// CHECK-NEXT:    %[[S:.*]] = arith.muli %[[N]], %c64 : index
+// CHECK-NEXT:    %[[T:.*]] = arith.addi %[[S]], %c128 : index
+// CHECK-NEXT:    %[[T64:.*]] = arith.index_cast %[[T]] : index to i64
+// CHECK-NEXT:    return %[[T64]]
+// CHECK-LABEL: func.func @g_predict_ws(
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %[[B:.*]]: i64, %[[WS:.*]]: memref<1xi8>)
+// CHECK-DAG:     %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK-DAG:     %[[S:.*]] = arith.muli %[[N]], %c64 : index
+// CHECK-DAG:     %[[S64:.*]] = arith.addi %[[S]], %c64 : index
+// CHECK:         %[[BUF:.*]] = memref.reinterpret_cast %[[WS]]
+// CHECK:         %[[VA:.*]] = memref.view %[[BUF]][%c0][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         memref.view %[[BUF]][%[[S]]][] : memref<?xi8> to memref<16xf32>
+// CHECK:         memref.view %[[BUF]][%[[S64]]][] : memref<?xi8> to memref<16xf32>
+// CHECK-NOT:     memref.view
+// CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%[[VA]] : memref<?x16xf32>)
+func.func @g_predict(%x: memref<1xf32>, %batch: i64)
+    attributes {dl.entry = "predict"} {
+  %cst = arith.constant 1.0 : f32
+  %n = arith.index_cast %batch : i64 to index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+  linalg.fill ins(%cst : f32) outs(%a : memref<?x16xf32>)
+  %c = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+  %d = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%c : memref<16xf32>)
+  linalg.fill ins(%cst : f32) outs(%d : memref<?x16xf32>)
+  linalg.fill ins(%cst : f32) outs(%b : memref<16xf32>)
+  return
+}
