@@ -7,19 +7,22 @@
 // RUN: dl-opt %s --split-input-file --dl-workspace --canonicalize --cse \
 // RUN:   --verify-diagnostics | FileCheck %s
 
-// Slots: [batch, 4] f32 (batch * 16 bytes, rounded up to 64), then [3] f32
-// (12 -> 64), then a ragged block of at most 8 x 4 f32 (affine.min bounded:
-// 128 bytes). Not an entry point: @t_helper is left alone, and so is
-// @t_other_predict, whose name alone makes it none.
+// Slots: [batch, 4] f32 (batch * 16 bytes), then [3] f32 (12 bytes), whose
+// lifetimes do not overlap: they share one piece at offset 0, of the larger
+// of the two (16 * batch + 12, rounded up to 64); then a ragged block of at
+// most 8 x 4 f32 in the loop's body (affine.min bounded: 128 bytes). Not an
+// entry point: @t_helper is left alone, and so is @t_other_predict, whose
+// name alone makes it none.
 #min = affine_map<(d0)[s0] -> (8, s0 - d0)>
 // CHECK-LABEL: func.func @t_predict_workspace_size(
 // CHECK-SAME:    %[[B:.*]]: i64) -> i64 attributes {dl.entry = "predict_workspace_size"}
 // CHECK:         %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
 // CHECK:         %[[N:.*]] = arith.index_cast %[[BC]] : i64 to index
 // CHECK:         %[[BYTES:.*]] = arith.muli %[[N]], %c16
-// CHECK:         %[[UP:.*]] = arith.ceildivui %[[BYTES]], %c64
+// CHECK:         %[[MAX:.*]] = arith.addi %[[BYTES]], %c12
+// CHECK:         %[[UP:.*]] = arith.ceildivui %[[MAX]], %c64
 // CHECK:         %[[R:.*]] = arith.muli %[[UP]], %c64
-// CHECK:         %[[T:.*]] = arith.addi %[[R]], %c192
+// CHECK:         %[[T:.*]] = arith.addi %[[R]], %c128
 // CHECK:         %[[T64:.*]] = arith.index_cast %[[T]] : index to i64
 // CHECK:         return %[[T64]]
 // CHECK-LABEL: func.func @t_predict(
@@ -34,7 +37,7 @@
 // CHECK-NOT:     memref.alloc
 // CHECK:         %[[BUF:.*]] = memref.reinterpret_cast %[[WS]] to offset: [0], sizes: [%{{.*}}], strides: [1] : memref<1xi8> to memref<?xi8>
 // CHECK:         memref.view %[[BUF]][%c0][%{{.*}}] : memref<?xi8> to memref<?x4xf32>
-// CHECK:         memref.view %[[BUF]][%[[OFF1:.*]]][] : memref<?xi8> to memref<3xf32>
+// CHECK:         memref.view %[[BUF]][%c0][] : memref<?xi8> to memref<3xf32>
 // CHECK:         scf.for
 // CHECK:           %[[SZ:.*]] = affine.min
 // CHECK:           memref.view %[[BUF]][%{{.*}}][%[[SZ]]] : memref<?xi8> to memref<?x4xf32>
@@ -140,10 +143,10 @@ func.func @t_predict(%x: memref<1xf32>, %batch: i64)
 // CHECK-SAME: (%[[B:.*]]: i64, %[[T:.*]]: i64) -> i64
 // CHECK-DAG: %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
 // CHECK-DAG: %[[TC:.*]] = arith.maxsi %[[T]], %c0_i64 : i64
-// CHECK: %[[BI:.*]] = arith.index_cast %[[BC]] : i64 to index
-// CHECK: %[[B16:.*]] = arith.muli %[[BI]], %c16 : index
-// CHECK: %[[TI:.*]] = arith.index_cast %[[TC]] : i64 to index
-// CHECK: %[[BT16:.*]] = arith.muli %[[B16]], %[[TI]] : index
+// CHECK-DAG: %[[BI:.*]] = arith.index_cast %[[BC]] : i64 to index
+// CHECK-DAG: %[[TI:.*]] = arith.index_cast %[[TC]] : i64 to index
+// CHECK: %[[BT:.*]] = arith.muli %[[BI]], %[[TI]] : index
+// CHECK: %[[BT16:.*]] = arith.muli %[[BT]], %c16 : index
 // CHECK: arith.ceildivui %[[BT16]], %c64 : index
 // CHECK-LABEL: func.func @v_predict
 // CHECK-SAME: (%{{.*}}: memref<1xf32>, %[[B:.*]]: i64, %[[T:.*]]: i64)
@@ -183,7 +186,8 @@ func.func @m_train_step_metrics(%x: memref<1xf32>)
 // Sizes read through views, as im2col makes them: an allocation sized by
 // dimension 0 of collapse_shape [batch, 5, 4, 6] -> [batch * 20, 6] gets
 // batch * 20 rows (batch * 20 * 4 * 4 = batch * 320 bytes) in the plan,
-// after the input's batch * 5 * 4 * 6 * 4 = batch * 480.
+// after the input's batch * 5 * 4 * 6 * 4 = batch * 480 (used again at the
+// end: the two do not share).
 // CHECK-LABEL: func.func @v_predict_workspace_size(
 // CHECK-SAME:    %[[B:.*]]: i64) -> i64
 // CHECK:         %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
@@ -204,6 +208,7 @@ func.func @v_predict(%x: memref<1xf32>, %y: memref<1xf32>, %batch: i64)
   %m = memref.dim %v, %c0 : memref<?x6xf32>
   %b = memref.alloc(%m) {alignment = 64 : i64} : memref<?x4xf32>
   linalg.fill ins(%cst : f32) outs(%b : memref<?x4xf32>)
+  linalg.fill ins(%cst : f32) outs(%a : memref<?x5x4x6xf32>)
   memref.dealloc %b : memref<?x4xf32>
   memref.dealloc %a : memref<?x5x4x6xf32>
   return
@@ -213,7 +218,8 @@ func.func @v_predict(%x: memref<1xf32>, %y: memref<1xf32>, %batch: i64)
 
 // Equal sizes are computed once: a deep model has thousands of slots but a
 // few distinct sizes. Three [batch, 16] f32 slots (batch * 64 bytes, already
-// aligned: no rounding) between two [2] f32 (8 -> 64 bytes each). The size
+// aligned: no rounding) between two [2] f32 (8 -> 64 bytes each), all used
+// again at the end (so none shares another's memory). The size
 // is 3 * 64 * batch + 2 * 64; the offsets 0, 64b, 64b + 64, 128b + 64,
 // 128b + 128 (b the batch).
 // CHECK-LABEL: func.func @r_predict_workspace_size(
@@ -254,5 +260,114 @@ func.func @r_predict(%x: memref<1xf32>, %batch: i64)
   linalg.fill ins(%cst : f32) outs(%c1 : memref<2xf32>)
   %a2 = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
   linalg.fill ins(%cst : f32) outs(%a2 : memref<?x16xf32>)
+  linalg.fill ins(%cst : f32) outs(%a0 : memref<?x16xf32>)
+  linalg.fill ins(%cst : f32) outs(%c0 : memref<2xf32>)
+  linalg.fill ins(%cst : f32) outs(%a1 : memref<?x16xf32>)
+  linalg.fill ins(%cst : f32) outs(%c1 : memref<2xf32>)
+  return
+}
+
+// -----
+
+// Memory is shared between allocations whose lifetimes do not overlap (the
+// deallocs, all at the end of the block, say nothing: the last use of the
+// allocation or of a view of it does). %a and %b, [batch, 16] f32 (64 *
+// batch bytes: S), are both live at the copy: offsets 0 and S. %c starts
+// after both ended: it shares %a's offset 0. %d has ceil(batch / 4) rows, not
+// a polynomial in the batch (1 and 2 would fit a constant): it gets a piece
+// of its own (D bytes) at 2S although nothing else is live. A view of %e
+// leaves through the loop's iter_args, so its lifetime is unknown: a piece
+// of its own at 2S + D, and %f, after the loop, shares %a's again.
+// CHECK-LABEL: func.func @s_predict_ws(
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %[[B:.*]]: i64, %[[WS:.*]]: memref<1xi8>)
+// CHECK-DAG:     %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK-DAG:     %[[S:.*]] = arith.muli %[[N]], %c64 : index
+// CHECK-DAG:     %[[S2:.*]] = arith.addi %[[S]], %[[S]] : index
+// CHECK-DAG:     %[[Q:.*]] = arith.ceildivui %[[N]], %c4 : index
+// CHECK-DAG:     %[[D:.*]] = arith.muli %[[Q]], %c64 : index
+// CHECK-DAG:     %[[E:.*]] = arith.addi %[[S2]], %[[D]] : index
+// CHECK:         %[[BUF:.*]] = memref.reinterpret_cast %[[WS]]
+// CHECK:         %[[VA:.*]] = memref.view %[[BUF]][%c0][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         %[[VB:.*]] = memref.view %[[BUF]][%[[S]]][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         memref.copy %[[VA]], %[[VB]]
+// The same offset and size: CSE made %c's view %a's.
+// CHECK-NEXT:    linalg.fill ins(%{{.*}} : f32) outs(%[[VA]] : memref<?x16xf32>)
+// CHECK-NEXT:    memref.view %[[BUF]][%[[S2]]][%[[Q]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         memref.view %[[BUF]][%[[E]]][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         scf.for
+// CHECK:         }
+// CHECK-NEXT:    linalg.fill ins(%{{.*}} : f32) outs(%[[VA]] : memref<?x16xf32>)
+// CHECK-NEXT:    return
+func.func @s_predict(%x: memref<1xf32>, %batch: i64)
+    attributes {dl.entry = "predict"} {
+  %cst = arith.constant 1.0 : f32
+  %i0 = arith.constant 0 : index
+  %i1 = arith.constant 1 : index
+  %i4 = arith.constant 4 : index
+  %n = arith.index_cast %batch : i64 to index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%a : memref<?x16xf32>)
+  %b = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  memref.copy %a, %b : memref<?x16xf32> to memref<?x16xf32>
+  %c = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%c : memref<?x16xf32>)
+  %q = arith.ceildivui %n, %i4 : index
+  %d = memref.alloc(%q) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%d : memref<?x16xf32>)
+  %e = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  %ev = memref.collapse_shape %e [[0, 1]] : memref<?x16xf32> into memref<?xf32>
+  %r = scf.for %i = %i0 to %i4 step %i1 iter_args(%acc = %ev) -> (memref<?xf32>) {
+    linalg.fill ins(%cst : f32) outs(%acc : memref<?xf32>)
+    scf.yield %acc : memref<?xf32>
+  }
+  %f = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%f : memref<?x16xf32>)
+  memref.dealloc %a : memref<?x16xf32>
+  memref.dealloc %b : memref<?x16xf32>
+  memref.dealloc %c : memref<?x16xf32>
+  memref.dealloc %d : memref<?x16xf32>
+  memref.dealloc %e : memref<?x16xf32>
+  memref.dealloc %f : memref<?x16xf32>
+  return
+}
+
+// -----
+
+// Largest first packs better here, so that plan is kept. %a and %d,
+// [batch, 16] f32 (64 * batch bytes: S), do not overlap; %b and %c, [16]
+// f32 (64 bytes), are live with each other and with %d. In program order %c
+// would take %a's piece (growing it to S + 64) and %d a third one: 2S + 128.
+// Largest first, %d takes %a's piece and %b and %c get one each: S + 128.
+// CHECK-LABEL: func.func @g_predict_workspace_size(
+// CHECK-SAME:    %[[B:.*]]: i64) -> i64
+// CHECK:         %[[BC:.*]] = arith.maxsi %[[B]], %c0_i64 : i64
+// CHECK-NEXT:    %[[N:.*]] = arith.index_cast %[[BC]] : i64 to index
+// CHECK-NEXT:    %[[S:.*]] = arith.muli %[[N]], %c64 : index
+// CHECK-NEXT:    %[[T:.*]] = arith.addi %[[S]], %c128 : index
+// CHECK-NEXT:    %[[T64:.*]] = arith.index_cast %[[T]] : index to i64
+// CHECK-NEXT:    return %[[T64]]
+// CHECK-LABEL: func.func @g_predict_ws(
+// CHECK-SAME:    %{{.*}}: memref<1xf32>, %[[B:.*]]: i64, %[[WS:.*]]: memref<1xi8>)
+// CHECK-DAG:     %[[N:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK-DAG:     %[[S:.*]] = arith.muli %[[N]], %c64 : index
+// CHECK-DAG:     %[[S64:.*]] = arith.addi %[[S]], %c64 : index
+// CHECK:         %[[BUF:.*]] = memref.reinterpret_cast %[[WS]]
+// CHECK:         %[[VA:.*]] = memref.view %[[BUF]][%c0][%[[N]]] : memref<?xi8> to memref<?x16xf32>
+// CHECK:         memref.view %[[BUF]][%[[S]]][] : memref<?xi8> to memref<16xf32>
+// CHECK:         memref.view %[[BUF]][%[[S64]]][] : memref<?xi8> to memref<16xf32>
+// CHECK-NOT:     memref.view
+// CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%[[VA]] : memref<?x16xf32>)
+func.func @g_predict(%x: memref<1xf32>, %batch: i64)
+    attributes {dl.entry = "predict"} {
+  %cst = arith.constant 1.0 : f32
+  %n = arith.index_cast %batch : i64 to index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+  linalg.fill ins(%cst : f32) outs(%a : memref<?x16xf32>)
+  %c = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+  %d = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  linalg.fill ins(%cst : f32) outs(%c : memref<16xf32>)
+  linalg.fill ins(%cst : f32) outs(%d : memref<?x16xf32>)
+  linalg.fill ins(%cst : f32) outs(%b : memref<16xf32>)
   return
 }

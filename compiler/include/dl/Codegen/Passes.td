@@ -283,8 +283,14 @@ def DLWorkspace : Pass<"dl-workspace", "::mlir::ModuleOp"> {
     scratch buffer and becomes a memref.view of it; its dealloc goes. The
     slot of a dynamic dimension is sized by the batch (its value computed
     from the entry's i64 batch argument) or by a constant upper bound
-    (ValueBoundsConstraintSet; a ragged last block of a tiled loop). Slots
-    are not reused: the plan is the sum, a few hundred KB for batch 32.
+    (ValueBoundsConstraintSet; a ragged last block of a tiled loop).
+    Allocations of one block whose lifetimes do not overlap (to the last use
+    of the allocation or of a view of it; the deallocs say nothing) share
+    memory when their sizes are polynomials in the batch (and length),
+    checked at probe sizes: greedy interval colouring, in program order or
+    largest first, whichever plan is smaller. An allocation whose view
+    escapes (loop iter_args, a terminator, a call's result) or whose size is
+    no such polynomial (a ceil-divided length) keeps a slot of its own.
 
     Three functions come out of each entry `F`:
       F_ws(args..., workspace)       the body, no heap allocation at all
