@@ -7,6 +7,8 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -15,31 +17,39 @@
 using namespace mlir;
 
 namespace dlc {
+namespace {
+/// A pass that looks inside one function at a time, nested on func.func so
+/// that the pass manager runs the functions on the context's threads (the MLP
+/// has 48): each pass at module level ran them one after the other.
+void perFunction(OpPassManager &pm, std::unique_ptr<Pass> pass) {
+  pm.addNestedPass<func::FuncOp>(std::move(pass));
+}
+} // namespace
 
 void buildDLPipeline(OpPassManager &pm) {
   pm.addPass(dl::createDLShapeInference());
   pm.addPass(dl::createDLAutodiff());
   pm.addPass(dl::createDLOptimizer());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  perFunction(pm, createCanonicalizerPass());
+  perFunction(pm, createCSEPass());
 }
 
 void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(dl::createDLExportABI(
       mlir::dl::DLExportABIOptions{o.prefix, o.evalTrainingForm, o.entries}));
   pm.addPass(dl::createConvertDLToLinalg());
-  pm.addPass(createCanonicalizerPass());
+  perFunction(pm, createCanonicalizerPass());
   if (o.optLevel > 0) {
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    perFunction(pm, createLinalgElementwiseOpFusionPass());
     // Fusion moves reshapes through generics (batch normalisation works on
     // collapsed rows), leaving a `tensor.dim` of the new generic beside its
     // consumer; the fusion only fuses a producer with one use, so the
     // canonicalizer folds those dims and a second round fuses what they
     // blocked (the normalisation with the ReLU after it).
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    perFunction(pm, createCanonicalizerPass());
+    perFunction(pm, createLinalgElementwiseOpFusionPass());
   }
-  pm.addPass(createCSEPass());
+  perFunction(pm, createCSEPass());
 }
 
 void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
@@ -48,11 +58,11 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   // products stay whole: their kernels split them over threads instead.
   if (o.optLevel > 0 && !o.threads) {
     pm.addPass(dl::createDLFuseContractionConsumers());
-    pm.addPass(createCanonicalizerPass());
+    perFunction(pm, createCanonicalizerPass());
   }
   // One tensor.empty (and zero fill) per user: shared ones, as CSE leaves
   // them, make One-Shot Analysis quadratic in the depth and cost copies.
-  pm.addPass(dl::createDLSplitEmptyTensors());
+  perFunction(pm, dl::createDLSplitEmptyTensors());
   // tensor.empty destined for a caller's buffer (materialize_in_destination)
   // becomes that buffer: results are computed in place, not copied.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
@@ -60,9 +70,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // An insert_slice written in place copies a view onto an equal view: CSE
   // makes them one value, and the canonicalizer drops the self-copies.
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(dl::createDLStridedCopies());
+  perFunction(pm, createCSEPass());
+  perFunction(pm, createCanonicalizerPass());
+  perFunction(pm, dl::createDLStridedCopies());
   // Block buffers of fused products: one allocation before the loop.
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   // bufferization::buildBufferDeallocationPipeline, with the deallocs of
@@ -71,14 +81,14 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   memref::ExpandReallocPassOptions expandRealloc;
   expandRealloc.emitDeallocs = false;
   pm.addPass(memref::createExpandReallocPass(expandRealloc));
-  pm.addPass(createCanonicalizerPass());
+  perFunction(pm, createCanonicalizerPass());
   pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
   pm.addPass(dl::createDLSplitDeallocs());
-  pm.addPass(createCanonicalizerPass());
+  perFunction(pm, createCanonicalizerPass());
   pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
   pm.addPass(bufferization::createLowerDeallocationsPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
+  perFunction(pm, createCSEPass());
+  perFunction(pm, createCanonicalizerPass());
   // Register-blocked AVX-512 FMA kernels for every matrix product; -O0 keeps
   // the plain loops (FMA contracts differently in the last bit).
   if (o.optLevel > 0) {
@@ -100,26 +110,26 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   // allocate nothing (all of them, for the kernels).
   if (o.threads) {
     pm.addPass(createConvertSCFToOpenMPPass());
-    pm.addPass(createCanonicalizerPass());
+    perFunction(pm, createCanonicalizerPass());
   }
   if (o.optLevel > 0) {
-    pm.addPass(dl::createDLCollapseElementwise());
+    perFunction(pm, dl::createDLCollapseElementwise());
     // Each class of equal loops (every layer's bias and ReLU, ...) once.
     pm.addPass(dl::createDLOutlineLinalg());
   }
-  pm.addPass(createConvertLinalgToLoopsPass());
-  pm.addPass(dl::createDLExpandMath());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(dl::createDLExpandDynamicGroups());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
+  perFunction(pm, createConvertLinalgToLoopsPass());
+  perFunction(pm, dl::createDLExpandMath());
+  perFunction(pm, createLowerAffinePass());
+  perFunction(pm, createSCFToControlFlowPass());
+  perFunction(pm, createCanonicalizerPass());
+  perFunction(pm, dl::createDLExpandDynamicGroups());
+  perFunction(pm, memref::createExpandStridedMetadataPass());
+  perFunction(pm, createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
+  perFunction(pm, createConvertMathToLLVMPass());
+  perFunction(pm, createArithToLLVMConversionPass());
+  perFunction(pm, createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   // Entry points take only static-shape memrefs: with the bare-pointer
   // convention each becomes a plain `float *` in the C ABI.
@@ -129,7 +139,7 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   if (o.threads)
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<LLVM::LLVMFuncOp>(createCanonicalizerPass());
   if (!o.flushDenormals.empty())
     pm.addPass(dl::createDLFlushDenormals({o.flushDenormals}));
 }
