@@ -36,6 +36,27 @@ foreach(t ${DLC_LLVM_TARGETS})
 endforeach()
 llvm_map_components_to_libnames(DLC_LLVM_LIBS ${_dlc_llvm_components})
 
+# lld's ELF driver, in process: dlc joins the objects of its parallel code
+# generators with `ld.lld -r` (SplitCodegen.cpp). Debian's lld archives
+# (liblld-22-dev) declare the LLVM dylib as their dependency, so they are
+# named here by path with the components they use.
+find_library(DLC_LLD_ELF lldELF PATHS ${LLVM_LIBRARY_DIR} NO_DEFAULT_PATH)
+find_library(DLC_LLD_COMMON lldCommon PATHS ${LLVM_LIBRARY_DIR} NO_DEFAULT_PATH)
+if(NOT DLC_LLD_ELF OR NOT DLC_LLD_COMMON)
+  message(FATAL_ERROR "lld's libraries not found in ${LLVM_LIBRARY_DIR}: "
+    "install liblld-22-dev (scripts/install-deps.sh)")
+endif()
+set(DLC_LLD_LIBS ${DLC_LLD_ELF} ${DLC_LLD_COMMON})
+foreach(_c LTO DTLTO Plugins Option DebugInfoDWARF DebugInfoDWARFLowLevel
+    Demangle)
+  find_library(DLC_LLVM_${_c} LLVM${_c} PATHS ${LLVM_LIBRARY_DIR}
+    NO_DEFAULT_PATH)
+  if(DLC_LLVM_${_c})
+    list(APPEND DLC_LLD_LIBS ${DLC_LLVM_${_c}})
+  endif()
+endforeach()
+list(APPEND DLC_LLD_LIBS ${DLC_LLVM_LIBS})
+
 set(DLC_MLIR_LIBS
   MLIRIR MLIRSupport MLIRParser MLIRPass MLIRAnalysis MLIRTransforms
   MLIRTransformUtils MLIROptLib

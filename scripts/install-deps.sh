@@ -7,7 +7,7 @@ PKGS=(
   cmake ninja-build g++ git
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 clang-format-22
   libomp-22-dev libfuzzer-22-dev libclang-rt-22-dev
-  libfmt-dev zlib1g-dev libzstd-dev libgtest-dev lld
+  libfmt-dev zlib1g-dev libzstd-dev libgtest-dev lld liblld-22-dev
   python3-torch python3-numpy dataset-fashion-mnist libopenblas0
   libopenmpi-dev openmpi-bin
 )

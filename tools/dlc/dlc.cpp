@@ -10,6 +10,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/CodeGen/CommandFlags.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
@@ -73,8 +74,10 @@ cl::opt<dlc::EmitKind>
 OptLevelOpt optLevel("O", cl::desc(kOptDesc), cl::value_desc("level"),
                      cl::Prefix, cl::ValueOptional, cl::init(2),
                      cl::cat(category));
-cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
-                          cl::cat(category));
+// --mcpu is LLVM's codegen flag (lld, linked in, registers LLVM's codegen
+// flags, and an option cannot be registered twice), listed with dlc's
+// options in main().
+llvm::codegen::RegisterCodeGenFlags codegenFlags;
 cl::opt<std::string> triple("target-triple",
                             cl::desc("Target triple (default: host)"),
                             cl::cat(category));
@@ -95,6 +98,12 @@ cl::opt<bool> threads(
              "2 MFLOP: link the object with libomp (-fopenmp, or -lomp from "
              "/usr/lib/llvm-22/lib); OMP_NUM_THREADS sets the thread count"),
     cl::cat(category));
+cl::opt<unsigned> codegenThreads(
+    "codegen-threads",
+    cl::desc("LLVM code generators run at once on parts of the object, "
+             "joined by lld (default 2; 1: one, as LLVM alone). The object "
+             "depends on this number, not on the host"),
+    cl::init(2), cl::cat(category));
 cl::opt<bool> verifyEach(
     "verify-each",
     cl::desc("Verify the IR after every MLIR pass, for every command (the "
@@ -640,6 +649,11 @@ int main(int argc, char **argv) {
                       "optimisation and code generation; train/evaluate/"
                       "predict then compile even what the model cache has");
   }
+  if (cl::Option *o = cl::getRegisteredOptions().lookup("mcpu")) {
+    o->addCategory(category);
+    o->setDescription("Target CPU (default: host)");
+    o->setValueStr("");
+  }
   cl::HideUnrelatedOptions(category);
   cl::SetVersionPrinter(printVersion);
   if (!checkCommandName(argc, argv))
@@ -792,6 +806,11 @@ int main(int argc, char **argv) {
   }
   if (!checkOptLevel(optLevel))
     return 1;
+  if (codegenThreads < 1 || codegenThreads > 64) {
+    dlc::error() << "--codegen-threads=" << codegenThreads
+                 << " is not a thread count; use 1 to 64\n";
+    return 1;
+  }
   dlc::CompileRequest r;
   r.input = input;
   r.output = output;
@@ -799,12 +818,13 @@ int main(int argc, char **argv) {
   r.emit = emit;
   r.summary = summary;
   r.optLevel = optLevel;
-  r.cpu = mcpu;
+  r.cpu = llvm::codegen::getMCPU();
   r.triple = triple;
   r.prefix = prefix;
   r.weights = bakeWeights;
   r.writableWeights = writableWeights;
   r.threads = threads;
+  r.codegenThreads = codegenThreads;
   r.flushDenormals = denormals == Denormals::Flush;
   return dlc::compile(r);
 }

@@ -5,6 +5,7 @@
 #include "dl/Compiler/Header.h"
 #include "dl/Compiler/Model.h"
 #include "dl/Compiler/Pipeline.h"
+#include "dl/Compiler/SplitCodegen.h"
 #include "dl/Compiler/Target.h"
 #include "dl/Dialect/DL/IR/DLContract.h"
 #include "dl/Frontend/Frontend.h"
@@ -214,8 +215,22 @@ int compile(const CompileRequest &r) {
   if (!file)
     return 1;
   mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
-  if (llvm::Error e = emitMachineCode(**llvmModule, **tm, file->os(), assembly))
+  if (!assembly && canSplitCodegen(**tm, r.codegenThreads)) {
+    std::vector<std::unique_ptr<llvm::TargetMachine>> more;
+    std::vector<llvm::TargetMachine *> machines = {tm->get()};
+    while (machines.size() < r.codegenThreads) {
+      auto another = createTargetMachine({r.triple, r.cpu, r.optLevel});
+      if (!another)
+        return fail(llvm::toString(another.takeError()));
+      machines.push_back(more.emplace_back(std::move(*another)).get());
+    }
+    if (llvm::Error e =
+            emitObjectSplit(**llvmModule, machines, prefix, file->os()))
+      return fail(llvm::toString(std::move(e)));
+  } else if (llvm::Error e =
+                 emitMachineCode(**llvmModule, **tm, file->os(), assembly)) {
     return fail(llvm::toString(std::move(e)));
+  }
   codegenTimer.stop();
   if (r.emit == EmitKind::Obj) {
     std::string headerPath = r.header;

@@ -53,6 +53,9 @@ struct CompileRequest {
   /// Entry points run with subnormals flushed to zero (x86 FTZ/DAZ, AArch64
   /// FZ), restoring the caller's mode on return; false: IEEE subnormals.
   bool flushDenormals = true;
+  /// Code generators run at once on parts of an ELF object (joined by lld);
+  /// 1: one, as LLVM does. The object depends on this, not on the host.
+  unsigned codegenThreads = 2;
 };
 
 /// Runs one compilation. Diagnostics go to stderr as file:line:col: error.

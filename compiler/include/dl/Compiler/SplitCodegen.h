@@ -1,0 +1,28 @@
+//===- SplitCodegen.h - one object from parallel code generators -*- C++
+//-*-===//
+#ifndef DL_COMPILER_SPLITCODEGEN_H
+#define DL_COMPILER_SPLITCODEGEN_H
+
+#include "dl/Compiler/Target.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+namespace dlc {
+
+/// Whether emitObjectSplit can write `tm`'s objects in `partitions` parts
+/// (ELF only: lld's ELF driver joins them).
+bool canSplitCodegen(const llvm::TargetMachine &tm, unsigned partitions);
+
+/// Writes one relocatable object for the optimised `module`: split into one
+/// partition per machine (of equal size, round robin), each compiled on its
+/// own thread by its machine, joined by lld -r. The module's internal symbols
+/// become hidden globals named `symbolPrefix.<name>`. The object depends on
+/// the number of machines, not on the host.
+llvm::Error emitObjectSplit(llvm::Module &module,
+                            llvm::ArrayRef<llvm::TargetMachine *> machines,
+                            llvm::StringRef symbolPrefix,
+                            llvm::raw_pwrite_stream &os);
+
+} // namespace dlc
+
+#endif // DL_COMPILER_SPLITCODEGEN_H

@@ -1,0 +1,168 @@
+//===- SplitCodegen.cpp - one object from code generators run in parallel -===//
+//
+// LLVM's code generator is about half of compiling a model and runs on one
+// thread. Here the optimised module is split into partitions of about equal
+// size, each partition is compiled on its own thread (its own LLVMContext and
+// TargetMachine, as LLVM's ParallelCG does), and lld joins the partial
+// objects into the one relocatable object the user asked for (`ld.lld -r`,
+// in process: no external tool).
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Compiler/SplitCodegen.h"
+
+#include "lld/Common/Driver.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+
+#include <thread>
+
+LLD_HAS_DRIVER(elf)
+
+namespace dlc {
+namespace {
+
+/// Object code for one partition, compiled in a context of its own.
+llvm::Expected<llvm::SmallString<0>> compilePartition(llvm::StringRef bitcode,
+                                                      llvm::TargetMachine &tm) {
+  llvm::LLVMContext ctx;
+  auto module =
+      llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "partition"), ctx);
+  if (!module)
+    return module.takeError();
+  llvm::SmallString<0> object;
+  llvm::raw_svector_ostream os(object);
+  if (llvm::Error e = emitMachineCode(**module, tm, os, /*assembly=*/false))
+    return std::move(e);
+  return object;
+}
+
+/// A temporary file removed when this goes out of scope.
+struct TempFile {
+  llvm::SmallString<128> path;
+  std::optional<llvm::FileRemover> remover;
+  llvm::Error create(llvm::StringRef contents) {
+    int fd;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("dlc-part", "o", fd, path))
+      return llvm::createStringError("cannot create a temporary file: " +
+                                     ec.message());
+    remover.emplace(path);
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << contents;
+    os.close();
+    if (os.has_error())
+      return llvm::createStringError("cannot write " + path.str() + ": " +
+                                     os.error().message());
+    return llvm::Error::success();
+  }
+};
+
+} // namespace
+
+bool canSplitCodegen(const llvm::TargetMachine &tm, unsigned partitions) {
+  return partitions > 1 && tm.getTargetTriple().isOSBinFormatELF();
+}
+
+llvm::Error emitObjectSplit(llvm::Module &module,
+                            llvm::ArrayRef<llvm::TargetMachine *> machines,
+                            llvm::StringRef symbolPrefix,
+                            llvm::raw_pwrite_stream &os) {
+  // Splitting turns the module's internal symbols (the shared kernels, their
+  // constants) into hidden globals that the partitions reference across. The
+  // model's prefix keeps them apart from another model's in one program.
+  for (llvm::GlobalValue &gv : module.global_values()) {
+    if (!gv.hasLocalLinkage())
+      continue;
+    gv.setName(symbolPrefix + "." +
+               (gv.hasName() ? gv.getName() : llvm::StringRef("anon")));
+    gv.setLinkage(llvm::GlobalValue::ExternalLinkage);
+    gv.setVisibility(llvm::GlobalValue::HiddenVisibility);
+  }
+
+  // Functions to partitions, largest first onto the least loaded (by
+  // instruction count, which code generation time follows). Data stays in
+  // the first partition.
+  std::vector<std::pair<size_t, const llvm::Function *>> functions;
+  for (const llvm::Function &f : module)
+    if (!f.isDeclaration())
+      functions.push_back({f.getInstructionCount(), &f});
+  llvm::stable_sort(functions, [](const auto &a, const auto &b) {
+    return a.first > b.first;
+  });
+  size_t n = machines.size();
+  std::vector<size_t> load(n);
+  llvm::DenseMap<const llvm::GlobalValue *, size_t> owner;
+  for (auto &[size, f] : functions) {
+    size_t p = std::min_element(load.begin(), load.end()) - load.begin();
+    load[p] += size;
+    owner[f] = p;
+  }
+
+  // Bitcode is written here, on one thread: the partitions share the
+  // module's context until each is read into its own.
+  std::vector<llvm::SmallString<0>> bitcode(n);
+  for (size_t p = 0; p < n; ++p) {
+    llvm::ValueToValueMapTy map;
+    std::unique_ptr<llvm::Module> part =
+        llvm::CloneModule(module, map, [&](const llvm::GlobalValue *gv) {
+          auto it = owner.find(gv);
+          return (it == owner.end() ? 0 : it->second) == p;
+        });
+    llvm::raw_svector_ostream bcOS(bitcode[p]);
+    llvm::WriteBitcodeToFile(*part, bcOS);
+  }
+
+  std::vector<std::optional<llvm::Expected<llvm::SmallString<0>>>> objects(
+      bitcode.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < bitcode.size(); ++i)
+    workers.emplace_back([&, i] {
+      objects[i].emplace(compilePartition(bitcode[i], *machines[i]));
+    });
+  // The first partition on this thread, whose machine LLVM's -O pipeline
+  // has already set up.
+  objects[0].emplace(compilePartition(bitcode[0], *machines[0]));
+  for (std::thread &t : workers)
+    t.join();
+
+  std::vector<TempFile> inputs(objects.size());
+  llvm::Error failure = llvm::Error::success();
+  for (size_t i = 0; i < objects.size(); ++i) {
+    llvm::Expected<llvm::SmallString<0>> &object = *objects[i];
+    if (!object)
+      failure = llvm::joinErrors(std::move(failure), object.takeError());
+    else if (!failure)
+      failure = inputs[i].create(*object);
+  }
+  if (failure)
+    return failure;
+
+  TempFile output;
+  if (llvm::Error e = output.create(""))
+    return e;
+  std::vector<const char *> args = {"ld.lld", "-r", "-o", output.path.c_str()};
+  for (TempFile &input : inputs)
+    args.push_back(input.path.c_str());
+  std::string messages;
+  llvm::raw_string_ostream messagesOS(messages);
+  lld::Result linked =
+      lld::lldMain(args, messagesOS, messagesOS, {{lld::Gnu, &lld::elf::link}});
+  if (linked.retCode != 0)
+    return llvm::createStringError("joining the partial objects failed: " +
+                                   messages);
+  auto joined = llvm::MemoryBuffer::getFile(output.path);
+  if (!joined)
+    return llvm::createStringError("cannot read " + output.path.str() + ": " +
+                                   joined.getError().message());
+  os << (*joined)->getBuffer();
+  return llvm::Error::success();
+}
+
+} // namespace dlc
