@@ -105,30 +105,40 @@ llvm::Error emitObjectSplit(llvm::Module &module,
     owner[f] = p;
   }
 
-  // Bitcode is written here, on one thread: the partitions share the
-  // module's context until each is read into its own.
+  // The other partitions go to their threads as bitcode, written here: they
+  // share the module's context until each is read into its own.
   std::vector<llvm::SmallString<0>> bitcode(n);
-  for (size_t p = 0; p < n; ++p) {
+  for (size_t p = 1; p < n; ++p) {
     llvm::ValueToValueMapTy map;
     std::unique_ptr<llvm::Module> part =
         llvm::CloneModule(module, map, [&](const llvm::GlobalValue *gv) {
           auto it = owner.find(gv);
-          return (it == owner.end() ? 0 : it->second) == p;
+          return it != owner.end() && it->second == p;
         });
     llvm::raw_svector_ostream bcOS(bitcode[p]);
     llvm::WriteBitcodeToFile(*part, bcOS);
   }
-
-  std::vector<std::optional<llvm::Expected<llvm::SmallString<0>>>> objects(
-      bitcode.size());
+  std::vector<std::optional<llvm::Expected<llvm::SmallString<0>>>> objects(n);
   std::vector<std::thread> workers;
-  for (size_t i = 1; i < bitcode.size(); ++i)
-    workers.emplace_back([&, i] {
-      objects[i].emplace(compilePartition(bitcode[i], *machines[i]));
+  for (size_t p = 1; p < n; ++p)
+    workers.emplace_back([&, p] {
+      objects[p].emplace(compilePartition(bitcode[p], *machines[p]));
     });
-  // The first partition on this thread, whose machine LLVM's -O pipeline
-  // has already set up.
-  objects[0].emplace(compilePartition(bitcode[0], *machines[0]));
+  // The first partition is the module itself, less the others' bodies,
+  // compiled on this thread by the machine LLVM's -O pipeline has set up.
+  for (llvm::Function &f : module) {
+    auto it = owner.find(&f);
+    if (it != owner.end() && it->second != 0)
+      f.deleteBody();
+  }
+  {
+    llvm::SmallString<0> object;
+    llvm::raw_svector_ostream objectOS(object);
+    llvm::Error e =
+        emitMachineCode(module, *machines[0], objectOS, /*assembly=*/false);
+    objects[0].emplace(e ? llvm::Expected<llvm::SmallString<0>>(std::move(e))
+                         : std::move(object));
+  }
   for (std::thread &t : workers)
     t.join();
 
