@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace dlc {
@@ -267,6 +268,8 @@ void JitModel::initParams(float *params, uint64_t seed) const {
   initParams_(params, seed);
 }
 void *JitModel::workspaceFor(int64_t bytes) const {
+  // At least 64 bytes: a zero-byte workspace still needs a non-null pointer.
+  bytes = std::max<int64_t>(bytes, 64);
   if (bytes > workspaceBytes_) {
     // 64-byte aligned, as the workspace ABI asks; rounded for aligned_alloc.
     void *p = std::aligned_alloc(64, size_t(bytes + 63) / 64 * 64);
@@ -275,8 +278,7 @@ void *JitModel::workspaceFor(int64_t bytes) const {
     workspace_.reset(p);
     workspaceBytes_ = bytes;
   }
-  // A zero-byte workspace still needs a non-null pointer to pass.
-  return workspace_ ? workspace_.get() : workspaceFor(64);
+  return workspace_.get();
 }
 
 void JitModel::predict(const float *params, const float *x, float *y,
