@@ -13,7 +13,8 @@ evaluation, each measured from exec to exit, in one run and alternately:
   baseline   --baseline DLC (an older build) cold and warm, for before/after
   PyTorch    bench/run.py's peer (the same recipe: Adam with Keras's eps,
              the gzipped IDX files decoded in Python, one test evaluation)
-  compile    `dlc examples/mnist_mlp.dl -o mlp.o`: the compiler alone
+  compile    `dlc examples/mnist_mlp.dl -o mlp.o`: the compiler alone, on
+             one CPU, and on all (its code generator runs on two threads)
 
 Every process is pinned to one CPU (taskset -c, and OMP/MKL/OpenBLAS threads
 1; the peer calls torch.set_num_threads(1)). The machines are shared, so the
@@ -125,6 +126,10 @@ def main():
                                      str(EPOCHS), str(BATCH)], env),
         "compile": lambda r: (pin + [args.dlc, bench.MLP, "-o",
                                      os.path.join(tmp, "mlp.o")], env),
+        # Unpinned: the code generator's two threads (--codegen-threads)
+        # on the machine's cores.
+        "compile, all CPUs": lambda r: ([args.dlc, bench.MLP, "-o",
+                                         os.path.join(tmp, "mlp.o")], env),
         # What every dlc and python process pays before its work.
         "dlc --version": lambda r: (pin + [args.dlc, "--version"], env),
         "python -c 'import torch'": lambda r: (
