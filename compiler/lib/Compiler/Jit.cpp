@@ -3,6 +3,7 @@
 #include "dl/Compiler/Jit.h"
 #include "dl/Compiler/Cache.h"
 #include "dl/Compiler/Driver.h"
+#include "dl/Compiler/SplitCodegen.h"
 #include "dl/Compiler/Target.h"
 #include "dl/Dialect/DL/IR/DLEntryPoints.h"
 
@@ -95,8 +96,17 @@ compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
   mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream os(object);
-  if (llvm::Error e = emitMachineCode(**llvmModule, tm, os, false))
+  // Two code generators, as `dlc -o` by default (SplitCodegen.h).
+  if (canSplitCodegen(tm, 2)) {
+    auto second = createTargetMachine({"", "", optLevel});
+    if (!second)
+      return second.takeError();
+    llvm::TargetMachine *machines[] = {&tm, second->get()};
+    if (llvm::Error e = emitObjectSplit(**llvmModule, machines, kJitPrefix, os))
+      return std::move(e);
+  } else if (llvm::Error e = emitMachineCode(**llvmModule, tm, os, false)) {
     return std::move(e);
+  }
   codegenTimer.stop();
   return std::string(object.begin(), object.end());
 }
