@@ -18,6 +18,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
@@ -96,8 +97,11 @@ compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
   mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream os(object);
-  // Two code generators, as `dlc -o` by default (SplitCodegen.h).
-  if (canSplitCodegen(tm, 2)) {
+  // Two code generators, as `dlc -o` by default (SplitCodegen.h), where
+  // this process may run on two CPUs: on one (taskset), splitting only
+  // costs. Either object is the same code; the cache takes both.
+  if (canSplitCodegen(tm, 2) &&
+      llvm::hardware_concurrency().compute_thread_count() > 1) {
     auto second = createTargetMachine({"", "", optLevel});
     if (!second)
       return second.takeError();
