@@ -14,10 +14,12 @@ namespace dlc {
 bool canSplitCodegen(const llvm::TargetMachine &tm, unsigned partitions);
 
 /// Writes one relocatable object for the optimised `module`: split into one
-/// partition per machine (of equal size, round robin), each compiled on its
-/// own thread by its machine, joined by lld -r. The module's internal symbols
-/// become hidden globals named `symbolPrefix.<name>`. The object depends on
-/// the number of machines, not on the host.
+/// partition per machine (functions by instruction count, largest first onto
+/// the lightest; data in the first), each compiled on its own thread by its
+/// machine (the first in place, on this thread), joined by lld -r. The
+/// module's internal symbols become hidden globals named
+/// `symbolPrefix.<name>`. The object depends on the number of machines, not
+/// on the host.
 llvm::Error emitObjectSplit(llvm::Module &module,
                             llvm::ArrayRef<llvm::TargetMachine *> machines,
                             llvm::StringRef symbolPrefix,
