@@ -270,7 +270,7 @@ def main():
     inc = os.path.join(ROOT, "runtime", "include")
     harness = os.path.join(tmp, "bench_dlc")
     run(["cc", "-O2", "-I" + inc, os.path.join(ROOT, "bench", "bench_dlc.c"),
-         os.path.join(BUILD, "lib", "libdlrt.a"), "-lfmt", "-lz", "-lstdc++",
+         os.path.join(BUILD, "lib", "libdlrt.a"), "-lz", "-lstdc++",
          "-lm", "-ldl", "-o", harness])
 
     libdir = "/usr/lib/llvm-22/lib"  # LLVM's libomp, for dlc --parallel

@@ -21,7 +21,7 @@ config.substitutions.append(("%examples", os.path.join(config.dlc_src_root, "exa
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "e2e", "Inputs")))
 config.substitutions.append(("%dlrt_include", os.path.join(config.dlc_src_root, "runtime", "include")))
 # The runtime is C++ inside: a C program linking it also needs these.
-config.substitutions.append(("%dlrt_libs", os.path.join(config.dlc_obj_root, "lib", "libdlrt.a") + " -lfmt -lz -lstdc++ -lm"))
+config.substitutions.append(("%dlrt_libs", os.path.join(config.dlc_obj_root, "lib", "libdlrt.a") + " -lz -lstdc++ -lm"))
 config.substitutions.append(("%dlc_build", config.dlc_obj_root))
 # LLVM's OpenMP runtime, for objects compiled with dlc --parallel.
 config.substitutions.append(("%libomp", "-L{0} -lomp -Wl,-rpath,{0}".format(config.llvm_lib_dir)))

@@ -5,7 +5,7 @@
  * forecast's. Build (docs/training.md):
  *   dlc examples/seed_rnn.dl --weights seed_rnn.safetensors -o seed_rnn.o
  *   cc -O2 -I. -I<dlc>/runtime/include examples/forecast/forecast.c \
- *      seed_rnn.o <dlc build>/lib/libdlrt.a -lfmt -lz -lstdc++ -lm -o forecast
+ *      seed_rnn.o <dlc build>/lib/libdlrt.a -lz -lstdc++ -lm -o forecast
  * usage: forecast DATA/test_x.npy DATA/test_y.npy
  */
 #include "seed_rnn.h"
