@@ -405,6 +405,8 @@ private:
 
 OwningOpRef<ModuleOp> generateDL(MLIRContext &ctx, const ModelSpec &spec,
                                  const llvm::SourceMgr &srcMgr) {
+  // The dialects of the ops MLIRGen creates; the pipeline loads the rest.
+  ctx.loadDialect<dl::DLDialect, func::FuncDialect, arith::ArithDialect>();
   return MLIRGen(ctx, spec, srcMgr).run();
 }
 

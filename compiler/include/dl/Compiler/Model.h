@@ -66,7 +66,8 @@ mlir::LogicalResult runPipeline(mlir::PassManager &pm, mlir::ModuleOp module);
 /// Reads, parses and checks `path`; diagnostics go to stderr. Null on error.
 std::unique_ptr<SourceModel> loadSourceModel(const std::string &path);
 
-/// A context with every dialect the pipeline uses.
+/// A context with every dialect the pipeline uses registered; runPipeline
+/// loads them and turns on multithreading (a cache hit needs neither).
 std::unique_ptr<mlir::MLIRContext> createContext();
 
 /// MLIRGen alone: the model's functions before autodiff (the
