@@ -187,10 +187,16 @@ int compile(const CompileRequest &r) {
   if (r.emit == EmitKind::LLVMDialect)
     return printModule();
 
+  // An object from several code generators gets the optimisation half of
+  // LLVM's -O pipeline per partition, on their threads too.
+  const bool split =
+      r.emit == EmitKind::Obj && canSplitCodegen(**tm, r.codegenThreads);
   llvm::LLVMContext llvmCtx;
   mlir::TimingScope llvmTimer =
       PassTiming::step("LLVM IR and LLVM's -O pipeline");
-  auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel);
+  auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel,
+                                      split ? LLVMPipeline::Simplification
+                                            : LLVMPipeline::Whole);
   llvmTimer.stop();
   if (!llvmModule)
     return fail(llvm::toString(llvmModule.takeError()));
@@ -215,7 +221,7 @@ int compile(const CompileRequest &r) {
   if (!file)
     return 1;
   mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
-  if (!assembly && canSplitCodegen(**tm, r.codegenThreads)) {
+  if (split) {
     std::vector<std::unique_ptr<llvm::TargetMachine>> more;
     std::vector<llvm::TargetMachine *> machines = {tm->get()};
     while (machines.size() < r.codegenThreads) {
@@ -224,8 +230,8 @@ int compile(const CompileRequest &r) {
         return fail(llvm::toString(another.takeError()));
       machines.push_back(more.emplace_back(std::move(*another)).get());
     }
-    if (llvm::Error e =
-            emitObjectSplit(**llvmModule, machines, prefix, file->os()))
+    if (llvm::Error e = emitObjectSplit(**llvmModule, machines, prefix,
+                                        file->os(), r.optLevel))
       return fail(llvm::toString(std::move(e)));
   } else if (llvm::Error e =
                  emitMachineCode(**llvmModule, **tm, file->os(), assembly)) {

@@ -28,19 +28,30 @@ LLD_HAS_DRIVER(elf)
 namespace dlc {
 namespace {
 
-/// Object code for one partition, compiled in a context of its own.
-llvm::Expected<llvm::SmallString<0>> compilePartition(llvm::StringRef bitcode,
-                                                      llvm::TargetMachine &tm) {
+/// Object code for one partition (optimised first, with `optimizeAt`).
+llvm::Expected<llvm::SmallString<0>>
+compilePartition(llvm::Module &module, llvm::TargetMachine &tm,
+                 std::optional<unsigned> optimizeAt) {
+  if (optimizeAt)
+    runLLVMOptimization(module, tm, *optimizeAt);
+  llvm::SmallString<0> object;
+  llvm::raw_svector_ostream os(object);
+  if (llvm::Error e = emitMachineCode(module, tm, os, /*assembly=*/false))
+    return std::move(e);
+  return object;
+}
+
+/// The same for a partition written as bitcode, read into a context of its
+/// own.
+llvm::Expected<llvm::SmallString<0>>
+compilePartition(llvm::StringRef bitcode, llvm::TargetMachine &tm,
+                 std::optional<unsigned> optimizeAt) {
   llvm::LLVMContext ctx;
   auto module =
       llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "partition"), ctx);
   if (!module)
     return module.takeError();
-  llvm::SmallString<0> object;
-  llvm::raw_svector_ostream os(object);
-  if (llvm::Error e = emitMachineCode(**module, tm, os, /*assembly=*/false))
-    return std::move(e);
-  return object;
+  return compilePartition(**module, tm, optimizeAt);
 }
 
 /// A temporary file removed when this goes out of scope.
@@ -73,7 +84,8 @@ bool canSplitCodegen(const llvm::TargetMachine &tm, unsigned partitions) {
 llvm::Error emitObjectSplit(llvm::Module &module,
                             llvm::ArrayRef<llvm::TargetMachine *> machines,
                             llvm::StringRef symbolPrefix,
-                            llvm::raw_pwrite_stream &os) {
+                            llvm::raw_pwrite_stream &os,
+                            std::optional<unsigned> optimizeAt) {
   // Splitting turns the module's internal symbols (the shared kernels, their
   // constants) into hidden globals that the partitions reference across. The
   // model's prefix keeps them apart from another model's in one program.
@@ -122,23 +134,17 @@ llvm::Error emitObjectSplit(llvm::Module &module,
   std::vector<std::thread> workers;
   for (size_t p = 1; p < n; ++p)
     workers.emplace_back([&, p] {
-      objects[p].emplace(compilePartition(bitcode[p], *machines[p]));
+      objects[p].emplace(
+          compilePartition(bitcode[p], *machines[p], optimizeAt));
     });
   // The first partition is the module itself, less the others' bodies,
-  // compiled on this thread by the machine LLVM's -O pipeline has set up.
+  // compiled on this thread.
   for (llvm::Function &f : module) {
     auto it = owner.find(&f);
     if (it != owner.end() && it->second != 0)
       f.deleteBody();
   }
-  {
-    llvm::SmallString<0> object;
-    llvm::raw_svector_ostream objectOS(object);
-    llvm::Error e =
-        emitMachineCode(module, *machines[0], objectOS, /*assembly=*/false);
-    objects[0].emplace(e ? llvm::Expected<llvm::SmallString<0>>(std::move(e))
-                         : std::move(object));
-  }
+  objects[0].emplace(compilePartition(module, *machines[0], optimizeAt));
   for (std::thread &t : workers)
     t.join();
 

@@ -14,10 +14,12 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/Transforms/IPO/ForceFunctionAttrs.h"
 #include "llvm/Transforms/Scalar/LoopUnrollPass.h"
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 namespace dlc {
 namespace {
@@ -122,9 +124,50 @@ std::string flushArchOf(const llvm::TargetMachine &tm) {
   return triple.isX86() ? "x86" : triple.isAArch64() ? "aarch64" : "";
 }
 
+namespace {
+
+/// LLVM's -O pipeline as dlc runs it, with its analysis managers.
+struct LLVMPasses {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  std::optional<llvm::PassBuilder> pb;
+  llvm::OptimizationLevel level;
+
+  LLVMPasses(llvm::TargetMachine &tm, unsigned optLevel)
+      : level(optLevel == 1   ? llvm::OptimizationLevel::O1
+              : optLevel == 2 ? llvm::OptimizationLevel::O2
+                              : llvm::OptimizationLevel::O3) {
+    // No partial or runtime unrolling: the kernels come register-blocked and
+    // unrolled from MLIR, and LLVM's late unroller only multiplied the
+    // vectorised elementwise loops and their remainders (~12% of compiling
+    // the MLP with the code it made; it doubled .text). Full unrolling of
+    // loops with small constant trip counts stays (the CNN's pooling windows
+    // and filter taps need it), in the place the default pipeline runs it.
+    llvm::PipelineTuningOptions tuning;
+    tuning.LoopUnrolling = false;
+    pb.emplace(&tm, tuning);
+    pb->registerLateLoopOptimizationsEPCallback(
+        [](llvm::LoopPassManager &lpm, llvm::OptimizationLevel level) {
+          lpm.addPass(llvm::LoopFullUnrollPass(level.getSpeedupLevel(),
+                                               /*OnlyWhenForced=*/false,
+                                               /*ForgetSCEV=*/false));
+        });
+    pb->registerModuleAnalyses(mam);
+    pb->registerCGSCCAnalyses(cgam);
+    pb->registerFunctionAnalyses(fam);
+    pb->registerLoopAnalyses(lam);
+    pb->crossRegisterProxies(lam, fam, cgam, mam);
+  }
+};
+
+} // namespace
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
-                  llvm::TargetMachine &tm, unsigned optLevel) {
+                  llvm::TargetMachine &tm, unsigned optLevel,
+                  LLVMPipeline pipeline) {
   mlir::registerBuiltinDialectTranslation(*module.getContext());
   mlir::registerLLVMDialectTranslation(*module.getContext());
   mlir::registerOpenMPDialectTranslation(*module.getContext()); // --threads
@@ -137,36 +180,29 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
   if (optLevel == 0)
     return llvmModule;
 
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  // No partial or runtime unrolling: the kernels come register-blocked and
-  // unrolled from MLIR, and LLVM's late unroller only multiplied the
-  // vectorised elementwise loops and their remainders (~12% of compiling the
-  // MLP with the code it made; it doubled .text). Full unrolling of loops
-  // with small constant trip counts stays (the CNN's pooling windows and
-  // filter taps need it), in the place the default pipeline runs it.
-  llvm::PipelineTuningOptions tuning;
-  tuning.LoopUnrolling = false;
-  llvm::PassBuilder pb(&tm, tuning);
-  pb.registerLateLoopOptimizationsEPCallback(
-      [](llvm::LoopPassManager &lpm, llvm::OptimizationLevel level) {
-        lpm.addPass(llvm::LoopFullUnrollPass(level.getSpeedupLevel(),
-                                             /*OnlyWhenForced=*/false,
-                                             /*ForgetSCEV=*/false));
-      });
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::OptimizationLevel level = optLevel == 1   ? llvm::OptimizationLevel::O1
-                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
-                                                  : llvm::OptimizationLevel::O3;
-  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
-  mpm.run(*llvmModule, mam);
+  LLVMPasses passes(tm, optLevel);
+  llvm::ModulePassManager mpm;
+  if (pipeline == LLVMPipeline::Whole) {
+    mpm = passes.pb->buildPerModuleDefaultPipeline(passes.level);
+  } else {
+    // buildPerModuleDefaultPipeline up to its optimisation half (which
+    // runLLVMOptimization adds); dlc registers no pipeline-start callbacks.
+    mpm.addPass(llvm::ForceFunctionAttrsPass());
+    mpm.addPass(passes.pb->buildModuleSimplificationPipeline(
+        passes.level, llvm::ThinOrFullLTOPhase::None));
+  }
+  mpm.run(*llvmModule, passes.mam);
   return llvmModule;
+}
+
+void runLLVMOptimization(llvm::Module &module, llvm::TargetMachine &tm,
+                         unsigned optLevel) {
+  if (optLevel == 0)
+    return;
+  LLVMPasses passes(tm, optLevel);
+  llvm::ModulePassManager mpm = passes.pb->buildModuleOptimizationPipeline(
+      passes.level, llvm::ThinOrFullLTOPhase::None);
+  mpm.run(module, passes.mam);
 }
 
 llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,

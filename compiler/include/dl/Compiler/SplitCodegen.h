@@ -7,6 +7,8 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <optional>
+
 namespace dlc {
 
 /// Whether emitObjectSplit can write `tm`'s objects in `partitions` parts
@@ -19,11 +21,14 @@ bool canSplitCodegen(const llvm::TargetMachine &tm, unsigned partitions);
 /// machine (the first in place, on this thread), joined by lld -r. The
 /// module's internal symbols become hidden globals named
 /// `symbolPrefix.<name>`. The object depends on the number of machines, not
-/// on the host.
+/// on the host. With `optimizeAt`, the module had only the simplification
+/// half of LLVM's -O pipeline (LLVMPipeline::Simplification), and each
+/// partition gets the optimisation half at that level on its thread.
 llvm::Error emitObjectSplit(llvm::Module &module,
                             llvm::ArrayRef<llvm::TargetMachine *> machines,
                             llvm::StringRef symbolPrefix,
-                            llvm::raw_pwrite_stream &os);
+                            llvm::raw_pwrite_stream &os,
+                            std::optional<unsigned> optimizeAt = std::nullopt);
 
 } // namespace dlc
 

@@ -36,10 +36,28 @@ unsigned vectorBitsOf(const llvm::TargetMachine &tm);
 /// target: "x86", "aarch64", or "" where it knows none (code stays IEEE).
 std::string flushArchOf(const llvm::TargetMachine &tm);
 
-/// Translates an LLVM-dialect module and runs LLVM's -O pipeline on it.
+/// How much of LLVM's -O pipeline translateToLLVMIR runs.
+enum class LLVMPipeline {
+  /// All of it (buildPerModuleDefaultPipeline).
+  Whole,
+  /// Its module simplification half (inlining, interprocedural and
+  /// function simplification): the optimisation half (vectorisers,
+  /// late cleanup) is left to runLLVMOptimization on each partition of
+  /// emitObjectSplit, in parallel.
+  Simplification,
+};
+
+/// Translates an LLVM-dialect module and runs LLVM's -O pipeline, or its
+/// first half, on it.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
-                  llvm::TargetMachine &tm, unsigned optLevel);
+                  llvm::TargetMachine &tm, unsigned optLevel,
+                  LLVMPipeline pipeline = LLVMPipeline::Whole);
+
+/// The second half of LLVM's -O pipeline (buildModuleOptimizationPipeline),
+/// for a module that had LLVMPipeline::Simplification.
+void runLLVMOptimization(llvm::Module &module, llvm::TargetMachine &tm,
+                         unsigned optLevel);
 
 /// Writes an object file (or assembly) for `module`.
 llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,
