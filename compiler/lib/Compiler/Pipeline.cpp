@@ -125,7 +125,7 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   perFunction(pm, dl::createDLExpandDynamicGroups());
   perFunction(pm, memref::createExpandStridedMetadataPass());
   perFunction(pm, createLowerAffinePass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  perFunction(pm, createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   perFunction(pm, createConvertMathToLLVMPass());
   perFunction(pm, createArithToLLVMConversionPass());
