@@ -89,9 +89,9 @@ compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
     return llvm::createStringError("cannot compile '" + path + "'");
   // Two code generators, as `dlc -o` by default (SplitCodegen.h), where
   // this process may run on two CPUs: on one (taskset), splitting only
-  // costs. Either object is the same code; the cache takes both. Each
-  // partition gets the optimisation half of LLVM's -O pipeline on its
-  // thread.
+  // costs. Either object is the same code up to register allocation; the
+  // cache takes both. Each partition gets the optimisation half of LLVM's
+  // -O pipeline on its thread.
   const bool split = canSplitCodegen(tm, 2) &&
                      llvm::hardware_concurrency().compute_thread_count() > 1;
   llvm::LLVMContext llvmCtx;
