@@ -15,6 +15,8 @@
 
 #include <climits>
 #include <cstdlib>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace dlc {
