@@ -1,18 +1,20 @@
 // The convolution ops' linalg form (im2col): a parallel generic packs the
 // patches straight into a matrix [N*OH*OW, KH*KW*C] (tensor.extract, zero in
-// the padding), copying generics (affine maps from an element to its matrix
-// row and column, no division) turn the kernel into [KH*KW*C, F] and dy
-// into [N*OH*OW, F], and one rank-2 product does the arithmetic in a form
+// the padding), tensor.collapse_shape views the kernel as [KH*KW*C, F] and
+// dy as [N*OH*OW, F] (no copy once bufferized), and one rank-2 product does
+// the arithmetic in a form
 // dl-vectorize-contractions matches: linalg.matmul from zero, the bias added
 // by the copy back to [N, OH, OW, F] (forward), dy x kernel^T (input gradient, then col2im: per kernel offset,
 // its column block of dcols added onto the strided slab of dx it reads, with
-// affine maps only), cols^T x dy (filter gradient). No reshape touches a product
-// (elementwise fusion would expand it out of the kernel's reach).
+// affine maps only), cols^T x dy (filter gradient). The copies back from a
+// matrix are generics whose affine maps go from an element to its matrix row
+// and column (no division). dl-fuse-elementwise moves no reshape into a
+// product (expanded, it would be out of the kernels' reach).
 // channel_sum reduces dy over every dimension but the last.
 // The packing loops run over (n, i, j, a, b, c), written at row
 // (n * OH + i) * OW + j and column (a * KW + b) * C + c; empty [N, OH, OW] and
 // [KH, KW, C] tensors give them their bounds.
-// RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl. --implicit-check-not=tensor.collapse_shape --implicit-check-not=tensor.expand_shape
+// RUN: dl-opt %s --convert-dl-to-linalg | FileCheck %s --implicit-check-not=dl. --implicit-check-not=tensor.expand_shape
 
 // CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[MK:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
@@ -35,7 +37,7 @@ func.func @conv(%x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>, %b: tensor<4xf
   // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[COLSM]], #[[PACK]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<?x4x3xf32>, tensor<3x2x3xf32>) outs(%{{.*}} : tensor<?x18xf32>)
   // CHECK: %[[E:.*]] = tensor.extract %[[X]]
   // CHECK: arith.select %{{.*}}, %[[E]], %{{.*}} : f32
-  // CHECK: %[[KM2:.*]] = linalg.generic {indexing_maps = [#[[ID4]], #[[KMAT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[K]] : tensor<3x2x3x4xf32>) outs(%{{.*}} : tensor<18x4xf32>)
+  // CHECK: %[[KM2:.*]] = tensor.collapse_shape %[[K]] {{\[}}[0, 1, 2], [3]] : tensor<3x2x3x4xf32> into tensor<18x4xf32>
   // CHECK: %[[ACC:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x4xf32>)
   // CHECK: %[[Y:.*]] = linalg.matmul ins(%[[COLS]], %[[KM2]] : tensor<?x18xf32>, tensor<18x4xf32>) outs(%[[ACC]] : tensor<?x4xf32>)
   // CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[ROW0]], #[[LAST]], #[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[Y]], %[[B]] : tensor<?x4xf32>, tensor<4xf32>) outs(%{{.*}} : tensor<?x4x3x4xf32>)
@@ -58,8 +60,8 @@ func.func @conv_no_bias(%x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>) -> ten
 // CHECK-SAME: (%[[DY:.*]]: tensor<?x4x3x4xf32>, %[[X:.*]]: tensor<?x7x5x3xf32>, %[[K:.*]]: tensor<3x2x3x4xf32>)
 func.func @conv_grads(%dy: tensor<?x4x3x4xf32>, %x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>) -> (tensor<?x7x5x3xf32>, tensor<3x2x3x4xf32>, tensor<4xf32>) {
   // Input gradient: dcols = dy x kernel^T, then col2im.
-  // CHECK: %[[KM2:.*]] = linalg.generic {{.*}} ins(%[[K]] : {{.*}}) outs(%{{.*}} : tensor<18x4xf32>)
-  // CHECK: %[[DYM:.*]] = linalg.generic {{.*}} ins(%[[DY]] : {{.*}}) outs(%{{.*}} : tensor<?x4xf32>)
+  // CHECK: %[[KM2:.*]] = tensor.collapse_shape %[[K]] {{\[}}[0, 1, 2], [3]] : tensor<3x2x3x4xf32> into tensor<18x4xf32>
+  // CHECK: %[[DYM:.*]] = tensor.collapse_shape %[[DY]] {{\[}}[0, 1, 2], [3]] : tensor<?x4x3x4xf32> into tensor<?x4xf32>
   // CHECK: %[[DC:.*]] = linalg.matmul indexing_maps = [#[[MK]], #[[NK]], #[[MN]]] ins(%[[DYM]], %[[KM2]] : tensor<?x4xf32>, tensor<18x4xf32>) outs(%{{.*}} : tensor<?x18xf32>)
   // Offset (0, 0) with top padding 1 at stride 2: output rows 1..3 read
   // input rows 1, 3, 5; all three output columns read input columns 0, 2, 4.
@@ -82,7 +84,7 @@ func.func @conv_grads(%dy: tensor<?x4x3x4xf32>, %x: tensor<?x7x5x3xf32>, %k: ten
   // Filter gradient: cols^T x dy.
   // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[COLSM]], #[[PACK]]], {{.*}} outs(%{{.*}} : tensor<?x18xf32>)
   // CHECK: tensor.extract %[[X]]
-  // CHECK: %[[DYM2:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4xf32>)
+  // CHECK: %[[DYM2:.*]] = tensor.collapse_shape %[[DY]] {{\[}}[0, 1, 2], [3]] : tensor<?x4x3x4xf32> into tensor<?x4xf32>
   // CHECK: %[[DK:.*]] = linalg.matmul indexing_maps = [#[[KM]], #[[KN]], #[[MN]]] ins(%[[COLS]], %[[DYM2]] : tensor<?x18xf32>, tensor<?x4xf32>) outs(%{{.*}} : tensor<18x4xf32>)
   // CHECK: %[[DK4:.*]] = linalg.generic {indexing_maps = [#[[KMAT]], #[[ID4]]], {{.*}} ins(%[[DK]] : tensor<18x4xf32>) outs(%{{.*}} : tensor<3x2x3x4xf32>)
   // Bias gradient: dy summed over (n, i, j).

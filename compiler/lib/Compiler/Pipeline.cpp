@@ -40,14 +40,14 @@ void buildDLToLinalgPipeline(OpPassManager &pm, const PipelineOptions &o) {
   pm.addPass(dl::createConvertDLToLinalg());
   perFunction(pm, createCanonicalizerPass());
   if (o.optLevel > 0) {
-    perFunction(pm, createLinalgElementwiseOpFusionPass());
+    perFunction(pm, dl::createDLFuseElementwise());
     // Fusion moves reshapes through generics (batch normalisation works on
     // collapsed rows), leaving a `tensor.dim` of the new generic beside its
     // consumer; the fusion only fuses a producer with one use, so the
     // canonicalizer folds those dims and a second round fuses what they
     // blocked (the normalisation with the ReLU after it).
     perFunction(pm, createCanonicalizerPass());
-    perFunction(pm, createLinalgElementwiseOpFusionPass());
+    perFunction(pm, dl::createDLFuseElementwise());
   }
   perFunction(pm, createCSEPass());
 }

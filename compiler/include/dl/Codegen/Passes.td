@@ -220,6 +220,24 @@ def DLExpandDynamicGroups : Pass<"dl-expand-dynamic-groups"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def DLFuseElementwise : Pass<"dl-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops on tensors, never recomputing a producer";
+  let description = [{
+    Upstream's linalg-fuse-elementwise-ops (the same patterns: producer into
+    consumer, reshapes moved through generics by expansion, canonicalization,
+    constant folding) with a stricter control. A producer is fused only into
+    a consumer that reads each of its elements once (its indexing map there
+    is a permutation): fusing a per-channel [C] computation into the [R, C]
+    loop that broadcasts it would run it R times. A reshape moves only
+    through generics without reductions, so products and column sums keep
+    the rank-2 form the contraction kernels and reduction code expect.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
   let summary = "Run elementwise ops over contiguous buffers as one 1-D loop";
   let description = [{
