@@ -116,6 +116,7 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     perFunction(pm, dl::createDLCollapseElementwise());
     // Each class of equal loops (every layer's bias and ReLU, ...) once.
     pm.addPass(dl::createDLOutlineLinalg());
+    perFunction(pm, dl::createDLVectorizeColumnSums());
   }
   perFunction(pm, createConvertLinalgToLoopsPass());
   perFunction(pm, dl::createDLExpandMath());

@@ -1,0 +1,177 @@
+//===- VectorizeColumnSums.cpp - column reductions in vector registers ----===//
+//
+// See Passes.td. A linalg.generic that sums over the rows of [..., C] into
+// per-column [C] outputs (bias gradients, batch normalisation's statistics
+// and its gradient's sums) becomes a loop nest over the rows whose
+// accumulators are vector<C> iteration arguments. As a scalar loop nest with
+// the column loop innermost, LLVM vectorised the column loop but kept the
+// accumulators in memory: a load and a store of each accumulator per row, a
+// chain through store-to-load forwarding that ran the sums at about half
+// the bandwidth of an elementwise sweep over the same rows.
+//
+// The rows are summed in the same order as the scalar loops, so the results
+// are the same bit for bit; only the columns run side by side.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Codegen/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::dl {
+#define GEN_PASS_DEF_DLVECTORIZECOLUMNSUMS
+#include "dl/Codegen/Passes.h.inc"
+} // namespace mlir::dl
+
+using namespace mlir;
+
+namespace {
+
+/// Accumulator floats at most (all outputs together): 16 AVX-512 registers,
+/// leaving the other 16 for the rows read and the body's temporaries.
+constexpr int64_t kMaxAccumulators = 256;
+
+/// Elementwise ops whose vector form is the same op on vector operands.
+bool hasVectorForm(Operation &op) {
+  return isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
+             arith::NegFOp, arith::MaximumFOp, arith::MinimumFOp,
+             arith::MaxNumFOp, arith::MinNumFOp, arith::CmpFOp, arith::SelectOp,
+             math::FmaOp, math::AbsFOp>(op);
+}
+
+/// The number of columns C if `op` sums rows into per-column outputs: every
+/// loop a reduction but the last, parallel one; every output indexed by
+/// the last loop alone; every input indexed by all loops (a row) or by the
+/// last alone (a per-column vector); f32 memrefs with static C and unit
+/// stride along it; a body of elementwise ops over values of the body, the
+/// block's arguments, or f32/i1 scalars from above.
+std::optional<int64_t> columnsOf(linalg::GenericOp op) {
+  unsigned loops = op.getNumLoops();
+  if (!op.hasPureBufferSemantics() || loops < 2 ||
+      op.getNumReductionLoops() != loops - 1 ||
+      op.getIteratorTypesArray().back() != utils::IteratorType::parallel)
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  AffineMap column = AffineMap::get(loops, 0, getAffineDimExpr(loops - 1, ctx));
+  std::optional<int64_t> columns;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type || !type.getElementType().isF32())
+      return std::nullopt;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    if (map != column && (op.isDpsInit(&operand) || !map.isIdentity()))
+      return std::nullopt;
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1)
+      return std::nullopt;
+    int64_t c = type.getShape().back();
+    if (ShapedType::isDynamic(c) || (columns && *columns != c))
+      return std::nullopt;
+    columns = c;
+  }
+  if (!columns || *columns * op.getNumDpsInits() > kMaxAccumulators)
+    return std::nullopt;
+  Block *body = op.getBlock();
+  for (Operation &inner : body->without_terminator()) {
+    if (!hasVectorForm(inner))
+      return std::nullopt;
+    for (Value v : inner.getOperands())
+      if (v.getParentBlock() != body && !v.getType().isF32() &&
+          !v.getType().isInteger(1))
+        return std::nullopt;
+  }
+  return columns;
+}
+
+void vectorize(linalg::GenericOp op, int64_t columns, RewriterBase &rw) {
+  Location loc = op.getLoc();
+  rw.setInsertionPoint(op);
+  Block *body = op.getBlock();
+  auto vectorOf = [&](Type scalar) {
+    return VectorType::get({columns}, scalar);
+  };
+  Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rw, loc, 1);
+
+  // Before the rows: per-column inputs, the accumulators' start (the outputs'
+  // values) and the scalars the body captures, each as a vector.
+  IRMapping map;
+  SmallVector<OpOperand *> rowInputs;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    if (op.getMatchingIndexingMap(in).getNumResults() == 1)
+      map.map(op.getMatchingBlockArgument(in),
+              vector::LoadOp::create(rw, loc, vectorOf(rw.getF32Type()),
+                                     in->get(), ValueRange{zero}));
+    else
+      rowInputs.push_back(in);
+  }
+  SmallVector<Value> init;
+  for (OpOperand &out : op.getDpsInitsMutable())
+    init.push_back(vector::LoadOp::create(rw, loc, vectorOf(rw.getF32Type()),
+                                          out.get(), ValueRange{zero}));
+  for (Operation &inner : body->without_terminator())
+    for (Value v : inner.getOperands())
+      if (v.getParentBlock() != body && !map.contains(v))
+        map.map(v,
+                vector::BroadcastOp::create(rw, loc, vectorOf(v.getType()), v));
+
+  // One loop per reduction dimension, the accumulators carried through all.
+  SmallVector<Range> ranges =
+      cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(rw, loc);
+  SmallVector<Value> rowIndex;
+  std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)> nest =
+      [&](OpBuilder &b, unsigned dim, ValueRange acc) -> SmallVector<Value> {
+    if (dim + 1 == op.getNumLoops()) {
+      SmallVector<Value> at(rowIndex);
+      at.push_back(zero);
+      IRMapping row = map;
+      for (OpOperand *in : rowInputs)
+        row.map(op.getMatchingBlockArgument(in),
+                vector::LoadOp::create(b, loc, vectorOf(b.getF32Type()),
+                                       in->get(), at));
+      for (auto [arg, a] : llvm::zip_equal(
+               body->getArguments().take_back(op.getNumDpsInits()), acc))
+        row.map(arg, a);
+      for (Operation &inner : body->without_terminator()) {
+        Operation *copy = b.clone(inner, row);
+        for (OpResult r : copy->getResults())
+          r.setType(vectorOf(r.getType()));
+      }
+      SmallVector<Value> next;
+      for (Value v : body->getTerminator()->getOperands())
+        next.push_back(row.lookupOrDefault(v));
+      return next;
+    }
+    auto loop = scf::ForOp::create(
+        b, loc, getValueOrCreateConstantIndexOp(b, loc, ranges[dim].offset),
+        getValueOrCreateConstantIndexOp(b, loc, ranges[dim].size), one, acc,
+        [&](OpBuilder &lb, Location, Value iv, ValueRange inner) {
+          rowIndex.push_back(iv);
+          scf::YieldOp::create(lb, loc, nest(lb, dim + 1, inner));
+          rowIndex.pop_back();
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
+  SmallVector<Value> sums = nest(rw, 0, init);
+  for (auto [sum, out] : llvm::zip_equal(sums, op.getDpsInits()))
+    vector::StoreOp::create(rw, loc, sum, out, ValueRange{zero});
+  rw.eraseOp(op);
+}
+
+struct VectorizeColumnSums
+    : mlir::dl::impl::DLVectorizeColumnSumsBase<VectorizeColumnSums> {
+  void runOnOperation() override {
+    SmallVector<std::pair<linalg::GenericOp, int64_t>> work;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (std::optional<int64_t> c = columnsOf(op))
+        work.push_back({op, *c});
+    });
+    IRRewriter rewriter(&getContext());
+    for (auto [op, columns] : work)
+      vectorize(op, columns, rewriter);
+  }
+};
+
+} // namespace

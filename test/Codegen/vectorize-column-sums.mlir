@@ -1,0 +1,153 @@
+// dl-vectorize-column-sums: sums over rows into per-column outputs become
+// scf.for loops over the rows with vector<C> accumulators as iteration
+// arguments, loaded from the outputs before and stored after.
+// RUN: dl-opt %s --split-input-file --dl-vectorize-column-sums | FileCheck %s
+
+#row = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// Batch normalisation's statistics: the sums of x - k and of its square,
+// k a per-column input, read once before the loop.
+// CHECK-LABEL: func.func @stats(
+// CHECK-SAME:    %[[X:[a-z0-9]+]]: memref<?x32xf32, strided<[32, 1], offset: ?>>, %[[K:[a-z0-9]+]]: memref<32xf32>, %[[S1:[a-z0-9]+]]: memref<32xf32>, %[[S2:[a-z0-9]+]]: memref<32xf32>)
+// CHECK-DAG:   %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:   %[[C1:.*]] = arith.constant 1 : index
+// CHECK:       %[[KV:.*]] = vector.load %[[K]][%[[C0]]] : memref<32xf32>, vector<32xf32>
+// CHECK:       %[[A1:.*]] = vector.load %[[S1]][%[[C0]]] : memref<32xf32>, vector<32xf32>
+// CHECK:       %[[A2:.*]] = vector.load %[[S2]][%[[C0]]] : memref<32xf32>, vector<32xf32>
+// CHECK:       %[[R:.*]] = memref.dim %[[X]], %[[C0]]
+// CHECK:       %[[F:.*]]:2 = scf.for %[[I:.*]] = %{{.*}} to %[[R]] step %[[C1]] iter_args(%[[B1:.*]] = %[[A1]], %[[B2:.*]] = %[[A2]]) -> (vector<32xf32>, vector<32xf32>) {
+// CHECK:         %[[XV:.*]] = vector.load %[[X]][%[[I]], %[[C0]]] : memref<?x32xf32, strided<[32, 1], offset: ?>>, vector<32xf32>
+// CHECK:         %[[D:.*]] = arith.subf %[[XV]], %[[KV]] : vector<32xf32>
+// CHECK:         %[[N1:.*]] = arith.addf %[[B1]], %[[D]] : vector<32xf32>
+// CHECK:         %[[N2:.*]] = math.fma %[[D]], %[[D]], %[[B2]] : vector<32xf32>
+// CHECK:         scf.yield %[[N1]], %[[N2]] : vector<32xf32>, vector<32xf32>
+// CHECK:       }
+// CHECK:       vector.store %[[F]]#0, %[[S1]][%[[C0]]] : memref<32xf32>, vector<32xf32>
+// CHECK:       vector.store %[[F]]#1, %[[S2]][%[[C0]]] : memref<32xf32>, vector<32xf32>
+// CHECK-NOT:   linalg.generic
+func.func @stats(%x: memref<?x32xf32, strided<[32, 1], offset: ?>>, %k: memref<32xf32>,
+                 %s1: memref<32xf32>, %s2: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#row, #col, #col, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x, %k : memref<?x32xf32, strided<[32, 1], offset: ?>>, memref<32xf32>)
+      outs(%s1, %s2 : memref<32xf32>, memref<32xf32>) {
+  ^bb0(%xi: f32, %ki: f32, %a: f32, %b: f32):
+    %d = arith.subf %xi, %ki : f32
+    %n1 = arith.addf %a, %d : f32
+    %n2 = math.fma %d, %d, %b : f32
+    linalg.yield %n1, %n2 : f32, f32
+  }
+  return
+}
+
+// -----
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#last = affine_map<(d0, d1, d2, d3) -> (d3)>
+
+// A convolution's bias gradient: dy [N, H, W, C] summed over (n, h, w), one
+// loop per reduction dimension, the accumulator carried through all three.
+// A scalar captured from above is broadcast once, before the loops.
+// CHECK-LABEL: func.func @bias_grad(
+// CHECK-SAME:    %[[DY:[a-z0-9]+]]: memref<?x26x26x16xf32>, %[[DB:[a-z0-9]+]]: memref<16xf32, strided<[1], offset: 288>>, %[[S:[a-z0-9]+]]: f32)
+// CHECK:       %[[SV:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
+// CHECK:       %[[O:.*]] = scf.for %[[N:.*]] = {{.*}} iter_args(%[[A0:.*]] = %{{.*}}) -> (vector<16xf32>) {
+// CHECK:         %[[P:.*]] = scf.for %[[H:.*]] = {{.*}} iter_args(%[[A1:.*]] = %[[A0]]) -> (vector<16xf32>) {
+// CHECK:           %[[Q:.*]] = scf.for %[[W:.*]] = {{.*}} iter_args(%[[A2:.*]] = %[[A1]]) -> (vector<16xf32>) {
+// CHECK:             %[[V:.*]] = vector.load %[[DY]][%[[N]], %[[H]], %[[W]], %{{.*}}] : memref<?x26x26x16xf32>, vector<16xf32>
+// CHECK:             %[[M:.*]] = arith.mulf %[[V]], %[[SV]] : vector<16xf32>
+// CHECK:             %[[Y:.*]] = arith.addf %[[M]], %[[A2]] : vector<16xf32>
+// CHECK:             scf.yield %[[Y]] : vector<16xf32>
+// CHECK:           scf.yield %[[Q]] : vector<16xf32>
+// CHECK:         scf.yield %[[P]] : vector<16xf32>
+// CHECK:       vector.store %[[O]], %[[DB]][%{{.*}}] : memref<16xf32, strided<[1], offset: 288>>, vector<16xf32>
+func.func @bias_grad(%dy: memref<?x26x26x16xf32>, %db: memref<16xf32, strided<[1], offset: 288>>, %s: f32) {
+  linalg.generic {indexing_maps = [#id4, #last], iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+      ins(%dy : memref<?x26x26x16xf32>) outs(%db : memref<16xf32, strided<[1], offset: 288>>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.mulf %in, %s : f32
+    %0 = arith.addf %m, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+
+// -----
+
+#row = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#rowOut = affine_map<(d0, d1) -> (d0)>
+#t = affine_map<(d0, d1) -> (d1, d0)>
+
+// Left as they are: a row reduction (the output indexed by the parallel
+// loop that is not last), the columns dynamic, the columns not contiguous,
+// more accumulators than registers (2 x 160 floats), a body op without a
+// vector form here (math.exp), a transposed input.
+// CHECK-LABEL: func.func @rows(
+// CHECK:       linalg.generic
+func.func @rows(%x: memref<?x32xf32>, %o: memref<?xf32>) {
+  linalg.generic {indexing_maps = [#row, #rowOut], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<?x32xf32>) outs(%o : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @dynamic_columns(
+// CHECK:       linalg.generic
+func.func @dynamic_columns(%x: memref<?x?xf32>, %o: memref<?xf32>) {
+  linalg.generic {indexing_maps = [#row, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x?xf32>) outs(%o : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @strided_columns(
+// CHECK:       linalg.generic
+func.func @strided_columns(%x: memref<?x32xf32, strided<[64, 2]>>, %o: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#row, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x32xf32, strided<[64, 2]>>) outs(%o : memref<32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @too_wide(
+// CHECK:       linalg.generic
+func.func @too_wide(%x: memref<?x160xf32>, %o1: memref<160xf32>, %o2: memref<160xf32>) {
+  linalg.generic {indexing_maps = [#row, #col, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x160xf32>) outs(%o1, %o2 : memref<160xf32>, memref<160xf32>) {
+  ^bb0(%in: f32, %a: f32, %b: f32):
+    %0 = arith.addf %in, %a : f32
+    %1 = arith.maximumf %in, %b : f32
+    linalg.yield %0, %1 : f32, f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @exp(
+// CHECK:       linalg.generic
+func.func @exp(%x: memref<?x32xf32>, %o: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#row, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x32xf32>) outs(%o : memref<32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    %0 = arith.addf %e, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @transposed(
+// CHECK:       linalg.generic
+func.func @transposed(%x: memref<32x?xf32>, %o: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#t, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<32x?xf32>) outs(%o : memref<32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
