@@ -187,58 +187,22 @@ int compile(const CompileRequest &r) {
   if (r.emit == EmitKind::LLVMDialect)
     return printModule();
 
-  // An object from several code generators gets the optimisation half of
-  // LLVM's -O pipeline per partition, on their threads too.
-  const bool split =
-      r.emit == EmitKind::Obj && canSplitCodegen(**tm, r.codegenThreads);
-  llvm::LLVMContext llvmCtx;
-  mlir::TimingScope llvmTimer =
-      PassTiming::step("LLVM IR and LLVM's -O pipeline");
-  auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel,
-                                      split ? LLVMPipeline::Simplification
-                                            : LLVMPipeline::Whole);
-  llvmTimer.stop();
-  if (!llvmModule)
-    return fail(llvm::toString(llvmModule.takeError()));
-  (*llvmModule)->setSourceFileName(sourceName);
-  (*llvmModule)->setModuleIdentifier(prefix);
-  if (r.emit == EmitKind::LLVMIR) {
-    auto file = open(defaultOutput(r), false);
+  const std::string outPath = defaultOutput(r);
+  if (r.emit == EmitKind::Obj) {
+    if (outPath == "-" && r.header.empty())
+      llvm::WithColor::note(llvm::errs(), "dlc")
+          << "the object goes to stdout (-o -), the header nowhere: name it "
+             "with -H <file>\n";
+    auto file = open(outPath, true);
     if (!file)
       return 1;
-    (*llvmModule)->print(file->os(), nullptr);
-    file->keep();
-    return 0;
-  }
-
-  const std::string outPath = defaultOutput(r);
-  bool assembly = r.emit == EmitKind::Asm;
-  if (r.emit == EmitKind::Obj && outPath == "-" && r.header.empty())
-    llvm::WithColor::note(llvm::errs(), "dlc")
-        << "the object goes to stdout (-o -), the header nowhere: name it "
-           "with -H <file>\n";
-  auto file = open(outPath, !assembly);
-  if (!file)
-    return 1;
-  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
-  if (split) {
-    std::vector<std::unique_ptr<llvm::TargetMachine>> more;
-    std::vector<llvm::TargetMachine *> machines = {tm->get()};
-    while (machines.size() < r.codegenThreads) {
-      auto another = createTargetMachine({r.triple, r.cpu, r.optLevel});
-      if (!another)
-        return fail(llvm::toString(another.takeError()));
-      machines.push_back(more.emplace_back(std::move(*another)).get());
-    }
-    if (llvm::Error e = emitObjectSplit(**llvmModule, machines, prefix,
-                                        file->os(), r.optLevel))
+    ObjectOptions object{r.optLevel, r.codegenThreads, prefix, sourceName,
+                         prefix};
+    if (llvm::Error e = emitModuleObject(
+            *module, **tm, object,
+            [&] { return createTargetMachine({r.triple, r.cpu, r.optLevel}); },
+            file->os()))
       return fail(llvm::toString(std::move(e)));
-  } else if (llvm::Error e =
-                 emitMachineCode(**llvmModule, **tm, file->os(), assembly)) {
-    return fail(llvm::toString(std::move(e)));
-  }
-  codegenTimer.stop();
-  if (r.emit == EmitKind::Obj) {
     std::string headerPath = r.header;
     if (headerPath.empty() && outPath != "-") {
       llvm::SmallString<128> p(outPath);
@@ -248,7 +212,35 @@ int compile(const CompileRequest &r) {
     if (!headerPath.empty() &&
         writeText(headerPath, emitHeader(spec, prefix, sourceName, mode)))
       return 1;
+    file->keep();
+    return 0;
   }
+
+  // LLVM IR or assembly: the whole -O pipeline, one code generator.
+  llvm::LLVMContext llvmCtx;
+  mlir::TimingScope llvmTimer =
+      PassTiming::step("LLVM IR and LLVM's -O pipeline");
+  auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel);
+  llvmTimer.stop();
+  if (!llvmModule)
+    return fail(llvm::toString(llvmModule.takeError()));
+  (*llvmModule)->setSourceFileName(sourceName);
+  (*llvmModule)->setModuleIdentifier(prefix);
+  if (r.emit == EmitKind::LLVMIR) {
+    auto file = open(outPath, false);
+    if (!file)
+      return 1;
+    (*llvmModule)->print(file->os(), nullptr);
+    file->keep();
+    return 0;
+  }
+  auto file = open(outPath, false);
+  if (!file)
+    return 1;
+  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
+  if (llvm::Error e = emitMachineCode(**llvmModule, **tm, file->os(), true))
+    return fail(llvm::toString(std::move(e)));
+  codegenTimer.stop();
   file->keep();
   return 0;
 }

@@ -90,34 +90,18 @@ compileObject(mlir::ModuleOp module, llvm::TargetMachine &tm, unsigned optLevel,
   // Two code generators, as `dlc -o` by default (SplitCodegen.h), where
   // this process may run on two CPUs: on one (taskset), splitting only
   // costs. Either object is the same code up to register allocation; the
-  // cache takes both. Each partition gets the optimisation half of LLVM's
-  // -O pipeline on its thread.
-  const bool split = canSplitCodegen(tm, 2) &&
-                     llvm::hardware_concurrency().compute_thread_count() > 1;
-  llvm::LLVMContext llvmCtx;
-  mlir::TimingScope llvmTimer =
-      PassTiming::step("LLVM IR and LLVM's -O pipeline");
-  auto llvmModule = translateToLLVMIR(module, llvmCtx, tm, optLevel,
-                                      split ? LLVMPipeline::Simplification
-                                            : LLVMPipeline::Whole);
-  if (!llvmModule)
-    return llvmModule.takeError();
-  llvmTimer.stop();
-  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
+  // cache takes both.
+  ObjectOptions o;
+  o.optLevel = optLevel;
+  o.codegenThreads =
+      llvm::hardware_concurrency().compute_thread_count() > 1 ? 2 : 1;
+  o.symbolPrefix = kJitPrefix;
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream os(object);
-  if (split) {
-    auto second = createTargetMachine({"", "", optLevel});
-    if (!second)
-      return second.takeError();
-    llvm::TargetMachine *machines[] = {&tm, second->get()};
-    if (llvm::Error e =
-            emitObjectSplit(**llvmModule, machines, kJitPrefix, os, optLevel))
-      return std::move(e);
-  } else if (llvm::Error e = emitMachineCode(**llvmModule, tm, os, false)) {
+  if (llvm::Error e = emitModuleObject(
+          module, tm, o,
+          [&] { return createTargetMachine({"", "", optLevel}); }, os))
     return std::move(e);
-  }
-  codegenTimer.stop();
   return std::string(object.begin(), object.end());
 }
 

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/SplitCodegen.h"
+#include "dl/Compiler/Model.h"
 
 #include "lld/Common/Driver.h"
 #include "llvm/Bitcode/BitcodeReader.h"
@@ -179,6 +180,42 @@ llvm::Error emitObjectSplit(llvm::Module &module,
                                    joined.getError().message());
   os << (*joined)->getBuffer();
   return llvm::Error::success();
+}
+
+llvm::Error emitModuleObject(
+    mlir::ModuleOp module, llvm::TargetMachine &tm, const ObjectOptions &o,
+    llvm::function_ref<llvm::Expected<std::unique_ptr<llvm::TargetMachine>>()>
+        makeMachine,
+    llvm::raw_pwrite_stream &os) {
+  // Splitting decides how much of the -O pipeline runs here: the two must
+  // agree, or the parts miss the vectorisers (or run them twice).
+  const bool split = canSplitCodegen(tm, o.codegenThreads);
+  llvm::LLVMContext llvmCtx;
+  mlir::TimingScope llvmTimer =
+      PassTiming::step("LLVM IR and LLVM's -O pipeline");
+  auto llvmModule = translateToLLVMIR(module, llvmCtx, tm, o.optLevel,
+                                      split ? LLVMPipeline::Simplification
+                                            : LLVMPipeline::Whole);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  llvmTimer.stop();
+  if (!o.sourceName.empty())
+    (*llvmModule)->setSourceFileName(o.sourceName);
+  if (!o.moduleName.empty())
+    (*llvmModule)->setModuleIdentifier(o.moduleName);
+  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
+  if (!split)
+    return emitMachineCode(**llvmModule, tm, os, /*assembly=*/false);
+  std::vector<std::unique_ptr<llvm::TargetMachine>> more;
+  std::vector<llvm::TargetMachine *> machines = {&tm};
+  while (machines.size() < o.codegenThreads) {
+    auto another = makeMachine();
+    if (!another)
+      return another.takeError();
+    machines.push_back(more.emplace_back(std::move(*another)).get());
+  }
+  return emitObjectSplit(**llvmModule, machines, o.symbolPrefix, os,
+                         o.optLevel);
 }
 
 } // namespace dlc
