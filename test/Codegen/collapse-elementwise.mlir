@@ -73,3 +73,21 @@ func.func @not_collapsed(%p: memref<128x10xf32, strided<[16, 1]>>, %g: memref<12
   } -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// -----
+
+// Fills too: the -inf fill before a max-pooling ([?, 13, 13, 32]) becomes
+// one 1-D fill (as a loop nest, LLVM vectorised it into scatters); a fill
+// of a view with gaps stays as it is.
+// CHECK-LABEL: func.func @fills(
+// CHECK-SAME:    %[[A:[a-z0-9]+]]: memref<?x13x13x32xf32>, %[[B:[a-z0-9]+]]: memref<4x10xf32, strided<[16, 1]>>)
+// CHECK:       %[[FLAT:.*]] = memref.collapse_shape %[[A]] {{\[}}[0, 1, 2, 3]] : memref<?x13x13x32xf32> into memref<?xf32>
+// CHECK:       linalg.fill ins(%{{.*}} : f32) outs(%[[FLAT]] : memref<?xf32>)
+// CHECK-NOT:   memref.collapse_shape
+// CHECK:       linalg.fill ins(%{{.*}} : f32) outs(%[[B]] : memref<4x10xf32, strided<[16, 1]>>)
+func.func @fills(%a: memref<?x13x13x32xf32>, %b: memref<4x10xf32, strided<[16, 1]>>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%a : memref<?x13x13x32xf32>)
+  linalg.fill ins(%ninf : f32) outs(%b : memref<4x10xf32, strided<[16, 1]>>)
+  return
+}

@@ -1,7 +1,8 @@
 //===- CollapseElementwise.cpp - elementwise ops as one 1-D loop ----------===//
 //
-// See Passes.td: contiguous elementwise generics on buffers are rewritten
-// over rank-1 views, so the loop LLVM vectorises is the whole buffer.
+// See Passes.td: contiguous elementwise generics and fills on buffers are
+// rewritten over rank-1 views, so the loop LLVM vectorises is the whole
+// buffer.
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Codegen/Passes.h"
@@ -42,15 +43,42 @@ bool isCollapsible(linalg::GenericOp op) {
   return true;
 }
 
+/// A fill of a contiguous buffer of rank 2 or more: as a loop nest, LLVM
+/// vectorised an outer loop of the -inf fill before a max-pooling (13 x 32
+/// per row) into scatters, 40x the time of contiguous stores.
+bool isCollapsible(linalg::FillOp op) {
+  auto type = dyn_cast<MemRefType>(op.getOutputs()[0].getType());
+  if (!op.hasPureBufferSemantics() || !type || type.getRank() < 2)
+    return false;
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  return memref::CollapseShapeOp::isGuaranteedCollapsible(type, {all});
+}
+
 struct CollapseElementwise
     : mlir::dl::impl::DLCollapseElementwiseBase<CollapseElementwise> {
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> work;
-    getOperation()->walk([&](linalg::GenericOp op) {
-      if (isCollapsible(op))
-        work.push_back(op);
+    SmallVector<linalg::FillOp> fills;
+    getOperation()->walk([&](Operation *op) {
+      if (auto generic = dyn_cast<linalg::GenericOp>(op);
+          generic && isCollapsible(generic))
+        work.push_back(generic);
+      else if (auto fill = dyn_cast<linalg::FillOp>(op);
+               fill && isCollapsible(fill))
+        fills.push_back(fill);
     });
     IRRewriter rewriter(&getContext());
+    for (linalg::FillOp op : fills) {
+      rewriter.setInsertionPoint(op);
+      Value out = op.getOutputs()[0];
+      ReassociationIndices all = llvm::to_vector(
+          llvm::seq<int64_t>(0, cast<MemRefType>(out.getType()).getRank()));
+      Value flat = memref::CollapseShapeOp::create(
+          rewriter, op.getLoc(), out, ArrayRef<ReassociationIndices>{all});
+      rewriter.replaceOpWithNewOp<linalg::FillOp>(op, op.getInputs(),
+                                                  ValueRange{flat});
+    }
     for (linalg::GenericOp op : work) {
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::CollapseResult> r =

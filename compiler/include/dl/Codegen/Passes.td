@@ -248,7 +248,10 @@ def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
     1. LLVM's vectoriser then sees one long loop instead of short rows: the
     optimizer update of a [128, 10] kernel ran as 128 scalar loops of 10 and
     now runs as vector code over 1280 elements, and a [16, 128] block of the
-    fused Adam update is one loop of 2048.
+    fused Adam update is one loop of 2048. A linalg.fill of a contiguous
+    buffer becomes a fill of its rank-1 view too: as a loop nest, LLVM
+    vectorised the -inf fill before fashion_cnn's first max-pooling
+    ([?, 13, 13, 32]) along an outer loop, into scatters (7% of a step).
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
