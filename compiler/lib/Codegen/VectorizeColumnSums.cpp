@@ -144,10 +144,10 @@ void vectorize(linalg::GenericOp op, int64_t columns, RewriterBase &rw) {
         next.push_back(row.lookupOrDefault(v));
       return next;
     }
+    // A linalg loop runs from 0 to its range's size.
     auto loop = scf::ForOp::create(
-        b, loc, getValueOrCreateConstantIndexOp(b, loc, ranges[dim].offset),
-        getValueOrCreateConstantIndexOp(b, loc, ranges[dim].size), one, acc,
-        [&](OpBuilder &lb, Location, Value iv, ValueRange inner) {
+        b, loc, zero, getValueOrCreateConstantIndexOp(b, loc, ranges[dim].size),
+        one, acc, [&](OpBuilder &lb, Location, Value iv, ValueRange inner) {
           rowIndex.push_back(iv);
           scf::YieldOp::create(lb, loc, nest(lb, dim + 1, inner));
           rowIndex.pop_back();

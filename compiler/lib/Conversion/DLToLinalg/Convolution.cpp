@@ -13,11 +13,13 @@
 // column block of dcols onto the strided slab of the input it read: KH * KW
 // elementwise generics with affine maps only, vectorised along C.
 //
-// No tensor.collapse_shape or expand_shape touches a product: elementwise
-// fusion would fold such a reshape into the product by expanding its loops
-// (and then fuse the packing into it), leaving a rank-7 loop nest that no
-// kernel matches. The [N, OH, OW, F] <-> [M, F] and [KH, KW, C, F] <-> [K, F]
-// changes are copying generics instead (O(M * F), against the products'
+// The products read dy [N, OH, OW, F] and the kernel [KH, KW, C, F] as
+// matrices through tensor.collapse_shape (toRows): free once bufferized.
+// Upstream's elementwise fusion would fold such a reshape into the product
+// by expanding its loops, leaving a loop nest no kernel matches;
+// dl-fuse-elementwise moves no reshape into a generic with a reduction. The
+// way back, [M, F] -> [N, OH, OW, F] (with the bias) and [K, F] -> [KH, KW,
+// C, F], are copying generics (O(M * F), against the products'
 // O(M * K * F)).
 //
 //===----------------------------------------------------------------------===//
@@ -70,18 +72,6 @@ AffineMap matrixMap(MLIRContext *ctx, ArrayRef<int64_t> dims) {
   for (int64_t d = 1; d < rank - 1; ++d)
     row = row * dims[d] + getAffineDimExpr(d, ctx);
   return AffineMap::get(rank, 0, {row, getAffineDimExpr(rank - 1, ctx)}, ctx);
-}
-
-/// `v` [d0, ..., dr-1, F] viewed as a matrix [d0 * ... * dr-1, F]. A
-/// collapse_shape, not a copy: a tensor is row-major and contiguous, so the
-/// bufferized view costs nothing, where a copy read and wrote the whole
-/// cotangent (2.8 MB for fashion_cnn's first convolution at batch 32) when
-/// its producer had another use and could not absorb it.
-Value toMatrix(OpBuilder &b, Location loc, Value v) {
-  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
-  ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
-  return tensor::CollapseShapeOp::create(
-      b, loc, v, SmallVector<ReassociationIndices>{rows, {rank - 1}});
 }
 
 /// The matrix `m` [d0 * ... * dr-1, F] copied into `sizes` [d0, ..., F],
@@ -285,7 +275,7 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
                    op.getInput().getType(), op.getKernel().getType());
     Value x = adaptor.getInput();
     Value cols = packPatches(rewriter, loc, x, g);
-    Value kernel = toMatrix(rewriter, loc, adaptor.getKernel());
+    Value kernel = toRows(rewriter, loc, adaptor.getKernel());
     Value init = tensor::EmptyOp::create(
         rewriter, loc,
         ArrayRef<OpFoldResult>{tensor::getMixedSize(rewriter, loc, cols, 0),
@@ -322,8 +312,8 @@ struct Conv2DInputGradLowering : OpConversionPattern<Conv2DInputGradOp> {
     ConvGeometry g(op.getStrides(), op.getDilations(), op.getPadding(),
                    op.getType(), op.getKernel().getType());
     Value dy = adaptor.getGrad();
-    Value dcols = product(rewriter, loc, toMatrix(rewriter, loc, dy),
-                          toMatrix(rewriter, loc, adaptor.getKernel()),
+    Value dcols = product(rewriter, loc, toRows(rewriter, loc, dy),
+                          toRows(rewriter, loc, adaptor.getKernel()),
                           /*transposeLhs=*/false);
     Value dx = col2im(rewriter, loc, dcols,
                       tensor::getMixedSize(rewriter, loc, dy, 0), g);
@@ -342,7 +332,7 @@ struct Conv2DFilterGradLowering : OpConversionPattern<Conv2DFilterGradOp> {
                    op.getInput().getType(), op.getType());
     Value cols = packPatches(rewriter, loc, adaptor.getInput(), g);
     Value dk =
-        product(rewriter, loc, cols, toMatrix(rewriter, loc, adaptor.getGrad()),
+        product(rewriter, loc, cols, toRows(rewriter, loc, adaptor.getGrad()),
                 /*transposeLhs=*/true);
     dk = fromMatrix(rewriter, loc, dk,
                     {rewriter.getIndexAttr(g.kh), rewriter.getIndexAttr(g.kw),

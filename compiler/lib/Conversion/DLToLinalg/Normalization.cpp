@@ -26,17 +26,6 @@ using namespace mlir::dl::detail;
 
 namespace {
 
-/// [d0, ..., dn-1, C] -> [d0 * ... * dn-1, C] (no-op for a matrix).
-Value toRows(OpBuilder &b, Location loc, Value x) {
-  auto type = cast<RankedTensorType>(x.getType());
-  int64_t rank = type.getRank();
-  if (rank == 2)
-    return x;
-  ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
-  return tensor::CollapseShapeOp::create(
-      b, loc, x, SmallVector<ReassociationIndices>{rows, {rank - 1}});
-}
-
 /// The inverse of toRows, to the shape of `like`.
 Value fromRows(OpBuilder &b, Location loc, Value rows, Value like) {
   auto type = cast<RankedTensorType>(like.getType());

@@ -75,6 +75,15 @@ AffineMap rowMap(MLIRContext *ctx) {
   return AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
 }
 
+Value toRows(OpBuilder &b, Location loc, Value x) {
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  if (rank == 2)
+    return x;
+  ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+  return tensor::CollapseShapeOp::create(
+      b, loc, x, SmallVector<ReassociationIndices>{rows, {rank - 1}});
+}
+
 Value reduceRows(OpBuilder &b, Location loc, Value x, ValueRange extra,
                  double initValue,
                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {

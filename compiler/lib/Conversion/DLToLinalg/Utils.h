@@ -44,6 +44,11 @@ Value filled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
 /// The element of a 0-d tensor.
 Value scalarTensorValue(OpBuilder &b, Location loc, Value t);
 
+/// [d0, ..., dn-1, C] viewed as rows [d0 * ... * dn-1, C] (itself for a
+/// matrix): a collapse_shape, which costs nothing once bufferized (a tensor
+/// is row-major and contiguous).
+Value toRows(OpBuilder &b, Location loc, Value x);
+
 /// (b, c) -> (b): a per-row operand of a [B, N] iteration space.
 AffineMap rowMap(MLIRContext *ctx);
 
