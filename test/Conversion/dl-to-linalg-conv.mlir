@@ -4,7 +4,8 @@
 // dy as [N*OH*OW, F] (no copy once bufferized), and one rank-2 product does
 // the arithmetic in a form
 // dl-vectorize-contractions matches: linalg.matmul from zero, the bias added
-// by the copy back to [N, OH, OW, F] (forward), dy x kernel^T (input gradient, then col2im: per kernel offset,
+// by the copy back to [N, OH, OW, F] (forward; without a bias, the product
+// is the result, through tensor.expand_shape), dy x kernel^T (input gradient, then col2im: per kernel offset,
 // its column block of dcols added onto the strided slab of dx it reads, with
 // affine maps only), cols^T x dy (filter gradient). The copies back from a
 // matrix are generics whose affine maps go from an element to its matrix row
@@ -49,9 +50,13 @@ func.func @conv(%x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>, %b: tensor<4xf
 
 // CHECK-LABEL: func.func @conv_no_bias
 func.func @conv_no_bias(%x: tensor<?x7x5x3xf32>, %k: tensor<3x2x3x4xf32>) -> tensor<?x3x3x4xf32> {
-  // Without a bias the product starts from zero.
+  // Without a bias the product starts from zero, and is the result: no copy.
+  // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x18xf32>)
   // CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x4xf32>)
-  // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x18xf32>, tensor<18x4xf32>) outs(%[[Z]] : tensor<?x4xf32>)
+  // CHECK: %[[P:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x18xf32>, tensor<18x4xf32>) outs(%[[Z]] : tensor<?x4xf32>)
+  // CHECK-NOT: linalg.generic
+  // CHECK: %[[R:.*]] = tensor.expand_shape %[[P]] {{\[}}[0, 1, 2], [3]] output_shape [%{{.*}}, 3, 3, 4] : tensor<?x4xf32> into tensor<?x3x3x4xf32>
+  // CHECK-NEXT: return %[[R]]
   %0 = dl.conv2d %x, %k strides [1, 1] dilations [2, 2] padding [0, 0, 0, 0] : (tensor<?x7x5x3xf32>, tensor<3x2x3x4xf32>) -> tensor<?x3x3x4xf32>
   return %0 : tensor<?x3x3x4xf32>
 }

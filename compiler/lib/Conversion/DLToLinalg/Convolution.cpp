@@ -18,9 +18,9 @@
 // Upstream's elementwise fusion would fold such a reshape into the product
 // by expanding its loops, leaving a loop nest no kernel matches;
 // dl-fuse-elementwise moves no reshape into a generic with a reduction. The
-// way back, [M, F] -> [N, OH, OW, F] (with the bias) and [K, F] -> [KH, KW,
+// way back, [M, F] -> [N, OH, OW, F] with the bias and [K, F] -> [KH, KW,
 // C, F], are copying generics (O(M * F), against the products'
-// O(M * K * F)).
+// O(M * K * F)); without a bias the forward's is a tensor.expand_shape.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -293,11 +293,23 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     Value y = linalg::MatmulOp::create(rewriter, loc, ValueRange{cols, kernel},
                                        ValueRange{acc})
                   .getResult(0);
-    y = fromMatrix(rewriter, loc, y,
-                   {tensor::getMixedSize(rewriter, loc, x, 0),
-                    rewriter.getIndexAttr(g.oh), rewriter.getIndexAttr(g.ow),
-                    rewriter.getIndexAttr(g.f)},
-                   adaptor.getBias());
+    SmallVector<OpFoldResult> sizes{
+        tensor::getMixedSize(rewriter, loc, x, 0), rewriter.getIndexAttr(g.oh),
+        rewriter.getIndexAttr(g.ow), rewriter.getIndexAttr(g.f)};
+    // Without a bias (use_bias = false, or dropped before batch
+    // normalisation) the matrix is the result, viewed as [N, OH, OW, F]: a
+    // following elementwise op reads it in place, and a reduction (the
+    // statistics) needs no copy first.
+    if (!adaptor.getBias())
+      y = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get(
+              {cast<RankedTensorType>(x.getType()).getDimSize(0), g.oh, g.ow,
+               g.f},
+              rewriter.getF32Type()),
+          y, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}, sizes);
+    else
+      y = fromMatrix(rewriter, loc, y, sizes, adaptor.getBias());
     rewriter.replaceOp(op, castTo(rewriter, loc, y, op.getType()));
     return success();
   }
