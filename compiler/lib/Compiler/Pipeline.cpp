@@ -30,6 +30,7 @@ void buildDLPipeline(OpPassManager &pm) {
   pm.addPass(dl::createDLShapeInference());
   pm.addPass(dl::createDLAutodiff());
   pm.addPass(dl::createDLOptimizer());
+  perFunction(pm, dl::createDLBatchNormCancel());
   perFunction(pm, createCanonicalizerPass());
   perFunction(pm, createCSEPass());
 }

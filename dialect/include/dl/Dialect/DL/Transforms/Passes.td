@@ -59,4 +59,28 @@ def DLOptimizer : Pass<"dl-optimizer", "::mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect"];
 }
 
+def DLBatchNormCancel : Pass<"dl-batch-norm-cancel", "::mlir::func::FuncOp"> {
+  let summary = "Drop what batch normalisation's training form cancels";
+  let description = [{
+    Batch normalisation's training form subtracts the batch mean, so a bias
+    added just before it cancels: `BN(x + b) = BN(x)`, the batch mean moved
+    by `b`. In a function that differentiates through the normalisation
+    (the input's only other users are `dl.batch_norm_grad` ops reading the
+    same statistics), a `dl.dense` or `dl.conv2d` whose result only the
+    normalisation reads loses its bias, and the batch mean's other users
+    (the moving mean's update) read `mean + b`: one pass over the
+    activation fewer in the forward pass.
+
+    For the same reason the input cotangent of `dl.batch_norm_grad` sums to
+    zero over the normalised dimensions (`sum(xhat) = 0`), so a
+    `dl.channel_sum` of it (or a `dl.batch_sum` of a matrix one), the
+    bias's gradient, is a constant zero: one pass fewer in the backward
+    pass. PyTorch and Keras compute that sum and get rounding noise.
+
+    Functions without the gradient (`@loss`, which the evaluation step
+    turns into the inference form, where the bias counts) are left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // DL_DIALECT_DL_TRANSFORMS_PASSES_TD

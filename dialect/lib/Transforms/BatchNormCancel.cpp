@@ -1,0 +1,126 @@
+//===- BatchNormCancel.cpp - what batch normalisation cancels -------------===//
+//
+// Training-form batch normalisation subtracts the batch mean, which makes a
+// bias added just before it, and the sum of its input cotangent, zero in
+// exact arithmetic. Both cost a full pass over a convolution's output (the
+// bias add could not join the statistics' sweep; the bias's gradient is a
+// sum over every row), so they are dropped in the functions that
+// differentiate through the normalisation. The rewrite needs the autodiff's
+// result to tell those functions from @loss: the evaluation step turns
+// @loss's normalisation into the inference form, where the bias does count.
+//
+//===----------------------------------------------------------------------===//
+#include "dl/Dialect/DL/IR/DLOps.h"
+#include "dl/Dialect/DL/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::dl {
+#define GEN_PASS_DEF_DLBATCHNORMCANCEL
+#include "dl/Dialect/DL/Transforms/Passes.h.inc"
+} // namespace mlir::dl
+
+using namespace mlir;
+
+namespace {
+
+/// The bias operand of a producer whose bias is added last, per channel (the
+/// last dimension, the one batch normalisation keeps), or null.
+OpOperand *biasOperand(Operation *op) {
+  if (auto dense = dyn_cast<dl::DenseOp>(op))
+    return dense.getBias() ? &dense.getBiasMutable()[0] : nullptr;
+  if (auto conv = dyn_cast<dl::Conv2DOp>(op))
+    return conv.getBias() ? &conv.getBiasMutable()[0] : nullptr;
+  return nullptr;
+}
+
+/// True if `grad` differentiates `bn`: it reads bn's input and statistics.
+bool differentiates(dl::BatchNormGradOp grad, dl::BatchNormOp bn) {
+  return grad.getInput() == bn.getInput() &&
+         grad.getMean() == bn.getBatchMean() &&
+         grad.getVariance() == bn.getBatchVariance();
+}
+
+/// BN(x + b) = BN(x) with the batch mean moved by b: drops the bias of x's
+/// producer when x is read only by `bn` and by gradients of `bn`, at least
+/// one of them (so this is a training function, never turned into the
+/// inference form).
+void dropBias(dl::BatchNormOp bn) {
+  Value x = bn.getInput();
+  Operation *producer = x.getDefiningOp();
+  OpOperand *bias = producer ? biasOperand(producer) : nullptr;
+  if (!bias || bias->get().getType() != bn.getBatchMean().getType())
+    return;
+  bool differentiated = false;
+  for (OpOperand &use : x.getUses()) {
+    Operation *user = use.getOwner();
+    if (user == bn && use.getOperandNumber() == 0)
+      continue;
+    auto grad = dyn_cast<dl::BatchNormGradOp>(user);
+    if (!grad || use.get() != grad.getInput() ||
+        grad.getGrad() == grad.getInput() || !differentiates(grad, bn))
+      return;
+    differentiated = true;
+  }
+  if (!differentiated)
+    return;
+  Value b = bias->get();
+  if (isa<dl::DenseOp>(producer))
+    cast<dl::DenseOp>(producer).getBiasMutable().clear();
+  else
+    cast<dl::Conv2DOp>(producer).getBiasMutable().clear();
+  // The gradients keep the mean of what they normalise; everything else (the
+  // moving mean's update) reads the mean of x + b.
+  OpBuilder builder(bn->getContext());
+  builder.setInsertionPointAfter(bn);
+  Value mean = bn.getBatchMean();
+  Value moved = dl::AddOp::create(builder, bn.getLoc(), mean, b);
+  mean.replaceUsesWithIf(moved, [&](OpOperand &use) {
+    auto grad = dyn_cast<dl::BatchNormGradOp>(use.getOwner());
+    return use.getOwner() != moved.getDefiningOp() &&
+           !(grad && differentiates(grad, bn));
+  });
+}
+
+/// sum over the normalised rows of gamma * rstd * (g - (sum(g) + xhat *
+/// sum(g * xhat)) / N) is -gamma * rstd * sum(xhat) * sum(g * xhat) / N, and
+/// sum(xhat) = 0 when the mean is the batch's: replaces such a sum of the
+/// input cotangent by zeros.
+void foldZeroSum(Operation *sum, Value input, bool overEveryRow) {
+  auto grad = input.getDefiningOp<dl::BatchNormGradOp>();
+  if (!grad || input != grad.getInputGrad() || !overEveryRow)
+    return;
+  auto bn = grad.getMean().getDefiningOp<dl::BatchNormOp>();
+  auto type = dyn_cast<RankedTensorType>(sum->getResult(0).getType());
+  if (!bn || !differentiates(grad, bn) || !type || !type.hasStaticShape() ||
+      !type.getElementType().isF32())
+    return;
+  OpBuilder builder(sum);
+  Value zeros = arith::ConstantOp::create(builder, sum->getLoc(),
+                                          DenseElementsAttr::get(type, 0.0f));
+  sum->getResult(0).replaceAllUsesWith(zeros);
+  sum->erase();
+}
+
+struct DLBatchNormCancel
+    : mlir::dl::impl::DLBatchNormCancelBase<DLBatchNormCancel> {
+  void runOnOperation() override {
+    getOperation()->walk([](dl::BatchNormOp bn) { dropBias(bn); });
+    SmallVector<Operation *> sums;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<dl::ChannelSumOp, dl::BatchSumOp>(op))
+        sums.push_back(op);
+    });
+    for (Operation *op : sums) {
+      // channel_sum sums every dimension but the last, as the normalisation
+      // does; batch_sum only the first, the same on a matrix.
+      Value input = op->getOperand(0);
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      foldZeroSum(op, input,
+                  isa<dl::ChannelSumOp>(op) || (type && type.getRank() == 2));
+    }
+  }
+};
+
+} // namespace
