@@ -25,14 +25,14 @@ using namespace mlir;
 
 namespace {
 
-/// The bias operand of a producer whose bias is added last, per channel (the
-/// last dimension, the one batch normalisation keeps), or null.
-OpOperand *biasOperand(Operation *op) {
+/// The bias of a producer that adds it last, per channel (the last
+/// dimension, the one batch normalisation keeps); empty without one.
+std::optional<MutableOperandRange> biasOf(Operation *op) {
   if (auto dense = dyn_cast<dl::DenseOp>(op))
-    return dense.getBias() ? &dense.getBiasMutable()[0] : nullptr;
+    return dense.getBiasMutable();
   if (auto conv = dyn_cast<dl::Conv2DOp>(op))
-    return conv.getBias() ? &conv.getBiasMutable()[0] : nullptr;
-  return nullptr;
+    return conv.getBiasMutable();
+  return std::nullopt;
 }
 
 /// True if `grad` differentiates `bn`: it reads bn's input and statistics.
@@ -49,27 +49,24 @@ bool differentiates(dl::BatchNormGradOp grad, dl::BatchNormOp bn) {
 void dropBias(dl::BatchNormOp bn) {
   Value x = bn.getInput();
   Operation *producer = x.getDefiningOp();
-  OpOperand *bias = producer ? biasOperand(producer) : nullptr;
-  if (!bias || bias->get().getType() != bn.getBatchMean().getType())
+  std::optional<MutableOperandRange> bias =
+      producer ? biasOf(producer) : std::nullopt;
+  if (!bias || bias->empty() ||
+      (*bias)[0].get().getType() != bn.getBatchMean().getType())
     return;
   bool differentiated = false;
   for (OpOperand &use : x.getUses()) {
-    Operation *user = use.getOwner();
-    if (user == bn && use.getOperandNumber() == 0)
+    if (&use == &bn.getInputMutable())
       continue;
-    auto grad = dyn_cast<dl::BatchNormGradOp>(user);
-    if (!grad || use.get() != grad.getInput() ||
-        grad.getGrad() == grad.getInput() || !differentiates(grad, bn))
+    auto grad = dyn_cast<dl::BatchNormGradOp>(use.getOwner());
+    if (!grad || &use != &grad.getInputMutable() || !differentiates(grad, bn))
       return;
     differentiated = true;
   }
   if (!differentiated)
     return;
-  Value b = bias->get();
-  if (isa<dl::DenseOp>(producer))
-    cast<dl::DenseOp>(producer).getBiasMutable().clear();
-  else
-    cast<dl::Conv2DOp>(producer).getBiasMutable().clear();
+  Value b = (*bias)[0].get();
+  bias->clear();
   // The gradients keep the mean of what they normalise; everything else (the
   // moving mean's update) reads the mean of x + b.
   OpBuilder builder(bn->getContext());
