@@ -82,11 +82,17 @@ void dropBias(dl::BatchNormOp bn) {
 
 /// sum over the normalised rows of gamma * rstd * (g - (sum(g) + xhat *
 /// sum(g * xhat)) / N) is -gamma * rstd * sum(xhat) * sum(g * xhat) / N, and
-/// sum(xhat) = 0 when the mean is the batch's: replaces such a sum of the
-/// input cotangent by zeros.
-void foldZeroSum(Operation *sum, Value input, bool overEveryRow) {
+/// sum(xhat) = 0 when the mean is the batch's: replaces `sum` (a
+/// channel_sum or batch_sum) of the input cotangent by zeros when it sums
+/// every normalised row. channel_sum sums every dimension but the last, as
+/// the normalisation does; batch_sum only the first, the same on a matrix.
+void foldZeroSum(Operation *sum) {
+  Value input = sum->getOperand(0);
+  auto inType = dyn_cast<RankedTensorType>(input.getType());
+  if (isa<dl::BatchSumOp>(sum) && (!inType || inType.getRank() != 2))
+    return;
   auto grad = input.getDefiningOp<dl::BatchNormGradOp>();
-  if (!grad || input != grad.getInputGrad() || !overEveryRow)
+  if (!grad || input != grad.getInputGrad())
     return;
   auto bn = grad.getMean().getDefiningOp<dl::BatchNormOp>();
   auto type = dyn_cast<RankedTensorType>(sum->getResult(0).getType());
@@ -109,14 +115,8 @@ struct DLBatchNormCancel
       if (isa<dl::ChannelSumOp, dl::BatchSumOp>(op))
         sums.push_back(op);
     });
-    for (Operation *op : sums) {
-      // channel_sum sums every dimension but the last, as the normalisation
-      // does; batch_sum only the first, the same on a matrix.
-      Value input = op->getOperand(0);
-      auto type = dyn_cast<RankedTensorType>(input.getType());
-      foldZeroSum(op, input,
-                  isa<dl::ChannelSumOp>(op) || (type && type.getRank() == 2));
-    }
+    for (Operation *op : sums)
+      foldZeroSum(op);
   }
 };
 
