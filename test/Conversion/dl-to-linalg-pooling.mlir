@@ -80,3 +80,42 @@ func.func @overlapping_pool_grad(%dy: tensor<?x3x4x2xf32>) -> tensor<?x7x5x2xf32
   %0 = dl.avg_pool2d_grad %dy pool [3, 2] strides [2, 1] padding [0, 0, 0, 0] : tensor<?x3x4x2xf32> -> tensor<?x7x5x2xf32>
   return %0 : tensor<?x7x5x2xf32>
 }
+
+// A max pooling and its gradient on the same input and window: one generic
+// computes each window's maximum and argmax in the forward pass (the
+// maximum by selection, so a NaN wins as with arith.maximumf); the gradient
+// gathers with those offsets and finds none itself.
+// CHECK-LABEL: func.func @max_pool_and_grad
+// CHECK-SAME: (%[[X:.*]]: tensor<?x7x5x3xf32>, %[[DY:.*]]: tensor<?x4x3x3xf32>)
+func.func @max_pool_and_grad(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x4x3x3xf32>) -> (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) {
+  // CHECK: %[[ARG:.*]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<?x4x3x3xf32>, tensor<?x4x3x3xi32>)
+  // CHECK: %[[E:.*]] = tensor.extract %[[X]]
+  // CHECK: %[[V:.*]] = arith.select %{{.*}}, %[[E]], %{{.*}} : f32
+  // CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[V]], %[[BEST:[^ ]*]] : f32
+  // CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[V]], %[[V]] : f32
+  // CHECK: %[[TAKE:.*]] = arith.ori %{{.*}}, %[[NAN]] : i1
+  // CHECK: arith.select %[[TAKE]], %[[V]], %[[BEST]] : f32
+  // CHECK-NOT: arith.maximumf
+  // CHECK: %[[DX:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<1x1xf32>) outs(%{{.*}} : tensor<?x7x5x3xf32>)
+  // CHECK-DAG: tensor.extract %[[ARG]]#1
+  // CHECK-DAG: tensor.extract %[[DY]]
+  // CHECK-NOT: linalg.generic
+  // CHECK: return %[[ARG]]#0, %[[DX]]
+  %0 = dl.max_pool2d %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : tensor<?x7x5x3xf32> -> tensor<?x4x3x3xf32>
+  %1 = dl.max_pool2d_grad %dy, %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32>
+  return %0, %1 : tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>
+}
+
+// Another window on the same input: each op is lowered on its own.
+// CHECK-LABEL: func.func @max_pool_and_other_grad
+func.func @max_pool_and_other_grad(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x4x3x3xf32>) -> (tensor<?x6x5x3xf32>, tensor<?x7x5x3xf32>) {
+  // CHECK: %[[Y:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x6x5x3xf32>)
+  // CHECK: arith.maximumf
+  // CHECK: %[[ARG:.*]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<?x4x3x3xf32>, tensor<?x4x3x3xi32>)
+  // CHECK: %[[DX:.*]] = linalg.generic
+  // CHECK: tensor.extract %[[ARG]]#1
+  // CHECK: return %[[Y]], %[[DX]]
+  %0 = dl.max_pool2d %x pool [2, 2] strides [1, 1] padding [0, 0, 0, 1] : tensor<?x7x5x3xf32> -> tensor<?x6x5x3xf32>
+  %1 = dl.max_pool2d_grad %dy, %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32>
+  return %0, %1 : tensor<?x6x5x3xf32>, tensor<?x7x5x3xf32>
+}

@@ -9,6 +9,7 @@
 #define DL_CONVERSION_DLTOLINALG_H
 
 namespace mlir {
+class Operation;
 class RewritePatternSet;
 } // namespace mlir
 
@@ -23,6 +24,13 @@ void populateDLToLinalgMergePatterns(RewritePatternSet &patterns);
 void populateDLToLinalgNormalizationPatterns(RewritePatternSet &patterns);
 /// max_pool2d, avg_pool2d and their _grad ops.
 void populateDLToLinalgPoolingPatterns(RewritePatternSet &patterns);
+/// Lowers, under `root`, each max_pool2d that a max_pool2d_grad of the same
+/// input and window follows in its block, with that gradient: the forward
+/// pass computes each window's argmax with its maximum, while the input is
+/// still in cache, and the gradient reads those offsets instead of finding
+/// them again in an input long evicted. Runs before the patterns, which
+/// lower the other pooling ops one at a time.
+void lowerMaxPoolsWithGradients(Operation *root);
 /// conv2d, its input and filter gradients, and channel_sum.
 void populateDLToLinalgConvolutionPatterns(RewritePatternSet &patterns);
 /// relu, sigmoid, tanh, softmax and their _grad ops.

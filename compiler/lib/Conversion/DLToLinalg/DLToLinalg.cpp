@@ -45,6 +45,7 @@ struct ConvertDLToLinalg
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    lowerMaxPoolsWithGradients(getOperation());
     RewritePatternSet patterns(ctx);
     populateDLToLinalgConversionPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Utils/Utils.h"
+#include "llvm/ADT/MapVector.h"
 
 #include <cmath>
 #include <limits>
@@ -153,9 +154,12 @@ Value divideByCounts(OpBuilder &b, Location loc, Value v, const Window &win) {
                  })[0];
 }
 
-/// For each window of `x`, the row-major offset a * pw + b (i32) of its
-/// first maximum: ties go to the smallest offset whatever the loop order.
-Value argmaxWindows(OpBuilder &b, Location loc, Value x, const Window &win) {
+/// For each window of `x`: its maximum and the row-major offset a * pw + b
+/// (i32) of its first maximum: ties go to the smallest offset whatever the
+/// loop order. The maximum is the element at that offset: `reduceWindows`'s
+/// but for the sign of a zero among +0 and -0.
+std::pair<Value, Value> argmaxWindows(OpBuilder &b, Location loc, Value x,
+                                      const Window &win) {
   SmallVector<OpFoldResult> sizes = pooledSizes(b, loc, x, win);
   Value maxInit = filled(b, loc, sizes, -INFINITY);
   Value offsetInit =
@@ -165,7 +169,7 @@ Value argmaxWindows(OpBuilder &b, Location loc, Value x, const Window &win) {
               b, loc, b.getI32Type(), std::numeric_limits<int32_t>::max())},
           ValueRange{tensor::EmptyOp::create(b, loc, sizes, b.getI32Type())})
           .getResult(0);
-  return generic(
+  SmallVector<Value> r = generic(
       b, loc, {windowShape(b, loc, win)}, {maxInit, offsetInit},
       windowMaps(b.getContext(), 2), windowIterators(),
       [&](OpBuilder &nb, Location l, ValueRange a) {
@@ -182,12 +186,22 @@ Value argmaxWindows(OpBuilder &b, Location loc, Value x, const Window &win) {
             arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, v, a[1]);
         Value earlier = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
                                               offset, a[2]);
+        // A NaN is taken too (and keeps the window: nothing compares
+        // greater than it), so the maximum propagates NaN like
+        // arith.maximumf, and its offset is that of the last NaN, as in
+        // PyTorch.
+        Value nan =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, v, v);
         Value take = arith::OrIOp::create(
-            nb, l, greater, arith::AndIOp::create(nb, l, equal, earlier));
+            nb, l,
+            arith::OrIOp::create(nb, l, greater,
+                                 arith::AndIOp::create(nb, l, equal, earlier)),
+            nan);
         return SmallVector<Value>{
             arith::SelectOp::create(nb, l, take, v, a[1]),
             arith::SelectOp::create(nb, l, take, offset, a[2])};
-      })[1];
+      });
+  return {r[0], r[1]};
 }
 
 /// The gradient of the input [N, h, w, C]: each position (y, x) sums, over
@@ -315,7 +329,7 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
     Location loc = op.getLoc();
     Window win(op.getPool(), op.getStrides(), op.getPadding(),
                op.getInput().getType());
-    Value argmax = argmaxWindows(rewriter, loc, adaptor.getInput(), win);
+    Value argmax = argmaxWindows(rewriter, loc, adaptor.getInput(), win).second;
     Value dx = gatherWindows(rewriter, loc, adaptor.getGrad(), argmax, win);
     rewriter.replaceOp(op, castTo(rewriter, loc, dx, op.getType()));
     return success();
@@ -337,6 +351,46 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
 };
 
 } // namespace
+
+void mlir::dl::lowerMaxPoolsWithGradients(Operation *root) {
+  // Each gradient's forward op: the max_pool2d on the same input with the
+  // same window, earlier in the same block (so its result dominates).
+  SmallVector<std::pair<MaxPool2DGradOp, MaxPool2DOp>> pairs;
+  root->walk([&](MaxPool2DGradOp grad) {
+    for (Operation *user : grad.getInput().getUsers()) {
+      auto fwd = dyn_cast<MaxPool2DOp>(user);
+      if (fwd && fwd->getBlock() == grad->getBlock() &&
+          fwd->isBeforeInBlock(grad) && fwd.getPool() == grad.getPool() &&
+          fwd.getStrides() == grad.getStrides() &&
+          fwd.getPadding() == grad.getPadding()) {
+        pairs.push_back({grad, fwd});
+        return;
+      }
+    }
+  });
+  llvm::MapVector<Operation *, Value> argmaxOf;
+  for (auto [grad, fwd] : pairs) {
+    Value &argmax = argmaxOf[fwd];
+    if (!argmax) {
+      OpBuilder b(fwd);
+      Window win(fwd.getPool(), fwd.getStrides(), fwd.getPadding(),
+                 fwd.getInput().getType());
+      auto [max, offsets] = argmaxWindows(b, fwd.getLoc(), fwd.getInput(), win);
+      fwd.getResult().replaceAllUsesWith(
+          castTo(b, fwd.getLoc(), max, fwd.getType()));
+      argmax = offsets;
+    }
+    OpBuilder b(grad);
+    Window win(grad.getPool(), grad.getStrides(), grad.getPadding(),
+               grad.getInput().getType());
+    Value dx = gatherWindows(b, grad.getLoc(), grad.getGrad(), argmax, win);
+    grad.getResult().replaceAllUsesWith(
+        castTo(b, grad.getLoc(), dx, grad.getType()));
+    grad.erase();
+  }
+  for (auto &entry : argmaxOf)
+    entry.first->erase();
+}
 
 void mlir::dl::populateDLToLinalgPoolingPatterns(RewritePatternSet &patterns) {
   patterns.add<MaxPool2DLowering, AvgPool2DLowering, MaxPool2DGradLowering,
