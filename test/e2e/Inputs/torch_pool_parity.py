@@ -11,7 +11,8 @@ of them in row-major window order, as in PyTorch's CPU kernel.
 
 usage: torch_pool_parity.py LIB.so PREFIX LAYERS
   LAYERS: comma-separated max:KH:KW:SH:SW:PAD, avg:..., gmax, gavg
-  (PAD is valid or same), the model's pooling layers in order.
+  (PAD is valid or same), relu, the model's layers after the reshape, in
+  order.
 """
 import ctypes
 import math
@@ -43,6 +44,8 @@ def tf_same(size, k, s):
 
 def pool(x, layer):
     """x: NCHW."""
+    if layer == "relu":
+        return torch.relu(x)
     if layer == "gmax":  # not amax, which splits the gradient between ties
         return F.max_pool2d(x, x.shape[2:]).flatten(1)
     if layer == "gavg":

@@ -557,7 +557,10 @@ class DL_ActivationGradOp<string mnemonic, string of, string formula>
 }
 
 def DL_ReluGradOp
-    : DL_ActivationGradOp<"relu_grad", "relu", "y > 0 ? dy : 0 (value = y)">;
+    : DL_ActivationGradOp<"relu_grad", "relu", "y > 0 ? dy : 0 (value = y)"> {
+  // Through a max pooling of y, the mask is taken at the pooled size.
+  let hasCanonicalizer = 1;
+}
 def DL_SigmoidGradOp
     : DL_ActivationGradOp<"sigmoid_grad", "sigmoid", "dy * y * (1 - y) (value = y)">;
 def DL_TanhGradOp
