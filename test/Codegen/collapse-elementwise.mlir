@@ -76,6 +76,29 @@ func.func @not_collapsed(%p: memref<128x10xf32, strided<[16, 1]>>, %g: memref<12
 
 // -----
 
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Left alone: a body that reads its loop indices (a dropout's element
+// counter), which the 1-D loop would recover by a division and a remainder
+// per element.
+// CHECK-LABEL: func.func @reads_indices(
+// CHECK-NOT:   memref.collapse_shape
+// CHECK:       iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+func.func @reads_indices(%x: memref<?x5x5x64xf32>, %y: memref<?x5x5x64xf32>) {
+  linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<?x5x5x64xf32>) outs(%y : memref<?x5x5x64xf32>) {
+  ^bb0(%xi: f32, %yi: f32):
+    %c = linalg.index 3 : index
+    %i = arith.index_cast %c : index to i32
+    %f = arith.sitofp %i : i32 to f32
+    %n = arith.mulf %xi, %f : f32
+    linalg.yield %n : f32
+  }
+  return
+}
+
+// -----
+
 // Fills too: the -inf fill before a max-pooling ([?, 13, 13, 32]) becomes
 // one 1-D fill (as a loop nest, LLVM vectorised it into scatters); a fill
 // of a view with gaps stays as it is.

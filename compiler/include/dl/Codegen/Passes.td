@@ -252,6 +252,10 @@ def DLCollapseElementwise : Pass<"dl-collapse-elementwise"> {
     buffer becomes a fill of its rank-1 view too: as a loop nest, LLVM
     vectorised the -inf fill before fashion_cnn's first max-pooling
     ([?, 13, 13, 32]) along an outer loop, into scatters (7% of a step).
+    A generic whose body reads its loop indices (linalg.index: a dropout's
+    element counter) stays a nest: collapsed, it recovered each index by a
+    division and a remainder per element, unvectorised (a dropout's
+    gradient with the ReLU's over [?, 5, 5, 64], 5% of fashion_cnn's step).
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
