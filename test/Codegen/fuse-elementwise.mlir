@@ -94,3 +94,136 @@ func.func @elementwise_takes_reshape(%dy: tensor<?x26x26x32xf32>, %out: tensor<?
   } -> tensor<?x32xf32>
   return %r : tensor<?x32xf32>
 }
+
+// -----
+
+#rows = affine_map<(d0, d1, d2, d3) -> ((d0 * 4 + d1) * 4 + d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+
+// A biased ReLU read only by a max pooling's windows (2x2, stride 2: as
+// many window reads as elements): computed inside the pooling, from the
+// product's rows and the bias at the positions the window reads, and
+// never written.
+// CHECK-LABEL: func.func @into_pooling(
+// CHECK-SAME:    %[[M:[^:]*]]: tensor<?x3xf32>, %[[B:[^:]*]]: tensor<3xf32>
+// CHECK:       linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK:         %[[R:.*]] = affine.apply
+// CHECK:         %[[V:.*]] = tensor.extract %[[M]][%[[R]], %{{.*}}] : tensor<?x3xf32>
+// CHECK:         %[[BC:.*]] = tensor.extract %[[B]][%{{.*}}] : tensor<3xf32>
+// CHECK:         %[[S:.*]] = arith.addf %[[V]], %[[BC]]
+// CHECK:         %[[RELU:.*]] = arith.maximumf %[[S]], %{{.*}}
+// CHECK:         arith.maximumf %[[RELU]], %{{.*}}
+// CHECK-NOT:   linalg.generic
+func.func @into_pooling(%m: tensor<?x3xf32>, %b: tensor<3xf32>, %n: index) -> tensor<?x2x2x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%n) : tensor<?x4x4x3xf32>
+  %y = linalg.generic {indexing_maps = [#rows, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%m, %b : tensor<?x3xf32>, tensor<3xf32>) outs(%e : tensor<?x4x4x3xf32>) {
+  ^bb0(%mi: f32, %bi: f32, %o: f32):
+    %s = arith.addf %mi, %bi : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4x4x3xf32>
+  %w = tensor.empty() : tensor<2x2xf32>
+  %init = tensor.empty(%n) : tensor<?x2x2x3xf32>
+  %p = linalg.generic {indexing_maps = [#win, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%w : tensor<2x2xf32>) outs(%init : tensor<?x2x2x3xf32>) {
+  ^bb0(%wi: f32, %acc: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %a = linalg.index 4 : index
+    %c = linalg.index 5 : index
+    %h = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%i1, %a)
+    %x = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%i2, %c)
+    %v = tensor.extract %y[%i0, %h, %x, %i3] : tensor<?x4x4x3xf32>
+    %mx = arith.maximumf %v, %acc : f32
+    linalg.yield %mx : f32
+  } -> tensor<?x2x2x3xf32>
+  return %p : tensor<?x2x2x3xf32>
+}
+
+// -----
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+
+// Left alone: a gather that reads each element of the producer four times
+// (a max pooling's gradient over its 2x2 windows), a producer with a
+// division (not cheap to compute again), and a producer with another use.
+// CHECK-LABEL: func.func @not_into_extract(
+// CHECK:       %[[MASKED:.*]] = linalg.generic
+// CHECK:       %[[HALVED:.*]] = linalg.generic
+// CHECK:       %[[SHARED:.*]] = linalg.generic
+// CHECK:       tensor.extract %[[MASKED]]
+// CHECK:       tensor.extract %[[HALVED]]
+// CHECK:       tensor.extract %[[SHARED]]
+func.func @not_into_extract(%g: tensor<?x2x2x3xf32>, %q: tensor<?x2x2x3xf32>, %n: index) -> (tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<?x2x2x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %two = arith.constant 2.0 : f32
+  %e = tensor.empty(%n) : tensor<?x2x2x3xf32>
+  %masked = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%g, %q : tensor<?x2x2x3xf32>, tensor<?x2x2x3xf32>) outs(%e : tensor<?x2x2x3xf32>) {
+  ^bb0(%gi: f32, %qi: f32, %o: f32):
+    %pos = arith.cmpf ogt, %qi, %zero : f32
+    %r = arith.select %pos, %gi, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x2x3xf32>
+  %halved = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%g : tensor<?x2x2x3xf32>) outs(%e : tensor<?x2x2x3xf32>) {
+  ^bb0(%gi: f32, %o: f32):
+    %r = arith.divf %gi, %two : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x2x3xf32>
+  %shared = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%g : tensor<?x2x2x3xf32>) outs(%e : tensor<?x2x2x3xf32>) {
+  ^bb0(%gi: f32, %o: f32):
+    %r = arith.addf %gi, %gi : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x2x3xf32>
+  %one = tensor.empty() : tensor<1x1xf32>
+  %init = tensor.empty(%n) : tensor<?x4x4x3xf32>
+  %d0 = linalg.generic {indexing_maps = [#win, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%one : tensor<1x1xf32>) outs(%init : tensor<?x4x4x3xf32>) {
+  ^bb0(%wi: f32, %acc: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %h = affine.apply affine_map<(d0) -> (d0 floordiv 2)>(%i1)
+    %x = affine.apply affine_map<(d0) -> (d0 floordiv 2)>(%i2)
+    %v = tensor.extract %masked[%i0, %h, %x, %i3] : tensor<?x2x2x3xf32>
+    %s = arith.addf %acc, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<?x4x4x3xf32>
+  %w = tensor.empty() : tensor<2x2xf32>
+  %init2 = tensor.empty(%n) : tensor<?x1x1x3xf32>
+  %d1 = linalg.generic {indexing_maps = [#win, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%w : tensor<2x2xf32>) outs(%init : tensor<?x4x4x3xf32>) {
+  ^bb0(%wi: f32, %acc: f32):
+    %i0 = linalg.index 0 : index
+    %a = linalg.index 4 : index
+    %c = linalg.index 5 : index
+    %i3 = linalg.index 3 : index
+    %v = tensor.extract %halved[%i0, %a, %c, %i3] : tensor<?x2x2x3xf32>
+    %s = arith.addf %acc, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<?x4x4x3xf32>
+  %d2 = linalg.generic {indexing_maps = [#win, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%w : tensor<2x2xf32>) outs(%init : tensor<?x4x4x3xf32>) {
+  ^bb0(%wi: f32, %acc: f32):
+    %i0 = linalg.index 0 : index
+    %a = linalg.index 4 : index
+    %c = linalg.index 5 : index
+    %i3 = linalg.index 3 : index
+    %v = tensor.extract %shared[%i0, %a, %c, %i3] : tensor<?x2x2x3xf32>
+    %s = arith.addf %acc, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<?x4x4x3xf32>
+  return %d0, %d1, %d2, %shared : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<?x2x2x3xf32>
+}

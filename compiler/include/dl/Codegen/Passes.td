@@ -231,6 +231,14 @@ def DLFuseElementwise : Pass<"dl-fuse-elementwise"> {
     loop that broadcasts it would run it R times. A reshape moves only
     through generics without reductions, so products and column sums keep
     the rank-2 form the contraction kernels and reduction code expect.
+    One pattern of its own: an all-parallel generic of cheap arithmetic
+    whose one result only a `tensor.extract` inside another generic reads
+    (a pooling's window) is computed there instead, at the extracted
+    position, when the consumer has no more iterations than the producer
+    has elements (a max pooling's 2x2 windows at stride 2, not its
+    gradient's gather, which reads each pooled element four times). The
+    biased ReLU before fashion_cnn's first pooling ([N, 26, 26, 32]) is
+    then neither written nor read back.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::linalg::LinalgDialect",
