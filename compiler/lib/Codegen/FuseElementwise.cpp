@@ -1,7 +1,8 @@
 //===- FuseElementwise.cpp - linalg elementwise fusion, without recompute -===//
 //
 // See Passes.td. Upstream's linalg-fuse-elementwise-ops with two guards in
-// its control function; the pattern set is otherwise the same.
+// its control function, plus one pattern of its own (FuseIntoExtract: a
+// cheap producer computed where a pooling's window reads it).
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Codegen/Passes.h"

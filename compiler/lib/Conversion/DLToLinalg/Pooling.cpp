@@ -5,8 +5,9 @@
 // reading the input with tensor.extract at computed positions (padding reads
 // as the reduction's identity); the gradients gather, for each input
 // position, what the windows holding it send back, so no two iterations
-// write one element. Correct first: no tiling or
-// vectorisation yet.
+// write one element. A max pooling whose gradient follows it in its block
+// computes each window's argmax with its maximum, once, in the forward pass
+// (lowerMaxPoolsWithGradients); the gradient reads those offsets.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
