@@ -151,3 +151,35 @@ func.func @transposed(%x: memref<32x?xf32>, %o: memref<32xf32>) {
   }
   return
 }
+// A load whose row depends on a column's value (a gather), and the column
+// index used other than as a load's last index: left alone.
+// CHECK-LABEL: func.func @gather(
+// CHECK:       linalg.generic
+func.func @gather(%x: memref<?x32xf32>, %rows: memref<?x32xi32>, %o: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#row, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x32xf32>) outs(%o : memref<32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = linalg.index 0 : index
+    %c = linalg.index 1 : index
+    %k = memref.load %rows[%r, %c] : memref<?x32xi32>
+    %ki = arith.index_cast %k : i32 to index
+    %v = memref.load %x[%ki, %c] : memref<?x32xf32>
+    %0 = arith.addf %v, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @column_index(
+// CHECK:       linalg.generic
+func.func @column_index(%x: memref<?x32xf32>, %o: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#row, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x32xf32>) outs(%o : memref<32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c = linalg.index 1 : index
+    %ci = arith.index_cast %c : index to i32
+    %cf = arith.sitofp %ci : i32 to f32
+    %0 = arith.addf %cf, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}

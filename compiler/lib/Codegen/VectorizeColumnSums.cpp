@@ -17,6 +17,7 @@
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::dl {
 #define GEN_PASS_DEF_DLVECTORIZECOLUMNSUMS
@@ -39,12 +40,47 @@ bool hasVectorForm(Operation &op) {
              math::FmaOp, math::AbsFOp>(op);
 }
 
+/// Integer and index arithmetic, on a row's indices (scalars) or on values
+/// read from a row (vectors).
+bool isIntegerArith(Operation &op) {
+  return isa<arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::DivUIOp,
+             arith::RemUIOp, arith::CmpIOp, arith::AndIOp, arith::OrIOp,
+             arith::IndexCastOp, arith::SelectOp>(op);
+}
+
+bool isIndexOf(Value v, unsigned dim) {
+  auto index = v.getDefiningOp<linalg::IndexOp>();
+  return index && index.getDim() == dim;
+}
+
+/// A read in the body of a row of C contiguous f32 or i32 elements of a
+/// buffer from above: a memref.load whose last index is the column loop's
+/// (a pooling's gradient, computed where batch normalisation's sums read
+/// it, reads the pooled gradient and the argmax so).
+bool isRowLoad(Operation &op, unsigned column, int64_t columns) {
+  auto load = dyn_cast<memref::LoadOp>(op);
+  if (!load || load.getIndices().empty() ||
+      !isIndexOf(load.getIndices().back(), column) ||
+      load.getMemRef().getParentBlock() == op.getBlock())
+    return false;
+  MemRefType type = load.getMemRefType();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return (type.getElementType().isF32() ||
+          type.getElementType().isInteger(32)) &&
+         type.getShape().back() == columns &&
+         succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
 /// The number of columns C if `op` sums rows into per-column outputs: every
 /// loop a reduction but the last, parallel one; every output indexed by
 /// the last loop alone; every input indexed by all loops (a row) or by the
 /// last alone (a per-column vector); f32 memrefs with static C and unit
 /// stride along it; a body of elementwise ops over values of the body, the
-/// block's arguments, or f32/i1 scalars from above.
+/// block's arguments, or f32/i1 scalars from above, and of integer
+/// arithmetic on the row loops' indices and row loads (isRowLoad); the
+/// column loop's index only as a row load's last index.
 std::optional<int64_t> columnsOf(linalg::GenericOp op) {
   unsigned loops = op.getNumLoops();
   if (!op.hasPureBufferSemantics() || loops < 2 ||
@@ -74,15 +110,54 @@ std::optional<int64_t> columnsOf(linalg::GenericOp op) {
   if (!columns || *columns * op.getNumDpsInits() > kMaxAccumulators)
     return std::nullopt;
   Block *body = op.getBlock();
+  unsigned last = loops - 1;
   for (Operation &inner : body->without_terminator()) {
-    if (!hasVectorForm(inner))
+    if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
+      if (index.getDim() == last &&
+          !llvm::all_of(index->getUses(), [&](OpOperand &use) {
+            return isRowLoad(*use.getOwner(), last, *columns) &&
+                   use.getOperandNumber() + 1 ==
+                       use.getOwner()->getNumOperands();
+          }))
+        return std::nullopt;
+      continue;
+    }
+    if (isRowLoad(inner, last, *columns))
+      continue;
+    if (!hasVectorForm(inner) && !isIntegerArith(inner))
       return std::nullopt;
     for (Value v : inner.getOperands())
-      if (v.getParentBlock() != body && !v.getType().isF32() &&
-          !v.getType().isInteger(1))
+      if (v.getParentBlock() != body && !v.getType().isIntOrIndexOrFloat())
         return std::nullopt;
   }
   return columns;
+}
+
+llvm::DenseSet<Value> columnValues(linalg::GenericOp op, int64_t columns);
+
+/// No row load whose row depends on a column value (a gather).
+bool rowLoadsAreRows(linalg::GenericOp op, int64_t columns) {
+  llvm::DenseSet<Value> vec = columnValues(op, columns);
+  return llvm::none_of(op.getBlock()->getOperations(), [&](Operation &inner) {
+    auto load = dyn_cast<memref::LoadOp>(inner);
+    return load && llvm::any_of(load.getIndices().drop_back(),
+                                [&](Value i) { return vec.contains(i); });
+  });
+}
+
+/// The values of `op`'s body that vary along the columns: the block's
+/// arguments, row loads and what is computed from them. The others (the
+/// row loops' indices and arithmetic on them) are the same for a whole row.
+llvm::DenseSet<Value> columnValues(linalg::GenericOp op, int64_t columns) {
+  llvm::DenseSet<Value> vec(op.getBlock()->getArguments().begin(),
+                            op.getBlock()->getArguments().end());
+  unsigned column = op.getNumLoops() - 1;
+  for (Operation &inner : op.getBlock()->without_terminator())
+    if (isRowLoad(inner, column, columns) ||
+        llvm::any_of(inner.getOperands(),
+                     [&](Value v) { return vec.contains(v); }))
+      vec.insert(inner.getResults().begin(), inner.getResults().end());
+  return vec;
 }
 
 void vectorize(linalg::GenericOp op, int64_t columns, RewriterBase &rw) {
@@ -111,11 +186,21 @@ void vectorize(linalg::GenericOp op, int64_t columns, RewriterBase &rw) {
   for (OpOperand &out : op.getDpsInitsMutable())
     init.push_back(vector::LoadOp::create(rw, loc, vectorOf(rw.getF32Type()),
                                           out.get(), ValueRange{zero}));
+  llvm::DenseSet<Value> vec = columnValues(op, columns);
+  auto isVector = [&](Operation &inner) {
+    return llvm::any_of(inner.getResults(),
+                        [&](Value r) { return vec.contains(r); });
+  };
+  // Scalars from above read by column values: broadcast once.
+  IRMapping broadcasts;
   for (Operation &inner : body->without_terminator())
-    for (Value v : inner.getOperands())
-      if (v.getParentBlock() != body && !map.contains(v))
-        map.map(v,
-                vector::BroadcastOp::create(rw, loc, vectorOf(v.getType()), v));
+    if (isVector(inner) && !isa<memref::LoadOp>(inner))
+      for (Value v : inner.getOperands())
+        if (v.getParentBlock() != body && !map.contains(v) &&
+            !broadcasts.contains(v))
+          broadcasts.map(v, vector::BroadcastOp::create(
+                                rw, loc, vectorOf(v.getType()), v));
+  unsigned column = op.getNumLoops() - 1;
 
   // One loop per reduction dimension, the accumulators carried through all.
   SmallVector<Range> ranges =
@@ -135,9 +220,46 @@ void vectorize(linalg::GenericOp op, int64_t columns, RewriterBase &rw) {
                body->getArguments().take_back(op.getNumDpsInits()), acc))
         row.map(arg, a);
       for (Operation &inner : body->without_terminator()) {
-        Operation *copy = b.clone(inner, row);
-        for (OpResult r : copy->getResults())
-          r.setType(vectorOf(r.getType()));
+        if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
+          // The column loop's index is only a row load's last index.
+          if (index.getDim() != column)
+            row.map(index.getResult(), rowIndex[index.getDim()]);
+          continue;
+        }
+        if (auto load = dyn_cast<memref::LoadOp>(inner);
+            load && vec.contains(load.getResult())) {
+          SmallVector<Value> where;
+          for (Value i : load.getIndices().drop_back())
+            where.push_back(row.lookupOrDefault(i));
+          where.push_back(zero);
+          row.map(load.getResult(),
+                  vector::LoadOp::create(b, loc, vectorOf(load.getType()),
+                                         load.getMemRef(), where));
+          continue;
+        }
+        if (!isVector(inner)) {
+          b.clone(inner, row);
+          continue;
+        }
+        // A column value: scalar operands (a row's, or from above)
+        // broadcast to the row's vector.
+        IRMapping operands = row;
+        for (Value v : inner.getOperands()) {
+          if (vec.contains(v))
+            continue;
+          if (broadcasts.contains(v))
+            operands.map(v, broadcasts.lookup(v));
+          else if (!map.contains(v))
+            operands.map(
+                v, vector::BroadcastOp::create(b, loc, vectorOf(v.getType()),
+                                               row.lookupOrDefault(v)));
+        }
+        Operation *copy = b.clone(inner, operands);
+        for (auto [r, c] :
+             llvm::zip_equal(inner.getResults(), copy->getResults())) {
+          c.setType(vectorOf(c.getType()));
+          row.map(r, c);
+        }
       }
       SmallVector<Value> next;
       for (Value v : body->getTerminator()->getOperands())
@@ -165,7 +287,8 @@ struct VectorizeColumnSums
   void runOnOperation() override {
     SmallVector<std::pair<linalg::GenericOp, int64_t>> work;
     getOperation()->walk([&](linalg::GenericOp op) {
-      if (std::optional<int64_t> c = columnsOf(op))
+      if (std::optional<int64_t> c = columnsOf(op);
+          c && rowLoadsAreRows(op, *c))
         work.push_back({op, *c});
     });
     IRRewriter rewriter(&getContext());

@@ -58,3 +58,44 @@ func.func @narrow(%x: memref<33x10xf32>, %o1: memref<10xf32>, %o2: memref<10xf32
   }
   return
 }
+
+// Batch normalisation's gradient sums over [N, H, W, C] with the gradient
+// of a 2x2 max pooling computed in place: per row (n, h, w) the window
+// (h / 2, w / 2) and the offset, scalars; per column the argmax and the
+// pooled gradient read as rows of the pooled tensors (the last row and
+// column of the odd-sized input lie in no window).
+func.func @pooled_grad(%x: memref<2x5x5x16xf32>, %mean: memref<16xf32>, %am: memref<2x2x2x16xi32>, %g: memref<2x2x2x16xf32>, %o1: memref<16xf32>, %o2: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#id4, #last, #last, #last], iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+      ins(%x, %mean : memref<2x5x5x16xf32>, memref<16xf32>) outs(%o1, %o2 : memref<16xf32>, memref<16xf32>) {
+  ^bb0(%xi: f32, %m: f32, %a: f32, %b: f32):
+    %n = linalg.index 0 : index
+    %h = linalg.index 1 : index
+    %w = linalg.index 2 : index
+    %c = linalg.index 3 : index
+    %i = arith.divui %h, %c2 : index
+    %j = arith.divui %w, %c2 : index
+    %iok = arith.cmpi ult, %i, %c2 : index
+    %jok = arith.cmpi ult, %j, %c2 : index
+    %ok = arith.andi %iok, %jok : i1
+    %ic = arith.select %ok, %i, %c0 : index
+    %jc = arith.select %ok, %j, %c0 : index
+    %dh = arith.remui %h, %c2 : index
+    %dw = arith.remui %w, %c2 : index
+    %dh2 = arith.muli %dh, %c2 : index
+    %off = arith.addi %dh2, %dw : index
+    %off32 = arith.index_cast %off : index to i32
+    %best = memref.load %am[%n, %ic, %jc, %c] : memref<2x2x2x16xi32>
+    %is = arith.cmpi eq, %best, %off32 : i32
+    %hit = arith.andi %ok, %is : i1
+    %gv = memref.load %g[%n, %ic, %jc, %c] : memref<2x2x2x16xf32>
+    %dy = arith.select %hit, %gv, %zero : f32
+    %d = arith.subf %xi, %m : f32
+    %n1 = math.fma %dy, %d, %a : f32
+    %n2 = arith.addf %b, %dy : f32
+    linalg.yield %n1, %n2 : f32, f32
+  }
+  return
+}

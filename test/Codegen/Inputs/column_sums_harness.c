@@ -11,6 +11,8 @@ void stats(float *x, float *k, float *s1, float *s2);
 void bias4(float *dy, float *db);
 void grad(float *dy, float *x, float *mean, float *o1, float *o2);
 void narrow(float *x, float *o1, float *o2, float s);
+void pooled_grad(float *x, float *mean, int *am, float *g, float *o1,
+                 float *o2);
 
 static unsigned state = 12345u;
 /* Uniform in [-2, 2) and never zero (a maximum over +0 and -0 may pick
@@ -88,6 +90,31 @@ int main(void) {
       }
     narrow(x, o1, o2, s);
     same("narrow.o1", o1, r1, 10), same("narrow.o2", o2, r2, 10);
+  }
+  {
+    float x[2 * 5 * 5 * 16], mean[16], g[2 * 2 * 2 * 16], o1[16], o2[16],
+        r1[16], r2[16];
+    int am[2 * 2 * 2 * 16];
+    fill(x, 2 * 5 * 5 * 16), fill(mean, 16), fill(g, 2 * 2 * 2 * 16),
+        fill(o1, 16), fill(o2, 16);
+    for (int i = 0; i < 2 * 2 * 2 * 16; ++i)
+      am[i] = (int)(draw() + 2.0f) & 3; /* an offset in the 2x2 window */
+    memcpy(r1, o1, sizeof r1), memcpy(r2, o2, sizeof r2);
+    for (int n = 0; n < 2; ++n)
+      for (int h = 0; h < 5; ++h)
+        for (int w = 0; w < 5; ++w)
+          for (int c = 0; c < 16; ++c) {
+            int i = h / 2, j = w / 2;
+            float dy = 0.0f;
+            int at = ((n * 2 + i) * 2 + j) * 16 + c;
+            if (i < 2 && j < 2 && am[at] == (h % 2) * 2 + w % 2)
+              dy = g[at];
+            float d = x[((n * 5 + h) * 5 + w) * 16 + c] - mean[c];
+            r1[c] = fmaf(dy, d, r1[c]);
+            r2[c] = r2[c] + dy;
+          }
+    pooled_grad(x, mean, am, g, o1, o2);
+    same("pooled_grad.o1", o1, r1, 16), same("pooled_grad.o2", o2, r2, 16);
   }
   printf("%d failures: %s\n", failures, failures ? "FAILED" : "ALL OK");
   return failures != 0;

@@ -278,7 +278,12 @@ def DLVectorizeColumnSums : Pass<"dl-vectorize-column-sums"> {
     dimension C, and whose body is elementwise arithmetic, becomes scf.for
     loops over the rows carrying one vector<C x f32> accumulator per output:
     a bias gradient sum(dy) over [N, H, W, C], batch normalisation's
-    statistics and the sums of its gradient. The rows are added in the
+    statistics and the sums of its gradient. The body may also compute on
+    the row loops' indices (integer arithmetic, per row) and load from
+    buffers a row of C elements at indices computed so, the column loop's
+    index as the last one (a max pooling's gradient computed in the sums:
+    its argmax and pooled gradient); a load at a row that depends on a
+    column's value (a gather) is left to the loops. The rows are added in the
     loops' order, so the sums are the same bit for bit as the loops that
     convert-linalg-to-loops would give; LLVM kept those accumulators in
     memory, a store and a reload per row. At most 256 accumulator floats
