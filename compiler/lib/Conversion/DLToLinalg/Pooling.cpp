@@ -212,30 +212,48 @@ std::pair<Value, Value> argmaxWindows(OpBuilder &b, Location loc, Value x,
 /// position lies in at most ceil(ph / sh) windows along y (one when the
 /// windows do not overlap), where a loop over the ph offsets would visit
 /// ph of them, most empty (ph * pw per element for a global pooling).
+///
+/// Windows that do not overlap (stride >= pool) give each position one
+/// candidate: then the generic is all parallel over [N, h, w, C], with no
+/// zero fill, and cheap enough for dl-fuse-elementwise to compute again in
+/// each consumer (batch normalisation's gradient reads it twice).
 Value gatherWindows(OpBuilder &b, Location loc, Value values, Value argmax,
                     const Window &win) {
-  Value init =
-      filled(b, loc,
-             {tensor::getMixedSize(b, loc, values, 0), b.getIndexAttr(win.h),
-              b.getIndexAttr(win.w), tensor::getMixedSize(b, loc, values, 3)},
-             0.0);
-  Value candidates = tensor::EmptyOp::create(
-      b, loc,
-      ArrayRef<int64_t>{int64_t(llvm::divideCeil(win.ph, win.sh)),
-                        int64_t(llvm::divideCeil(win.pw, win.sw))},
-      b.getF32Type());
+  int64_t candY = llvm::divideCeil(win.ph, win.sh);
+  int64_t candX = llvm::divideCeil(win.pw, win.sw);
+  bool single = candY == 1 && candX == 1;
+  SmallVector<OpFoldResult> sizes{tensor::getMixedSize(b, loc, values, 0),
+                                  b.getIndexAttr(win.h), b.getIndexAttr(win.w),
+                                  tensor::getMixedSize(b, loc, values, 3)};
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineMap> maps{
-      AffineMap::get(6, 0, {d(4), d(5)}, ctx),
-      AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  SmallVector<IteratorType> iters;
+  Value init;
+  if (single) {
+    init = tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
+    maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+    iters.assign(4, IteratorType::parallel);
+  } else {
+    init = filled(b, loc, sizes, 0.0);
+    inputs.push_back(tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{candY, candX}, b.getF32Type()));
+    maps = {AffineMap::get(6, 0, {d(4), d(5)}, ctx),
+            AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+    iters = windowIterators();
+  }
   return generic(
-      b, loc, {candidates}, {init}, maps, windowIterators(),
+      b, loc, inputs, {init}, maps, iters,
       [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value zero = indexConst(nb, l, 0);
         auto idx = [&](int64_t i) -> Value {
+          // The one candidate is the last window starting at or before the
+          // position (q = 0).
+          if (single && i >= 4)
+            return zero;
           return linalg::IndexOp::create(nb, l, i);
         };
-        Value zero = indexConst(nb, l, 0);
         // Along one axis, the q-th window back from the last one starting
         // at or before `pos` (in padded coordinates t = pos + before):
         // i = t / stride - q, holding `pos` at offset a = t - i * stride,
@@ -284,6 +302,8 @@ Value gatherWindows(OpBuilder &b, Location loc, Value values, Value argmax,
         }
         Value v = tensor::ExtractOp::create(nb, l, values, at);
         v = arith::SelectOp::create(nb, l, hit, v, f32Const(nb, l, 0.0));
+        if (single)
+          return SmallVector<Value>{v};
         return SmallVector<Value>{arith::AddFOp::create(nb, l, args[1], v)};
       })[0];
 }
