@@ -227,3 +227,102 @@ func.func @not_into_extract(%g: tensor<?x2x2x3xf32>, %q: tensor<?x2x2x3xf32>, %n
   } -> tensor<?x4x4x3xf32>
   return %d0, %d1, %d2, %shared : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<?x2x2x3xf32>
 }
+
+// -----
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch4 = affine_map<(d0, d1, d2, d3) -> (d3)>
+
+// A max pooling's gradient where windows do not overlap (2x2, stride 2),
+// read at each position by batch normalisation's sums and by its dx: both
+// compute it where they read it (the argmax and pooled gradient read at the
+// pooled position), and the [N, 4, 4, 3] tensor is not written.
+// CHECK-LABEL: func.func @recompute_in_consumers(
+// CHECK-SAME:    %[[G:[^:]*]]: tensor<?x2x2x3xf32>, %[[AM:[^:]*]]: tensor<?x2x2x3xi32>
+// CHECK:       linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<?x4x4x3xf32>, tensor<3xf32>)
+// CHECK-DAG:     tensor.extract %[[AM]]
+// CHECK-DAG:     tensor.extract %[[G]]
+// CHECK:         math.fma
+// CHECK:       linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<?x4x4x3xf32>, tensor<3xf32>)
+// CHECK-DAG:     tensor.extract %[[AM]]
+// CHECK-DAG:     tensor.extract %[[G]]
+// CHECK:         arith.mulf
+// CHECK-NOT:   linalg.generic
+func.func @recompute_in_consumers(%g: tensor<?x2x2x3xf32>, %am: tensor<?x2x2x3xi32>, %x: tensor<?x4x4x3xf32>, %mean: tensor<3xf32>, %n: index) -> (tensor<3xf32>, tensor<?x4x4x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c2 = arith.constant 2 : index
+  %e = tensor.empty(%n) : tensor<?x4x4x3xf32>
+  %dy = linalg.generic {indexing_maps = [#id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%e : tensor<?x4x4x3xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %h = arith.divui %i1, %c2 : index
+    %w = arith.divui %i2, %c2 : index
+    %a = arith.remui %i1, %c2 : index
+    %b = arith.remui %i2, %c2 : index
+    %a2 = arith.muli %a, %c2 : index
+    %off = arith.addi %a2, %b : index
+    %off32 = arith.index_cast %off : index to i32
+    %best = tensor.extract %am[%i0, %h, %w, %i3] : tensor<?x2x2x3xi32>
+    %hit = arith.cmpi eq, %best, %off32 : i32
+    %v = tensor.extract %g[%i0, %h, %w, %i3] : tensor<?x2x2x3xf32>
+    %r = arith.select %hit, %v, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4x4x3xf32>
+  %z = tensor.empty() : tensor<3xf32>
+  %sum = linalg.generic {indexing_maps = [#id4, #id4, #ch4, #ch4], iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+      ins(%dy, %x, %mean : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<3xf32>) outs(%z : tensor<3xf32>) {
+  ^bb0(%d: f32, %xi: f32, %m: f32, %acc: f32):
+    %c = arith.subf %xi, %m : f32
+    %f = math.fma %d, %c, %acc : f32
+    linalg.yield %f : f32
+  } -> tensor<3xf32>
+  %dx = linalg.generic {indexing_maps = [#id4, #id4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy, %x, %mean : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<3xf32>) outs(%e : tensor<?x4x4x3xf32>) {
+  ^bb0(%d: f32, %xi: f32, %m: f32, %o: f32):
+    %c = arith.subf %xi, %m : f32
+    %p = arith.mulf %d, %c : f32
+    linalg.yield %p : f32
+  } -> tensor<?x4x4x3xf32>
+  return %sum, %dx : tensor<3xf32>, tensor<?x4x4x3xf32>
+}
+
+// -----
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+
+// Left in memory: a gradient one of whose uses is not a generic of its own
+// loops (the filter gradient's product reads it as rows).
+// CHECK-LABEL: func.func @recompute_not_for_rows(
+// CHECK:       %[[DY:.*]] = linalg.generic
+// CHECK:         tensor.extract
+// CHECK:       linalg.generic {{.*}} ins(%[[DY]] : tensor<?x4x4x3xf32>)
+// CHECK:       tensor.collapse_shape %[[DY]]
+func.func @recompute_not_for_rows(%g: tensor<?x2x2x3xf32>, %n: index) -> (tensor<?x4x4x3xf32>, tensor<?x3xf32>) {
+  %c2 = arith.constant 2 : index
+  %e = tensor.empty(%n) : tensor<?x4x4x3xf32>
+  %dy = linalg.generic {indexing_maps = [#id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%e : tensor<?x4x4x3xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %h = arith.divui %i1, %c2 : index
+    %w = arith.divui %i2, %c2 : index
+    %v = tensor.extract %g[%i0, %h, %w, %i3] : tensor<?x2x2x3xf32>
+    linalg.yield %v : f32
+  } -> tensor<?x4x4x3xf32>
+  %neg = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy : tensor<?x4x4x3xf32>) outs(%e : tensor<?x4x4x3xf32>) {
+  ^bb0(%d: f32, %o: f32):
+    %m = arith.negf %d : f32
+    linalg.yield %m : f32
+  } -> tensor<?x4x4x3xf32>
+  %rows = tensor.collapse_shape %dy [[0, 1, 2], [3]] : tensor<?x4x4x3xf32> into tensor<?x3xf32>
+  return %neg, %rows : tensor<?x4x4x3xf32>, tensor<?x3xf32>
+}

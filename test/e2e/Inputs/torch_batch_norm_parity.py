@@ -1,5 +1,5 @@
-"""PyTorch parity of batch_normalization (batch_norm_dense.dl and
-batch_norm_conv.dl): the training form (the loss and every gradient of
+"""PyTorch parity of batch_normalization (batch_norm_dense.dl,
+batch_norm_conv.dl and batch_norm_pool.dl): the training form (the loss and every gradient of
 `gradients`), three SGD steps of `train_step` (losses, parameters and the
 moving statistics, updated as Keras does: moving * momentum + batch *
 (1 - momentum) with the biased batch variance, computed here from torch's
@@ -7,7 +7,7 @@ own var), and the inference form (`predict`, with the moving statistics),
 rtol 1e-4. gamma, beta and the moving statistics start away from their
 initial values so that each matters.
 
-usage: torch_batch_norm_parity.py dense|conv LIB.so
+usage: torch_batch_norm_parity.py dense|conv|pool LIB.so
 """
 import ctypes
 import sys
@@ -36,7 +36,7 @@ if kind == "dense":
     in_shape = (8,)
     batches = (3, 33)  # batch 1: no variance over one value (torch refuses)
 else:
-    prefix = "bn_conv"
+    prefix = "bn_" + kind
     names = ["conv2d.kernel", "conv2d.bias",
              "batch_normalization.gamma", "batch_normalization.beta",
              "batch_normalization.moving_mean",
@@ -47,9 +47,9 @@ else:
              "batch_normalization_1.moving_variance",
              "dense.kernel", "dense.bias"]
     shapes = [(3, 3, 2, 4), (4,), (4,), (4,), (4,), (4,), (2, 2, 4, 3),
-              (3,), (3,), (3,), (27, 3), (3,)]
+              (3,), (3,), (3,), (27 if kind == "conv" else 3, 3), (3,)]
     state = {4, 5, 8, 9}
-    in_shape = (6, 6, 2)
+    in_shape = (6, 6, 2) if kind == "conv" else (11, 11, 2)
     batches = (1, 3, 33)
 
 
@@ -94,10 +94,16 @@ def forward(xt, tp, training, updates):
     def conv(x, k, b):
         y = F.conv2d(x.permute(0, 3, 1, 2), k.permute(3, 2, 0, 1), b)
         return y.permute(0, 2, 3, 1)
+    def pool(h, f):
+        return f(h.permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1)
     c = conv(xt, tp[0], tp[1])
     a = torch.relu(bn(c, 2, 3, 4, 5, 1e-3, 0.8))
+    if kind == "pool":
+        a = pool(a, F.max_pool2d)
     d = conv(a, tp[6], None)
     m = bn(d, None, 7, 8, 9, 1e-3, 0.99)
+    if kind == "pool":
+        m = pool(m, F.avg_pool2d)
     return m.reshape(m.shape[0], -1) @ tp[10] + tp[11]
 
 

@@ -221,7 +221,7 @@ def DLExpandDynamicGroups : Pass<"dl-expand-dynamic-groups"> {
 }
 
 def DLFuseElementwise : Pass<"dl-fuse-elementwise"> {
-  let summary = "Fuse elementwise linalg ops on tensors, never recomputing a producer";
+  let summary = "Fuse elementwise linalg ops on tensors, recomputing only cheap producers";
   let description = [{
     Upstream's linalg-fuse-elementwise-ops (the same patterns: producer into
     consumer, reshapes moved through generics by expansion, canonicalization,
@@ -231,14 +231,21 @@ def DLFuseElementwise : Pass<"dl-fuse-elementwise"> {
     loop that broadcasts it would run it R times. A reshape moves only
     through generics without reductions, so products and column sums keep
     the rank-2 form the contraction kernels and reduction code expect.
-    One pattern of its own: an all-parallel generic of cheap arithmetic
+    Two patterns of its own. An all-parallel generic of cheap arithmetic
     whose one result only a `tensor.extract` inside another generic reads
     (a pooling's window) is computed there instead, at the extracted
     position, when the consumer has no more iterations than the producer
     has elements (a max pooling's 2x2 windows at stride 2, not its
     gradient's gather, which reads each pooled element four times). The
     biased ReLU before fashion_cnn's first pooling ([N, 26, 26, 32]) is
-    then neither written nor read back.
+    then neither written nor read back. And an all-parallel generic of
+    cheap arithmetic that reads other tensors with `tensor.extract` (a
+    pooling's gradient where windows do not overlap), every use of which is
+    an input that a generic of the same loops reads through the identity
+    map, is computed in each of those consumers at their loop indices: a
+    batch normalisation's gradient reads a max pooling's twice (its sums,
+    its dx), and reads the argmax and the pooled gradient, a quarter of the
+    size, instead of a tensor written and read back twice.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::linalg::LinalgDialect",

@@ -7,7 +7,8 @@
 // forward: one more pass over the input, no per-row tensor kept alive
 // between the passes. Batch normalisation's statistics are per column (one
 // [C] vector each), in one pass (sums about a shifted origin, see
-// columnStats), and its gradient reads the forward's.
+// columnStats), and its gradient reads the forward's and sums over every
+// dimension but the channel's, at the input's rank.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -185,29 +186,37 @@ struct ColumnStats {
   Value mean, variance, rstd, invCount;
 };
 
-/// Sums over the rows of [R, C] into [C]: `body` gets (inputs..., acc...)
-/// where inputs are full [R, C] or per-column [C] as `perColumn` says.
+/// Sums over every dimension but the last of [..., C] (rows [R, C], or
+/// [N, H, W, C]) into [C]: `body` gets (inputs..., acc...) where inputs are
+/// full or per-column [C] as `perColumn` says (the first is full).
 SmallVector<Value> sumColumns(
     OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<bool> perColumn,
     int64_t c, unsigned numSums,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
   MLIRContext *ctx = b.getContext();
-  AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
-  AffineMap col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  unsigned rank = cast<RankedTensorType>(inputs[0].getType()).getRank();
+  AffineMap full = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap col =
+      AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
   SmallVector<AffineMap> maps;
   for (bool pc : perColumn)
     maps.push_back(pc ? col : full);
   Value init = filled(b, loc, {b.getIndexAttr(c)}, 0.0);
   SmallVector<Value> inits(numSums, init);
   maps.append(numSums, col);
-  return generic(b, loc, inputs, inits, maps,
-                 {IteratorType::reduction, IteratorType::parallel}, body);
+  SmallVector<IteratorType> iters(rank - 1, IteratorType::reduction);
+  iters.push_back(IteratorType::parallel);
+  return generic(b, loc, inputs, inits, maps, iters, body);
 }
 
-/// 1 / R as an f32, R the rows of [R, C] (batch x positions), known only
+/// 1 / R as an f32, R the rows of [..., C] (batch x positions), known only
 /// at run time.
 Value inverseRows(OpBuilder &b, Location loc, Value x) {
   Value rows = tensor::DimOp::create(b, loc, x, 0);
+  auto type = cast<RankedTensorType>(x.getType());
+  for (int64_t d = 1; d + 1 < type.getRank(); ++d)
+    rows = arith::MulIOp::create(b, loc, rows,
+                                 tensor::DimOp::create(b, loc, x, d));
   Value rowsF = arith::UIToFPOp::create(
       b, loc, b.getF32Type(),
       arith::IndexCastOp::create(b, loc, b.getI64Type(), rows));
@@ -351,9 +360,13 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
-    Value dy = toRows(rewriter, loc, adaptor.getGrad());
-    Value x = toRows(rewriter, loc, adaptor.getInput());
-    int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
+    // At the input's rank, not on rows: a gradient computed where it is
+    // read (a max pooling's, dl-fuse-elementwise) needs the positions.
+    Value dy = adaptor.getGrad();
+    Value x = adaptor.getInput();
+    auto xType = cast<RankedTensorType>(x.getType());
+    unsigned rank = xType.getRank();
+    int64_t c = xType.getDimSize(rank - 1);
     // The forward's statistics: rstd per channel, and 1 / N.
     ColumnStats s;
     s.mean = adaptor.getMean();
@@ -389,8 +402,9 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
     // b = -a * rstd * sum(dy * xhat) / R and c = -a * sum(dy) / R: those
     // first, once per channel, so the sweep over [R, C] is a subtraction
     // and two FMAs per element, reading three vectors per channel.
-    AffineMap full = AffineMap::getMultiDimIdentityMap(2, ctx);
-    AffineMap col = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    AffineMap full = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap col =
+        AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
     AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
     Value invCount = s.invCount;
     Value init = emptyLike(rewriter, loc, s.mean);
@@ -409,14 +423,13 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
     Value dx = generic(
         rewriter, loc, {dy, x, s.mean, coef[0], coef[1], coef[2]},
         {emptyLike(rewriter, loc, x)}, {full, full, col, col, col, col, full},
-        {IteratorType::parallel, IteratorType::parallel},
+        SmallVector<IteratorType>(rank, IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value d = arith::SubFOp::create(b, l, a[1], a[2]);
           Value t = math::FmaOp::create(b, l, d, a[4], a[5]);
           return SmallVector<Value>{math::FmaOp::create(b, l, a[0], a[3], t)};
         })[0];
-    rewriter.replaceOp(
-        op, {fromRows(rewriter, loc, dx, adaptor.getInput()), dgamma, dbeta});
+    rewriter.replaceOp(op, {dx, dgamma, dbeta});
     return success();
   }
 };
