@@ -257,6 +257,36 @@ void ReluGradOp::getCanonicalizationPatterns(RewritePatternSet &results,
   results.add<ReluGradThroughMaxPool>(context);
 }
 
+namespace {
+/// channel_sum(max_pool2d_grad(dy, x)) -> channel_sum(dy), and the same for
+/// avg_pool2d_grad: a max pooling sends each window's dy whole to one input
+/// position, an average pooling splits it into shares that sum to it (its
+/// count is of the window's input positions, padding excluded). Exact in
+/// real arithmetic, overlapping windows and padding included; the sum
+/// reads the pooled tensor, a quarter of the elements for 2x2 windows (a
+/// convolution's bias gradient before a pooling).
+struct ChannelSumOfPoolGrad : OpRewritePattern<ChannelSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ChannelSumOp op,
+                                PatternRewriter &rewriter) const override {
+    Value pooled;
+    if (auto g = op.getInput().getDefiningOp<MaxPool2DGradOp>())
+      pooled = g.getGrad();
+    else if (auto g = op.getInput().getDefiningOp<AvgPool2DGradOp>())
+      pooled = g.getGrad();
+    if (!pooled)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] { op.getInputMutable().assign(pooled); });
+    return success();
+  }
+};
+} // namespace
+
+void ChannelSumOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                               MLIRContext *context) {
+  results.add<ChannelSumOfPoolGrad>(context);
+}
+
 LogicalResult AvgPool2DGradOp::verify() {
   return verifyPool2D(*this, getResult().getType(), getGrad().getType(), "grad",
                       getPool(), getStrides(), getPadding());

@@ -711,11 +711,16 @@ def DL_ChannelSumOp : DL_Op<"channel_sum", [Pure]> {
     ```mlir
     %db = dl.channel_sum %dy : tensor<?x26x26x32xf32> -> tensor<32xf32>
     ```
+
+    Canonicalization: the channel sum of a pooling's gradient is the channel
+    sum of the pooled gradient (every window's gradient reaches input
+    positions whole: all of it to the maximum, or shares summing to it).
   }];
   let arguments = (ins DL_FloatTensor:$input);
   let results = (outs DL_Vector:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
