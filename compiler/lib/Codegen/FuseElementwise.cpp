@@ -73,6 +73,19 @@ int64_t staticCount(ArrayRef<int64_t> sizes) {
   return n;
 }
 
+/// An all-parallel generic on tensors with one result, written whole (its
+/// output not read), whose body's ops all satisfy `cheap`: its element at
+/// any position can be computed again where it is read (computeAt).
+bool isRecomputable(linalg::GenericOp producer,
+                    function_ref<bool(Operation &)> cheap) {
+  return producer->getNumResults() == 1 && producer.hasPureTensorSemantics() &&
+         producer.getNumParallelLoops() == producer.getNumLoops() &&
+         producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
+             .isIdentity() &&
+         !producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) &&
+         llvm::all_of(producer.getBody()->getOperations(), cheap);
+}
+
 /// The element of all-parallel `producer`'s one result at `at`: its body
 /// cloned at the insertion point, reading its inputs there.
 Value computeAt(RewriterBase &rewriter, Location loc,
@@ -121,13 +134,8 @@ struct FuseIntoExtract : OpRewritePattern<tensor::ExtractOp> {
     if (!consumer)
       return failure();
     auto producer = extract.getTensor().getDefiningOp<linalg::GenericOp>();
-    if (!producer || producer->getNumResults() != 1 || !producer->hasOneUse() ||
-        !producer.hasPureTensorSemantics() ||
-        producer.getNumParallelLoops() != producer.getNumLoops() ||
-        !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
-             .isIdentity() ||
-        producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
-        !llvm::all_of(producer.getBody()->getOperations(), isCheap) ||
+    if (!producer || !producer->hasOneUse() ||
+        !isRecomputable(producer, isCheap) ||
         staticCount(consumer.getStaticLoopRanges()) >
             staticCount(producer.getStaticLoopRanges()))
       return failure();
@@ -159,13 +167,7 @@ struct RecomputeInConsumers : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::GenericOp producer,
                                 PatternRewriter &rewriter) const override {
-    if (producer->getNumResults() != 1 || producer->use_empty() ||
-        !producer.hasPureTensorSemantics() ||
-        producer.getNumParallelLoops() != producer.getNumLoops() ||
-        !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
-             .isIdentity() ||
-        producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
-        !llvm::all_of(producer.getBody()->getOperations(), isCheapGather) ||
+    if (producer->use_empty() || !isRecomputable(producer, isCheapGather) ||
         llvm::none_of(producer.getBody()->getOperations(),
                       [](Operation &op) { return isa<tensor::ExtractOp>(op); }))
       return failure();
