@@ -202,6 +202,17 @@ LogicalResult AvgPool2DOp::verify() {
                       "result", getPool(), getStrides(), getPadding());
 }
 
+MaxPool2DOp MaxPool2DGradOp::getForwardPool() {
+  for (Operation *user : getInput().getUsers()) {
+    auto fwd = dyn_cast<MaxPool2DOp>(user);
+    if (fwd && fwd->getBlock() == getOperation()->getBlock() &&
+        fwd->isBeforeInBlock(getOperation()) && fwd.getPool() == getPool() &&
+        fwd.getStrides() == getStrides() && fwd.getPadding() == getPadding())
+      return fwd;
+  }
+  return {};
+}
+
 LogicalResult MaxPool2DGradOp::verify() {
   if (getResult().getType() != getInput().getType())
     return emitOpError("expects the result to have the input's type ")
@@ -227,20 +238,8 @@ struct ReluGradThroughMaxPool : OpRewritePattern<ReluGradOp> {
     if (!poolGrad || poolGrad.getInput() != op.getValue() ||
         !poolGrad->hasOneUse())
       return failure();
-    MaxPool2DOp pool;
-    for (Operation *user : op.getValue().getUsers()) {
-      auto candidate = dyn_cast<MaxPool2DOp>(user);
-      if (candidate && candidate->getBlock() == op->getBlock() &&
-          candidate->isBeforeInBlock(op) &&
-          candidate.getPool() == poolGrad.getPool() &&
-          candidate.getStrides() == poolGrad.getStrides() &&
-          candidate.getPadding() == poolGrad.getPadding() &&
-          candidate.getType() == poolGrad.getGrad().getType()) {
-        pool = candidate;
-        break;
-      }
-    }
-    if (!pool)
+    MaxPool2DOp pool = poolGrad.getForwardPool();
+    if (!pool || pool.getType() != poolGrad.getGrad().getType())
       return failure();
     Value masked = ReluGradOp::create(rewriter, op.getLoc(), poolGrad.getGrad(),
                                       pool.getResult());

@@ -374,20 +374,11 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
 } // namespace
 
 void mlir::dl::lowerMaxPoolsWithGradients(Operation *root) {
-  // Each gradient's forward op: the max_pool2d on the same input with the
-  // same window, earlier in the same block (so its result dominates).
+  // Each gradient with its forward op (getForwardPool).
   SmallVector<std::pair<MaxPool2DGradOp, MaxPool2DOp>> pairs;
   root->walk([&](MaxPool2DGradOp grad) {
-    for (Operation *user : grad.getInput().getUsers()) {
-      auto fwd = dyn_cast<MaxPool2DOp>(user);
-      if (fwd && fwd->getBlock() == grad->getBlock() &&
-          fwd->isBeforeInBlock(grad) && fwd.getPool() == grad.getPool() &&
-          fwd.getStrides() == grad.getStrides() &&
-          fwd.getPadding() == grad.getPadding()) {
-        pairs.push_back({grad, fwd});
-        return;
-      }
-    }
+    if (MaxPool2DOp fwd = grad.getForwardPool())
+      pairs.push_back({grad, fwd});
   });
   llvm::MapVector<Operation *, Value> argmaxOf;
   for (auto [grad, fwd] : pairs) {

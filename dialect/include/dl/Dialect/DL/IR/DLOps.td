@@ -623,6 +623,13 @@ def DL_MaxPool2DGradOp : DL_Op<"max_pool2d_grad", [Pure]> {
     $grad `,` $input `pool` $pool `strides` $strides `padding` $padding
     attr-dict `:` functional-type(operands, results)
   }];
+  let extraClassDeclaration = [{
+    /// The forward max_pool2d of this gradient: on the same input with the
+    /// same window, earlier in the same block (so its result dominates this
+    /// op); null if there is none. Its argmax and its pooled values serve
+    /// the gradient (lowerMaxPoolsWithGradients, ReluGradThroughMaxPool).
+    MaxPool2DOp getForwardPool();
+  }];
   let hasVerifier = 1;
 }
 
