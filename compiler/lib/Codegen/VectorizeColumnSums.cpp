@@ -73,6 +73,21 @@ bool isRowLoad(Operation &op, unsigned column, int64_t columns) {
          strides.back() == 1;
 }
 
+/// The values of `op`'s body that vary along the columns: the block's
+/// arguments, row loads and what is computed from them. The others (the
+/// row loops' indices and arithmetic on them) are the same for a whole row.
+llvm::DenseSet<Value> columnValues(linalg::GenericOp op, int64_t columns) {
+  llvm::DenseSet<Value> vec(op.getBlock()->getArguments().begin(),
+                            op.getBlock()->getArguments().end());
+  unsigned column = op.getNumLoops() - 1;
+  for (Operation &inner : op.getBlock()->without_terminator())
+    if (isRowLoad(inner, column, columns) ||
+        llvm::any_of(inner.getOperands(),
+                     [&](Value v) { return vec.contains(v); }))
+      vec.insert(inner.getResults().begin(), inner.getResults().end());
+  return vec;
+}
+
 /// The number of columns C if `op` sums rows into per-column outputs: every
 /// loop a reduction but the last, parallel one; every output indexed by
 /// the last loop alone; every input indexed by all loops (a row) or by the
@@ -130,34 +145,14 @@ std::optional<int64_t> columnsOf(linalg::GenericOp op) {
       if (v.getParentBlock() != body && !v.getType().isIntOrIndexOrFloat())
         return std::nullopt;
   }
+  // No row load at a row that depends on a column's value (a gather).
+  llvm::DenseSet<Value> vec = columnValues(op, *columns);
+  for (Operation &inner : body->without_terminator())
+    if (auto load = dyn_cast<memref::LoadOp>(inner);
+        load && llvm::any_of(load.getIndices().drop_back(),
+                             [&](Value i) { return vec.contains(i); }))
+      return std::nullopt;
   return columns;
-}
-
-llvm::DenseSet<Value> columnValues(linalg::GenericOp op, int64_t columns);
-
-/// No row load whose row depends on a column value (a gather).
-bool rowLoadsAreRows(linalg::GenericOp op, int64_t columns) {
-  llvm::DenseSet<Value> vec = columnValues(op, columns);
-  return llvm::none_of(op.getBlock()->getOperations(), [&](Operation &inner) {
-    auto load = dyn_cast<memref::LoadOp>(inner);
-    return load && llvm::any_of(load.getIndices().drop_back(),
-                                [&](Value i) { return vec.contains(i); });
-  });
-}
-
-/// The values of `op`'s body that vary along the columns: the block's
-/// arguments, row loads and what is computed from them. The others (the
-/// row loops' indices and arithmetic on them) are the same for a whole row.
-llvm::DenseSet<Value> columnValues(linalg::GenericOp op, int64_t columns) {
-  llvm::DenseSet<Value> vec(op.getBlock()->getArguments().begin(),
-                            op.getBlock()->getArguments().end());
-  unsigned column = op.getNumLoops() - 1;
-  for (Operation &inner : op.getBlock()->without_terminator())
-    if (isRowLoad(inner, column, columns) ||
-        llvm::any_of(inner.getOperands(),
-                     [&](Value v) { return vec.contains(v); }))
-      vec.insert(inner.getResults().begin(), inner.getResults().end());
-  return vec;
 }
 
 void vectorize(linalg::GenericOp op, int64_t columns, RewriterBase &rw) {
@@ -287,8 +282,7 @@ struct VectorizeColumnSums
   void runOnOperation() override {
     SmallVector<std::pair<linalg::GenericOp, int64_t>> work;
     getOperation()->walk([&](linalg::GenericOp op) {
-      if (std::optional<int64_t> c = columnsOf(op);
-          c && rowLoadsAreRows(op, *c))
+      if (std::optional<int64_t> c = columnsOf(op))
         work.push_back({op, *c});
     });
     IRRewriter rewriter(&getContext());
