@@ -122,37 +122,44 @@ func.func @matmul_static(%x: memref<6x3xf32>, %w: memref<3x8xf32>, %y: memref<6x
 // -----
 
 // Form 2 (dx = dy * W^T): B is indexed [n, k], so it is always packed, by
-// 4 x 4 blocks transposed in registers (2 rounds of 4 shuffles). N = 6 is not
-// a multiple of the 8 columns of a tile: rows of B past N load as zeros
-// (here folded away), lanes of C past N are masked off.
+// 4 x 4 blocks transposed in registers (2 rounds of 4 shuffles), the two
+// blocks of a panel's 8 columns in a loop. N = 6 is not a multiple of the 8
+// columns of a tile: rows of B past N load as zeros (their mask is empty and
+// their row index clamped), lanes of C past N are masked off.
 // CHECK-LABEL: func.func @transpose_rhs(
 // CHECK-SAME:    %[[DY:[a-z0-9]+]]: memref<?x5xf32>, %[[W:[a-z0-9]+]]: memref<6x5xf32>, %[[DX:[a-z0-9]+]]: memref<?x6xf32>)
 // CHECK-NOT:   linalg.generic
 // CHECK:       %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x8xf32>
 // CHECK:       scf.for %[[KK:[a-z0-9_]+]] = %c0 to %c5 step %c4 {
 // CHECK:         %[[KLEFT:.*]] = arith.subi %c5, %[[KK]]
-// CHECK:         %[[KMASK:.*]] = vector.create_mask %[[KLEFT]] : vector<4xi1>
-// CHECK:         %[[R0:.*]] = vector.maskedload %[[W]][%c0, %[[KK]]], %[[KMASK]]
-// CHECK:         %[[R1:.*]] = vector.maskedload %[[W]][%c1, %[[KK]]], %[[KMASK]]
-// CHECK:         %[[R2:.*]] = vector.maskedload %[[W]][%c2, %[[KK]]], %[[KMASK]]
-// CHECK:         %[[R3:.*]] = vector.maskedload %[[W]][%c3, %[[KK]]], %[[KMASK]]
-// CHECK:         %[[S0:.*]] = vector.shuffle %[[R0]], %[[R2]] [0, 1, 4, 5]
-// CHECK:         %[[S1:.*]] = vector.shuffle %[[R0]], %[[R2]] [2, 3, 6, 7]
-// CHECK:         %[[S2:.*]] = vector.shuffle %[[R1]], %[[R3]] [0, 1, 4, 5]
-// CHECK:         %[[S3:.*]] = vector.shuffle %[[R1]], %[[R3]] [2, 3, 6, 7]
-// CHECK:         %[[T0:.*]] = vector.shuffle %[[S0]], %[[S2]] [0, 4, 2, 6]
-// CHECK:         %[[T1:.*]] = vector.shuffle %[[S0]], %[[S2]] [1, 5, 3, 7]
-// CHECK:         %[[T2:.*]] = vector.shuffle %[[S1]], %[[S3]] [0, 4, 2, 6]
-// CHECK:         %[[T3:.*]] = vector.shuffle %[[S1]], %[[S3]] [1, 5, 3, 7]
-// CHECK:         vector.store %[[T0]], %[[P]][%c0, %[[KK]], %c0]
-// CHECK:         vector.store %[[T1]], %[[P]][%c0, %{{.*}}, %c0]
-// CHECK:         vector.store %[[T2]], %[[P]][%c0, %{{.*}}, %c0]
-// CHECK:         vector.store %[[T3]], %[[P]][%c0, %{{.*}}, %c0]
-//   Columns 4..7 of the panel: rows 4 and 5 of W, then zeros.
-// CHECK:         vector.maskedload %[[W]][%c4, %[[KK]]], %[[KMASK]]
-// CHECK:         vector.maskedload %[[W]][%c5, %[[KK]]], %[[KMASK]]
-// CHECK-COUNT-8: vector.shuffle
-// CHECK-COUNT-4: vector.store %{{.*}}, %[[P]][%c0, %{{.*}}, %c4]
+// CHECK:         scf.for %[[V:[a-z0-9_]+]] = %c0 to %c2 step %c1 {
+// CHECK:           %[[N0:.*]] = arith.muli %[[V]], %c4
+// CHECK:           %[[IN0:.*]] = arith.cmpi slt, %[[N0]], %c6
+// CHECK:           %[[LEFT0:.*]] = arith.select %[[IN0]], %[[KLEFT]], %c0
+// CHECK:           %[[MASK0:.*]] = vector.create_mask %[[LEFT0]] : vector<4xi1>
+// CHECK:           %[[ROW0:.*]] = arith.minsi %[[N0]], %c5
+// CHECK:           %[[R0:.*]] = vector.maskedload %[[W]][%[[ROW0]], %[[KK]]], %[[MASK0]]
+// CHECK:           %[[N1:.*]] = arith.addi %[[N0]], %c1
+// CHECK:           %[[R1:.*]] = vector.maskedload %[[W]][%{{.*}}, %[[KK]]]
+// CHECK:           %[[N2:.*]] = arith.addi %[[N0]], %c2
+// CHECK:           %[[R2:.*]] = vector.maskedload %[[W]][%{{.*}}, %[[KK]]]
+// CHECK:           %[[N3:.*]] = arith.addi %[[N0]], %c3
+// CHECK:           %[[R3:.*]] = vector.maskedload %[[W]][%{{.*}}, %[[KK]]]
+// CHECK:           %[[S0:.*]] = vector.shuffle %[[R0]], %[[R2]] [0, 1, 4, 5]
+// CHECK:           %[[S1:.*]] = vector.shuffle %[[R0]], %[[R2]] [2, 3, 6, 7]
+// CHECK:           %[[S2:.*]] = vector.shuffle %[[R1]], %[[R3]] [0, 1, 4, 5]
+// CHECK:           %[[S3:.*]] = vector.shuffle %[[R1]], %[[R3]] [2, 3, 6, 7]
+// CHECK:           %[[T0:.*]] = vector.shuffle %[[S0]], %[[S2]] [0, 4, 2, 6]
+// CHECK:           %[[T1:.*]] = vector.shuffle %[[S0]], %[[S2]] [1, 5, 3, 7]
+// CHECK:           %[[T2:.*]] = vector.shuffle %[[S1]], %[[S3]] [0, 4, 2, 6]
+// CHECK:           %[[T3:.*]] = vector.shuffle %[[S1]], %[[S3]] [1, 5, 3, 7]
+// CHECK:           vector.store %[[T0]], %[[P]][%c0, %[[KK]], %[[N0]]]
+// CHECK:           vector.store %[[T1]], %[[P]][%c0, %{{.*}}, %[[N0]]]
+// CHECK:           vector.store %[[T2]], %[[P]][%c0, %{{.*}}, %[[N0]]]
+// CHECK:           vector.store %[[T3]], %[[P]][%c0, %{{.*}}, %[[N0]]]
+// CHECK-NOT:       vector.shuffle
+// CHECK:         }
+// CHECK-NEXT:  }
 // CHECK:       scf.for
 // CHECK:         %[[NMASK:.*]] = vector.constant_mask [2] : vector<4xi1>
 // CHECK:         scf.for %[[M0:[a-z0-9_]+]] =

@@ -343,13 +343,16 @@ void ContractionEmitter::emitPack(Value packed, Value k0, Value kEnd) {
       // B[n, k] (dx = dy * W^T): load lanes x lanes blocks along k,
       // transpose them in registers, store them along n. Rows past N and
       // columns past kEnd load as zeros; the buffer's k extent is rounded up
-      // to whole blocks.
+      // to whole blocks. The nv blocks of a panel are a loop, not unrolled:
+      // one block is already lanes loads, lanes * log2(lanes) shuffles and
+      // lanes stores, and unrolled they were a fifth of compiling the MLP.
       loop(c0, kLen, o.lanes, [&](Value kk) {
         Value k = add(k0, kk), kLeft = sub(kLen, kk);
-        for (int64_t v = 0; v < nv; ++v) {
+        loop(c0, cst(nv), 1, [&](Value v) {
+          Value nv0 = add(n0, mul(v, cst(o.lanes)));
           SmallVector<Value> rows;
           for (int64_t r = 0; r < o.lanes; ++r) {
-            Value n = add(n0, cst(v * o.lanes + r));
+            Value n = add(nv0, cst(r));
             Value count =
                 arith::SelectOp::create(b, loc, lessThan(n, N), kLeft, c0);
             Value mask = vector::CreateMaskOp::create(b, loc, maskType,
@@ -359,11 +362,11 @@ void ContractionEmitter::emitPack(Value packed, Value k0, Value kEnd) {
                 zeroVec));
           }
           SmallVector<Value> cols = transposeInRegisters(b, loc, rows);
+          Value lane0 = mul(v, cst(o.lanes));
           for (int64_t c = 0; c < o.lanes; ++c)
-            vector::StoreOp::create(
-                b, loc, cols[c], packed,
-                ValueRange{t, add(kk, cst(c)), cst(v * o.lanes)});
-        }
+            vector::StoreOp::create(b, loc, cols[c], packed,
+                                    ValueRange{t, add(kk, cst(c)), lane0});
+        });
       });
     } else {
       // Any other layout: element by element.
