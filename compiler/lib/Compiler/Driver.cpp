@@ -218,10 +218,7 @@ int compile(const CompileRequest &r) {
 
   // LLVM IR or assembly: the whole -O pipeline, one code generator.
   llvm::LLVMContext llvmCtx;
-  mlir::TimingScope llvmTimer =
-      PassTiming::step("LLVM IR and LLVM's -O pipeline");
   auto llvmModule = translateToLLVMIR(*module, llvmCtx, **tm, r.optLevel);
-  llvmTimer.stop();
   if (!llvmModule)
     return fail(llvm::toString(llvmModule.takeError()));
   (*llvmModule)->setSourceFileName(sourceName);

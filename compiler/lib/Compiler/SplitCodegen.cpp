@@ -12,8 +12,10 @@
 #include "dl/Compiler/Model.h"
 
 #include "lld/Common/Driver.h"
+#include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
@@ -34,7 +36,7 @@ llvm::Expected<llvm::SmallString<0>>
 compilePartition(llvm::Module &module, llvm::TargetMachine &tm,
                  std::optional<unsigned> optimizeAt) {
   if (optimizeAt)
-    runLLVMOptimization(module, tm, *optimizeAt);
+    runLLVMPipeline(module, tm, *optimizeAt);
   llvm::SmallString<0> object;
   llvm::raw_svector_ostream os(object);
   if (llvm::Error e = emitMachineCode(module, tm, os, /*assembly=*/false))
@@ -82,16 +84,56 @@ bool canSplitCodegen(const llvm::TargetMachine &tm, unsigned partitions) {
   return partitions > 1 && tm.getTargetTriple().isOSBinFormatELF();
 }
 
+/// Whether `f` is a kernel that LLVM may inline: internal, not `noinline`,
+/// and only called. dl-outline-linalg marks the kernels with several callers
+/// `noinline`; those with one are left for LLVM to inline into it.
+static bool isInlinable(const llvm::Function &f) {
+  if (!f.hasLocalLinkage() || f.isDeclaration() ||
+      f.hasFnAttribute(llvm::Attribute::NoInline))
+    return false;
+  return llvm::all_of(f.users(), [&](const llvm::User *u) {
+    auto *call = llvm::dyn_cast<llvm::CallBase>(u);
+    return call && call->getCalledOperand() == &f;
+  });
+}
+
+/// Whether each partition that uses `gv` gets a copy of it, internal: an
+/// inlinable kernel (in the one partition of its callers) or a constant
+/// (whose loads LLVM folds only where it sees the initializer).
+static bool isCopiedToUsers(const llvm::GlobalValue &gv) {
+  if (auto *f = llvm::dyn_cast<llvm::Function>(&gv))
+    return isInlinable(*f);
+  auto *var = llvm::dyn_cast<llvm::GlobalVariable>(&gv);
+  return var && var->hasLocalLinkage() && var->isConstant() &&
+         var->hasInitializer();
+}
+
 llvm::Error emitObjectSplit(llvm::Module &module,
                             llvm::ArrayRef<llvm::TargetMachine *> machines,
                             llvm::StringRef symbolPrefix,
                             llvm::raw_pwrite_stream &os,
                             std::optional<unsigned> optimizeAt) {
-  // Splitting turns the module's internal symbols (the shared kernels, their
-  // constants) into hidden globals that the partitions reference across. The
-  // model's prefix keeps them apart from another model's in one program.
+  // An inlinable kernel goes to the partition of its callers, so that each
+  // partition's inliner sees what the whole module's would: the functions
+  // are grouped (union-find) with the callers of the inlinable ones.
+  llvm::EquivalenceClasses<const llvm::Function *> groups;
+  for (const llvm::Function &f : module) {
+    if (f.isDeclaration())
+      continue;
+    groups.insert(&f);
+    if (isInlinable(f))
+      for (const llvm::User *u : f.users())
+        groups.unionSets(&f, llvm::cast<llvm::CallBase>(u)->getFunction());
+  }
+
+  // Splitting turns the module's other internal symbols (the shared kernels,
+  // their constants) into hidden globals that the partitions reference
+  // across. The model's prefix keeps them apart from another model's in one
+  // program.
   for (llvm::GlobalValue &gv : module.global_values()) {
     if (!gv.hasLocalLinkage())
+      continue;
+    if (isCopiedToUsers(gv))
       continue;
     gv.setName(symbolPrefix + "." +
                (gv.hasName() ? gv.getName() : llvm::StringRef("anon")));
@@ -99,38 +141,50 @@ llvm::Error emitObjectSplit(llvm::Module &module,
     gv.setVisibility(llvm::GlobalValue::HiddenVisibility);
   }
 
-  // Functions to partitions, largest first onto the least loaded (by
-  // instruction count, which code generation time follows). Data stays in
-  // the first partition.
-  std::vector<std::pair<size_t, const llvm::Function *>> functions;
-  for (const llvm::Function &f : module)
-    if (!f.isDeclaration())
-      functions.push_back({f.getInstructionCount(), &f});
-  llvm::stable_sort(functions, [](const auto &a, const auto &b) {
-    return a.first > b.first;
-  });
+  // Groups to partitions, largest first onto the least loaded (by
+  // instruction count, which compile time follows). Data stays in the first
+  // partition.
+  // (Members are in insertion order, the module's: the split is
+  // deterministic.)
+  std::vector<std::pair<size_t, const llvm::Function *>> sizes;
+  for (const auto *ecv : groups) {
+    if (!ecv->isLeader())
+      continue;
+    size_t size = 0;
+    for (const llvm::Function *f : groups.members(*ecv))
+      size += f->getInstructionCount();
+    sizes.push_back({size, ecv->getData()});
+  }
+  llvm::stable_sort(
+      sizes, [](const auto &a, const auto &b) { return a.first > b.first; });
   size_t n = machines.size();
   std::vector<size_t> load(n);
   llvm::DenseMap<const llvm::GlobalValue *, size_t> owner;
-  for (auto &[size, f] : functions) {
+  for (auto &[size, leader] : sizes) {
     size_t p = std::min_element(load.begin(), load.end()) - load.begin();
     load[p] += size;
-    owner[f] = p;
+    for (const llvm::Function *f : groups.members(leader))
+      owner[f] = p;
   }
 
   // The other partitions go to their threads as bitcode, written here: they
   // share the module's context until each is read into its own.
+  mlir::TimingScope splitTimer =
+      PassTiming::step("splitting the module for the code generators");
   std::vector<llvm::SmallString<0>> bitcode(n);
   for (size_t p = 1; p < n; ++p) {
     llvm::ValueToValueMapTy map;
     std::unique_ptr<llvm::Module> part =
         llvm::CloneModule(module, map, [&](const llvm::GlobalValue *gv) {
+          if (llvm::isa<llvm::GlobalVariable>(gv) && isCopiedToUsers(*gv))
+            return true;
           auto it = owner.find(gv);
           return it != owner.end() && it->second == p;
         });
     llvm::raw_svector_ostream bcOS(bitcode[p]);
     llvm::WriteBitcodeToFile(*part, bcOS);
   }
+  splitTimer.stop();
   std::vector<std::optional<llvm::Expected<llvm::SmallString<0>>>> objects(n);
   std::vector<std::thread> workers;
   for (size_t p = 1; p < n; ++p)
@@ -145,9 +199,13 @@ llvm::Error emitObjectSplit(llvm::Module &module,
     if (it != owner.end() && it->second != 0)
       f.deleteBody();
   }
+  mlir::TimingScope codegenTimer =
+      PassTiming::step("LLVM's -O pipeline and code generation (in parallel)");
   objects[0].emplace(compilePartition(module, *machines[0], optimizeAt));
   for (std::thread &t : workers)
     t.join();
+  codegenTimer.stop();
+  mlir::TimingScope joinTimer = PassTiming::step("joining the objects (lld)");
 
   std::vector<TempFile> inputs(objects.size());
   llvm::Error failure = llvm::Error::success();
@@ -187,23 +245,21 @@ llvm::Error emitModuleObject(
     llvm::function_ref<llvm::Expected<std::unique_ptr<llvm::TargetMachine>>()>
         makeMachine,
     llvm::raw_pwrite_stream &os) {
-  // Splitting decides how much of the -O pipeline runs here: the two must
-  // agree, or the parts miss the vectorisers (or run them twice).
+  // Splitting decides where the -O pipeline runs: here, or on each
+  // partition in parallel.
   const bool split = canSplitCodegen(tm, o.codegenThreads);
   llvm::LLVMContext llvmCtx;
-  mlir::TimingScope llvmTimer =
-      PassTiming::step("LLVM IR and LLVM's -O pipeline");
   auto llvmModule = translateToLLVMIR(module, llvmCtx, tm, o.optLevel,
-                                      split ? LLVMPipeline::Simplification
+                                      split ? LLVMPipeline::Interprocedural
                                             : LLVMPipeline::Whole);
   if (!llvmModule)
     return llvmModule.takeError();
-  llvmTimer.stop();
   if (!o.sourceName.empty())
     (*llvmModule)->setSourceFileName(o.sourceName);
   if (!o.moduleName.empty())
     (*llvmModule)->setModuleIdentifier(o.moduleName);
-  mlir::TimingScope codegenTimer = PassTiming::step("LLVM code generation");
+  mlir::TimingScope codegenTimer =
+      split ? mlir::TimingScope() : PassTiming::step("LLVM code generation");
   if (!split)
     return emitMachineCode(**llvmModule, tm, os, /*assembly=*/false);
   std::vector<std::unique_ptr<llvm::TargetMachine>> more;

@@ -16,15 +16,17 @@ namespace dlc {
 /// (ELF only: lld's ELF driver joins them).
 bool canSplitCodegen(const llvm::TargetMachine &tm, unsigned partitions);
 
-/// Writes one relocatable object for the optimised `module`: split into one
-/// partition per machine (functions by instruction count, largest first onto
-/// the lightest; data in the first), each compiled on its own thread by its
-/// machine (the first in place, on this thread), joined by lld -r. The
-/// module's internal symbols become hidden globals named
-/// `symbolPrefix.<name>`. The object depends on the number of machines, not
-/// on the host. With `optimizeAt`, the module had only the simplification
-/// half of LLVM's -O pipeline (LLVMPipeline::Simplification), and each
-/// partition gets the optimisation half at that level on its thread.
+/// Writes one relocatable object for `module`: split into one partition per
+/// machine (functions by instruction count, largest first onto the
+/// lightest, each kernel that LLVM may inline with its callers; data in the
+/// first), each compiled on its own thread by its machine (the first in
+/// place, on this thread), joined by lld -r. The module's other internal
+/// functions and variables become hidden globals named
+/// `symbolPrefix.<name>`; its internal constants are copied to each
+/// partition. The object depends on the number of machines, not on the
+/// host. With `optimizeAt`, the module had only LLVMPipeline::Interprocedural
+/// and each partition gets LLVM's whole -O pipeline at that level on its
+/// thread.
 llvm::Error emitObjectSplit(llvm::Module &module,
                             llvm::ArrayRef<llvm::TargetMachine *> machines,
                             llvm::StringRef symbolPrefix,
@@ -44,11 +46,10 @@ struct ObjectOptions {
 
 /// The object of an LLVM-dialect `module`, the one place that decides how
 /// (`dlc -o` and the JIT both call it): where canSplitCodegen allows
-/// `codegenThreads` parts, the simplification half of the -O pipeline on the
-/// whole module, then emitObjectSplit with the optimisation half per part
+/// `codegenThreads` parts, LLVMPipeline::Interprocedural on the whole
+/// module, then emitObjectSplit with all of the -O pipeline per part
 /// (`makeMachine` gives the machines beyond `tm`); otherwise the whole -O
-/// pipeline and one code generator. Timed as "LLVM IR and LLVM's -O
-/// pipeline" and "LLVM code generation" under --time-passes.
+/// pipeline and one code generator. Each step is timed under --time-passes.
 llvm::Error emitModuleObject(
     mlir::ModuleOp module, llvm::TargetMachine &tm, const ObjectOptions &o,
     llvm::function_ref<llvm::Expected<std::unique_ptr<llvm::TargetMachine>>()>

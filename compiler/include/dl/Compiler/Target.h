@@ -40,24 +40,24 @@ std::string flushArchOf(const llvm::TargetMachine &tm);
 enum class LLVMPipeline {
   /// All of it (buildPerModuleDefaultPipeline).
   Whole,
-  /// Its module simplification half (inlining, interprocedural and
-  /// function simplification): the optimisation half (vectorisers,
-  /// late cleanup) is left to runLLVMOptimization on each partition of
-  /// emitObjectSplit, in parallel.
-  Simplification,
+  /// Only what needs the whole module: interprocedural constant propagation
+  /// into the internal kernels and dead argument elimination, which would
+  /// stop at the borders of emitObjectSplit's partitions. All of it then
+  /// runs again on each partition, in parallel.
+  Interprocedural,
 };
 
-/// Translates an LLVM-dialect module and runs LLVM's -O pipeline, or its
-/// first half, on it.
+/// Translates an LLVM-dialect module and runs LLVM's -O pipeline on it, or
+/// the part of it that `pipeline` names.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
                   llvm::TargetMachine &tm, unsigned optLevel,
                   LLVMPipeline pipeline = LLVMPipeline::Whole);
 
-/// The second half of LLVM's -O pipeline (buildModuleOptimizationPipeline),
-/// for a module that had LLVMPipeline::Simplification.
-void runLLVMOptimization(llvm::Module &module, llvm::TargetMachine &tm,
-                         unsigned optLevel);
+/// LLVM's -O pipeline at `optLevel` (buildPerModuleDefaultPipeline, less the
+/// late partial unrolling), nothing at 0.
+void runLLVMPipeline(llvm::Module &module, llvm::TargetMachine &tm,
+                     unsigned optLevel);
 
 /// Writes an object file (or assembly) for `module`.
 llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,
