@@ -1,6 +1,7 @@
 // dl-vectorize-column-sums: sums over rows into per-column outputs become
 // scf.for loops over the rows with vector<C> accumulators as iteration
-// arguments, loaded from the outputs before and stored after.
+// arguments, loaded from the outputs before and stored after; row copies
+// (all loops parallel) store one vector per row.
 // RUN: dl-opt %s --split-input-file --dl-vectorize-column-sums | FileCheck %s
 
 #row = affine_map<(d0, d1) -> (d0, d1)>
@@ -180,6 +181,67 @@ func.func @column_index(%x: memref<?x32xf32>, %o: memref<32xf32>) {
     %cf = arith.sitofp %ci : i32 to f32
     %0 = arith.addf %cf, %out : f32
     linalg.yield %0 : f32
+  }
+  return
+}
+
+// -----
+
+// A row copy: all loops parallel, the last over 16 columns, the output's
+// last index `e + d_last`, the input only the loops' extents. One
+// vector<16> load and store per row, at the output's index with the column
+// loop's at 0.
+// CHECK-LABEL: func.func @row_copy(
+// CHECK-SAME:    %[[X:[a-z0-9]+]]: memref<?x3x16xf32>, %{{.*}}: memref<?x2x16xf32>, %[[O:[a-z0-9]+]]: memref<?x32xf32>)
+// CHECK-NOT:   linalg.generic
+// CHECK:       scf.for %[[N:[a-z0-9_]+]] = %c0 to %{{.*}} step %{{.*}} {
+// CHECK:         scf.for %[[J:[a-z0-9_]+]] = %c0 to %c2 step %{{.*}} {
+// CHECK:           %[[J1:.*]] = arith.addi %[[J]], %c1
+// CHECK:           %[[V:.*]] = vector.load %[[X]][%[[N]], %[[J1]], %c0] : memref<?x3x16xf32>, vector<16xf32>
+// CHECK:           %[[ROW:.*]] = affine.apply #[[MAP0:.*]](%[[N]], %[[J]], %c0)
+// CHECK:           %[[COL:.*]] = affine.apply #[[MAP1:.*]](%[[N]], %[[J]], %c0)
+// CHECK:           vector.store %[[V]], %[[O]][%[[ROW]], %[[COL]]] : memref<?x32xf32>, vector<16xf32>
+func.func @row_copy(%x: memref<?x3x16xf32>, %shape: memref<?x2x16xf32>, %o: memref<?x32xf32>) {
+  %c1 = arith.constant 1 : index
+  linalg.generic {indexing_maps = [affine_map<(n, j, c) -> (n, j, c)>, affine_map<(n, j, c) -> (n, j * 16 + c)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%shape : memref<?x2x16xf32>) outs(%o : memref<?x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %c = linalg.index 2 : index
+    %j1 = arith.addi %j, %c1 : index
+    %v = memref.load %x[%n, %j1, %c] : memref<?x3x16xf32>
+    linalg.yield %v : f32
+  }
+  return
+}
+
+// -----
+
+// Left to the loops (LLVM vectorises these itself): an elementwise generic
+// that reads its input's value, and a copy whose output is transposed (the
+// column loop not in the last index).
+// CHECK-LABEL: func.func @elementwise(
+// CHECK:       linalg.generic
+func.func @elementwise(%x: memref<?x16xf32>, %o: memref<?x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, c) -> (n, c)>, affine_map<(n, c) -> (n, c)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<?x16xf32>) outs(%o : memref<?x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %in : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @transposed_copy(
+// CHECK:       linalg.generic
+func.func @transposed_copy(%x: memref<?x16xf32>, %shape: memref<4x16xf32>, %o: memref<16x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, c) -> (n, c)>, affine_map<(n, c) -> (c, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%shape : memref<4x16xf32>) outs(%o : memref<16x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = linalg.index 0 : index
+    %c = linalg.index 1 : index
+    %v = memref.load %x[%n, %c] : memref<?x16xf32>
+    linalg.yield %v : f32
   }
   return
 }

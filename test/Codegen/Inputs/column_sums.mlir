@@ -99,3 +99,40 @@ func.func @pooled_grad(%x: memref<2x5x5x16xf32>, %mean: memref<16xf32>, %am: mem
   }
   return
 }
+
+// A row copy, not a sum: a 'same' 3 x 3 convolution's im2col over a
+// [2, 4, 4, 32] input, as the conv2d lowering writes it (the inputs only
+// give the loops their extents; positions outside the input read 0).
+func.func @im2col(%shape: memref<2x4x4xf32>, %taps: memref<3x3x32xf32>, %x: memref<2x4x4x32xf32>, %cols: memref<32x288xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, i, j, c) -> (n, h, w)>, affine_map<(n, h, w, i, j, c) -> (i, j, c)>, affine_map<(n, h, w, i, j, c) -> ((n * 4 + h) * 4 + w, (i * 3 + j) * 32 + c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%shape, %taps : memref<2x4x4xf32>, memref<3x3x32xf32>) outs(%cols : memref<32x288xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %n = linalg.index 0 : index
+    %h = linalg.index 1 : index
+    %w = linalg.index 2 : index
+    %i = linalg.index 3 : index
+    %j = linalg.index 4 : index
+    %c = linalg.index 5 : index
+    %hi0 = arith.addi %h, %i : index
+    %hi = arith.subi %hi0, %c1 : index
+    %wj0 = arith.addi %w, %j : index
+    %wj = arith.subi %wj0, %c1 : index
+    %h_lo = arith.cmpi sge, %hi, %c0 : index
+    %h_hi = arith.cmpi slt, %hi, %c4 : index
+    %h_in = arith.andi %h_lo, %h_hi : i1
+    %w_lo = arith.cmpi sge, %wj, %c0 : index
+    %w_hi = arith.cmpi slt, %wj, %c4 : index
+    %w_in = arith.andi %w_lo, %w_hi : i1
+    %in = arith.andi %h_in, %w_in : i1
+    %hs = arith.select %h_in, %hi, %c0 : index
+    %ws = arith.select %w_in, %wj, %c0 : index
+    %v = memref.load %x[%n, %hs, %ws, %c] : memref<2x4x4x32xf32>
+    %r = arith.select %in, %v, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}

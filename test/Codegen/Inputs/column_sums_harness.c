@@ -13,6 +13,7 @@ void grad(float *dy, float *x, float *mean, float *o1, float *o2);
 void narrow(float *x, float *o1, float *o2, float s);
 void pooled_grad(float *x, float *mean, int *am, float *g, float *o1,
                  float *o2);
+void im2col(float *shape, float *taps, float *x, float *cols);
 
 static unsigned state = 12345u;
 /* Uniform in [-2, 2) and never zero (a maximum over +0 and -0 may pick
@@ -115,6 +116,25 @@ int main(void) {
           }
     pooled_grad(x, mean, am, g, o1, o2);
     same("pooled_grad.o1", o1, r1, 16), same("pooled_grad.o2", o2, r2, 16);
+  }
+  {
+    /* The im2col row copy: every element written, 0 outside the input. */
+    static float x[2 * 4 * 4 * 32], cols[32 * 288], want[32 * 288];
+    float unused[2 * 4 * 4 + 3 * 3 * 32] = {0};
+    fill(x, 2 * 4 * 4 * 32), fill(cols, 32 * 288);
+    for (int n = 0; n < 2; ++n)
+      for (int h = 0; h < 4; ++h)
+        for (int w = 0; w < 4; ++w)
+          for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+              for (int c = 0; c < 32; ++c) {
+                int y = h + i - 1, z = w + j - 1;
+                int inside = y >= 0 && y < 4 && z >= 0 && z < 4;
+                want[((n * 4 + h) * 4 + w) * 288 + (i * 3 + j) * 32 + c] =
+                    inside ? x[((n * 4 + y) * 4 + z) * 32 + c] : 0.0f;
+              }
+    im2col(unused, unused + 2 * 4 * 4, x, cols);
+    same("im2col", cols, want, 32 * 288);
   }
   printf("%d failures: %s\n", failures, failures ? "FAILED" : "ALL OK");
   return failures != 0;

@@ -295,10 +295,17 @@ def DLVectorizeColumnSums : Pass<"dl-vectorize-column-sums"> {
     convert-linalg-to-loops would give; LLVM kept those accumulators in
     memory, a store and a reload per row. At most 256 accumulator floats
     (16 AVX-512 registers) over all outputs.
+
+    Also row copies: an all-parallel generic whose last loop runs over a
+    static C, whose inputs only give the loops their extents, whose outputs
+    are written at a last index `e + d_last` (unit stride) and whose body is
+    as above becomes loops over the rows storing one vector<C x f32> per
+    output and row (a convolution's im2col: LLVM unrolled the loop of 32
+    channels fully and copied element by element).
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
-    "::mlir::vector::VectorDialect"
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
 }
 
