@@ -71,13 +71,9 @@ bool isRowLoad(Operation &op, unsigned column, int64_t columns) {
       load.getMemRef().getParentBlock() == op.getBlock())
     return false;
   MemRefType type = load.getMemRefType();
-  SmallVector<int64_t> strides;
-  int64_t offset;
   return (type.getElementType().isF32() ||
           type.getElementType().isInteger(32)) &&
-         type.getShape().back() == columns &&
-         succeeded(type.getStridesAndOffset(strides, offset)) &&
-         strides.back() == 1;
+         type.getShape().back() == columns && type.isLastDimUnitStride();
 }
 
 /// The values of `op`'s body that vary along the columns: the block's
@@ -154,10 +150,7 @@ std::optional<int64_t> columnsOf(linalg::GenericOp op) {
     AffineMap map = op.getMatchingIndexingMap(&operand);
     if (map != column && (op.isDpsInit(&operand) || !map.isIdentity()))
       return std::nullopt;
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(type.getStridesAndOffset(strides, offset)) ||
-        strides.back() != 1)
+    if (!type.isLastDimUnitStride())
       return std::nullopt;
     int64_t c = type.getShape().back();
     if (ShapedType::isDynamic(c) || (columns && *columns != c))
@@ -193,11 +186,7 @@ std::optional<int64_t> rowCopyColumnsOf(linalg::GenericOp op) {
   unsigned last = loops - 1;
   for (OpOperand &out : op.getDpsInitsMutable()) {
     auto type = dyn_cast<MemRefType>(out.get().getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (!type || !type.getElementType().isF32() ||
-        failed(type.getStridesAndOffset(strides, offset)) ||
-        strides.back() != 1)
+    if (!type || !type.getElementType().isF32() || !type.isLastDimUnitStride())
       return std::nullopt;
     AffineMap map = op.getMatchingIndexingMap(&out);
     for (AffineExpr e : map.getResults().drop_back())
