@@ -218,6 +218,44 @@ func.func @row_copy(%x: memref<?x3x16xf32>, %shape: memref<?x2x16xf32>, %o: memr
 
 // -----
 
+// A gather with an elementwise consumer fused in (a convolution's input
+// gradient and the ReLU gradient after it): the body reads a row at an index
+// computed from the row loops', and the generic's own inputs, a row at the
+// loops' indices and a per-column vector, are read as vectors too. The
+// output, written whole, is not loaded.
+// CHECK-LABEL: func.func @gather_with_inputs(
+// CHECK-SAME:    %[[T:[a-z0-9]+]]: memref<?x2x16xf32>, %[[P:[a-z0-9]+]]: memref<?x16xf32>, %[[S:[a-z0-9]+]]: memref<16xf32>, %[[O:[a-z0-9]+]]: memref<?x16xf32>)
+// CHECK-NOT:   linalg.generic
+// CHECK:       %[[SV:.*]] = vector.load %[[S]][%c0] : memref<16xf32>, vector<16xf32>
+// CHECK:       scf.for %[[N:[a-z0-9_]+]] = %c0 to %{{.*}} step %{{.*}} {
+// CHECK:         %[[PV:.*]] = vector.load %[[P]][%[[N]], %c0] : memref<?x16xf32>, vector<16xf32>
+// CHECK:         %[[R:.*]] = arith.subi %[[N]], %c1
+// CHECK:         %[[TV:.*]] = vector.load %[[T]][%[[R]], %c1, %c0] : memref<?x2x16xf32>, vector<16xf32>
+// CHECK:         %[[M:.*]] = arith.cmpf ogt, %[[PV]], %{{.*}} : vector<16xf32>
+// CHECK:         %[[SEL:.*]] = arith.select %[[M]], %[[TV]], %{{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK:         %[[MUL:.*]] = arith.mulf %[[SEL]], %[[SV]] : vector<16xf32>
+// CHECK:         vector.store %[[MUL]], %[[O]][%{{.*}}, %{{.*}}] : memref<?x16xf32>, vector<16xf32>
+// CHECK-NOT:   vector.load %[[O]]
+func.func @gather_with_inputs(%t: memref<?x2x16xf32>, %p: memref<?x16xf32>, %s: memref<16xf32>, %o: memref<?x16xf32>) {
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, c) -> (n, c)>, affine_map<(n, c) -> (c)>, affine_map<(n, c) -> (n, c)>], iterator_types = ["parallel", "parallel"]}
+      ins(%p, %s : memref<?x16xf32>, memref<16xf32>) outs(%o : memref<?x16xf32>) {
+  ^bb0(%pv: f32, %sv: f32, %out: f32):
+    %n = linalg.index 0 : index
+    %c = linalg.index 1 : index
+    %r = arith.subi %n, %c1 : index
+    %v = memref.load %t[%r, %c1, %c] : memref<?x2x16xf32>
+    %m = arith.cmpf ogt, %pv, %zero : f32
+    %sel = arith.select %m, %v, %zero : f32
+    %mul = arith.mulf %sel, %sv : f32
+    linalg.yield %mul : f32
+  }
+  return
+}
+
+// -----
+
 // Left to the loops (LLVM vectorises these itself): an elementwise generic
 // that reads its input's value, and a copy whose output is transposed (the
 // column loop not in the last index).

@@ -165,8 +165,10 @@ std::optional<int64_t> columnsOf(linalg::GenericOp op) {
 }
 
 /// The number of columns C if `op` writes rows of C contiguous columns: all
-/// loops parallel, the last one over a static C; the inputs' values unused
-/// (operands that only give loops their extents, as an im2col's); every
+/// loops parallel, the last one over a static C; each input's value unused
+/// (an operand that only gives loops their extents, as an im2col's) or, if
+/// the body reads rows, a row or a per-column vector of f32 with unit
+/// stride (as for sums); every
 /// output of f32 with unit stride along its last dimension, indexed by the
 /// last loop only in its last index, as `e + d_last`, its value unused; a
 /// columnwise body. LLVM unrolled such a loop of 32 channels fully before its
@@ -180,10 +182,26 @@ std::optional<int64_t> rowCopyColumnsOf(linalg::GenericOp op) {
   if (ShapedType::isDynamic(columns) || columns < 2 ||
       columns > kMaxAccumulators)
     return std::nullopt;
-  for (OpOperand &operand : op->getOpOperands())
-    if (!op.getMatchingBlockArgument(&operand).use_empty())
-      return std::nullopt;
   unsigned last = loops - 1;
+  MLIRContext *ctx = op.getContext();
+  AffineMap column = AffineMap::get(loops, 0, getAffineDimExpr(last, ctx));
+  // A plain elementwise generic is left to LLVM's loop vectoriser, which
+  // handles it well; what it unrolled instead is the reads in the body.
+  bool readsRows = !op.getBlock()->getOps<memref::LoadOp>().empty();
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (op.getMatchingBlockArgument(&operand).use_empty())
+      continue;
+    // A read input: a row at the loops' indices, or one per-column vector
+    // (an elementwise consumer fused into a gather, as the ReLU's gradient
+    // into a convolution's input gradient). Outputs are written only.
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    if (!readsRows || op.isDpsInit(&operand) || !type ||
+        !type.getElementType().isF32() || !type.isLastDimUnitStride() ||
+        type.getShape().back() != columns ||
+        (!map.isIdentity() && map != column))
+      return std::nullopt;
+  }
   for (OpOperand &out : op.getDpsInitsMutable()) {
     auto type = dyn_cast<MemRefType>(out.get().getType());
     if (!type || !type.getElementType().isF32() || !type.isLastDimUnitStride())
@@ -194,13 +212,13 @@ std::optional<int64_t> rowCopyColumnsOf(linalg::GenericOp op) {
         return std::nullopt;
     // d_last or e + d_last, with d_last nowhere in e.
     AffineExpr index = map.getResults().back();
-    AffineExpr column = getAffineDimExpr(last, op.getContext());
+    AffineExpr d = getAffineDimExpr(last, ctx);
     auto add = dyn_cast<AffineBinaryOpExpr>(index);
     bool plusColumn =
         add && add.getKind() == AffineExprKind::Add &&
-        ((add.getRHS() == column && !add.getLHS().isFunctionOfDim(last)) ||
-         (add.getLHS() == column && !add.getRHS().isFunctionOfDim(last)));
-    if (index != column && !plusColumn)
+        ((add.getRHS() == d && !add.getLHS().isFunctionOfDim(last)) ||
+         (add.getLHS() == d && !add.getRHS().isFunctionOfDim(last)));
+    if (index != d && !plusColumn)
       return std::nullopt;
   }
   if (!isColumnwiseBody(op, columns))
@@ -270,9 +288,11 @@ void vectorize(linalg::GenericOp op, int64_t columns, RewriterBase &rw) {
         row.map(op.getMatchingBlockArgument(in),
                 vector::LoadOp::create(b, loc, vectorOf(b.getF32Type()),
                                        in->get(), at));
-      for (auto [arg, a] : llvm::zip_equal(
-               body->getArguments().take_back(op.getNumDpsInits()), acc))
-        row.map(arg, a);
+      // (Row copies carry no accumulators: their outputs are not read.)
+      if (!rowCopy)
+        for (auto [arg, a] : llvm::zip_equal(
+                 body->getArguments().take_back(op.getNumDpsInits()), acc))
+          row.map(arg, a);
       for (Operation &inner : body->without_terminator()) {
         if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
           // The column loop's index is only a row load's last index.
