@@ -5,9 +5,11 @@
 // the arithmetic in a form
 // dl-vectorize-contractions matches: linalg.matmul from zero, the bias added
 // by the copy back to [N, OH, OW, F] (forward; without a bias, the product
-// is the result, through tensor.expand_shape), dy x kernel^T (input gradient, then col2im: per kernel offset,
-// its column block of dcols added onto the strided slab of dx it reads, with
-// affine maps only), cols^T x dy (filter gradient). The copies back from a
+// is the result, through tensor.expand_shape), dy x kernel^T (input gradient, then col2im: with 2 to 64
+// channels one generic over dx gathering each position's rows of dcols, with
+// one channel per kernel offset its column block of dcols added onto the
+// strided slab of dx it reads, with affine maps only), cols^T x dy (filter
+// gradient). The copies back from a
 // matrix are generics whose affine maps go from an element to its matrix row
 // and column (no division). dl-fuse-elementwise moves no reshape into a
 // product (expanded, it would be out of the kernels' reach).
@@ -68,24 +70,16 @@ func.func @conv_grads(%dy: tensor<?x4x3x4xf32>, %x: tensor<?x7x5x3xf32>, %k: ten
   // CHECK: %[[KM2:.*]] = tensor.collapse_shape %[[K]] {{\[}}[0, 1, 2], [3]] : tensor<3x2x3x4xf32> into tensor<18x4xf32>
   // CHECK: %[[DYM:.*]] = tensor.collapse_shape %[[DY]] {{\[}}[0, 1, 2], [3]] : tensor<?x4x3x4xf32> into tensor<?x4xf32>
   // CHECK: %[[DC:.*]] = linalg.matmul indexing_maps = [#[[MK]], #[[NK]], #[[MN]]] ins(%[[DYM]], %[[KM2]] : tensor<?x4xf32>, tensor<18x4xf32>) outs(%{{.*}} : tensor<?x18xf32>)
-  // Offset (0, 0) with top padding 1 at stride 2: output rows 1..3 read
-  // input rows 1, 3, 5; all three output columns read input columns 0, 2, 4.
-  // CHECK: %[[DX0:.*]] = linalg.fill {{.*}} -> tensor<?x7x5x3xf32>
-  // CHECK: %[[SLAB:.*]] = tensor.extract_slice %[[DX0]][0, 1, 0, 0] [%{{.*}}, 3, 3, 3] [1, 2, 2, 1]
-  // CHECK: %[[BLK:.*]] = tensor.extract_slice %[[DC]][0, 0] [%{{.*}}, 3] [1, 1]
-  // CHECK: %[[ADD:.*]] = linalg.generic {indexing_maps = [#[[ROW1]], #[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[BLK]] : tensor<?x3xf32>) outs(%[[SLAB]] : tensor<?x3x3x3xf32>)
-  // CHECK: arith.addf
-  // CHECK: %[[DX1:.*]] = tensor.insert_slice %[[ADD]] into %[[DX0]][0, 1, 0, 0] [%{{.*}}, 3, 3, 3] [1, 2, 2, 1]
-  // Offset (0, 1): input columns 1, 3 from output columns 0, 1.
-  // CHECK: tensor.extract_slice %[[DX1]][0, 1, 1, 0] [%{{.*}}, 3, 2, 3] [1, 2, 2, 1]
-  // CHECK: tensor.extract_slice %[[DC]][0, 3] [%{{.*}}, 3] [1, 1]
-  // Offset (1, 0): all four output rows, input rows 0, 2, 4, 6.
-  // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 4, 3, 3] [1, 2, 2, 1]
-  // CHECK: tensor.extract_slice %[[DC]][0, 6] [%{{.*}}, 3] [1, 1]
-  // CHECK: linalg.generic {indexing_maps = [#[[ROW0]], #[[ID4]]]
-  // The last of the six offsets, (2, 1), gives dx.
-  // CHECK: tensor.extract_slice %[[DC]][0, 15] [%{{.*}}, 3] [1, 1]
-  // CHECK: %[[DX:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [%{{.*}}, 3, 2, 3] [1, 2, 2, 1]
+  // Three channels: gathered in one pass over dx, dcols read as [M, KH * KW,
+  // C]; each position sums its six offsets' rows, (a, b) row-major, each
+  // where the output index (y + top - a) / 2 divides exactly and is in range.
+  // CHECK: %[[TAPS:.*]] = tensor.expand_shape %[[DC]] {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 6, 3] : tensor<?x18xf32> into tensor<?x6x3xf32>
+  // CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<?x7x5x3xf32>)
+  // CHECK: arith.remui
+  // CHECK: arith.divui
+  // CHECK-COUNT-6: tensor.extract %[[TAPS]]
+  // CHECK-NOT: tensor.extract %[[TAPS]]
+  // CHECK: linalg.yield
   // Filter gradient: cols^T x dy.
   // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[ROWS]], #[[COLSM]], #[[PACK]]], {{.*}} outs(%{{.*}} : tensor<?x18xf32>)
   // CHECK: tensor.extract %[[X]]
@@ -99,4 +93,33 @@ func.func @conv_grads(%dy: tensor<?x4x3x4xf32>, %x: tensor<?x7x5x3xf32>, %k: ten
   %1 = dl.conv2d_filter_grad %dy, %x strides [2, 2] dilations [1, 1] padding [1, 1, 0, 1] : (tensor<?x4x3x4xf32>, tensor<?x7x5x3xf32>) -> tensor<3x2x3x4xf32>
   %2 = dl.channel_sum %dy : tensor<?x4x3x4xf32> -> tensor<4xf32>
   return %0, %1, %2 : tensor<?x7x5x3xf32>, tensor<3x2x3x4xf32>, tensor<4xf32>
+}
+
+// One channel: nothing to vectorise along C, so col2im scatters, offset by
+// offset, each column block of dcols onto the strided slab of dx it reads.
+// CHECK-LABEL: func.func @conv_input_grad_one_channel
+// CHECK-SAME: (%[[DY:.*]]: tensor<?x4x3x4xf32>, %[[K:.*]]: tensor<3x2x1x4xf32>)
+func.func @conv_input_grad_one_channel(%dy: tensor<?x4x3x4xf32>, %k: tensor<3x2x1x4xf32>) -> tensor<?x7x5x1xf32> {
+  // CHECK: %[[DC:.*]] = linalg.matmul {{.*}} outs(%{{.*}} : tensor<?x6xf32>)
+  // Offset (0, 0) with top padding 1 at stride 2: output rows 1..3 read
+  // input rows 1, 3, 5; all three output columns read input columns 0, 2, 4.
+  // CHECK: %[[DX0:.*]] = linalg.fill {{.*}} -> tensor<?x7x5x1xf32>
+  // CHECK: %[[SLAB:.*]] = tensor.extract_slice %[[DX0]][0, 1, 0, 0] [%{{.*}}, 3, 3, 1] [1, 2, 2, 1]
+  // CHECK: %[[BLK:.*]] = tensor.extract_slice %[[DC]][0, 0] [%{{.*}}, 1] [1, 1]
+  // CHECK: %[[ADD:.*]] = linalg.generic {indexing_maps = [#[[ROW1]], #[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[BLK]] : tensor<?x1xf32>) outs(%[[SLAB]] : tensor<?x3x3x1xf32>)
+  // CHECK: arith.addf
+  // CHECK: %[[DX1:.*]] = tensor.insert_slice %[[ADD]] into %[[DX0]][0, 1, 0, 0] [%{{.*}}, 3, 3, 1] [1, 2, 2, 1]
+  // Offset (0, 1): input columns 1, 3 from output columns 0, 1.
+  // CHECK: tensor.extract_slice %[[DX1]][0, 1, 1, 0] [%{{.*}}, 3, 2, 1] [1, 2, 2, 1]
+  // CHECK: tensor.extract_slice %[[DC]][0, 1] [%{{.*}}, 1] [1, 1]
+  // Offset (1, 0): all four output rows, input rows 0, 2, 4, 6.
+  // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 4, 3, 1] [1, 2, 2, 1]
+  // CHECK: tensor.extract_slice %[[DC]][0, 2] [%{{.*}}, 1] [1, 1]
+  // CHECK: linalg.generic {indexing_maps = [#[[ROW0]], #[[ID4]]]
+  // The last of the six offsets, (2, 1), gives dx.
+  // CHECK: tensor.extract_slice %[[DC]][0, 5] [%{{.*}}, 1] [1, 1]
+  // CHECK: %[[DX:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [%{{.*}}, 3, 2, 1] [1, 2, 2, 1]
+  // CHECK: return %[[DX]]
+  %0 = dl.conv2d_input_grad %dy, %k strides [2, 2] dilations [1, 1] padding [1, 1, 0, 1] : (tensor<?x4x3x4xf32>, tensor<3x2x1x4xf32>) -> tensor<?x7x5x1xf32>
+  return %0 : tensor<?x7x5x1xf32>
 }
