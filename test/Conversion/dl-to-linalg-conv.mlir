@@ -70,14 +70,15 @@ func.func @conv_grads(%dy: tensor<?x4x3x4xf32>, %x: tensor<?x7x5x3xf32>, %k: ten
   // CHECK: %[[KM2:.*]] = tensor.collapse_shape %[[K]] {{\[}}[0, 1, 2], [3]] : tensor<3x2x3x4xf32> into tensor<18x4xf32>
   // CHECK: %[[DYM:.*]] = tensor.collapse_shape %[[DY]] {{\[}}[0, 1, 2], [3]] : tensor<?x4x3x4xf32> into tensor<?x4xf32>
   // CHECK: %[[DC:.*]] = linalg.matmul indexing_maps = [#[[MK]], #[[NK]], #[[MN]]] ins(%[[DYM]], %[[KM2]] : tensor<?x4xf32>, tensor<18x4xf32>) outs(%{{.*}} : tensor<?x18xf32>)
-  // Three channels: gathered in one pass over dx, dcols read as [M, KH * KW,
-  // C]; each position sums its six offsets' rows, (a, b) row-major, each
-  // where the output index (y + top - a) / 2 divides exactly and is in range.
-  // CHECK: %[[TAPS:.*]] = tensor.expand_shape %[[DC]] {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 6, 3] : tensor<?x18xf32> into tensor<?x6x3xf32>
+  // Three channels: gathered in one pass over dx, dcols read as [N, OH * OW,
+  // KH * KW, C] (sample n reads dcols[n] only); each position sums its six
+  // offsets' rows, (a, b) row-major, each where the output index
+  // (y + top - a) / 2 divides exactly and is in range.
+  // CHECK: %[[TAPS:.*]] = tensor.expand_shape %[[DC]] {{\[}}[0, 1], [2, 3]] output_shape [%{{.*}}, 12, 6, 3] : tensor<?x18xf32> into tensor<?x12x6x3xf32>
   // CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<?x7x5x3xf32>)
   // CHECK: arith.remui
   // CHECK: arith.divui
-  // CHECK-COUNT-6: tensor.extract %[[TAPS]]
+  // CHECK-COUNT-6: tensor.extract %[[TAPS]][%[[N:[a-z0-9_]+]],
   // CHECK-NOT: tensor.extract %[[TAPS]]
   // CHECK: linalg.yield
   // Filter gradient: cols^T x dy.

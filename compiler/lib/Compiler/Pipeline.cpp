@@ -59,6 +59,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   // products stay whole: their kernels split them over threads instead.
   if (o.optLevel > 0 && !o.threads) {
     pm.addPass(dl::createDLFuseContractionConsumers());
+    // A convolution's input gradient: dcols a sample at a time, gathered
+    // into dx while in L2.
+    perFunction(pm, dl::createDLBlockGatheredProducts());
     perFunction(pm, createCanonicalizerPass());
   }
   // One tensor.empty (and zero fill) per user: shared ones, as CSE leaves

@@ -144,6 +144,32 @@ def DLFuseContractionConsumers : Pass<"dl-fuse-contraction-consumers"> {
   ];
 }
 
+def DLBlockGatheredProducts : Pass<"dl-block-gathered-products"> {
+  let summary = "Compute a product a sample at a time where a gather reads "
+                "each sample's rows";
+  let description = [{
+    Runs on tensors, before bufferization. An all-parallel linalg.generic
+    whose body reads, with tensor.extract, a view [N, R, ...] (R static) of
+    the rows of a matrix product (left operand rows (m, k), into a zero
+    fill), with its first loop's index as the first index and nowhere else,
+    reads sample n's rows [n * R, (n + 1) * R) only. It is tiled by one
+    sample, and the loop computes those rows of the product before the
+    sample's part of the gather:
+
+      scf.for n in [0, N):
+        P_n = fill + product over rows [n * R, (n + 1) * R)   // static shape
+        gather over sample n, reading P_n viewed as [1, R, ...]
+
+    A convolution's input gradient is such a gather (the lowering reads
+    dcols as [N, OH * OW, KH * KW, C]): the CNN's 4.5 MB of dcols at batch
+    32 went to memory and back; a sample's 139 KB stays in L2.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def DLSplitEmptyTensors : Pass<"dl-split-empty-tensors"> {
   let summary = "Give every use of a tensor.empty, or of a linalg.fill of "
                 "one, its own copy";
