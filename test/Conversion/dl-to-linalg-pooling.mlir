@@ -126,3 +126,42 @@ func.func @max_pool_and_other_grad(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x4x3x3x
   %1 = dl.max_pool2d_grad %dy, %x pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32>
   return %0, %1 : tensor<?x6x5x3xf32>, tensor<?x7x5x3xf32>
 }
+
+// A batch normalisation's gradient whose cotangent is a max pooling's
+// gradient sums over the windows: the forward pool carries the
+// normalisation's input at each window's argmax (a third result), and the
+// sums read the pooled cotangent with it, [N, 4, 3, C], not [N, 7, 5, C];
+// dx is still computed at every position, from the pooling's gradient.
+// CHECK-LABEL: func.func @norm_pool_grads
+// CHECK-SAME: (%[[Y:[a-z0-9]+]]: tensor<?x7x5x3xf32>, {{.*}}, %[[DP:[a-z0-9]+]]: tensor<?x4x3x3xf32>)
+// CHECK: %[[ARG:.*]]:3 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<?x4x3x3xf32>, tensor<?x4x3x3xi32>, tensor<?x4x3x3xf32>)
+// CHECK: %[[AT:.*]] = tensor.extract %[[Y]]
+// CHECK: %[[SEL:.*]] = arith.select %{{.*}}, %[[AT]], %{{.*}} : f32
+// CHECK: arith.select %[[TAKE:.*]], %[[SEL]], %{{.*}} : f32
+// CHECK: linalg.yield
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x7x5x3xf32>)
+// CHECK: %[[SUMS:.*]]:2 = linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[DP]], %[[ARG]]#2, %{{.*}} : tensor<?x4x3x3xf32>, tensor<?x4x3x3xf32>, tensor<3xf32>)
+// CHECK: %[[DX:.*]] = linalg.generic {{.*}} ins(%[[G]], %[[Y]], {{.*}} outs(%{{.*}} : tensor<?x7x5x3xf32>)
+// CHECK: return %[[ARG]]#0, %[[DX]], %{{.*}}, %[[SUMS]]#1
+func.func @norm_pool_grads(%y: tensor<?x7x5x3xf32>, %gamma: tensor<3xf32>, %beta: tensor<3xf32>, %mm: tensor<3xf32>, %mv: tensor<3xf32>, %dp: tensor<?x4x3x3xf32>) -> (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %z, %m, %v = dl.batch_norm %y, %gamma, %beta, %mm, %mv {epsilon = 1.0e-3 : f32} : (tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  %p = dl.max_pool2d %z pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : tensor<?x7x5x3xf32> -> tensor<?x4x3x3xf32>
+  %g = dl.max_pool2d_grad %dp, %z pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32>
+  %dx, %dg, %db = dl.batch_norm_grad %g, %y, %gamma, %m, %v {epsilon = 1.0e-3 : f32} : (tensor<?x7x5x3xf32>, tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %p, %dx, %dg, %db : tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// The pooling's gradient used elsewhere too: the normalisation's gradient
+// sums over the positions, and the pool carries nothing.
+// CHECK-LABEL: func.func @norm_pool_grad_used_twice
+// CHECK-SAME: (%[[Y:[a-z0-9]+]]: tensor<?x7x5x3xf32>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<?x4x3x3xf32>, tensor<?x4x3x3xi32>)
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x7x5x3xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[G]], %[[Y]], %{{.*}} : tensor<?x7x5x3xf32>, tensor<?x7x5x3xf32>, tensor<3xf32>)
+func.func @norm_pool_grad_used_twice(%y: tensor<?x7x5x3xf32>, %gamma: tensor<3xf32>, %beta: tensor<3xf32>, %mm: tensor<3xf32>, %mv: tensor<3xf32>, %dp: tensor<?x4x3x3xf32>) -> (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<?x7x5x3xf32>) {
+  %z, %m, %v = dl.batch_norm %y, %gamma, %beta, %mm, %mv {epsilon = 1.0e-3 : f32} : (tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  %p = dl.max_pool2d %z pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : tensor<?x7x5x3xf32> -> tensor<?x4x3x3xf32>
+  %g = dl.max_pool2d_grad %dp, %z pool [2, 2] strides [2, 2] padding [0, 1, 0, 1] : (tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>) -> tensor<?x7x5x3xf32>
+  %dx, %dg, %db = dl.batch_norm_grad %g, %y, %gamma, %m, %v {epsilon = 1.0e-3 : f32} : (tensor<?x7x5x3xf32>, tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %p, %dx, %dg, %g : tensor<?x4x3x3xf32>, tensor<?x7x5x3xf32>, tensor<3xf32>, tensor<?x7x5x3xf32>
+}

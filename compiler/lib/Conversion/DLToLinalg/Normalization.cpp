@@ -358,83 +358,94 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
   LogicalResult
   matchAndRewrite(BatchNormGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = getContext();
-    // At the input's rank, not on rows: a gradient computed where it is
-    // read (a max pooling's, dl-fuse-elementwise) needs the positions.
-    Value dy = adaptor.getGrad();
-    Value x = adaptor.getInput();
-    auto xType = cast<RankedTensorType>(x.getType());
-    unsigned rank = xType.getRank();
-    int64_t c = xType.getDimSize(rank - 1);
-    // The forward's statistics: rstd per channel, and 1 / N.
-    ColumnStats s;
-    s.mean = adaptor.getMean();
-    Value eps = f32Const(rewriter, loc, op.getEpsilon().convertToDouble());
-    Value one = f32Const(rewriter, loc, 1.0);
-    s.rstd =
-        elementwise(rewriter, loc, adaptor.getVariance(),
-                    [&](OpBuilder &nb, Location nl, ValueRange a) {
-                      Value v = arith::AddFOp::create(nb, nl, a[0], eps);
-                      return arith::DivFOp::create(
-                                 nb, nl, one, math::SqrtOp::create(nb, nl, v))
-                          .getResult();
-                    });
-    s.invCount = inverseRows(rewriter, loc, x);
-    // beta's cotangent sum(dy) and gamma's sum(dy * xhat), in one pass; rstd
-    // is a factor of every term of the latter, applied once per channel.
-    SmallVector<Value> sums =
-        sumColumns(rewriter, loc, {dy, x, s.mean}, {false, false, true}, c, 2,
-                   [](OpBuilder &b, Location l, ValueRange a) {
-                     Value d = arith::SubFOp::create(b, l, a[1], a[2]);
-                     return SmallVector<Value>{
-                         math::FmaOp::create(b, l, a[0], d, a[3]).getResult(),
-                         arith::AddFOp::create(b, l, a[4], a[0])};
-                   });
-    Value dgamma = elementwise(
-        rewriter, loc, {sums[0], s.rstd},
-        [](OpBuilder &b, Location l, ValueRange a) {
-          return arith::MulFOp::create(b, l, a[0], a[1]).getResult();
-        });
-    Value dbeta = sums[1];
-    // dx = gamma * rstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / R)
-    //    = a * dy + b * (x - mean) + c with per-channel a = gamma * rstd,
-    // b = -a * rstd * sum(dy * xhat) / R and c = -a * sum(dy) / R: those
-    // first, once per channel, so the sweep over [R, C] is a subtraction
-    // and two FMAs per element, reading three vectors per channel.
-    AffineMap full = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap col =
-        AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
-    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
-    Value invCount = s.invCount;
-    Value init = emptyLike(rewriter, loc, s.mean);
-    SmallVector<Value> coef = generic(
-        rewriter, loc, {adaptor.getGamma(), s.rstd, dgamma, dbeta},
-        {init, init, init}, {id, id, id, id, id, id, id},
-        {IteratorType::parallel}, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value k = arith::MulFOp::create(b, l, a[0], a[1]);
-          Value nk = arith::NegFOp::create(
-              b, l, arith::MulFOp::create(b, l, k, invCount));
-          Value bc = arith::MulFOp::create(
-              b, l, nk, arith::MulFOp::create(b, l, a[1], a[2]));
-          Value cc = arith::MulFOp::create(b, l, nk, a[3]);
-          return SmallVector<Value>{k, bc, cc};
-        });
-    Value dx = generic(
-        rewriter, loc, {dy, x, s.mean, coef[0], coef[1], coef[2]},
-        {emptyLike(rewriter, loc, x)}, {full, full, col, col, col, col, full},
-        SmallVector<IteratorType>(rank, IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value d = arith::SubFOp::create(b, l, a[1], a[2]);
-          Value t = math::FmaOp::create(b, l, d, a[4], a[5]);
-          return SmallVector<Value>{math::FmaOp::create(b, l, a[0], a[3], t)};
-        })[0];
-    rewriter.replaceOp(op, {dx, dgamma, dbeta});
+    rewriter.replaceOp(op,
+                       batchNormGrad(rewriter, op.getLoc(), adaptor.getGrad(),
+                                     adaptor.getInput(), adaptor.getGamma(),
+                                     adaptor.getMean(), adaptor.getVariance(),
+                                     op.getEpsilon().convertToDouble()));
     return success();
   }
 };
 
 } // namespace
+
+SmallVector<Value>
+mlir::dl::detail::batchNormGrad(OpBuilder &b, Location loc, Value dy, Value x,
+                                Value gamma, Value mean, Value variance,
+                                double epsilon, ValueRange pooled) {
+  MLIRContext *ctx = b.getContext();
+  // At the input's rank, not on rows: a gradient computed where it is
+  // read (a max pooling's, dl-fuse-elementwise) needs the positions.
+  auto xType = cast<RankedTensorType>(x.getType());
+  unsigned rank = xType.getRank();
+  int64_t c = xType.getDimSize(rank - 1);
+  // The forward's statistics: rstd per channel, and 1 / N.
+  ColumnStats s;
+  s.mean = mean;
+  Value eps = f32Const(b, loc, epsilon);
+  Value one = f32Const(b, loc, 1.0);
+  s.rstd = elementwise(
+      b, loc, variance, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value v = arith::AddFOp::create(nb, nl, a[0], eps);
+        return arith::DivFOp::create(nb, nl, one,
+                                     math::SqrtOp::create(nb, nl, v))
+            .getResult();
+      });
+  s.invCount = inverseRows(b, loc, x);
+  // beta's cotangent sum(dy) and gamma's sum(dy * xhat), in one pass; rstd
+  // is a factor of every term of the latter, applied once per channel.
+  // With the pooled form, over the windows: (values, x at each window's
+  // argmax) hold the same nonzero terms as (dy, x), a quarter of them
+  // for a 2 x 2 pooling, and x no longer has to be read whole twice.
+  Value sumsOf = pooled.empty() ? dy : pooled[0];
+  Value xOf = pooled.empty() ? x : pooled[1];
+  SmallVector<Value> sums =
+      sumColumns(b, loc, {sumsOf, xOf, s.mean}, {false, false, true}, c, 2,
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   Value d = arith::SubFOp::create(nb, l, a[1], a[2]);
+                   return SmallVector<Value>{
+                       math::FmaOp::create(nb, l, a[0], d, a[3]).getResult(),
+                       arith::AddFOp::create(nb, l, a[4], a[0])};
+                 });
+  Value dgamma = elementwise(
+      b, loc, {sums[0], s.rstd}, [](OpBuilder &nb, Location l, ValueRange a) {
+        return arith::MulFOp::create(nb, l, a[0], a[1]).getResult();
+      });
+  Value dbeta = sums[1];
+  // dx = gamma * rstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / R)
+  //    = a * dy + b * (x - mean) + c with per-channel a = gamma * rstd,
+  // b = -a * rstd * sum(dy * xhat) / R and c = -a * sum(dy) / R: those
+  // first, once per channel, so the sweep over [R, C] is a subtraction
+  // and two FMAs per element, reading three vectors per channel.
+  AffineMap full = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap col =
+      AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+  Value invCount = s.invCount;
+  Value init = emptyLike(b, loc, s.mean);
+  SmallVector<Value> coef =
+      generic(b, loc, {gamma, s.rstd, dgamma, dbeta}, {init, init, init},
+              {id, id, id, id, id, id, id}, {IteratorType::parallel},
+              [&](OpBuilder &nb, Location l, ValueRange a) {
+                Value k = arith::MulFOp::create(nb, l, a[0], a[1]);
+                Value nk = arith::NegFOp::create(
+                    nb, l, arith::MulFOp::create(nb, l, k, invCount));
+                Value bc = arith::MulFOp::create(
+                    nb, l, nk, arith::MulFOp::create(nb, l, a[1], a[2]));
+                Value cc = arith::MulFOp::create(nb, l, nk, a[3]);
+                return SmallVector<Value>{k, bc, cc};
+              });
+  Value dx = generic(
+      b, loc, {dy, x, s.mean, coef[0], coef[1], coef[2]},
+      {emptyLike(b, loc, x)}, {full, full, col, col, col, col, full},
+      SmallVector<IteratorType>(rank, IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value d = arith::SubFOp::create(nb, l, a[1], a[2]);
+        Value t = math::FmaOp::create(nb, l, d, a[4], a[5]);
+        return SmallVector<Value>{math::FmaOp::create(nb, l, a[0], a[3], t)};
+      })[0];
+  return {dx, dgamma, dbeta};
+}
 
 void mlir::dl::populateDLToLinalgNormalizationPatterns(
     RewritePatternSet &patterns) {

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Utils/Utils.h"
+#include "mlir/IR/Dominance.h"
 #include "llvm/ADT/MapVector.h"
 
 #include <cmath>
@@ -158,9 +159,10 @@ Value divideByCounts(OpBuilder &b, Location loc, Value v, const Window &win) {
 /// For each window of `x`: its maximum and the row-major offset a * pw + b
 /// (i32) of its first maximum: ties go to the smallest offset whatever the
 /// loop order. The maximum is the element at that offset: `reduceWindows`'s
-/// but for the sign of a zero among +0 and -0.
-std::pair<Value, Value> argmaxWindows(OpBuilder &b, Location loc, Value x,
-                                      const Window &win) {
+/// but for the sign of a zero among +0 and -0. With `carry` (of x's type),
+/// also carry's element at that offset, a third result.
+SmallVector<Value> argmaxWindows(OpBuilder &b, Location loc, Value x,
+                                 const Window &win, Value carry = {}) {
   SmallVector<OpFoldResult> sizes = pooledSizes(b, loc, x, win);
   Value maxInit = filled(b, loc, sizes, -INFINITY);
   Value offsetInit =
@@ -170,9 +172,12 @@ std::pair<Value, Value> argmaxWindows(OpBuilder &b, Location loc, Value x,
               b, loc, b.getI32Type(), std::numeric_limits<int32_t>::max())},
           ValueRange{tensor::EmptyOp::create(b, loc, sizes, b.getI32Type())})
           .getResult(0);
-  SmallVector<Value> r = generic(
-      b, loc, {windowShape(b, loc, win)}, {maxInit, offsetInit},
-      windowMaps(b.getContext(), 2), windowIterators(),
+  SmallVector<Value> inits{maxInit, offsetInit};
+  if (carry)
+    inits.push_back(filled(b, loc, sizes, 0.0));
+  return generic(
+      b, loc, {windowShape(b, loc, win)}, inits,
+      windowMaps(b.getContext(), inits.size()), windowIterators(),
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value v = readWindow(nb, l, x, win, -INFINITY);
         Value offset = arith::AddIOp::create(
@@ -198,11 +203,14 @@ std::pair<Value, Value> argmaxWindows(OpBuilder &b, Location loc, Value x,
             arith::OrIOp::create(nb, l, greater,
                                  arith::AndIOp::create(nb, l, equal, earlier)),
             nan);
-        return SmallVector<Value>{
+        SmallVector<Value> next{
             arith::SelectOp::create(nb, l, take, v, a[1]),
             arith::SelectOp::create(nb, l, take, offset, a[2])};
+        if (carry)
+          next.push_back(arith::SelectOp::create(
+              nb, l, take, readWindow(nb, l, carry, win, 0.0), a[3]));
+        return next;
       });
-  return {r[0], r[1]};
 }
 
 /// The gradient of the input [N, h, w, C]: each position (y, x) sums, over
@@ -350,7 +358,7 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
     Location loc = op.getLoc();
     Window win(op.getPool(), op.getStrides(), op.getPadding(),
                op.getInput().getType());
-    Value argmax = argmaxWindows(rewriter, loc, adaptor.getInput(), win).second;
+    Value argmax = argmaxWindows(rewriter, loc, adaptor.getInput(), win)[1];
     Value dx = gatherWindows(rewriter, loc, adaptor.getGrad(), argmax, win);
     rewriter.replaceOp(op, castTo(rewriter, loc, dx, op.getType()));
     return success();
@@ -380,27 +388,63 @@ void mlir::dl::lowerMaxPoolsWithGradients(Operation *root) {
     if (MaxPool2DOp fwd = grad.getForwardPool())
       pairs.push_back({grad, fwd});
   });
-  llvm::MapVector<Operation *, Value> argmaxOf;
+  // A batch normalisation's gradient whose cotangent is such a gradient
+  // (batch_normalization, relu, max_pooling2d: the CNN's block) sums over
+  // the windows instead of the positions; the forward pool then carries
+  // the normalisation's input at each window's argmax. One per pool, whose
+  // input dominates the pool (in the forward pass, it does).
+  DominanceInfo dominance(root);
+  llvm::DenseMap<Operation *, BatchNormGradOp> normOf;
   for (auto [grad, fwd] : pairs) {
-    Value &argmax = argmaxOf[fwd];
-    if (!argmax) {
+    if (normOf.count(fwd) || !grad->hasOneUse())
+      continue;
+    auto norm = dyn_cast<BatchNormGradOp>(*grad->user_begin());
+    if (norm && norm.getGrad() == grad.getResult() &&
+        norm.getInput().getType() == fwd.getInput().getType() &&
+        dominance.properlyDominates(norm.getInput(), fwd))
+      normOf[fwd] = norm;
+  }
+  struct Forward {
+    Value argmax, carried;
+  };
+  llvm::MapVector<Operation *, Forward> forwardOf;
+  for (auto [grad, fwd] : pairs) {
+    Forward &f = forwardOf[fwd];
+    BatchNormGradOp norm = normOf.lookup(fwd);
+    if (!f.argmax) {
       OpBuilder b(fwd);
       Window win(fwd.getPool(), fwd.getStrides(), fwd.getPadding(),
                  fwd.getInput().getType());
-      auto [max, offsets] = argmaxWindows(b, fwd.getLoc(), fwd.getInput(), win);
+      SmallVector<Value> r = argmaxWindows(b, fwd.getLoc(), fwd.getInput(), win,
+                                           norm ? norm.getInput() : Value());
       fwd.getResult().replaceAllUsesWith(
-          castTo(b, fwd.getLoc(), max, fwd.getType()));
-      argmax = offsets;
+          castTo(b, fwd.getLoc(), r[0], fwd.getType()));
+      f.argmax = r[1];
+      if (norm)
+        f.carried = r[2];
     }
     OpBuilder b(grad);
     Window win(grad.getPool(), grad.getStrides(), grad.getPadding(),
                grad.getInput().getType());
-    Value dx = gatherWindows(b, grad.getLoc(), grad.getGrad(), argmax, win);
-    grad.getResult().replaceAllUsesWith(
-        castTo(b, grad.getLoc(), dx, grad.getType()));
+    Value dx = gatherWindows(b, grad.getLoc(), grad.getGrad(), f.argmax, win);
+    dx = castTo(b, grad.getLoc(), dx, grad.getType());
+    if (norm && norm.getGrad() == grad.getResult()) {
+      b.setInsertionPoint(norm);
+      Value values = grad.getGrad();
+      SmallVector<Value> results = batchNormGrad(
+          b, norm.getLoc(), dx, norm.getInput(), norm.getGamma(),
+          norm.getMean(), norm.getVariance(),
+          norm.getEpsilon().convertToDouble(),
+          {values, castTo(b, norm.getLoc(), f.carried, values.getType())});
+      for (auto [r, v] : llvm::zip_equal(norm->getResults(), results))
+        r.replaceAllUsesWith(castTo(b, norm.getLoc(), v, r.getType()));
+      norm.erase();
+      normOf[fwd] = nullptr; // done: no other gradient of fwd feeds it
+    }
+    grad.getResult().replaceAllUsesWith(dx);
     grad.erase();
   }
-  for (auto &entry : argmaxOf)
+  for (auto &entry : forwardOf)
     entry.first->erase();
 }
 

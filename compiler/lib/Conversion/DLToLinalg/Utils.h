@@ -58,6 +58,15 @@ Value reduceRows(OpBuilder &b, Location loc, Value x, ValueRange extra,
                  double initValue,
                  function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 
+/// dl.batch_norm_grad's results (dx, dgamma, dbeta) from the cotangent
+/// `dy` and the forward's input `x` [..., C], statistics and gamma. With
+/// `pooled` = (values, carried): dy is a max pooling's gradient routing
+/// `values` [N, oh, ow, C] to each window's argmax, and `carried` is x at
+/// each window's argmax; the sums then run over the windows.
+SmallVector<Value> batchNormGrad(OpBuilder &b, Location loc, Value dy, Value x,
+                                 Value gamma, Value mean, Value variance,
+                                 double epsilon, ValueRange pooled = {});
+
 /// An elementwise dl op (activation, activation gradient, add): one
 /// parallel linalg.generic over its operands; the op's scalar rule is a
 /// specialisation of `scalar` taking the operands' elements in order.
