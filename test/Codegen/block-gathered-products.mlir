@@ -111,3 +111,36 @@ func.func @product_used_twice(%a: tensor<?x4xf32>, %b: tensor<4x6xf32>, %n: inde
   } -> tensor<?x3x2xf32>
   return %g, %p : tensor<?x3x2xf32>, tensor<?x6xf32>
 }
+
+// -----
+
+// B already [k, n]: the product is cloned onto the sample's rows as it is,
+// with no transpose.
+// CHECK-LABEL: func.func @gather_plain_b(
+// CHECK-SAME:    %[[A:[a-z0-9]+]]: tensor<?x4xf32>, %[[B:[a-z0-9]+]]: tensor<4x6xf32>
+// CHECK-NOT:   linalg.transpose
+// CHECK:       scf.for
+// CHECK:         %[[AN:.*]] = tensor.extract_slice %[[A]][%{{.*}}, 0] [2, 4] [1, 1] : tensor<?x4xf32> to tensor<2x4xf32>
+// CHECK:         linalg.matmul ins(%[[AN]], %[[B]] : tensor<2x4xf32>, tensor<4x6xf32>) outs(%{{.*}} : tensor<2x6xf32>) -> tensor<2x6xf32>
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x2xf32>)
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @gather_plain_b(%a: tensor<?x4xf32>, %b: tensor<4x6xf32>, %n: index) -> tensor<?x3x2xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %m = tensor.dim %a, %c0 : tensor<?x4xf32>
+  %e = tensor.empty(%m) : tensor<?x6xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x6xf32>) -> tensor<?x6xf32>
+  %p = linalg.matmul ins(%a, %b : tensor<?x4xf32>, tensor<4x6xf32>) outs(%f : tensor<?x6xf32>) -> tensor<?x6xf32>
+  %v = tensor.expand_shape %p [[0, 1], [2, 3]] output_shape [%n, 2, 3, 2] : tensor<?x6xf32> into tensor<?x2x3x2xf32>
+  %o = tensor.empty(%n) : tensor<?x3x2xf32>
+  %g = linalg.generic {indexing_maps = [#id3], iterator_types = ["parallel", "parallel", "parallel"]} outs(%o : tensor<?x3x2xf32>) {
+  ^bb0(%out: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %c = linalg.index 2 : index
+    %x = tensor.extract %v[%i, %c1, %j, %c] : tensor<?x2x3x2xf32>
+    linalg.yield %x : f32
+  } -> tensor<?x3x2xf32>
+  return %g : tensor<?x3x2xf32>
+}

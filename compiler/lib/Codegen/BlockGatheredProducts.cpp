@@ -33,8 +33,9 @@ struct Gathered {
   linalg::LinalgOp product;
 };
 
-/// A matrix product whose rows are its left operand's rows (m, k) -> (m, k)
-/// (linalg.matmul, or with B transposed), into a fill of zero.
+/// A matrix product whose rows are its left operand's rows: A read (m, k),
+/// C written (m, n) (linalg.matmul, or with B transposed), into a fill of
+/// zero.
 bool isRowProduct(linalg::LinalgOp op) {
   if (!op || op.getNumLoops() != 3 || op.getNumReductionLoops() != 1 ||
       op.getNumDpsInits() != 1 || op.getNumDpsInputs() != 2 ||
@@ -43,7 +44,9 @@ bool isRowProduct(linalg::LinalgOp op) {
   MLIRContext *ctx = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   if (op.getMatchingIndexingMap(op.getDpsInputOperand(0)) !=
-      AffineMap::get(3, 0, {d(0), d(2)}, ctx))
+          AffineMap::get(3, 0, {d(0), d(2)}, ctx) ||
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0)) !=
+          AffineMap::get(3, 0, {d(0), d(1)}, ctx))
     return false;
   auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
   if (!fill)

@@ -323,11 +323,13 @@ def DLVectorizeColumnSums : Pass<"dl-vectorize-column-sums"> {
     (16 AVX-512 registers) over all outputs.
 
     Also row copies: an all-parallel generic whose last loop runs over a
-    static C, whose inputs only give the loops their extents, whose outputs
-    are written at a last index `e + d_last` (unit stride) and whose body is
-    as above becomes loops over the rows storing one vector<C x f32> per
-    output and row (a convolution's im2col: LLVM unrolled the loop of 32
-    channels fully and copied element by element).
+    static C, whose inputs only give the loops their extents (or, when the
+    body reads rows, are rows or per-column vectors read as vectors), whose
+    outputs are written, not read, at a last index `e + d_last` (unit
+    stride) and whose body is as above becomes loops over the rows storing
+    one vector<C x f32> per output and row (a convolution's im2col: LLVM
+    unrolled the loop of 32 channels fully and copied element by element;
+    its input gradient's gather, one vector per kernel offset).
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
