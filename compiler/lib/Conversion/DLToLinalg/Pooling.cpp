@@ -394,15 +394,18 @@ void mlir::dl::lowerMaxPoolsWithGradients(Operation *root) {
   // the normalisation's input at each window's argmax. One per pool, whose
   // input dominates the pool (in the forward pass, it does).
   DominanceInfo dominance(root);
-  llvm::DenseMap<Operation *, BatchNormGradOp> normOf;
+  llvm::DenseMap<Operation *, BatchNormGradOp> normOf; // of a gradient
+  llvm::DenseMap<Operation *, Value> carryOf;          // of a forward pool
   for (auto [grad, fwd] : pairs) {
-    if (normOf.count(fwd) || !grad->hasOneUse())
+    if (carryOf.count(fwd) || !grad->hasOneUse())
       continue;
     auto norm = dyn_cast<BatchNormGradOp>(*grad->user_begin());
     if (norm && norm.getGrad() == grad.getResult() &&
         norm.getInput().getType() == fwd.getInput().getType() &&
-        dominance.properlyDominates(norm.getInput(), fwd))
-      normOf[fwd] = norm;
+        dominance.properlyDominates(norm.getInput(), fwd)) {
+      normOf[grad] = norm;
+      carryOf[fwd] = norm.getInput();
+    }
   }
   struct Forward {
     Value argmax, carried;
@@ -410,17 +413,17 @@ void mlir::dl::lowerMaxPoolsWithGradients(Operation *root) {
   llvm::MapVector<Operation *, Forward> forwardOf;
   for (auto [grad, fwd] : pairs) {
     Forward &f = forwardOf[fwd];
-    BatchNormGradOp norm = normOf.lookup(fwd);
     if (!f.argmax) {
       OpBuilder b(fwd);
       Window win(fwd.getPool(), fwd.getStrides(), fwd.getPadding(),
                  fwd.getInput().getType());
-      SmallVector<Value> r = argmaxWindows(b, fwd.getLoc(), fwd.getInput(), win,
-                                           norm ? norm.getInput() : Value());
+      Value carry = carryOf.lookup(fwd);
+      SmallVector<Value> r =
+          argmaxWindows(b, fwd.getLoc(), fwd.getInput(), win, carry);
       fwd.getResult().replaceAllUsesWith(
           castTo(b, fwd.getLoc(), r[0], fwd.getType()));
       f.argmax = r[1];
-      if (norm)
+      if (carry)
         f.carried = r[2];
     }
     OpBuilder b(grad);
@@ -428,7 +431,7 @@ void mlir::dl::lowerMaxPoolsWithGradients(Operation *root) {
                grad.getInput().getType());
     Value dx = gatherWindows(b, grad.getLoc(), grad.getGrad(), f.argmax, win);
     dx = castTo(b, grad.getLoc(), dx, grad.getType());
-    if (norm && norm.getGrad() == grad.getResult()) {
+    if (BatchNormGradOp norm = normOf.lookup(grad)) {
       b.setInsertionPoint(norm);
       Value values = grad.getGrad();
       SmallVector<Value> results = batchNormGrad(
@@ -439,7 +442,6 @@ void mlir::dl::lowerMaxPoolsWithGradients(Operation *root) {
       for (auto [r, v] : llvm::zip_equal(norm->getResults(), results))
         r.replaceAllUsesWith(castTo(b, norm.getLoc(), v, r.getType()));
       norm.erase();
-      normOf[fwd] = nullptr; // done: no other gradient of fwd feeds it
     }
     grad.getResult().replaceAllUsesWith(dx);
     grad.erase();
