@@ -564,10 +564,18 @@ struct Metrics {
   /// mae and mse: sums of |p - t| and (p - t)^2 over `values` elements.
   double absError = 0, squaredError = 0;
   int64_t values = 0;
-  void add(const float m[2], int64_t n) {
+  /// Adds a step's metrics over `n` samples; with `errorValues` (the
+  /// predicted values, where the step measures mae and mse) also m[2] and
+  /// m[3], which are means over them.
+  void add(const float *m, int64_t n, int64_t errorValues = 0) {
     loss += double(m[0]) * n;
     correct += m[1];
     count += n;
+    if (errorValues) {
+      absError += double(m[2]) * double(errorValues);
+      squaredError += double(m[3]) * double(errorValues);
+      values += errorValues;
+    }
   }
   /// Adds the errors of `n` values predicted `p` against targets `t`.
   void addErrors(const float *p, const float *t, int64_t n) {
@@ -590,15 +598,23 @@ struct Metrics {
   }
 };
 
-/// Whether `metrics` has mae or mse, which the driver measures from the
-/// model's predictions (the compiled steps report the loss and accuracy).
+/// Whether `metrics` has mae or mse.
 bool needsErrors(const std::vector<std::string> &metrics) {
   return llvm::is_contained(metrics, "mae") ||
          llvm::is_contained(metrics, "mse");
 }
 
+/// The predicted values of `n` samples whose mae and mse the compiled steps
+/// report (metrics[2] and [3]; where the train block measures them), else 0.
+int64_t stepErrorValues(const JitModel &m, int64_t n) {
+  return m.spec().train->measuresErrors()
+             ? n * numElements(m.spec().outputShape())
+             : 0;
+}
+
 /// Adds to `r` the errors of the model's predictions for the `n` samples in
-/// `x` against their float targets `t` (`pred`: scratch).
+/// `x` against their float targets `t` (`pred`: scratch): `dlc evaluate`'s
+/// mae and mse of a regressor whose train block does not measure them.
 void addPredictionErrors(const JitModel &m, const std::vector<float> &params,
                          const float *x, const void *t, int64_t n,
                          std::vector<float> &pred, Metrics &r) {
@@ -634,11 +650,12 @@ Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
   for (int64_t i = begin; i < end; i += batch) {
     int64_t n = std::min(batch, end - i);
     dlrt_gather(&ds, nullptr, i, n, x.data(), y.data());
-    float out[2];
+    float out[mlir::dl::metricsSize(true)];
     const void *t = targets.batch(ds, nullptr, i, y.data(), n);
     m.evalStep(params.data(), x.data(), t, n, out);
-    r.add(out, n);
-    if (errors)
+    const int64_t errorValues = stepErrorValues(m, n);
+    r.add(out, n, errorValues);
+    if (errors && !errorValues)
       addPredictionErrors(m, params, x.data(), t, n, pred, r);
   }
   return r;
@@ -844,8 +861,9 @@ compileForCommand(const std::string &input, const JitCodegen &codegen,
     entries = {EntryKind::Predict, EntryKind::InputGradient};
   } else {
     entries = {EntryKind::EvalStep};
-    // mae and mse are computed from predict's outputs.
-    if (use == JitUse::Evaluate || needsErrors(source->spec.train->metrics))
+    // The confusion matrix and a regressor's mae and mse (where the train
+    // block does not measure them) come from predict's outputs.
+    if (use == JitUse::Evaluate)
       entries.push_back(EntryKind::Predict);
     if (use != JitUse::Evaluate)
       entries.append({EntryKind::InitParams, EntryKind::OptStateSize,
@@ -986,7 +1004,7 @@ int train(const TrainOptions &flags, Communicator *comm) {
     return 1;
   const ModelSpec &spec = m->spec();
   const std::vector<std::string> &metrics = spec.train->metrics;
-  const bool errors = needsErrors(metrics);
+  const bool errors = spec.train->measuresErrors();
   // The train block's early_stopping callback, each flag overriding its
   // setting.
   const bool earlyStopping =
@@ -1248,7 +1266,6 @@ int train(const TrainOptions &flags, Communicator *comm) {
   // with mae or mse, the sums and count of the prediction errors.
   const int64_t kSums = errors ? 6 : 3;
   std::vector<float> grads(comm ? numGrads + kSums : 0);
-  std::vector<float> pred;
   // Where a distributed step's time goes: the allreduce (waiting for the
   // slowest rank included) against the whole step, reported at the end.
   using Clock = std::chrono::steady_clock;
@@ -1292,15 +1309,12 @@ int train(const TrainOptions &flags, Communicator *comm) {
       // The next batch's rows arrive during this step.
       if (first + stepRows < train.count)
         dlrt_prefetch(&train, order.data(), first + stepRows, batch);
-      float out[2];
-      int64_t stepSamples = n;
+      // mae and mse (with `errors`) are the step's, of its predictions
+      // before the update, as the loss.
+      float out[mlir::dl::metricsSize(true)];
+      int64_t stepSamples = n, errorValues = stepErrorValues(*m, n);
       const void *t =
           n ? targets.batch(train, order.data(), first, y.data(), n) : nullptr;
-      // mae and mse of the step's predictions before its update, as the
-      // loss: one forward pass more (in inference form: no dropout).
-      Metrics stepErrors;
-      if (errors && n)
-        addPredictionErrors(*m, params, x.data(), t, n, pred, stepErrors);
       const Clock::time_point stepStart = Clock::now();
       if (!comm) {
         m->trainStep(params.data(), state.data(), x.data(), t, n, out);
@@ -1329,9 +1343,9 @@ int train(const TrainOptions &flags, Communicator *comm) {
           g[numGrads] = out[0] * float(n);
           g[numGrads + 1] = out[1];
           if (errors) {
-            g[numGrads + 3] = float(stepErrors.absError);
-            g[numGrads + 4] = float(stepErrors.squaredError);
-            g[numGrads + 5] = float(stepErrors.values);
+            g[numGrads + 3] = out[2] * float(errorValues);
+            g[numGrads + 4] = out[3] * float(errorValues);
+            g[numGrads + 5] = float(errorValues);
           }
         } else { // the epoch's last step has no rows for this rank
           std::fill(grads.begin(), grads.end(), 0.0f);
@@ -1350,16 +1364,13 @@ int train(const TrainOptions &flags, Communicator *comm) {
         out[0] = g[numGrads] / g[numGrads + 2];
         out[1] = g[numGrads + 1];
         if (errors) {
-          stepErrors.absError = g[numGrads + 3];
-          stepErrors.squaredError = g[numGrads + 4];
-          stepErrors.values = int64_t(g[numGrads + 5]);
+          errorValues = int64_t(g[numGrads + 5]);
+          out[2] = g[numGrads + 3] / std::max(g[numGrads + 5], 1.0f);
+          out[3] = g[numGrads + 4] / std::max(g[numGrads + 5], 1.0f);
         }
         stepTime += Clock::now() - stepStart;
       }
-      running.add(out, stepSamples);
-      running.absError += stepErrors.absError;
-      running.squaredError += stepErrors.squaredError;
-      running.values += stepErrors.values;
+      running.add(out, stepSamples, errorValues);
       ++totalSteps;
       if (std::isnan(firstLoss))
         firstLoss = out[0];

@@ -37,6 +37,7 @@
 #include "dl/Compiler/GradCheck.h"
 #include "dl/Compiler/Driver.h"
 #include "dl/Compiler/Jit.h"
+#include "dl/Dialect/DL/IR/DLContract.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -221,7 +222,7 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
   }
 
   auto sampleLoss = [&](int64_t s) {
-    float metrics[2];
+    float metrics[mlir::dl::metricsSize(true)];
     if (coupled)
       m.evalStep(params.data(), x.data(), targetsOf(0), batch, metrics);
     else
@@ -229,7 +230,7 @@ bool checkOnce(const JitModel &m, const GradCheckOptions &o, int64_t batch,
                  metrics);
     return double(metrics[0]);
   };
-  float batchMetrics[2];
+  float batchMetrics[mlir::dl::metricsSize(true)];
   m.evalStep(params.data(), x.data(), targetsOf(0), batch, batchMetrics);
   double meanLoss = 0;
   for (int64_t s = 0; s < units; ++s)

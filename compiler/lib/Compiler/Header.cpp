@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dl/Compiler/Header.h"
+#include "dl/Dialect/DL/IR/DLContract.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -218,6 +219,10 @@ std::string emitHeader(const ModelSpec &spec, const std::string &p,
       if (trains)
         out("#define {}_HAS_TRAINING 1\n", P);
       out("#define {}_SPARSE_LABELS {}\n", P, int32 ? 1 : 0);
+      out("/* Floats of metrics: loss, correct{}. */\n"
+          "#define {}_NUM_METRICS {}\n",
+          t.measuresErrors() ? ", mae, mse" : "", P,
+          dl::metricsSize(t.measuresErrors()));
       if (trains)
         out("/* Floats of train_gradients' and apply_gradients' gradient "
             "buffer: the\n * trainable tensors, back to back in "

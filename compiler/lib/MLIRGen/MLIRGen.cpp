@@ -199,10 +199,12 @@ private:
     func::ReturnOp::create(b, l, rate);
   }
 
-  /// @loss(x, targets, params...) -> (loss [, correct]): the batch's mean
-  /// loss and, with the accuracy metric, its number of correct predictions
-  /// (result attribute dl.metric). dl-autodiff derives @gradients and
-  /// dl-optimizer @train_step from it; dl-export-abi makes eval_step of it.
+  /// @loss(x, targets, params...) -> (loss [, correct] [, mae, mse]): the
+  /// batch's mean loss and, with the accuracy metric, its number of correct
+  /// predictions; with mae or mse, the predictions' mean absolute and
+  /// squared errors (result attribute dl.metric). dl-autodiff derives
+  /// @gradients and dl-optimizer @train_step from it; dl-export-abi makes
+  /// eval_step of it.
   void buildTraining(const TrainSpec &t) {
     Type targets = t.loss->getTargets() == TargetKind::ClassIndex
                        ? Type(RankedTensorType::get({ShapedType::kDynamic},
@@ -214,15 +216,9 @@ private:
     Type scalar = RankedTensorType::get({}, b.getF32Type());
     bool accuracy = llvm::is_contained(t.metrics, "accuracy") &&
                     spec.layers[spec.outputLayer].outShape.size() == 1;
-    SmallVector<Type> resultTypes{scalar};
-    if (accuracy)
-      resultTypes.push_back(scalar);
     auto fn = func::FuncOp::create(b, loc(t.loc), kLossFunc,
-                                   b.getFunctionType(argTypes, resultTypes));
+                                   b.getFunctionType(argTypes, {scalar}));
     fn.setAllArgAttrs(argAttrs);
-    if (accuracy)
-      fn.setResultAttr(1, kMetricAttr,
-                       b.getStringAttr(mlir::dl::kCorrectMetric));
     fn->setAttr(mlir::dl::kGradientAttr, b.getStringAttr(kGradientsFunc));
     fn->setAttr(mlir::dl::kTrainStepAttr, b.getStringAttr(kTrainStepFunc));
     fn->setAttr(mlir::dl::kOptimizerAttr,
@@ -280,13 +276,26 @@ private:
                   args[p + 1], spec.params[p].regularizer);
     }
     SmallVector<Value> results{loss};
+    SmallVector<std::pair<unsigned, StringRef>> metricAttrs;
     if (accuracy) {
       // argmax(softmax(z)) = argmax(z): count on the logits when the output
       // is a softmax, so no softmax is computed just for the metric.
       bool softmaxOut = logits && spec.layers[spec.outputLayer].activation ==
                                       Activation::Softmax;
+      metricAttrs.push_back({results.size(), mlir::dl::kCorrectMetric});
       results.push_back(mlir::dl::CountCorrectOp::create(
           b, loc(t.loc, "accuracy"), scalar, softmaxOut ? logits : out, y));
+    }
+    if (t.measuresErrors()) {
+      // mae and mse of the step's own predictions, as Keras's fit measures
+      // them: no second forward pass. TrainSema allows them only on float
+      // targets, shaped as the output.
+      metricAttrs.push_back({results.size(), mlir::dl::kAbsErrorMetric});
+      results.push_back(mlir::dl::MeanAbsoluteErrorOp::create(
+          b, loc(t.loc, "mae"), scalar, out, y));
+      metricAttrs.push_back({results.size(), mlir::dl::kSquaredErrorMetric});
+      results.push_back(mlir::dl::MeanSquaredErrorOp::create(
+          b, loc(t.loc, "mse"), scalar, out, y));
     }
     // The statistics the step overwrites (dl.update_of), after the metrics.
     SmallVector<std::pair<unsigned, StringRef>> updateAttrs;
@@ -295,6 +304,8 @@ private:
       results.push_back(v);
     }
     fn.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+    for (auto [r, name] : metricAttrs)
+      fn.setResultAttr(r, kMetricAttr, b.getStringAttr(name));
     for (auto [r, name] : updateAttrs)
       fn.setResultAttr(r, mlir::dl::kUpdateOfAttr, b.getStringAttr(name));
     func::ReturnOp::create(b, loc(t.loc), results);

@@ -187,6 +187,14 @@ struct TrainSpec {
   /// 0 = not set. At most one of the three clipping options is set.
   double weightDecay = 0, clipnorm = 0, clipvalue = 0, globalClipnorm = 0;
   std::vector<std::string> metrics;
+  /// Whether the metrics name mae or mse: the compiled steps then report
+  /// both (metrics[2] and [3] of the C entry points).
+  bool measuresErrors() const {
+    for (const std::string &m : metrics)
+      if (m == "mae" || m == "mse")
+        return true;
+    return false;
+  }
   /// Keras's fit arguments, when the train block sets them (`dlc train`'s
   /// flags override them). They do not change the compiled code.
   std::optional<int64_t> epochs, batchSize;

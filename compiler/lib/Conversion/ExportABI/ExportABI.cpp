@@ -255,6 +255,8 @@ struct Model {
   /// The trainable tensors' places in the gradient buffer, by name.
   DenseMap<Attribute, ParamView> gradViews;
   int64_t numGrads = 0;
+  /// Floats of the metrics argument (dl::metricsSize).
+  int64_t numMetrics = dl::metricsSize(false);
   /// Baked weights (dl.weights, see dlc --weights), or null.
   memref::GlobalOp weights;
   dl::ParamStorage storage = dl::ParamStorage::Buffer;
@@ -331,7 +333,7 @@ public:
         types.push_back(i64);
         break;
       case ArgRole::Metrics:
-        types.push_back(MemRefType::get({2}, f32));
+        types.push_back(MemRefType::get({m.numMetrics}, f32));
         break;
       case ArgRole::Workspace:
         llvm_unreachable("dl-workspace adds the workspace argument");
@@ -398,7 +400,7 @@ public:
     Value nan = arith::ConstantOp::create(
         b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
     if (hasMetrics)
-      for (int64_t k = 0; k < 2; ++k)
+      for (int64_t k = 0; k < m.numMetrics; ++k)
         memref::StoreOp::create(
             b, loc, nan, arg(ArgRole::Metrics),
             ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
@@ -535,21 +537,24 @@ private:
   scf::IfOp guard;
 };
 
-/// metrics[0] = loss, metrics[1] = correct (0 without the metric).
+/// metrics[0] = loss, metrics[1] = correct (0 without the metric), and
+/// where the model measures them metrics[2] = mae, metrics[3] = mse.
 void storeMetrics(EntryFunc &f, func::FuncOp model, ArrayRef<Value> out) {
   OpBuilder &b = f.b;
   Location loc = f.m.loc();
   Value metrics = f.arg(ArgRole::Metrics);
-  auto correct =
-      resultWith(model, dl::kMetricAttr, b.getStringAttr(dl::kCorrectMetric));
-  Value loss = f.e.scalar(out[0]);
-  Value values[2] = {
-      loss, correct ? f.e.scalar(out[*correct])
-                    : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))};
-  for (unsigned k = 0; k < 2; ++k)
+  const char *slots[] = {nullptr, dl::kCorrectMetric, dl::kAbsErrorMetric,
+                         dl::kSquaredErrorMetric};
+  for (int64_t k = 0; k < f.m.numMetrics; ++k) {
+    std::optional<unsigned> r = 0;
+    if (slots[k])
+      r = resultWith(model, dl::kMetricAttr, b.getStringAttr(slots[k]));
+    Value v = r ? f.e.scalar(out[*r])
+                : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     memref::StoreOp::create(
-        b, loc, values[k], metrics,
+        b, loc, v, metrics,
         ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
+  }
 }
 
 /// <prefix>_predict(params, x, y, batch)
@@ -623,7 +628,7 @@ void writeBack(EntryBuilder &e, Model &m, func::FuncOp fn, ArrayRef<Value> out,
       e.store(out[*r], view);
 }
 
-/// <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[2]):
+/// <prefix>_train_step_metrics(params, opt_state, x, targets, batch, m[]):
 /// the step, with every updated parameter and state slot written back in
 /// place.
 FailureOr<func::FuncOp>
@@ -696,7 +701,7 @@ LogicalResult buildApplyGradients(OpBuilder &b, Model &m,
 void buildTrainStep(OpBuilder &b, Model &m, func::FuncOp full,
                     int64_t stateSize) {
   EntryFunc f(b, m, EntryKind::TrainStep, m.trainStep, stateSize);
-  auto metricsType = MemRefType::get({2}, b.getF32Type());
+  auto metricsType = MemRefType::get({m.numMetrics}, b.getF32Type());
   Value metrics = memref::AllocaOp::create(b, m.loc(), metricsType);
   SmallVector<Value> args(f.fn.getArguments());
   args.push_back(metrics);
@@ -791,7 +796,7 @@ LogicalResult buildTraining(OpBuilder &b, Model &m) {
   return success();
 }
 
-/// <prefix>_eval_step(params, x, targets, batch, metrics[2]), in the
+/// <prefix>_eval_step(params, x, targets, batch, metrics[]), in the
 /// inference form unless `evalTrainingForm`.
 LogicalResult buildEvalStep(OpBuilder &b, Model &m, bool evalTrainingForm) {
   EntryFunc f(b, m, EntryKind::EvalStep, m.loss);
@@ -945,6 +950,11 @@ struct DLExportABI : mlir::dl::impl::DLExportABIBase<DLExportABI> {
     m.applyGradients =
         lookup(std::string(dl::kTrainStepFunc) + dl::kApplyGradientsSuffix);
     m.loss = lookup(dl::kLossFunc);
+    if (m.loss)
+      m.numMetrics = dl::metricsSize(
+          resultWith(m.loss, dl::kMetricAttr,
+                     StringAttr::get(m.loss.getContext(), dl::kAbsErrorMetric))
+              .has_value());
 
     // Parameter layout: forward's parameter arguments.
     SmallVector<int64_t> sizes;

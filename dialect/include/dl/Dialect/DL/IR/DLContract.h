@@ -51,6 +51,13 @@ inline constexpr const char *kMetricAttr = "dl.metric";
 /// The dl.metric value of the accuracy count: the number of samples whose
 /// prediction is right (metrics[1] of the C entry points).
 inline constexpr const char *kCorrectMetric = "correct";
+/// The dl.metric values of the mean absolute and mean squared error of the
+/// batch's predictions (metrics[2] and metrics[3]; with either, both).
+inline constexpr const char *kAbsErrorMetric = "mae";
+inline constexpr const char *kSquaredErrorMetric = "mse";
+/// Floats of the C entry points' metrics: loss and correct, then mae and
+/// mse where the model measures them.
+inline constexpr int metricsSize(bool errors) { return errors ? 4 : 2; }
 /// Result (or, in apply_gradients, argument) attribute of a gradient: the
 /// parameter it belongs to.
 inline constexpr const char *kGradOfAttr = "dl.grad_of";

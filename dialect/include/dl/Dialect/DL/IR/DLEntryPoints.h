@@ -285,8 +285,8 @@ inline constexpr EntryPoint kEntryPoints[] = {
      EntryCondition::TrainingWritable, detail::kTrainStepMetricsArgs,
      CResult::Void, true, false,
      "/* The same step; metrics[0] = the batch's mean loss, metrics[1] =\n"
-     " * its correct predictions (before the update; 0 without accuracy). "
-     "*/\n"},
+     " * its correct predictions (before the update; 0 without accuracy),\n"
+     " * and with {P}_NUM_METRICS 4 the predictions' mae and mse. */\n"},
     {EntryKind::Gradients, "gradients", EntryCondition::TrainingWritable,
      detail::kGradientsArgs, CResult::Float, false, false,
      "/* The batch's mean loss; writes d loss / d params into grads (same\n"
@@ -297,7 +297,7 @@ inline constexpr EntryPoint kEntryPoints[] = {
      "/* train_step split where data-parallel training averages the\n"
      " * gradients (docs/abi.md): train_gradients writes the batch's mean\n"
      " * gradient of the trainable tensors into grads ({P}_NUM_GRADS floats)\n"
-     " * and metrics[0..1] as train_step_metrics does, with the same dropout\n"
+     " * and metrics as train_step_metrics does, with the same dropout\n"
      " * masks, and changes neither params nor opt_state; apply_gradients\n"
      " * then clips them, decays and updates params and opt_state in place.\n"
      " * The two in a row compute what train_step_metrics does. */\n"},
@@ -307,7 +307,8 @@ inline constexpr EntryPoint kEntryPoints[] = {
     {EntryKind::EvalStep, "eval_step", EntryCondition::Training,
      detail::kEvalStepArgs, CResult::Void, true, false,
      "/* metrics[0] = the batch's mean loss, metrics[1] = correct\n"
-     " * predictions in the batch (0 without the accuracy metric). */\n"},
+     " * predictions in the batch (0 without the accuracy metric), and with\n"
+     " * {P}_NUM_METRICS 4 the predictions' mae and mse. */\n"},
     {EntryKind::InputGradient, "input_gradient", EntryCondition::VectorOutput,
      detail::kInputGradientArgs, CResult::Void, true, false,
      "/* Saliency (docs/abi.md): dx[batch][{P}_INPUT_SIZE] = the gradient of\n"
