@@ -149,11 +149,15 @@ Value packPatches(OpBuilder &b, Location loc, Value x, const ConvGeometry &g) {
         Value zero = indexConst(nb, l, 0);
         Value inside;
         auto axis = [&](Value i, Value a, int64_t stride, int64_t dilation,
-                        int64_t before, int64_t size) {
+                        int64_t before, int64_t size, int64_t out, int64_t k) {
           Value p = arith::AddIOp::create(
               nb, l, arith::MulIOp::create(nb, l, i, indexConst(nb, l, stride)),
               arith::MulIOp::create(nb, l, a, indexConst(nb, l, dilation)));
           p = arith::SubIOp::create(nb, l, p, indexConst(nb, l, before));
+          // Every window inside the input along this axis (no padding, as
+          // `valid`): no check, so the copy is a plain strided one.
+          if (before == 0 && (out - 1) * stride + (k - 1) * dilation < size)
+            return p;
           Value ok = arith::AndIOp::create(
               nb, l,
               arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, p, zero),
@@ -164,10 +168,12 @@ Value packPatches(OpBuilder &b, Location loc, Value x, const ConvGeometry &g) {
           // Clamped so the (discarded) read stays in bounds.
           return arith::SelectOp::create(nb, l, ok, p, zero).getResult();
         };
-        Value y = axis(row[1], col[0], g.sh, g.dh, g.top, g.h);
-        Value x0 = axis(row[2], col[1], g.sw, g.dw, g.left, g.w);
+        Value y = axis(row[1], col[0], g.sh, g.dh, g.top, g.h, g.oh, g.kh);
+        Value x0 = axis(row[2], col[1], g.sw, g.dw, g.left, g.w, g.ow, g.kw);
         Value v = tensor::ExtractOp::create(nb, l, x,
                                             ValueRange{row[0], y, x0, col[2]});
+        if (!inside)
+          return SmallVector<Value>{v};
         return SmallVector<Value>{
             arith::SelectOp::create(nb, l, inside, v, f32Const(nb, l, 0.0))};
       })[0];
