@@ -62,6 +62,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
     // A convolution's input gradient: dcols a sample at a time, gathered
     // into dx while in L2.
     perFunction(pm, dl::createDLBlockGatheredProducts());
+    // Its forward product and filter gradient: the patches a sample at a
+    // time, read from L2.
+    perFunction(pm, dl::createDLBlockPatchProducts());
     perFunction(pm, createCanonicalizerPass());
   }
   // One tensor.empty (and zero fill) per user: shared ones, as CSE leaves

@@ -170,6 +170,38 @@ def DLBlockGatheredProducts : Pass<"dl-block-gathered-products"> {
   ];
 }
 
+def DLBlockPatchProducts : Pass<"dl-block-patch-products"> {
+  let summary = "Make a convolution's patches a sample at a time inside the "
+                "products that read them";
+  let description = [{
+    Runs on tensors, before bufferization. An all-parallel linalg.generic
+    that writes its one init [M, K] without reading it, at row
+    `d0 * R + r(d1, ...)` and a column free of d0, where r sums the other
+    (static) loops with non-negative coefficients and covers [0, R) at its
+    extremes, writes sample n's patches into rows [n * R, (n + 1) * R)
+    (im2col, as the conv2d lowering emits it). Where every use of it is a
+    product into a zero fill that reads it either as the rows of its result
+    (`C[m, n] = sum_k P[m, k] B[k, n]`) or reduced over them
+    (`C[k, n] = sum_m P[m, k] D[m, n]`), each product becomes a loop over
+    the samples that makes the sample's patches (the generic tiled at n)
+    and computes its part from them:
+
+      scf.for n in [0, N):                      // rows
+        P_n = patches of sample n               // [R, K], static
+        C[n * R : (n + 1) * R] = fill 0, P_n x B
+      scf.for n in [0, N), acc = fill 0:        // reduced
+        acc += P_n^T x D[n * R : (n + 1) * R]
+
+    and the whole patches are never written. For the CNN's second
+    convolution at batch 128 they were 17.8 MB, written once and read
+    twice from memory; a sample's 139 KB is read from L2.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def DLSplitEmptyTensors : Pass<"dl-split-empty-tensors"> {
   let summary = "Give every use of a tensor.empty, or of a linalg.fill of "
                 "one, its own copy";
