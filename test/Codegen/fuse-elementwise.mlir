@@ -106,12 +106,18 @@ func.func @elementwise_takes_reshape(%dy: tensor<?x26x26x32xf32>, %out: tensor<?
 // A biased ReLU read only by a max pooling's windows (2x2, stride 2: as
 // many window reads as elements): computed inside the pooling, from the
 // product's rows and the bias at the positions the window reads, and
-// never written.
+// never written. The product [N * 16, 3] (row n * 16 + 4 h + w) is read
+// through a view [N, 16, 3] with the sample index first, made before the
+// pooling (so dl-block-gathered-products can pool it a sample at a time).
 // CHECK-LABEL: func.func @into_pooling(
 // CHECK-SAME:    %[[M:[^:]*]]: tensor<?x3xf32>, %[[B:[^:]*]]: tensor<3xf32>
+// CHECK:       %[[ROWS:.*]] = tensor.dim %[[M]], %{{.*}} : tensor<?x3xf32>
+// CHECK:       %[[N:.*]] = arith.divui %[[ROWS]], %{{.*}} : index
+// CHECK:       %[[MV:.*]] = tensor.expand_shape %[[M]] {{\[}}[0, 1], [2]] output_shape [%[[N]], 16, 3] : tensor<?x3xf32> into tensor<?x16x3xf32>
 // CHECK:       linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK:         %[[I0:.*]] = linalg.index 0 : index
 // CHECK:         %[[R:.*]] = affine.apply
-// CHECK:         %[[V:.*]] = tensor.extract %[[M]][%[[R]], %{{.*}}] : tensor<?x3xf32>
+// CHECK:         %[[V:.*]] = tensor.extract %[[MV]][%[[I0]], %[[R]], %{{.*}}] : tensor<?x16x3xf32>
 // CHECK:         %[[BC:.*]] = tensor.extract %[[B]][%{{.*}}] : tensor<3xf32>
 // CHECK:         %[[S:.*]] = arith.addf %[[V]], %[[BC]]
 // CHECK:         %[[RELU:.*]] = arith.maximumf %[[S]], %{{.*}}

@@ -56,44 +56,39 @@ bool isRowProduct(linalg::LinalgOp op) {
   return value && value.getValue().isZero();
 }
 
-/// The product an all-parallel generic on tensors gathers from, if sample n
-/// (the generic's first loop) provably reads only its rows: every
-/// tensor.extract in the body from a tensor of above reads the same view of
-/// the product with first index `linalg.index 0`, the only use of that
-/// index; the view splits the product's rows into [N, R] with R static.
+/// The product a generic on tensors whose first loop is parallel (a gather,
+/// a pooling) reads from, if sample n (that loop) provably reads only its
+/// rows: the body reads,
+/// with tensor.extract, a view of the product from above whose first index
+/// is always `linalg.index 0`; the view splits the product's rows into
+/// [N, R] with R static. Reads of other tensors (a bias) do not matter.
 std::optional<Gathered> gatheredProduct(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumLoops() < 2 ||
-      op.getNumParallelLoops() != op.getNumLoops())
+      op.getIteratorTypesArray().front() != utils::IteratorType::parallel)
     return std::nullopt;
-  Value source;
-  SmallVector<linalg::IndexOp> sampleIndices;
+  auto isSample = [](Value v) {
+    auto index = v.getDefiningOp<linalg::IndexOp>();
+    return index && index.getDim() == 0;
+  };
+  tensor::ExpandShapeOp view;
   for (Operation &inner : op.getBlock()->without_terminator()) {
-    if (auto index = dyn_cast<linalg::IndexOp>(inner);
-        index && index.getDim() == 0)
-      sampleIndices.push_back(index);
     auto extract = dyn_cast<tensor::ExtractOp>(inner);
-    if (!extract || extract.getTensor().getParentBlock() == op.getBlock())
+    if (!extract || extract.getTensor().getParentBlock() == op.getBlock() ||
+        !isSample(extract.getIndices().front()))
       continue;
-    if (source && extract.getTensor() != source)
-      return std::nullopt;
-    source = extract.getTensor();
-    auto first = extract.getIndices().front().getDefiningOp<linalg::IndexOp>();
-    if (!first || first.getDim() != 0)
-      return std::nullopt;
-  }
-  if (!source)
-    return std::nullopt;
-  for (linalg::IndexOp index : sampleIndices)
-    for (OpOperand &use : index->getUses()) {
-      auto extract = dyn_cast<tensor::ExtractOp>(use.getOwner());
-      if (!extract || extract.getTensor() != source ||
-          use.getOperandNumber() != 1)
-        return std::nullopt;
+    if (auto v = extract.getTensor().getDefiningOp<tensor::ExpandShapeOp>()) {
+      view = v;
+      break;
     }
-  auto view = source.getDefiningOp<tensor::ExpandShapeOp>();
+  }
   if (!view || view.getResultType().getRank() < 2 ||
       llvm::any_of(view->getUsers(),
-                   [&](Operation *user) { return !op->isAncestor(user); }) ||
+                   [&](Operation *user) {
+                     auto e = dyn_cast<tensor::ExtractOp>(user);
+                     return !op->isAncestor(user) || !e ||
+                            e.getTensor() != view.getResult() ||
+                            !isSample(e.getIndices().front());
+                   }) ||
       view.getReassociationIndices().front() != ReassociationIndices{0, 1} ||
       ShapedType::isDynamic(view.getResultType().getDimSize(1)))
     return std::nullopt;

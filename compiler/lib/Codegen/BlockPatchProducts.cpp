@@ -8,6 +8,7 @@
 // L2 by the product right after it is written.
 //
 //===----------------------------------------------------------------------===//
+#include "SampleRows.h"
 #include "dl/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -77,70 +78,25 @@ std::optional<PatchUse> patchUse(OpOperand &use) {
   return std::nullopt;
 }
 
-/// The value of `e` with every dim i set to values[i], if it folds.
-std::optional<int64_t> evaluate(AffineExpr e, ArrayRef<int64_t> values,
-                                unsigned numDims) {
-  SmallVector<AffineExpr> dims;
-  for (int64_t v : values)
-    dims.push_back(getAffineConstantExpr(v, e.getContext()));
-  auto c = dyn_cast<AffineConstantExpr>(
-      simplifyAffineExpr(e.replaceDims(dims), numDims, 0));
-  if (!c)
-    return std::nullopt;
-  return c.getValue();
-}
-
 /// R where `op` writes patches a sample at a time: an all-parallel generic
 /// on tensors whose body does not read its one init [M, K], written at row
-/// d0 * R + r(d1, ...) and a column free of d0, where r, a sum of the other
-/// (static) loops with non-negative coefficients, covers [0, R) exactly at
-/// its extremes. Sample n (its first loop) then writes rows
+/// d0 * R + r(d1, ...) and a column free of d0, where r covers [0, R)
+/// exactly at its extremes. Sample n (its first loop) then writes rows
 /// [n * R, (n + 1) * R), each once.
-std::optional<int64_t> sampleRows(linalg::GenericOp op) {
+std::optional<int64_t> patchRows(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1 ||
       op.getNumLoops() < 2 || op.getNumParallelLoops() != op.getNumLoops() ||
       !op.getMatchingBlockArgument(op.getDpsInitOperand(0)).use_empty())
     return std::nullopt;
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  unsigned numDims = out.getNumDims();
   if (out.getNumResults() != 2 || out.getNumSymbols() != 0 ||
       out.getResult(1).isFunctionOfDim(0))
     return std::nullopt;
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(ArrayRef(ranges).drop_front(), ShapedType::isDynamic))
+  std::optional<dl::SampleRows> rows = dl::sampleRows(
+      out.getResult(0), out.getNumDims(), op.getStaticLoopRanges());
+  if (!rows || rows->first != 0 || rows->last != rows->rows - 1)
     return std::nullopt;
-  MLIRContext *ctx = op.getContext();
-  AffineExpr row = out.getResult(0);
-  SmallVector<AffineExpr> noSample;
-  for (unsigned i = 0; i < numDims; ++i)
-    noSample.push_back(i == 0 ? getAffineConstantExpr(0, ctx)
-                              : getAffineDimExpr(i, ctx));
-  AffineExpr rest = simplifyAffineExpr(row.replaceDims(noSample), numDims, 0);
-  auto sample =
-      dyn_cast<AffineBinaryOpExpr>(simplifyAffineExpr(row - rest, numDims, 0));
-  if (!sample || sample.getKind() != AffineExprKind::Mul ||
-      sample.getLHS() != getAffineDimExpr(0, ctx) ||
-      !isa<AffineConstantExpr>(sample.getRHS()))
-    return std::nullopt;
-  int64_t r = cast<AffineConstantExpr>(sample.getRHS()).getValue();
-  // Monotone in every loop: no division, no negative coefficient.
-  bool monotone = true;
-  rest.walk([&](AffineExpr e) {
-    if (auto c = dyn_cast<AffineConstantExpr>(e); c && c.getValue() < 0)
-      monotone = false;
-    if (e.getKind() != AffineExprKind::Add &&
-        e.getKind() != AffineExprKind::Mul && !isa<AffineDimExpr>(e) &&
-        !isa<AffineConstantExpr>(e))
-      monotone = false;
-  });
-  SmallVector<int64_t> low(numDims, 0), high(numDims, 0);
-  for (unsigned i = 1; i < numDims; ++i)
-    high[i] = ranges[i] - 1;
-  std::optional<int64_t> first = evaluate(rest, low, numDims);
-  std::optional<int64_t> last = evaluate(rest, high, numDims);
-  if (!monotone || r <= 0 || first != 0 || last != r - 1)
-    return std::nullopt;
-  return r;
+  return rows->rows;
 }
 
 /// Replaces `use`'s product by a loop over the samples that makes each
@@ -227,7 +183,7 @@ struct BlockPatchProducts
   void runOnOperation() override {
     SmallVector<std::pair<linalg::GenericOp, int64_t>> work;
     getOperation()->walk([&](linalg::GenericOp op) {
-      std::optional<int64_t> rows = sampleRows(op);
+      std::optional<int64_t> rows = patchRows(op);
       if (rows && !op->use_empty() &&
           llvm::all_of(op->getUses(),
                        [](OpOperand &use) { return patchUse(use); }))

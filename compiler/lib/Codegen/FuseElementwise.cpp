@@ -7,6 +7,7 @@
 // RecomputeInConsumers (a pooling's gradient computed in each consumer).
 //
 //===----------------------------------------------------------------------===//
+#include "SampleRows.h"
 #include "dl/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -87,20 +88,60 @@ bool isRecomputable(linalg::GenericOp producer,
 }
 
 /// The element of all-parallel `producer`'s one result at `at`: its body
-/// cloned at the insertion point, reading its inputs there.
+/// cloned at the insertion point, reading its inputs there. With
+/// `viewsBefore`, a matrix input [N * R, F] read at row d0 * R + r is read
+/// through a view [N, R, F] made before that op, with the sample index
+/// first, so dl-block-gathered-products sees which rows each sample reads.
 Value computeAt(RewriterBase &rewriter, Location loc,
-                linalg::GenericOp producer, ValueRange at) {
+                linalg::GenericOp producer, ValueRange at,
+                Operation *viewsBefore = nullptr) {
   IRMapping map;
   for (OpOperand *in : producer.getDpsInputOperands()) {
     AffineMap m = producer.getMatchingIndexingMap(in);
+    auto apply = [&](AffineMap sub) {
+      return affine::makeComposedAffineApply(rewriter, loc, sub,
+                                             getAsOpFoldResult(at))
+          .getResult();
+    };
+    Value v = in->get();
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    std::optional<dl::SampleRows> rows;
+    if (viewsBefore && type && type.getRank() == 2 && !type.isDynamicDim(1) &&
+        m.getNumResults() == 2 && m.getNumSymbols() == 0 &&
+        !m.getResult(1).isFunctionOfDim(0))
+      rows = dl::sampleRows(m.getResult(0), m.getNumDims(),
+                            producer.getStaticLoopRanges());
+    // Every sample's rows within [0, R): a view [N, R, F] reads the same.
+    if (rows && (rows->first < 0 || rows->last >= rows->rows))
+      rows.reset();
+    if (rows) {
+      const int64_t r = rows->rows;
+      Value view;
+      {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPoint(viewsBefore);
+        Value n = arith::DivUIOp::create(
+            rewriter, loc, tensor::DimOp::create(rewriter, loc, v, 0),
+            arith::ConstantIndexOp::create(rewriter, loc, r));
+        view = tensor::ExpandShapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get({ShapedType::kDynamic, r, type.getDimSize(1)},
+                                  type.getElementType()),
+            v, ArrayRef<ReassociationIndices>{{0, 1}, {2}},
+            ArrayRef<OpFoldResult>{n, rewriter.getIndexAttr(r),
+                                   rewriter.getIndexAttr(type.getDimSize(1))});
+      }
+      AffineMap rest = AffineMap::get(m.getNumDims(), 0, rows->rest);
+      v = tensor::ExtractOp::create(
+          rewriter, loc, view,
+          ValueRange{at[0], apply(rest), apply(m.getSubMap({1}))});
+      map.map(producer.getMatchingBlockArgument(in), v);
+      continue;
+    }
     SmallVector<Value> indices;
     for (unsigned r = 0; r < m.getNumResults(); ++r)
-      indices.push_back(affine::makeComposedAffineApply(rewriter, loc,
-                                                        m.getSubMap({r}),
-                                                        getAsOpFoldResult(at))
-                            .getResult());
-    Value v = in->get();
-    if (isa<RankedTensorType>(v.getType()))
+      indices.push_back(apply(m.getSubMap({r})));
+    if (type)
       v = tensor::ExtractOp::create(rewriter, loc, v, indices);
     map.map(producer.getMatchingBlockArgument(in), v);
   }
@@ -140,7 +181,7 @@ struct FuseIntoExtract : OpRewritePattern<tensor::ExtractOp> {
             staticCount(producer.getStaticLoopRanges()))
       return failure();
     rewriter.replaceOp(extract, computeAt(rewriter, extract.getLoc(), producer,
-                                          extract.getIndices()));
+                                          extract.getIndices(), consumer));
     return success();
   }
 };

@@ -59,12 +59,13 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &o) {
   // products stay whole: their kernels split them over threads instead.
   if (o.optLevel > 0 && !o.threads) {
     pm.addPass(dl::createDLFuseContractionConsumers());
-    // A convolution's input gradient: dcols a sample at a time, gathered
-    // into dx while in L2.
-    perFunction(pm, dl::createDLBlockGatheredProducts());
-    // Its forward product and filter gradient: the patches a sample at a
-    // time, read from L2.
+    // A convolution's forward product and filter gradient: the patches a
+    // sample at a time, read from L2. First, so that the products reading
+    // the patches are whole when it looks at them.
     perFunction(pm, dl::createDLBlockPatchProducts());
+    // A convolution's input gradient: dcols a sample at a time, gathered
+    // into dx while in L2; a product pooled, a sample at a time.
+    perFunction(pm, dl::createDLBlockGatheredProducts());
     perFunction(pm, createCanonicalizerPass());
   }
   // One tensor.empty (and zero fill) per user: shared ones, as CSE leaves
