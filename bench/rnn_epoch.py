@@ -23,36 +23,20 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# name: (the .dl model, the PyTorch module's source)
+# name: (the .dl model, the PyTorch module in bench/rnn_models.py)
 MODELS = {
-    "seed": (os.path.join(ROOT, "examples", "seed_rnn.dl"), """
-class M(torch.nn.Module):
-    def __init__(s):
-        super().__init__()
-        s.r1 = torch.nn.RNN(1, 50, batch_first=True)
-        s.r2 = torch.nn.RNN(50, 50, batch_first=True)
-        s.d = torch.nn.Linear(50, 1)
-    def forward(s, x):
-        h, _ = s.r1(x); h, _ = s.r2(h); return s.d(h[:, -1])
-"""),
-    "lstm64": (os.path.join(ROOT, "bench", "lstm64.dl"), """
-class M(torch.nn.Module):
-    def __init__(s):
-        super().__init__()
-        s.r = torch.nn.LSTM(1, 64, batch_first=True)
-        s.d = torch.nn.Linear(64, 1)
-    def forward(s, x):
-        h, _ = s.r(x); return s.d(h[:, -1])
-"""),
+    "seed": (os.path.join(ROOT, "examples", "seed_rnn.dl"), "Seed"),
+    "lstm64": (os.path.join(ROOT, "bench", "lstm64.dl"), "LSTM64"),
 }
 
 TORCH = r"""
 import sys, time, json, statistics
 import numpy as np, torch
-D, epochs = sys.argv[1], int(sys.argv[2])
+D, epochs, bench, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+sys.path.insert(0, bench)
+M = getattr(__import__("rnn_models"), name)
 torch.set_num_threads(1); torch.manual_seed(0); torch.set_flush_denormal(True)
 xtr = torch.tensor(np.load(D + "/train_x.npy")); ytr = torch.tensor(np.load(D + "/train_y.npy"))
-""" + "{model}" + r"""
 model = M(); opt = torch.optim.Adam(model.parameters(), lr=1e-3); mse = torch.nn.MSELoss()
 n = xtr.shape[0]; times = []
 for ep in range(epochs):
@@ -87,7 +71,7 @@ def main():
                                      "make_series.py"), data],
                        check=True, stdout=subprocess.DEVNULL)
         rows = {}
-        for name, (model, source) in MODELS.items():
+        for name, (model, module) in MODELS.items():
             dlc_seconds(a.dlc, model, data, 1)  # the compiled-model cache
             d, t = [], []
             for _ in range(a.rounds):
@@ -95,8 +79,8 @@ def main():
                 more = dlc_seconds(a.dlc, model, data, 1 + a.epochs)
                 d.append((more - one) / a.epochs)
                 out = subprocess.run(
-                    ["/usr/bin/python3", "-c", TORCH.replace("{model}", source),
-                     data, str(a.epochs)], check=True, env=env,
+                    ["/usr/bin/python3", "-c", TORCH, data, str(a.epochs),
+                     os.path.join(ROOT, "bench"), module], check=True, env=env,
                     capture_output=True, text=True).stdout
                 t.append(float(out))
             rows[name] = (d, t)

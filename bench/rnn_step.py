@@ -20,29 +20,7 @@ import time
 import numpy as np
 import torch
 
-
-class Seed(torch.nn.Module):
-    def __init__(s):
-        super().__init__()
-        s.r1 = torch.nn.RNN(1, 50, batch_first=True)
-        s.r2 = torch.nn.RNN(50, 50, batch_first=True)
-        s.d = torch.nn.Linear(50, 1)
-
-    def forward(s, x):
-        h, _ = s.r1(x)
-        h, _ = s.r2(h)
-        return s.d(h[:, -1])
-
-
-class LSTM64(torch.nn.Module):
-    def __init__(s):
-        super().__init__()
-        s.r = torch.nn.LSTM(1, 64, batch_first=True)
-        s.d = torch.nn.Linear(64, 1)
-
-    def forward(s, x):
-        h, _ = s.r(x)
-        return s.d(h[:, -1])
+from rnn_models import LSTM64, Seed
 
 
 # MODEL: (the dl model's name, Keras's parameter count, the torch module).
