@@ -8,6 +8,7 @@
 // A sample at a time, its 139 KB block of dcols stays in L2 in between.
 //
 //===----------------------------------------------------------------------===//
+#include "SampleRows.h"
 #include "dl/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -48,12 +49,7 @@ bool isRowProduct(linalg::LinalgOp op) {
       op.getMatchingIndexingMap(op.getDpsInitOperand(0)) !=
           AffineMap::get(3, 0, {d(0), d(1)}, ctx))
     return false;
-  auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
-  if (!fill)
-    return false;
-  auto zero = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
-  auto value = zero ? dyn_cast<FloatAttr>(zero.getValue()) : nullptr;
-  return value && value.getValue().isZero();
+  return dl::isZeroFill(op.getDpsInitOperand(0)->get());
 }
 
 /// The product a generic on tensors whose first loop is parallel (a gather,

@@ -33,15 +33,6 @@ namespace {
 /// reduced over them (C[k, n] = sum_m P[m, k] D[m, n], the filter gradient).
 enum class PatchUse { Rows, Reduced };
 
-bool isZeroFill(Value v) {
-  auto fill = v.getDefiningOp<linalg::FillOp>();
-  if (!fill)
-    return false;
-  auto zero = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
-  auto value = zero ? dyn_cast<FloatAttr>(zero.getValue()) : nullptr;
-  return value && value.getValue().isZero();
-}
-
 /// How `use`'s product reads the patches, if it is one this pass blocks:
 /// one whose patches have more columns (K) than its other operand (the
 /// first convolution's K = 9 against 32 filters: its patches are a small
@@ -54,7 +45,7 @@ std::optional<PatchUse> patchUse(OpOperand &use) {
       op.getNumDpsInputs() != 2 || !linalg::isaContractionOpInterface(op) ||
       !op.hasPureTensorSemantics() ||
       op.getDpsInputOperand(1)->get() == use.get() ||
-      !isZeroFill(op.getDpsInitOperand(0)->get()))
+      !dl::isZeroFill(op.getDpsInitOperand(0)->get()))
     return std::nullopt;
   MLIRContext *ctx = op.getContext();
   auto map = [&](unsigned a, unsigned b) {

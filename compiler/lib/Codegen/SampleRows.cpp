@@ -1,6 +1,8 @@
 //===- SampleRows.cpp - rows of a matrix that hold one sample -------------===//
 #include "SampleRows.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -60,6 +62,15 @@ std::optional<SampleRows> sampleRows(AffineExpr row, unsigned numDims,
   if (!monotone || !first || !last)
     return std::nullopt;
   return SampleRows{r.getValue(), *first, *last, rest};
+}
+
+bool isZeroFill(Value v) {
+  auto fill = v.getDefiningOp<linalg::FillOp>();
+  if (!fill)
+    return false;
+  auto zero = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+  auto value = zero ? dyn_cast<FloatAttr>(zero.getValue()) : nullptr;
+  return value && value.getValue().isZero();
 }
 
 } // namespace mlir::dl

@@ -3,6 +3,7 @@
 //
 // A matrix [N * R, F] whose rows go sample by sample (a convolution's
 // patches, its product's result): the affine row expressions that say so,
+// and the zero-filled products those passes rebuild a sample at a time,
 // shared by the passes that work on one sample's rows at a time.
 //
 //===----------------------------------------------------------------------===//
@@ -10,6 +11,7 @@
 #define DL_CODEGEN_SAMPLEROWS_H
 
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/Value.h"
 #include "llvm/ADT/ArrayRef.h"
 
 #include <optional>
@@ -28,6 +30,10 @@ struct SampleRows {
 /// it is one.
 std::optional<SampleRows> sampleRows(AffineExpr row, unsigned numDims,
                                      llvm::ArrayRef<int64_t> ranges);
+
+/// Whether `v` is a linalg.fill of a floating-point zero (a product's
+/// accumulator before its first term).
+bool isZeroFill(Value v);
 
 } // namespace mlir::dl
 

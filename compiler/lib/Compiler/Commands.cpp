@@ -598,12 +598,6 @@ struct Metrics {
   }
 };
 
-/// Whether `metrics` has mae or mse.
-bool needsErrors(const std::vector<std::string> &metrics) {
-  return llvm::is_contained(metrics, "mae") ||
-         llvm::is_contained(metrics, "mse");
-}
-
 /// The predicted values of `n` samples whose mae and mse the compiled steps
 /// report (metrics[2] and [3]; where the train block measures them), else 0.
 int64_t stepErrorValues(const JitModel &m, int64_t n) {
@@ -666,7 +660,7 @@ Metrics evaluateRows(const JitModel &m, const std::vector<float> &params,
 bool evaluate(const JitModel &m, const std::vector<float> &params,
               const Dataset &ds, Targets &targets, int64_t batch,
               Communicator *comm, Metrics &out) {
-  const bool errors = needsErrors(m.spec().train->metrics);
+  const bool errors = m.spec().train->measuresErrors();
   if (!comm) {
     out = evaluateRows(m, params, ds, targets, batch, 0, ds.count, errors);
     return true;
@@ -1583,8 +1577,9 @@ int runEvaluate(const EvaluateOptions &o) {
   std::vector<std::string> reported = spec.train->metrics;
   if (regressor)
     reported = {"mse", "mae"};
-  Metrics r = evaluateRows(*m, params, test, targets, o.batchSize, 0,
-                           test.count, needsErrors(reported));
+  Metrics r =
+      evaluateRows(*m, params, test, targets, o.batchSize, 0, test.count,
+                   regressor || spec.train->measuresErrors());
   llvm::outs() << fmt::format("{} samples - {}\n", test.count,
                               formatMetrics(r, reported));
   if (regressor)

@@ -88,8 +88,8 @@ const StringRef kPlannedSchedules[] = {"inverse_time_decay", "polynomial_decay",
 const StringRef kMonitors[] = {"val_loss", "loss", "val_accuracy", "accuracy",
                                "val_mae",  "mae",  "val_mse",      "mse"};
 
-/// mae and mse (or their long names) on float targets: the driver measures
-/// them from the model's predictions (Commands.cpp).
+/// mae and mse (or their long names) on float targets: the compiled steps
+/// report them beside the loss (MLIRGen's @loss, metrics[2] and [3]).
 const StringRef kMetrics[] = {"accuracy", "mae", "mse", "mean_absolute_error",
                               "mean_squared_error"};
 const StringRef kPlannedMetrics[] = {"binary_accuracy",
