@@ -4,7 +4,8 @@
 // the result (the forward product) or reduced over them (the filter
 // gradient), with K above the other operand's columns: each product becomes
 // a loop over the samples that makes the sample's patches [R, K] and
-// computes its part from them; the whole patches are gone.
+// computes its part from them, in a buffer [R, K] of its own; the whole
+// patches are gone.
 // RUN: dl-opt %s --split-input-file --dl-block-patch-products | FileCheck %s
 
 #rows = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
@@ -18,7 +19,10 @@
 // CHECK-LABEL: func.func @conv(
 // CHECK-SAME:    %[[X:[a-z0-9]+]]: tensor<?x3x3x2xf32>, %[[W:[a-z0-9]+]]: tensor<8x3xf32>, %[[D:[a-z0-9]+]]: tensor<?x3xf32>
 // CHECK:       %[[FWD:.*]] = scf.for %[[N:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<?x3xf32>) {
-// CHECK:         %[[P:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2xf32>, tensor<2x2x2xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+// The sample's patches in a buffer of their own, not in rows of the whole.
+// CHECK-NOT:     tensor.extract_slice {{.*}} : tensor<?x8xf32> to tensor<4x8xf32>
+// CHECK:         %[[E:.*]] = tensor.empty() : tensor<4x8xf32>
+// CHECK:         %[[P:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2xf32>, tensor<2x2x2xf32>) outs(%[[E]] : tensor<4x8xf32>)
 // CHECK:           %[[I:.*]] = linalg.index 0 : index
 // CHECK:           %[[S:.*]] = affine.apply #{{.*}}(%[[N]])[%[[I]]]
 // CHECK:           tensor.extract %[[X]][%[[S]], %{{.*}}, %{{.*}}, %{{.*}}]
@@ -30,7 +34,9 @@
 // CHECK:         scf.yield %[[IN]]
 // CHECK:       %[[ZERO:.*]] = linalg.fill {{.*}} -> tensor<8x3xf32>
 // CHECK:       %[[GRAD:.*]] = scf.for %[[N2:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[G:.*]] = %[[ZERO]]) -> (tensor<8x3xf32>) {
-// CHECK:         %[[P2:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<4x8xf32>)
+// CHECK-NOT:     tensor.extract_slice {{.*}} : tensor<?x8xf32> to tensor<4x8xf32>
+// CHECK:         %[[E2:.*]] = tensor.empty() : tensor<4x8xf32>
+// CHECK:         %[[P2:.*]] = linalg.generic {{.*}} outs(%[[E2]] : tensor<4x8xf32>)
 // CHECK:         %[[ROW2:.*]] = arith.muli %[[N2]], %{{.*}} : index
 // CHECK:         %[[DN:.*]] = tensor.extract_slice %[[D]][%[[ROW2]], 0] [4, 3] [1, 1]
 // CHECK:         %[[M2:.*]] = linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%[[P2]], %[[DN]] : tensor<4x8xf32>, tensor<4x3xf32>) outs(%[[G]] : tensor<8x3xf32>)
