@@ -155,12 +155,18 @@ func.func @gather_plain_b(%a: tensor<?x4xf32>, %b: tensor<4x6xf32>, %n: index) -
 // CHECK-LABEL: func.func @pooling(
 // CHECK-SAME:    %[[A:[a-z0-9]+]]: tensor<?x4xf32>, %[[B:[a-z0-9]+]]: tensor<4x3xf32>, %[[BIAS:[a-z0-9]+]]: tensor<3xf32>
 // CHECK-NOT:   linalg.transpose
-// CHECK:       %[[R:.*]] = scf.for %[[N:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<?x2x2x3xf32>) {
+// The output's -inf fill moves into the loop, onto the sample's slice: no
+// pass over the whole output before it.
+// CHECK:       %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x2x2x3xf32>
+// CHECK-NOT:   linalg.fill {{.*}} -> tensor<?x2x2x3xf32>
+// CHECK:       %[[R:.*]] = scf.for %[[N:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]]) -> (tensor<?x2x2x3xf32>) {
+// CHECK:         %[[SL:.*]] = tensor.extract_slice %[[ACC]][%[[N]], 0, 0, 0] [1, 2, 2, 3] [1, 1, 1, 1]
 // CHECK:         %[[ROW:.*]] = arith.muli %[[N]], %{{.*}} : index
 // CHECK:         %[[AN:.*]] = tensor.extract_slice %[[A]][%[[ROW]], 0] [16, 4] [1, 1] : tensor<?x4xf32> to tensor<16x4xf32>
 // CHECK:         %[[P:.*]] = linalg.matmul ins(%[[AN]], %[[B]] : tensor<16x4xf32>, tensor<4x3xf32>) outs(%{{.*}} : tensor<16x3xf32>) -> tensor<16x3xf32>
 // CHECK:         %[[V:.*]] = tensor.expand_shape %[[P]] {{\[}}[0, 1], [2]] output_shape [1, 16, 3] : tensor<16x3xf32> into tensor<1x16x3xf32>
-// CHECK:         %[[G:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} {{.*}} outs(%{{.*}} : tensor<1x2x2x3xf32>)
+// CHECK:         %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[SL]] : tensor<1x2x2x3xf32>)
+// CHECK:         %[[G:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} {{.*}} outs(%[[FILL]] : tensor<1x2x2x3xf32>)
 // CHECK:           tensor.extract %[[V]][%{{.*}}, %{{.*}}, %{{.*}}] : tensor<1x16x3xf32>
 // CHECK:           tensor.extract %[[BIAS]][%{{.*}}] : tensor<3xf32>
 // CHECK:         tensor.insert_slice %[[G]] into %[[ACC]][%[[N]], 0, 0, 0] [1, 2, 2, 3] [1, 1, 1, 1]
@@ -176,7 +182,9 @@ func.func @pooling(%a: tensor<?x4xf32>, %b: tensor<4x3xf32>, %bias: tensor<3xf32
   %p = linalg.matmul ins(%a, %b : tensor<?x4xf32>, tensor<4x3xf32>) outs(%f : tensor<?x3xf32>) -> tensor<?x3xf32>
   %v = tensor.expand_shape %p [[0, 1], [2]] output_shape [%n, 16, 3] : tensor<?x3xf32> into tensor<?x16x3xf32>
   %w = tensor.empty() : tensor<2x2xf32>
-  %init = tensor.empty(%n) : tensor<?x2x2x3xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %empty = tensor.empty(%n) : tensor<?x2x2x3xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%empty : tensor<?x2x2x3xf32>) -> tensor<?x2x2x3xf32>
   %r = linalg.generic {indexing_maps = [#win, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
       ins(%w : tensor<2x2xf32>) outs(%init : tensor<?x2x2x3xf32>) {
   ^bb0(%wi: f32, %acc: f32):
