@@ -332,3 +332,54 @@ func.func @recompute_not_for_rows(%g: tensor<?x2x2x3xf32>, %n: index) -> (tensor
   %rows = tensor.collapse_shape %dy [[0, 1, 2], [3]] : tensor<?x4x4x3xf32> into tensor<?x3xf32>
   return %neg, %rows : tensor<?x4x4x3xf32>, tensor<?x3xf32>
 }
+
+// -----
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch4 = affine_map<(d0, d1, d2, d3) -> (d3)>
+
+// Left in memory: a gather that reads more than it makes (a convolution's
+// input gradient, col2im: dcols [N, 16, 2, 3] for dx [N, 4, 4, 3], two
+// kernel offsets per position). Recomputed in both consumers, each would
+// read all of dcols; made once, dl-block-gathered-products blocks it.
+// CHECK-LABEL: func.func @recompute_not_for_larger_sources(
+// CHECK:       %[[DX:.*]] = linalg.generic
+// CHECK-COUNT-2: tensor.extract
+// CHECK:       linalg.generic {{.*}} ins(%[[DX]], %{{.*}}, %{{.*}} : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<3xf32>)
+// CHECK:       linalg.generic {{.*}} ins(%[[DX]], %{{.*}}, %{{.*}} : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<3xf32>)
+func.func @recompute_not_for_larger_sources(%dcols: tensor<?x16x2x3xf32>, %x: tensor<?x4x4x3xf32>, %mean: tensor<3xf32>, %n: index) -> (tensor<3xf32>, tensor<?x4x4x3xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %e = tensor.empty(%n) : tensor<?x4x4x3xf32>
+  %dy = linalg.generic {indexing_maps = [#id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%e : tensor<?x4x4x3xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %r4 = arith.muli %i1, %c4 : index
+    %row = arith.addi %r4, %i2 : index
+    %a = tensor.extract %dcols[%i0, %row, %c0, %i3] : tensor<?x16x2x3xf32>
+    %b = tensor.extract %dcols[%i0, %row, %c1, %i3] : tensor<?x16x2x3xf32>
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x4x4x3xf32>
+  %z = tensor.empty() : tensor<3xf32>
+  %sum = linalg.generic {indexing_maps = [#id4, #id4, #ch4, #ch4], iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+      ins(%dy, %x, %mean : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<3xf32>) outs(%z : tensor<3xf32>) {
+  ^bb0(%d: f32, %xi: f32, %m: f32, %acc: f32):
+    %c = arith.subf %xi, %m : f32
+    %f = math.fma %d, %c, %acc : f32
+    linalg.yield %f : f32
+  } -> tensor<3xf32>
+  %dx = linalg.generic {indexing_maps = [#id4, #id4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy, %x, %mean : tensor<?x4x4x3xf32>, tensor<?x4x4x3xf32>, tensor<3xf32>) outs(%e : tensor<?x4x4x3xf32>) {
+  ^bb0(%d: f32, %xi: f32, %m: f32, %o: f32):
+    %c = arith.subf %xi, %m : f32
+    %p = arith.mulf %d, %c : f32
+    linalg.yield %p : f32
+  } -> tensor<?x4x4x3xf32>
+  return %sum, %dx : tensor<3xf32>, tensor<?x4x4x3xf32>
+}

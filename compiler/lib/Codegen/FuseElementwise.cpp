@@ -212,6 +212,20 @@ struct RecomputeInConsumers : OpRewritePattern<linalg::GenericOp> {
         llvm::none_of(producer.getBody()->getOperations(),
                       [](Operation &op) { return isa<tensor::ExtractOp>(op); }))
       return failure();
+    // Only a producer that gathers from no more than it makes. A
+    // convolution's input gradient (col2im) gathers from dcols, KH * KW
+    // times its size: recomputed in each consumer, each read all of dcols
+    // from memory (the residual CNN's batch normalisation: 12% of its step),
+    // where made once it is dl-block-gathered-products' to compute a sample
+    // at a time, with dcols in L2.
+    llvm::SmallPtrSet<Value, 4> sources;
+    int64_t gathered = 0;
+    producer.getBody()->walk([&](tensor::ExtractOp e) {
+      if (sources.insert(e.getTensor()).second)
+        gathered += staticCount(e.getTensor().getType().getShape());
+    });
+    if (gathered > staticCount(producer.getStaticLoopRanges()))
+      return failure();
     SmallVector<OpOperand *> reads;
     for (OpOperand &use : producer->getResult(0).getUses()) {
       auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());

@@ -315,7 +315,10 @@ def DLFuseElementwise : Pass<"dl-fuse-elementwise"> {
     map, is computed in each of those consumers at their loop indices: a
     batch normalisation's gradient reads a max pooling's twice (its sums,
     its dx), and reads the argmax and the pooled gradient, a quarter of the
-    size, instead of a tensor written and read back twice.
+    size, instead of a tensor written and read back twice. Not where the
+    tensors it reads are larger than its result: a convolution's input
+    gradient (col2im) reads dcols, KH * KW times the size of dx, and stays
+    one generic for dl-block-gathered-products to make a sample at a time.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::linalg::LinalgDialect",
