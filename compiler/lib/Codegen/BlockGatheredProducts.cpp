@@ -190,7 +190,14 @@ LogicalResult block(linalg::GenericOp op, Gathered g, RewriterBase &rw) {
   // whole before the loop, the output went to memory and back once more
   // (2.8 MB each at batch 128 for the CNN's first pooling). Each sample's
   // slice is filled in the loop instead, right before it is reduced into.
+  // Only for an init written at a projected permutation of the loops, all
+  // of its dimensions: the samples' slices then cover it, each filled once.
   for (OpOperand &init : tiledOp.getDpsInitsMutable()) {
+    AffineMap written = tiledOp.getMatchingIndexingMap(&init);
+    if (!written.isProjectedPermutation() ||
+        written.getNumResults() !=
+            cast<ShapedType>(init.get().getType()).getRank())
+      continue;
     auto slice = init.get().getDefiningOp<tensor::ExtractSliceOp>();
     auto arg = slice ? dyn_cast<BlockArgument>(slice.getSource()) : nullptr;
     if (!arg || arg.getOwner() != loop.getBody() ||

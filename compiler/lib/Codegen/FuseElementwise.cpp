@@ -215,7 +215,7 @@ struct RecomputeInConsumers : OpRewritePattern<linalg::GenericOp> {
     // Only a producer that gathers from no more than it makes. A
     // convolution's input gradient (col2im) gathers from dcols, KH * KW
     // times its size: recomputed in each consumer, each read all of dcols
-    // from memory (the residual CNN's batch normalisation: 12% of its step),
+    // from memory (the residual CNN's batch normalisation: 13% of its step),
     // where made once it is dl-block-gathered-products' to compute a sample
     // at a time, with dcols in L2.
     llvm::SmallPtrSet<Value, 4> sources;
